@@ -1,0 +1,85 @@
+/**
+ * The shape of `pgmq.config.ts`: what a team writes to declare its queues.
+ *
+ * Glossary:
+ * - queue key: the key under `queues`; it is also the PGMQ queue name (`pgmq.q_<key>`).
+ * - attempt: one delivery of a message to a handler; PGMQ counts them in `read_ct`.
+ * - killed: a job that must not run again; it is dead-lettered or deleted.
+ *
+ * This module is imported by users' config files, so it must stay free of
+ * compiler dependencies (no ts-morph, no cosmiconfig).
+ */
+import type { JSONSchema } from "./jsonSchema.js";
+
+/** How long a failed job waits before its next attempt. */
+export type BackoffConfig = ExponentialBackoffConfig | FixedBackoffConfig;
+
+export interface ExponentialBackoffConfig {
+  kind: "exponential";
+  /** Delay before the second attempt, in seconds. (Default: 1) */
+  initial?: number;
+  /** Each further attempt waits this many times longer. (Default: 2) */
+  factor?: number;
+  /** Upper bound of any delay, in seconds. (Default: 300) */
+  max?: number;
+  /** Spread each delay uniformly over [0, delay] so retries do not arrive in step. (Default: true) */
+  jitter?: boolean;
+}
+
+export interface FixedBackoffConfig {
+  kind: "fixed";
+  /** Delay before every further attempt, in seconds. */
+  delay: number;
+}
+
+export interface QueueConfig {
+  /**
+   * The job payload's JSON Schema: a file name relative to `schemasDir`
+   * (`"email.schema.json"`), or an inline JSON Schema object.
+   */
+  schema: string | JSONSchema;
+  /** Seconds a read message stays invisible to other workers. (Default: 30) */
+  visibilityTimeout?: number;
+  /** Retries after the first attempt; attempts = maxRetries + 1. (Default: 5) */
+  maxRetries?: number;
+  /** Delay between attempts. (Default: `{ kind: "exponential", initial: 1, factor: 2, max: 300, jitter: true }`) */
+  backoff?: BackoffConfig;
+  /** What happens to a job whose handler returned. (Default: "archive") */
+  onSuccess?: "archive" | "delete";
+  /** Queue that receives killed jobs instead of their being deleted. (Default: none) */
+  deadLetter?: string;
+  /**
+   * Run the handler inside a transaction that also acks the message; the
+   * handler's context then carries the transaction's `client`. (Default: false)
+   */
+  transactional?: boolean;
+  /** Seconds after which a running handler's signal is aborted and the attempt counts as failed. (Default: none) */
+  jobTimeout?: number;
+  /**
+   * Module that turns a validated payload into the stored JSON value and back,
+   * relative to the config file; it must export `encode` and `decode`.
+   * (Default: plain JSON, the payload is stored as it is)
+   */
+  codec?: string;
+  /** A sentence for the generated code's JSDoc. (Default: the schema's `description`) */
+  description?: string;
+}
+
+export interface PgmqGenConfig {
+  /** Folder holding the JSON Schema files, relative to the config file. (Default: "schemas") */
+  schemasDir?: string;
+  /** Folder the generated TypeScript is written to, relative to the config file. (Default: "generated") */
+  outDir?: string;
+  /**
+   * Module specifier the generated code imports the runtime from.
+   * (Default: "pgmq-gen/runtime")
+   */
+  runtimeImport?: string;
+  /** The queues, keyed by PGMQ queue name (`^[a-z][a-z0-9_]{0,46}$`). */
+  queues: Record<string, QueueConfig>;
+}
+
+/** Types a `pgmq.config.ts`; returns its argument unchanged. */
+export function defineConfig(config: PgmqGenConfig): PgmqGenConfig {
+  return config;
+}

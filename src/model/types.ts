@@ -1,0 +1,61 @@
+/**
+ * The compiler's model: everything `emit` needs, resolved and validated, with
+ * no file system access left to do. Built by `src/model/`, read by `src/emit/`.
+ */
+import type { QueueOptions } from "../runtime/types.js";
+
+/** A JSON Schema after bundling: every `$ref` points inside the document itself. */
+export type BundledSchema = { readonly [keyword: string]: unknown };
+
+export type SchemaDialect = "draft-07" | "2020-12";
+
+/** The TypeScript identifiers and file name derived from one queue key. */
+export interface QueueNames {
+  /** "resize_image" -> "ResizeImage" */
+  readonly pascal: string;
+  /** "ResizeImageJob": the payload type. */
+  readonly job: string;
+  /** "resizeImageQueue": the producer. */
+  readonly producer: string;
+  /** "ResizeImageHandler": the handler interface (object or function). */
+  readonly handler: string;
+  /** "resizeImageCodec": validate, encode, decode. */
+  readonly codec: string;
+  /** "resizeImageQueueDefinition": name + options + codec, for the worker registry. */
+  readonly definition: string;
+  /** "validateResizeImageJob": the precompiled ajv validator. */
+  readonly validator: string;
+  /** "resize-image": base name of the queue's generated files. */
+  readonly file: string;
+}
+
+export interface QueueModel {
+  /** The queue key and PGMQ queue name. */
+  readonly key: string;
+  readonly names: QueueNames;
+  readonly options: QueueOptions;
+  /** The payload schema, bundled into one self-contained document. */
+  readonly schema: BundledSchema;
+  readonly dialect: SchemaDialect;
+  /** Where the schema came from, relative to the config file's folder, or null when inline. */
+  readonly schemaFile: string | null;
+  /** Import specifier of the user's codec module, relative to `outDir`, or null for plain JSON. */
+  readonly codecImport: string | null;
+  /** JSDoc for the generated queue, or null. */
+  readonly description: string | null;
+}
+
+export interface ProjectModel {
+  /** The config file's name relative to its folder ("pgmq.config.ts"), for the banner. */
+  readonly configFile: string;
+  /** Absolute folder of the config file; relative paths start here. */
+  readonly rootDir: string;
+  /** Absolute output folder. */
+  readonly outDir: string;
+  /** Module the generated code imports the runtime from. */
+  readonly runtimeImport: string;
+  /** Sorted by key, so output never depends on the config's key order. */
+  readonly queues: readonly QueueModel[];
+  /** Absolute paths of every file read (config and schemas), sorted, for `--watch`. */
+  readonly inputFiles: readonly string[];
+}

@@ -1,0 +1,25 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run the TypeScript sources: generated code that imports
+    // "pgmq-gen/runtime" must share one copy of the runtime with the tests
+    // (UnrecoverableError and friends are checked with instanceof).
+    alias: [
+      { find: /^pgmq-gen\/runtime$/, replacement: src("runtime/index.ts") },
+      { find: /^pgmq-gen\/compiler$/, replacement: src("compiler.ts") },
+      { find: /^pgmq-gen$/, replacement: src("index.ts") },
+    ],
+  },
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "test/.tmp/**"],
+    pool: "forks",
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    reporters: ["default"],
+  },
+});
