@@ -1,0 +1,26 @@
+/** `pgmq-gen [generate] [--check]`: one compile pass. */
+import { generate } from "../compiler.js";
+import { checkReport, errorLines, generateSummary } from "./messages.js";
+import { ExitCode, type Terminal } from "./terminal.js";
+
+export interface GenerateCommandOptions {
+  cwd: string;
+  configPath?: string;
+  check: boolean;
+}
+
+export async function runGenerateCommand(options: GenerateCommandOptions, terminal: Terminal): Promise<ExitCode> {
+  try {
+    const result = await generate(options);
+    if (!options.check) {
+      terminal.out(generateSummary(result));
+      return ExitCode.ok;
+    }
+    const report = checkReport(result, options.cwd);
+    for (const line of report.lines) (report.fresh ? terminal.out : terminal.err)(line);
+    return report.fresh ? ExitCode.ok : ExitCode.failed;
+  } catch (error) {
+    for (const line of errorLines(error)) terminal.err(line);
+    return ExitCode.failed;
+  }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * The `pgmq-gen` executable: parses argv, runs one command, sets the exit
+ * code. The only module that reads argv or decides how the process ends.
+ */
+import { parseCommandLine, USAGE, UsageError, type Command } from "./commandLine.js";
+import { ExitCode, processTerminal, type Terminal } from "./terminal.js";
+import { packageVersion } from "./version.js";
+
+// Commands are imported when run: --help and --version answer without
+// loading the compiler (ts-morph, ajv, ...), and migrate without it either.
+
+async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
+  const cwd = process.cwd();
+  const configPath = command.kind === "generate" || command.kind === "migrate" ? command.configPath : undefined;
+  const common = { cwd, ...(configPath !== undefined ? { configPath } : {}) };
+  switch (command.kind) {
+    case "help":
+      terminal.out(USAGE.trimEnd());
+      return ExitCode.ok;
+    case "version":
+      terminal.out(await packageVersion());
+      return ExitCode.ok;
+    case "generate":
+      if (command.watch) {
+        const { runWatchCommand } = await import("./watchCommand.js");
+        return runWatchCommand(common, terminal);
+      }
+      const { runGenerateCommand } = await import("./generateCommand.js");
+      return runGenerateCommand({ ...common, check: command.check }, terminal);
+    case "migrate": {
+      const { runMigrateCommand } = await import("./migrateCommand.js");
+      const databaseUrl = command.databaseUrl ?? process.env.DATABASE_URL;
+      return runMigrateCommand({ ...common, ...(databaseUrl !== undefined ? { databaseUrl } : {}), dryRun: command.dryRun }, terminal);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  let command: Command;
+  try {
+    command = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    processTerminal.err(`pgmq-gen: ${error.message}\n\n${USAGE}`);
+    process.exitCode = ExitCode.usage;
+    return;
+  }
+  process.exitCode = await run(command, processTerminal);
+}
+
+await main();

@@ -1,0 +1,125 @@
+/**
+ * The rules for one entry of `queues`. Each option is checked on its own so
+ * every mistake in a queue is reported, not just the first.
+ */
+import { QUEUE_NAME_PATTERN } from "../model/queueNames.js";
+import { ConfigIssues, isRecord } from "./configIssues.js";
+
+export const QUEUE_OPTIONS = [
+  "schema",
+  "visibilityTimeout",
+  "maxRetries",
+  "backoff",
+  "onSuccess",
+  "deadLetter",
+  "transactional",
+  "jobTimeout",
+  "codec",
+  "description",
+] as const;
+
+const EXPONENTIAL_BACKOFF_OPTIONS = ["kind", "initial", "factor", "max", "jitter"] as const;
+const FIXED_BACKOFF_OPTIONS = ["kind", "delay"] as const;
+/** The runtime's default `initial`, used to check `max >= initial` when only `max` is given. */
+const DEFAULT_BACKOFF_INITIAL = 1;
+
+/** The queue-name rule in words, for error messages. */
+export const QUEUE_NAME_RULE =
+  "a PGMQ queue name: lower-case letters, digits and _, starting with a letter, at most 47 characters (^[a-z][a-z0-9_]{0,46}$)";
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+/** Checks one queue's options (whatever its key; the key's own rule is checked by the caller). */
+export function validateQueue(key: string, queue: unknown, issues: ConfigIssues): void {
+  const prefix = `queues.${key}`;
+  const at = (option: string) => ({ option: `${prefix}.${option}`, queue: key });
+  if (!isRecord(queue)) {
+    issues.expected("an object of queue options such as { schema: \"email.schema.json\" }", queue, {
+      option: prefix,
+      queue: key,
+    });
+    return;
+  }
+  issues.unknownKeys(queue, QUEUE_OPTIONS, { prefix, queue: key });
+
+  const { schema } = queue;
+  if (schema === undefined) {
+    issues.add("missing required option: expected a schema file name (relative to schemasDir) or an inline JSON Schema object", at("schema"));
+  } else if (!(typeof schema === "string" && schema.length > 0) && !isRecord(schema)) {
+    issues.expected("a schema file name (relative to schemasDir) or an inline JSON Schema object", schema, at("schema"));
+  }
+
+  const { visibilityTimeout, maxRetries, jobTimeout } = queue;
+  if (visibilityTimeout !== undefined && !(Number.isInteger(visibilityTimeout) && (visibilityTimeout as number) > 0)) {
+    issues.expected("a positive whole number of seconds (PGMQ's visibility timeout is in integer seconds)", visibilityTimeout, at("visibilityTimeout"));
+  }
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && (maxRetries as number) >= 0)) {
+    issues.expected("an integer >= 0 (retries after the first attempt)", maxRetries, at("maxRetries"));
+  }
+  if (jobTimeout !== undefined && !(isFiniteNumber(jobTimeout) && jobTimeout > 0)) {
+    issues.expected("a positive number of seconds", jobTimeout, at("jobTimeout"));
+  }
+
+  if (queue.backoff !== undefined) validateBackoff(queue.backoff, issues, key);
+
+  const { onSuccess, deadLetter, transactional, codec, description } = queue;
+  if (onSuccess !== undefined && onSuccess !== "archive" && onSuccess !== "delete") {
+    issues.expected('"archive" or "delete"', onSuccess, at("onSuccess"));
+  }
+  if (deadLetter !== undefined) {
+    if (typeof deadLetter !== "string" || !QUEUE_NAME_PATTERN.test(deadLetter)) {
+      issues.expected(QUEUE_NAME_RULE, deadLetter, at("deadLetter"));
+    } else if (deadLetter === key) {
+      issues.add(`a queue cannot be its own dead-letter queue; name another queue such as "${key}_dead"`, at("deadLetter"));
+    }
+  }
+  if (transactional !== undefined && typeof transactional !== "boolean") {
+    issues.expected("true or false", transactional, at("transactional"));
+  }
+  if (codec !== undefined && !(typeof codec === "string" && codec.length > 0)) {
+    issues.expected("a module path relative to the config file, exporting encode and decode", codec, at("codec"));
+  }
+  if (description !== undefined && typeof description !== "string") {
+    issues.expected("a string", description, at("description"));
+  }
+}
+
+function validateBackoff(backoff: unknown, issues: ConfigIssues, key: string): void {
+  const prefix = `queues.${key}.backoff`;
+  const at = (option: string) => ({ option: `${prefix}.${option}`, queue: key });
+  if (!isRecord(backoff)) {
+    issues.expected('{ kind: "exponential", ... } or { kind: "fixed", delay }', backoff, { option: prefix, queue: key });
+    return;
+  }
+  if (backoff.kind === "fixed") {
+    issues.unknownKeys(backoff, FIXED_BACKOFF_OPTIONS, { prefix, queue: key });
+    if (!(isFiniteNumber(backoff.delay) && backoff.delay >= 0)) {
+      issues.expected("a number of seconds >= 0", backoff.delay, at("delay"));
+    }
+    return;
+  }
+  if (backoff.kind !== "exponential") {
+    issues.expected('"exponential" or "fixed"', backoff.kind, at("kind"));
+    return;
+  }
+  issues.unknownKeys(backoff, EXPONENTIAL_BACKOFF_OPTIONS, { prefix, queue: key });
+  const { initial, factor, max, jitter } = backoff;
+  const initialIsValid = initial === undefined || (isFiniteNumber(initial) && initial > 0);
+  if (!initialIsValid) issues.expected("a number of seconds > 0", initial, at("initial"));
+  if (factor !== undefined && !(isFiniteNumber(factor) && factor >= 1)) {
+    issues.expected("a number >= 1", factor, at("factor"));
+  }
+  if (max !== undefined) {
+    const floor = isFiniteNumber(initial) ? initial : DEFAULT_BACKOFF_INITIAL;
+    if (!isFiniteNumber(max)) {
+      issues.expected("a number of seconds", max, at("max"));
+    } else if (initialIsValid && max < floor) {
+      issues.expected(`a number of seconds >= initial (${floor})`, max, at("max"));
+    }
+  }
+  if (jitter !== undefined && typeof jitter !== "boolean") {
+    issues.expected("true or false", jitter, at("jitter"));
+  }
+}

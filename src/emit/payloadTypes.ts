@@ -1,0 +1,96 @@
+/**
+ * A queue's payload types, written by json-schema-to-typescript. The schema is
+ * first given names: the root becomes `<Queue>Job`, and every titled or
+ * defined subschema gets the queue's prefix, because index.ts re-exports every
+ * queue module and two queues may both define an `Address`.
+ */
+import { compile } from "json-schema-to-typescript";
+import { CompileError } from "../errors.js";
+import type { QueueModel } from "../model/types.js";
+
+type SchemaNode = Record<string, unknown>;
+
+/** Keywords whose values are data, not schemas. */
+const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples"]);
+const DEFINITION_MAPS = ["definitions", "$defs"];
+
+function isNode(value: unknown): value is SchemaNode {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** "postal address" / "postal_address" / "postalAddress" -> "PostalAddress" */
+function pascalCase(text: string): string {
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter((word) => word.length > 0)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+}
+
+/** Untitled definitions would be named after their key (`Node`), which clashes across queues: title them. */
+function titleDefinitions(node: SchemaNode): void {
+  for (const map of DEFINITION_MAPS) {
+    const definitions = node[map];
+    if (!isNode(definitions)) continue;
+    for (const [name, definition] of Object.entries(definitions)) {
+      if (isNode(definition) && typeof definition["title"] !== "string") definition["title"] = name;
+    }
+  }
+}
+
+/** Prefixes every subschema title with the queue's name (once), depth first. */
+function prefixTitles(node: unknown, prefix: string): void {
+  if (Array.isArray(node)) {
+    for (const item of node) prefixTitles(item, prefix);
+    return;
+  }
+  if (!isNode(node)) return;
+  titleDefinitions(node);
+  const title = node["title"];
+  if (typeof title === "string") {
+    const name = pascalCase(title);
+    node["title"] = name.startsWith(prefix) ? name : `${prefix}${name}`;
+  }
+  for (const [key, child] of Object.entries(node)) {
+    if (!DATA_KEYWORDS.has(key)) prefixTitles(child, prefix);
+  }
+}
+
+/** The schema as json-schema-to-typescript should see it: a mutable copy, named. */
+function namedSchema(queue: QueueModel): SchemaNode {
+  const schema = structuredClone(queue.schema) as SchemaNode;
+  const title = typeof schema["title"] === "string" ? schema["title"] : null;
+  prefixTitles(schema, queue.names.pascal);
+  schema["title"] = queue.names.job;
+  const description = queue.description ?? title;
+  if (description === null) delete schema["description"];
+  else schema["description"] = description;
+  return schema;
+}
+
+export async function emitPayloadTypes(queue: QueueModel, configFile: string): Promise<string> {
+  try {
+    return await compile(namedSchema(queue) as Parameters<typeof compile>[0], queue.names.job, {
+      bannerComment: "",
+      additionalProperties: true,
+      declareExternallyReferenced: true,
+      unreachableDefinitions: false,
+      unknownAny: true,
+      // Plain `T[]` rather than tuples for minItems/maxItems: `to: list.map(...)` must compile; ajv enforces the bounds at push time.
+      ignoreMinAndMaxItems: true,
+      // With optional properties next to an index signature, strict mode needs `| undefined` on the signature.
+      strictIndexSignatures: true,
+      format: true,
+      style: { bracketSpacing: true, printWidth: 100, semi: true, singleQuote: false, tabWidth: 2, trailingComma: "all", useTabs: false },
+      // The schema is bundled: every $ref is internal, nothing is read from disk.
+      $refOptions: { resolve: { external: false } },
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CompileError(
+      { file: queue.schemaFile ?? configFile, queue: queue.key, pointer: "" },
+      `json-schema-to-typescript cannot turn this schema into types: ${message}. A $ref cycle through the schema root is the usual cause; move the recursive part into definitions`,
+      { cause: error },
+    );
+  }
+}

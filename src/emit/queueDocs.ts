@@ -1,0 +1,40 @@
+/**
+ * Sentences about a queue's options for the generated JSDoc, so a user reading
+ * the handler interface sees what happens to a job without opening the config.
+ */
+import type { Backoff, QueueOptions } from "../runtime/types.js";
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+export function describeBackoff(backoff: Backoff): string {
+  if (backoff.kind === "fixed") return `a fixed ${backoff.delay}s delay`;
+  const jitter = backoff.jitter ? ", with jitter" : "";
+  return `exponential backoff (${backoff.initial}s, times ${backoff.factor} each attempt, at most ${backoff.max}s${jitter})`;
+}
+
+export function describeKill(options: QueueOptions): string {
+  return options.deadLetter === null ? "deleted" : `moved to the \`${options.deadLetter}\` queue`;
+}
+
+export function describeRetries(options: QueueOptions): string {
+  if (options.maxRetries === 0) return `it is not retried: the job is killed (${describeKill(options)}).`;
+  return `it is retried up to ${plural(options.maxRetries, "more time")} after ${describeBackoff(options.backoff)}, then killed (${describeKill(options)}).`;
+}
+
+export function describeSuccess(queue: string, options: QueueOptions): string {
+  return options.onSuccess === "archive" ? `the message is archived (\`pgmq.a_${queue}\`)` : "the message is deleted";
+}
+
+export function describeAbortReasons(options: QueueOptions): string {
+  return options.jobTimeout === null
+    ? "the worker is stopping"
+    : `the job has run for ${options.jobTimeout}s (its timeout) or the worker is stopping`;
+}
+
+export function describeTransaction(options: QueueOptions): string {
+  return options.transactional
+    ? "\n- `ctx.client` is inside the transaction that also acks this job: your writes and the ack commit together. Do not commit or roll back yourself; throw to roll back."
+    : "";
+}

@@ -1,0 +1,133 @@
+/**
+ * `<queue>.ts`: the payload types, and the small objects binding the queue's
+ * name, options and codec to the runtime (codec, definition, producer), plus
+ * the handler interface a worker implements.
+ */
+import { VariableDeclarationKind, type ImportSpecifierStructure, type OptionalKind, type Project } from "ts-morph";
+import type { QueueModel } from "../model/types.js";
+import {
+  describeAbortReasons,
+  describeRetries,
+  describeSuccess,
+  describeTransaction,
+} from "./queueDocs.js";
+import { finishSourceFile, writeLiteral } from "./sourceFiles.js";
+import { fillTemplate } from "./templates.js";
+
+export interface QueueModuleInput {
+  readonly queue: QueueModel;
+  readonly payloadTypes: string;
+  readonly runtimeImport: string;
+  readonly configFile: string;
+}
+
+/** The codec module's namespace import name: `emailTransform`. */
+function transformName(queue: QueueModel): string {
+  return queue.names.codec.replace(/Codec$/, "Transform");
+}
+
+function contextType(queue: QueueModel): "JobContext" | "TransactionalJobContext" {
+  return queue.options.transactional ? "TransactionalJobContext" : "JobContext";
+}
+
+function runtimeImports(queue: QueueModel): OptionalKind<ImportSpecifierStructure>[] {
+  const named = (name: string, isTypeOnly: boolean) => ({ name, isTypeOnly });
+  return [
+    named("createProducer", false),
+    named("createQueueCodec", false),
+    named(contextType(queue), true),
+    named("Producer", true),
+    named("QueueDefinition", true),
+  ];
+}
+
+export function emitQueueModule(project: Project, { queue, payloadTypes, runtimeImport, configFile }: QueueModuleInput): string {
+  const { names, options, key } = queue;
+  const file = project.createSourceFile(`${names.file}.ts`, "", { overwrite: true });
+
+  file.addImportDeclaration({ moduleSpecifier: runtimeImport, namedImports: runtimeImports(queue) });
+  file.addImportDeclaration({ moduleSpecifier: `./${names.file}.validator.js`, namedImports: [names.validator] });
+  if (queue.codecImport !== null) {
+    file.addImportDeclaration({ moduleSpecifier: queue.codecImport, namespaceImport: transformName(queue) });
+  }
+
+  file.addStatements(payloadTypes);
+
+  const codecDoc = fillTemplate("codec.md", {
+    queue: key,
+    schemaSource: queue.schemaFile === null ? "its inline schema" : `\`${queue.schemaFile}\``,
+    encoding: queue.codecImport === null ? "as plain JSON" : `with \`${queue.codecImport}\``,
+  });
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [codecDoc],
+    declarations: [
+      {
+        name: names.codec,
+        initializer: (writer) => {
+          writer.write(`createQueueCodec<${names.job}>(`);
+          writer.inlineBlock(() => {
+            writer.writeLine(`queue: ${JSON.stringify(key)},`);
+            writer.writeLine(`validator: ${names.validator},`);
+            if (queue.codecImport !== null) writer.writeLine(`transform: ${transformName(queue)},`);
+          });
+          writer.write(")");
+        },
+      },
+    ],
+  });
+
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [fillTemplate("definition.md", { queue: key })],
+    declarations: [
+      {
+        name: names.definition,
+        type: `QueueDefinition<${JSON.stringify(key)}, ${names.job}>`,
+        initializer: (writer) => {
+          writer.inlineBlock(() => {
+            writer.writeLine(`name: ${JSON.stringify(key)},`);
+            writer.write("options: ");
+            writeLiteral(writer, options);
+            writer.write(",").newLine();
+            writer.writeLine(`codec: ${names.codec},`);
+          });
+        },
+      },
+    ],
+  });
+
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [fillTemplate("producer.md", { queue: key, producer: names.producer })],
+    declarations: [{ name: names.producer, type: `Producer<${names.job}>`, initializer: `createProducer(${names.definition})` }],
+  });
+
+  file.addInterface({
+    isExported: true,
+    name: names.handler,
+    docs: [
+      fillTemplate("handler.md", {
+        queue: key,
+        onSuccess: describeSuccess(key, options),
+        retries: describeRetries(options),
+        abortReasons: describeAbortReasons(options),
+        transactional: describeTransaction(options),
+      }),
+    ],
+    // A property, not a method: TypeScript checks property function types strictly (no parameter bivariance).
+    properties: [{ name: "handle", type: `(job: ${names.job}, ctx: ${contextType(queue)}) => Promise<void> | void` }],
+  });
+
+  file.addTypeAlias({
+    isExported: true,
+    name: `${names.handler}Function`,
+    docs: [`\`${names.handler}\` as a plain function.`],
+    type: `${names.handler}["handle"]`,
+  });
+
+  return finishSourceFile(file, configFile);
+}

@@ -1,0 +1,50 @@
+/**
+ * `<queue>.validator.ts`: the queue's schema compiled by ajv at generation
+ * time into standalone JavaScript, so applications never compile a schema at
+ * start-up. The code is ajv's; this module only binds its helpers to the
+ * runtime and gives its one export a type.
+ */
+import standaloneModule from "ajv/dist/standalone/index.js";
+import { CompileError } from "../errors.js";
+import { createSchemaAjv } from "../model/schemaAjv.js";
+import type { QueueModel } from "../model/types.js";
+import { fillTemplate } from "./templates.js";
+import { rewriteValidatorRequires } from "./validatorRequires.js";
+
+const standaloneCode = standaloneModule.default;
+
+/** ajv's ESM preamble: `"use strict"` (modules are strict already) and its two exports of the function. */
+const USE_STRICT = /^"use strict";\n/;
+const EXPORTS = /^export const validate = (validate\d+);\nexport default \1;\n/m;
+
+/** ajv's standalone ESM source for the queue's schema, with its own exports still in place. */
+function ajvStandaloneSource(queue: QueueModel): string {
+  // A fresh instance per queue: ajv numbers its functions per instance, and the numbers are in the output.
+  const ajv = createSchemaAjv(queue.dialect, { standalone: true });
+  return standaloneCode(ajv, ajv.compile(structuredClone(queue.schema)));
+}
+
+/** Module body (without banner), not yet formatted. */
+export function emitValidatorModule(queue: QueueModel, runtimeImport: string, configFile: string): string {
+  const location = { file: queue.schemaFile ?? configFile, queue: queue.key, pointer: "" };
+  let source: string;
+  try {
+    source = rewriteValidatorRequires(ajvStandaloneSource(queue));
+  } catch (error) {
+    throw new CompileError(location, `cannot generate the validator: ${(error as Error).message}`, { cause: error });
+  }
+  const exported = EXPORTS.exec(source);
+  if (exported === null) {
+    throw new CompileError(location, "cannot generate the validator: ajv's standalone output no longer has the expected exports (ajv upgrade?)");
+  }
+  const body = source.replace(USE_STRICT, "").replace(EXPORTS, "");
+  return [
+    fillTemplate("validator-nocheck.md", {}),
+    `import { validatorRuntime, type CompiledValidator } from ${JSON.stringify(runtimeImport)};`,
+    "",
+    `/** Validates one \`${queue.key}\` job; on failure \`${queue.names.validator}.errors\` lists ajv's errors. */`,
+    `export const ${queue.names.validator}: CompiledValidator = ${exported[1]};`,
+    "",
+    body,
+  ].join("\n");
+}

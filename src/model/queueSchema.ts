@@ -1,0 +1,74 @@
+/**
+ * One queue's payload schema, from a file name or an inline object to a
+ * bundled, checked document: parse, pick the dialect, validate against the
+ * meta-schema, follow `$ref`s, bundle, and compile once in strict mode.
+ */
+import path from "node:path";
+import type { JSONSchema } from "../config/jsonSchema.js";
+import type { CompileErrorLocation } from "../errors.js";
+import { bundleSchema } from "./schemaBundle.js";
+import { schemaDialect } from "./schemaDialect.js";
+import { displayPath, type SchemaFile, type SchemaFileReader } from "./schemaFiles.js";
+import { checkSchemaCompiles, validateAgainstMetaSchema } from "./schemaMetaValidation.js";
+import { followSchemaRefs } from "./schemaRefs.js";
+import type { BundledSchema, SchemaDialect } from "./types.js";
+
+export interface QueueSchemaContext {
+  readonly rootDir: string;
+  readonly schemasDir: string;
+  /** The config file as shown in errors. */
+  readonly configFile: string;
+  readonly reader: SchemaFileReader;
+}
+
+export interface QueueSchema {
+  readonly schema: BundledSchema;
+  readonly dialect: SchemaDialect;
+  /** Relative to the config file's folder, or null when inline. */
+  readonly schemaFile: string | null;
+}
+
+/** A read-only model all the way down: emit must clone before handing it to a library that mutates. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+export async function resolveQueueSchema(key: string, schema: string | JSONSchema, context: QueueSchemaContext): Promise<QueueSchema> {
+  const option = `queues.${key}.schema`;
+  const inline = typeof schema !== "string";
+  const root: SchemaFile = inline
+    ? {
+        // A name inside schemasDir, so relative `$ref`s in an inline schema resolve there; never read.
+        path: path.join(context.schemasDir, `${key}.inline.schema.json`),
+        displayPath: context.configFile,
+        text: JSON.stringify(schema),
+        document: schema,
+      }
+    : await context.reader.read(path.resolve(context.schemasDir, schema), { file: context.configFile, queue: key, option });
+
+  const locationOf = (file: SchemaFile): CompileErrorLocation =>
+    file === root && inline ? { file: context.configFile, queue: key, option } : { file: file.displayPath, queue: key };
+
+  const dialect = schemaDialect(root.document, "draft-07", locationOf(root));
+  validateAgainstMetaSchema(root.document, dialect, locationOf(root));
+  const files = await followSchemaRefs(root, context.reader, key, locationOf);
+  for (const file of files.slice(1)) {
+    validateAgainstMetaSchema(file.document, schemaDialect(file.document, dialect, locationOf(file)), locationOf(file));
+  }
+  const bundled = await bundleSchema(root, files);
+  checkSchemaCompiles(
+    bundled,
+    dialect,
+    files.map((file) => ({ document: file.document, location: locationOf(file) })),
+    locationOf(root),
+  );
+  return {
+    schema: deepFreeze(bundled),
+    dialect,
+    schemaFile: inline ? null : displayPath(context.rootDir, root.path),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Checks that each schema file is a valid JSON Schema of its dialect, using
+ * ajv's meta-schemas, and reports the offending keyword's pointer in that file.
+ */
+import type { Ajv, ErrorObject } from "ajv";
+import { CompileError, type CompileErrorLocation } from "../errors.js";
+import { createSchemaAjv } from "./schemaAjv.js";
+import { findKeyword } from "./schemaKeywords.js";
+import type { SchemaDialect } from "./types.js";
+
+const checkers = new Map<SchemaDialect, Ajv>();
+
+/** A checking (not code-emitting) ajv per dialect; meta-schema validation keeps no state between files. */
+export function schemaChecker(dialect: SchemaDialect): Ajv {
+  let ajv = checkers.get(dialect);
+  if (ajv === undefined) {
+    ajv = createSchemaAjv(dialect, { standalone: false });
+    checkers.set(dialect, ajv);
+  }
+  return ajv;
+}
+
+/**
+ * The most specific of ajv's errors: the deepest pointer, and there an `enum`
+ * or `type` complaint rather than the `anyOf` that wraps it.
+ */
+function mostSpecific(errors: readonly ErrorObject[]): ErrorObject | undefined {
+  const rank = (error: ErrorObject) => error.instancePath.split("/").length * 10 + (error.keyword === "anyOf" || error.keyword === "oneOf" ? 0 : 1);
+  return [...errors].sort((a, b) => rank(b) - rank(a))[0];
+}
+
+function describe(error: ErrorObject): string {
+  const keyword = error.instancePath.split("/").pop() ?? "";
+  const allowed = error.params["allowedValues"];
+  const detail = Array.isArray(allowed) ? ` (${allowed.map((value) => JSON.stringify(value)).join(", ")})` : "";
+  const subject = keyword === "" ? "the schema" : `keyword "${keyword}"`;
+  return `not a valid JSON Schema: ${subject} ${error.message ?? "is invalid"}${detail}`;
+}
+
+/** Throws a CompileError at the first invalid keyword of `document`. */
+export function validateAgainstMetaSchema(document: unknown, dialect: SchemaDialect, location: CompileErrorLocation): void {
+  if (document === null || typeof document !== "object" || Array.isArray(document)) {
+    throw new CompileError({ ...location, pointer: "" }, "a payload schema must be a JSON object (a JSON Schema such as { \"type\": \"object\", ... })");
+  }
+  const ajv = schemaChecker(dialect);
+  if (ajv.validateSchema(document)) return;
+  const error = mostSpecific(ajv.errors ?? []);
+  if (error === undefined) return;
+  throw new CompileError({ ...location, pointer: error.instancePath }, `${describe(error)} (${dialect})`);
+}
+
+/**
+ * Compiles the bundled schema once with strict mode, which catches what the
+ * meta-schema allows but ajv cannot use: unknown keywords (usually typos) and
+ * unknown formats. `files` are searched for the culprit so the error points
+ * into the file that holds it.
+ */
+export function checkSchemaCompiles(
+  bundled: object,
+  dialect: SchemaDialect,
+  files: readonly { document: unknown; location: CompileErrorLocation }[],
+  fallback: CompileErrorLocation,
+): void {
+  const ajv = createSchemaAjv(dialect, { standalone: false });
+  try {
+    ajv.compile(bundled);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
+    const format = /unknown format "([^"]+)"/.exec(message)?.[1];
+    const culprit = keyword !== undefined ? [keyword, undefined] as const : format !== undefined ? ["format", format] as const : null;
+    for (const file of culprit === null ? [] : files) {
+      const pointer = findKeyword(file.document, culprit![0], culprit![1]);
+      if (pointer !== null) throw new CompileError({ ...file.location, pointer }, explain(message), { cause: error });
+    }
+    throw new CompileError(fallback, explain(message), { cause: error });
+  }
+}
+
+function explain(ajvMessage: string): string {
+  if (ajvMessage.includes("unknown keyword")) {
+    return `${ajvMessage.replace(/^strict mode: /, "")}: check its spelling, or remove it (custom keywords are not supported)`;
+  }
+  if (ajvMessage.includes("unknown format")) {
+    return `${ajvMessage.replace(/ ignored in schema at path .*$/, "")}: use a format ajv-formats knows (date-time, date, time, email, uri, uuid, ipv4, ...)`;
+  }
+  return `ajv cannot compile the schema: ${ajvMessage}`;
+}

@@ -1,0 +1,364 @@
+/**
+ * The PGMQ-compatible queue client: PGMQ's operations (send, read, archive,
+ * delete, set_vt, metrics, purge, drop) as plain SQL against PGMQ's tables,
+ * so it works with or without the pgmq extension installed.
+ *
+ * Each statement is built once per queue and shape (for the columns the
+ * queue's tables actually have) and run as a named prepared statement.
+ * Message ids are bigint end to end: they never pass through a JS number.
+ */
+import type pg from "pg";
+import { isAutoCreateEnabled, watchPoolErrors } from "./connection.js";
+import { QueueMissingError } from "./errors.js";
+import { dropQueue, ensureQueueOnce, forgetQueue } from "./queueSetup.js";
+import { archiveMessagesStatement } from "./sql/archiveMessages.js";
+import { deadLetterMessagesStatement } from "./sql/deadLetterMessages.js";
+import { deleteMessagesStatement } from "./sql/deleteMessages.js";
+import { purgeQueueStatement } from "./sql/purgeQueue.js";
+import { type QueueColumns, readQueueColumns } from "./sql/queueColumns.js";
+import { type QueueMetricsRow, queueMetricsStatement } from "./sql/queueMetrics.js";
+import { validateQueueName } from "./sql/queueNames.js";
+import { type MessageRow, readMessagesStatement } from "./sql/readMessages.js";
+import { delayForm, delayValue, sendMessageStatement, sendMessagesStatement } from "./sql/sendMessages.js";
+import { setVisibilityStatement } from "./sql/setVisibility.js";
+import { idsParameter, type Queryable, runStatement, type Statement } from "./sql/statement.js";
+import type { JsonValue, MessageHeaders } from "./types.js";
+
+/** A message as `read` returns it. */
+export interface ReadMessage {
+  msgId: bigint;
+  /** Deliveries so far, this one included (1 on the first). */
+  readCt: number;
+  enqueuedAt: Date;
+  /** When the message becomes visible again unless archived, deleted or its visibility is changed. */
+  vt: Date;
+  /** The stored (encoded) JSON value. */
+  message: unknown;
+  headers: MessageHeaders | null;
+}
+
+export interface SendOptions {
+  /** Seconds before the message becomes visible, or the moment it does. (Default: 0) */
+  delay?: number | Date;
+  /** Headers stored with the message(s). (Default: null) */
+  headers?: MessageHeaders | null;
+  /** Run on this client (e.g. inside the caller's transaction). (Default: the client's pool) */
+  client?: pg.ClientBase;
+}
+
+export interface PgmqClientOptions {
+  /** Create missing queues on first use. (Default: `configure({ autoCreate })`, itself true by default) */
+  autoCreate?: boolean;
+}
+
+export interface QueueMetrics {
+  /** Messages in the queue, visible or not. */
+  queueLength: number;
+  /** Age in whole seconds of the oldest message; null when the queue is empty. */
+  oldestMsgAgeSec: number | null;
+  /** Messages ever sent: the last id handed out (0 before the first). */
+  totalMessages: bigint;
+}
+
+/** A queue's columns and the statements built for them, each built on first use. */
+class QueueHandle {
+  private readonly statements = new Map<string, Statement>();
+  constructor(
+    readonly queue: string,
+    readonly columns: QueueColumns,
+  ) {}
+
+  statement(key: string, build: () => Statement): Statement {
+    let statement = this.statements.get(key);
+    if (statement === undefined) {
+      statement = build();
+      this.statements.set(key, statement);
+    }
+    return statement;
+  }
+}
+
+const UNDEFINED_TABLE = "42P01";
+
+function isUndefinedTable(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === UNDEFINED_TABLE;
+}
+
+function toJsonText(value: unknown, what: string): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new TypeError(`${what}: expected a JSON value, got ${String(value)}`);
+  return text;
+}
+
+function headersParameter(headers: MessageHeaders | null | undefined): string | null {
+  return headers === undefined || headers === null ? null : toJsonText(headers, "headers");
+}
+
+function positiveInteger(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what}: expected an integer >= 1, got ${value}`);
+  return value;
+}
+
+function seconds(value: number, what: string): number {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${what}: expected seconds >= 0, got ${value}`);
+  return value;
+}
+
+export class PgmqClient {
+  readonly pool: pg.Pool;
+  private readonly autoCreate: boolean | undefined;
+  private readonly handles = new Map<string, QueueHandle>();
+  private readonly loading = new Map<string, Promise<QueueHandle>>();
+
+  constructor(pool: pg.Pool, options: PgmqClientOptions = {}) {
+    this.pool = pool;
+    this.autoCreate = options.autoCreate;
+    watchPoolErrors(pool);
+  }
+
+  /**
+   * Creates the queue if missing (or throws `QueueMissingError` when
+   * autoCreate is off); cached per pool. Runs on the pool, outside any
+   * caller transaction: DDL inside a transaction that rolls back would vanish
+   * while the cache still said the queue exists.
+   */
+  ensureQueue(queue: string): Promise<void> {
+    return ensureQueueOnce(this.pool, queue, { autoCreate: this.autoCreate ?? isAutoCreateEnabled() });
+  }
+
+  /** Sends one message; resolves to its id. */
+  async send(queue: string, message: JsonValue, options: SendOptions = {}): Promise<bigint> {
+    const form = delayForm(options.delay);
+    const delay = delayValue(options.delay);
+    const messageText = toJsonText(message, "message");
+    const { rows } = await this.run<{ msg_id: bigint }>(queue, options.client, (handle) => {
+      const values: unknown[] = [messageText];
+      if (handle.columns.headers) values.push(headersParameter(options.headers));
+      else if (options.headers != null) throw noHeadersColumn(queue);
+      if (form !== "now") values.push(delay);
+      return [handle.statement(`send:${form}`, () => sendMessageStatement(queue, handle.columns, form)), values];
+    });
+    return rows[0]!.msg_id;
+  }
+
+  /** Sends many messages in one statement: all or none. Resolves to their ids, in order. */
+  async sendBatch(queue: string, messages: readonly JsonValue[], options: SendOptions = {}): Promise<bigint[]> {
+    const form = delayForm(options.delay);
+    const delay = delayValue(options.delay);
+    if (messages.length === 0) return [];
+    const messageTexts = messages.map((message, index) => toJsonText(message, `messages[${index}]`));
+    const { rows } = await this.run<{ msg_id: bigint }>(queue, options.client, (handle) => {
+      const values: unknown[] = [messageTexts];
+      if (handle.columns.headers) values.push(headersParameter(options.headers));
+      else if (options.headers != null) throw noHeadersColumn(queue);
+      if (form !== "now") values.push(delay);
+      return [handle.statement(`send_batch:${form}`, () => sendMessagesStatement(queue, handle.columns, form)), values];
+    });
+    return rows.map((row) => row.msg_id);
+  }
+
+  /**
+   * PGMQ's read: up to `quantity` visible messages (vt <= now) in id order,
+   * skipping rows other readers hold; each becomes invisible for
+   * `visibilityTimeout` seconds and its `read_ct` goes up by one.
+   */
+  async read(queue: string, visibilityTimeout: number, quantity: number, client?: pg.ClientBase): Promise<ReadMessage[]> {
+    const values = [positiveInteger(quantity, "quantity"), seconds(visibilityTimeout, "visibilityTimeout")];
+    const { rows } = await this.run<MessageRow>(queue, client, (handle) => [
+      handle.statement("read", () => readMessagesStatement(queue, handle.columns)),
+      values,
+    ]);
+    return rows.map((row) => ({
+      msgId: row.msg_id,
+      readCt: row.read_ct,
+      enqueuedAt: row.enqueued_at,
+      vt: row.vt,
+      message: row.message,
+      headers: (row.headers ?? null) as MessageHeaders | null,
+    }));
+  }
+
+  /** Moves messages to `pgmq.a_<queue>` (one statement); resolves to the ids archived. */
+  async archive(queue: string, msgIds: readonly bigint[], client?: pg.ClientBase): Promise<bigint[]> {
+    if (msgIds.length === 0) return [];
+    const { rows } = await this.run<{ msg_id: bigint }>(queue, client, (handle) => {
+      if (!handle.columns.archive) throw new QueueMissingError(queue);
+      return [handle.statement("archive", () => archiveMessagesStatement(queue, handle.columns)), [idsParameter(msgIds)]];
+    });
+    return rows.map((row) => row.msg_id);
+  }
+
+  /** Deletes messages; resolves to the ids deleted. */
+  async delete(queue: string, msgIds: readonly bigint[], client?: pg.ClientBase): Promise<bigint[]> {
+    if (msgIds.length === 0) return [];
+    const { rows } = await this.run<{ msg_id: bigint }>(queue, client, (handle) => [
+      handle.statement("delete", () => deleteMessagesStatement(queue)),
+      [idsParameter(msgIds)],
+    ]);
+    return rows.map((row) => row.msg_id);
+  }
+
+  /**
+   * PGMQ's set_vt for many messages, each visible again `delaySeconds` from
+   * now (0 = at once); `read_ct` is untouched. One statement. Resolves to the
+   * ids updated.
+   */
+  async setVisibility(
+    queue: string,
+    entries: readonly { msgId: bigint; delaySeconds: number }[],
+    client?: pg.ClientBase,
+  ): Promise<bigint[]> {
+    if (entries.length === 0) return [];
+    const ids = idsParameter(entries.map((entry) => entry.msgId));
+    const delays = entries.map((entry) => seconds(entry.delaySeconds, "delaySeconds"));
+    const { rows } = await this.run<{ msg_id: bigint }>(queue, client, (handle) => [
+      handle.statement("set_vt", () => setVisibilityStatement(queue)),
+      [ids, delays],
+    ]);
+    return rows.map((row) => row.msg_id);
+  }
+
+  /**
+   * Moves killed messages to `deadLetterQueue` and deletes them from `queue`
+   * in one statement. The dead letter keeps the message; its headers are the
+   * original headers plus `x-pgmq-gen-dead-letter: { error, attempts,
+   * sourceQueue, sourceMsgId (text), killedAt }`. Resolves to the source ids moved.
+   */
+  async deadLetter(
+    queue: string,
+    deadLetterQueue: string,
+    entries: readonly { msgId: bigint; reason: string; attempts: number }[],
+    client?: pg.ClientBase,
+  ): Promise<bigint[]> {
+    validateQueueName(deadLetterQueue);
+    if (deadLetterQueue === queue) throw new RangeError(`queue "${queue}" cannot be its own dead-letter queue`);
+    if (entries.length === 0) return [];
+    const deadLetterHandle = await this.handle(deadLetterQueue, client);
+    const values: unknown[] = [
+      idsParameter(entries.map((entry) => entry.msgId)),
+      entries.map((entry) => String(entry.reason)),
+      entries.map((entry) => entry.attempts),
+    ];
+    // The source queue's name only goes into the dead-letter record, which needs a headers column.
+    if (deadLetterHandle.columns.headers) values.push(queue);
+    try {
+      const { rows } = await this.run<{ msg_id: bigint }>(queue, client, (handle) => [
+        handle.statement(`dead_letter:${deadLetterQueue}`, () =>
+          deadLetterMessagesStatement(queue, deadLetterQueue, handle.columns, deadLetterHandle.columns),
+        ),
+        values,
+      ]);
+      return rows.map((row) => row.msg_id);
+    } catch (error) {
+      // The dead-letter queue may be the table that went missing: the next call re-ensures it.
+      if (isUndefinedTable(error)) this.forget(deadLetterQueue);
+      throw error;
+    }
+  }
+
+  /** PGMQ's metrics for one queue. */
+  async metrics(queue: string): Promise<QueueMetrics> {
+    const { rows } = await this.run<QueueMetricsRow>(queue, undefined, (handle) => [
+      handle.statement("metrics", () => queueMetricsStatement(queue)),
+      [`pgmq.q_${queue}`],
+    ]);
+    const row = rows[0]!;
+    return {
+      queueLength: Number(row.queue_length),
+      oldestMsgAgeSec: row.oldest_msg_age_sec,
+      totalMessages: row.total_messages,
+    };
+  }
+
+  /** Deletes every message of the queue (the archive is kept); resolves to how many. */
+  async purge(queue: string): Promise<number> {
+    const result = await this.run(queue, undefined, (handle) => [
+      handle.statement("purge", () => purgeQueueStatement(queue)),
+      [],
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  /** Drops the queue, its archive and its `pgmq.meta` row. A missing queue is no error. */
+  async drop(queue: string): Promise<void> {
+    await dropQueue(this.pool, queue);
+    this.forget(queue);
+  }
+
+  /** The queue's handle, loaded (and the queue ensured) on first use. */
+  private handle(queue: string, client: pg.ClientBase | undefined): Promise<QueueHandle> | QueueHandle {
+    const handle = this.handles.get(queue);
+    if (handle !== undefined) return handle;
+    let loading = this.loading.get(queue);
+    if (loading === undefined) {
+      loading = this.load(queue, client);
+      this.loading.set(queue, loading);
+      const clear = () => this.loading.delete(queue);
+      loading.then(clear, clear);
+    }
+    return loading;
+  }
+
+  private async load(queue: string, client: pg.ClientBase | undefined): Promise<QueueHandle> {
+    validateQueueName(queue);
+    await this.ensureQueue(queue);
+    const columns = await readQueueColumns(client ?? this.pool, queue);
+    if (columns === null) {
+      // Dropped between the check and now.
+      forgetQueue(this.pool, queue);
+      throw new QueueMissingError(queue);
+    }
+    const handle = new QueueHandle(queue, columns);
+    this.handles.set(queue, handle);
+    return handle;
+  }
+
+  private forget(queue: string): void {
+    this.handles.delete(queue);
+    forgetQueue(this.pool, queue);
+  }
+
+  /**
+   * Runs the statement `build` picks for the queue's handle. When the table
+   * turns out missing (dropped by someone else), the cached state is dropped;
+   * without a caller client the call is retried once (re-creating the queue
+   * when autoCreate is on). With one, the caller's transaction is aborted
+   * and the error is theirs to handle.
+   */
+  private async run<TRow extends pg.QueryResultRow>(
+    queue: string,
+    client: pg.ClientBase | undefined,
+    build: (handle: QueueHandle) => [Statement, unknown[]],
+  ): Promise<pg.QueryResult<TRow>> {
+    const db: Queryable = client ?? this.pool;
+    const [statement, values] = build(await this.handle(queue, client));
+    try {
+      return await runStatement<TRow>(db, statement, values);
+    } catch (error) {
+      if (!isUndefinedTable(error)) throw error;
+      this.forget(queue);
+      if (client !== undefined) throw error;
+      const [retried, retriedValues] = build(await this.handle(queue, undefined));
+      return runStatement<TRow>(db, retried, retriedValues);
+    }
+  }
+}
+
+function noHeadersColumn(queue: string): Error {
+  return new Error(
+    `queue "${queue}": pgmq.q_${queue} has no headers column (made by PGMQ before 1.5); ` +
+      "upgrade PGMQ or send without headers",
+  );
+}
+
+const sharedClients = new WeakMap<pg.Pool, PgmqClient>();
+
+/** The client producers share for `pool` (one per pool, so its statements and caches are shared too). */
+export function pgmqClientFor(pool: pg.Pool): PgmqClient {
+  let client = sharedClients.get(pool);
+  if (client === undefined) {
+    client = new PgmqClient(pool);
+    sharedClients.set(pool, client);
+  }
+  return client;
+}

@@ -1,0 +1,160 @@
+/**
+ * Creating queues: through PGMQ's own `pgmq.create` where PGMQ is installed
+ * (so its functions keep working on them), else PGMQ's layout made here.
+ * Safe to run from many processes at once, and idempotent.
+ */
+import pg from "pg";
+import { QueueMissingError } from "./errors.js";
+import { deleteMetaSql, dropQueueTablesSql, dropQueueWithPgmqSql } from "./sql/dropQueue.js";
+import {
+  createNotifyTriggerSql,
+  createQueueTablesSql,
+  createSharedLayoutSql,
+  insertMetaSql,
+  setupLockSql,
+} from "./sql/queueLayout.js";
+import { validateQueueName } from "./sql/queueNames.js";
+import { type DatabaseState, readDatabaseState } from "./sql/queueState.js";
+import { type Queryable, runOnce } from "./sql/statement.js";
+
+function isPool(db: Queryable): db is pg.Pool {
+  return db instanceof pg.Pool || typeof (db as unknown as Partial<pg.Pool>).totalCount === "number";
+}
+
+/** Runs `work` on a dedicated client: one checked out of `db` when it is a pool, else `db` itself. */
+async function withClient<T>(db: Queryable, work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  if (!isPool(db)) return work(db);
+  const client = await db.connect();
+  try {
+    return await work(client);
+  } finally {
+    client.release();
+  }
+}
+
+async function inTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    const result = await work();
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
+
+function isComplete(state: DatabaseState): boolean {
+  for (const queue of state.queues.values()) {
+    if (!queue.tablesExist) return false;
+    // PGMQ before 1.7 has no notify function: such queues go without a trigger (workers poll).
+    if (!queue.notifyTrigger && (state.pgmqNotify || !state.pgmqFunctions)) return false;
+  }
+  return true;
+}
+
+/**
+ * Creates every queue in `queues` that does not exist yet, with its archive
+ * table, `pgmq.meta` row and insert-notify trigger (channel
+ * `pgmq.q_<queue>.INSERT`).
+ *
+ * - With PGMQ installed (the extension, or its SQL-only install: detected by
+ *   `pgmq.create(text)`), queues are made by `pgmq.create` and notifications
+ *   enabled with `pgmq.enable_notify_insert` when it exists (1.7+).
+ * - Without, the same layout is created here.
+ *
+ * Runs in its own transaction under an advisory lock, so processes starting
+ * together do not trip over each other. When `db` is a client it must not be
+ * inside a transaction (this one would commit it).
+ */
+export async function ensureQueues(db: Queryable, queues: readonly string[]): Promise<void> {
+  const names = [...new Set(queues.map(validateQueueName))];
+  if (names.length === 0) return;
+  await withClient(db, async (client) => {
+    // Fast path: everything exists, no lock, no DDL.
+    if (isComplete(await readDatabaseState(client, names))) return;
+    await inTransaction(client, async () => {
+      await client.query(setupLockSql);
+      const state = await readDatabaseState(client, names);
+      if (state.pgmqFunctions) await createWithPgmq(client, state);
+      else await createLayout(client, state);
+    });
+  });
+}
+
+async function createWithPgmq(client: pg.ClientBase, state: DatabaseState): Promise<void> {
+  for (const queue of state.queues.values()) {
+    // PGMQ's functions are overloaded across versions: cast every argument.
+    if (!queue.tablesExist) await runOnce(client, "SELECT pgmq.create($1::text)", [queue.queue]);
+    if (state.pgmqNotify && !queue.notifyTrigger) {
+      await runOnce(client, "SELECT pgmq.enable_notify_insert($1::text)", [queue.queue]);
+    }
+  }
+}
+
+async function createLayout(client: pg.ClientBase, state: DatabaseState): Promise<void> {
+  await client.query(createSharedLayoutSql);
+  for (const queue of state.queues.values()) {
+    if (!queue.tablesExist) await client.query(createQueueTablesSql(queue.queue));
+    await runOnce(client, insertMetaSql, [queue.queue]);
+    if (!queue.notifyTrigger) await client.query(createNotifyTriggerSql(queue.queue));
+  }
+}
+
+/** Whether both tables of `queue` exist. */
+export async function queueExists(db: Queryable, queue: string): Promise<boolean> {
+  const state = await readDatabaseState(db, [validateQueueName(queue)]);
+  return state.queues.get(queue)?.tablesExist ?? false;
+}
+
+/**
+ * Drops a queue, its archive and its `pgmq.meta` row (through
+ * `pgmq.drop_queue` where PGMQ is installed). A missing queue is no error.
+ */
+export async function dropQueue(db: Queryable, queue: string): Promise<void> {
+  validateQueueName(queue);
+  await withClient(db, async (client) => {
+    const state = await readDatabaseState(client, [queue]);
+    if (!state.queues.get(queue)?.tablesExist) return;
+    if (state.pgmqFunctions) {
+      await runOnce(client, dropQueueWithPgmqSql, [queue]);
+      return;
+    }
+    await inTransaction(client, async () => {
+      await client.query(dropQueueTablesSql(queue));
+      await runOnce(client, deleteMetaSql, [queue]);
+    });
+  });
+  if (isPool(db)) forgetQueue(db, queue);
+}
+
+// Queues known to exist, per pool: after the first use the check costs a Set lookup.
+const knownQueues = new WeakMap<pg.Pool, Map<string, Promise<void>>>();
+
+/**
+ * Makes sure `queue` exists, once per pool: creates it when `autoCreate`,
+ * else throws `QueueMissingError` when it is missing. Concurrent callers
+ * share one check; a failed check is not cached.
+ */
+export function ensureQueueOnce(pool: pg.Pool, queue: string, options: { autoCreate: boolean }): Promise<void> {
+  validateQueueName(queue);
+  let queues = knownQueues.get(pool);
+  if (queues === undefined) {
+    queues = new Map();
+    knownQueues.set(pool, queues);
+  }
+  const known = queues.get(queue);
+  if (known !== undefined) return known;
+  const check = (async () => {
+    if (options.autoCreate) await ensureQueues(pool, [queue]);
+    else if (!(await queueExists(pool, queue))) throw new QueueMissingError(queue);
+  })();
+  queues.set(queue, check);
+  check.catch(() => queues.delete(queue));
+  return check;
+}
+
+/** Forgets that `queue` exists in `pool` (it was dropped, or a statement found its table missing). */
+export function forgetQueue(pool: pg.Pool, queue: string): void {
+  knownQueues.get(pool)?.delete(queue);
+}

@@ -1,0 +1,212 @@
+/**
+ * The worker: runs the handlers of a set of queues in one process.
+ *
+ * `createQueueWorker` is what generated code calls. The pieces live under
+ * `worker/`, one concern each:
+ * - `workerSettings.ts`: options and definitions resolved and checked;
+ * - `queueFetcher.ts`: one read loop per queue, bounded by `jobSlots.ts`;
+ * - `jobRunner.ts`: one message from decode to ack decision;
+ * - `queueAcks.ts` / `ackBatcher.ts`: acks batched into one statement each;
+ * - `visibilityHeartbeat.ts`: keeps long jobs hidden while they run;
+ * - `notifyListener.ts`: LISTEN/NOTIFY wake-ups;
+ * - `signalHandlers.ts`: SIGINT/SIGTERM.
+ * This file wires them and orders start and stop.
+ */
+import type pg from "pg";
+import { getPool, onPoolError } from "./connection.js";
+import { pgmqClientFor } from "./pgmq.js";
+import type { Worker, WorkerEvents, WorkerOptions } from "./types.js";
+import { JobRunner, WorkerStoppingError } from "./worker/jobRunner.js";
+import { JobSlots } from "./worker/jobSlots.js";
+import { NotifyListener } from "./worker/notifyListener.js";
+import { QueueAcks } from "./worker/queueAcks.js";
+import { QueueFetcher } from "./worker/queueFetcher.js";
+import { installSignalHandlers } from "./worker/signalHandlers.js";
+import { VisibilityHeartbeat } from "./worker/visibilityHeartbeat.js";
+import { WorkerEventEmitter } from "./worker/workerEvents.js";
+import { type QueueDefinitions, resolveWorkerSettings, type WorkerSettings } from "./worker/workerSettings.js";
+
+export { JobTimeoutError, WorkerStoppingError } from "./worker/jobRunner.js";
+
+/** After aborting their signals at the shutdown deadline, how long stop() still waits for handlers. Milliseconds. */
+const ABORT_GRACE_MS = 2000;
+/** How long stop() keeps retrying acks that fail to write. Milliseconds. */
+const ACK_DRAIN_MS = 5000;
+
+interface QueueParts {
+  readonly acks: QueueAcks;
+  readonly heartbeat: VisibilityHeartbeat;
+  readonly fetcher: QueueFetcher;
+}
+
+interface Running {
+  readonly queues: readonly QueueParts[];
+  readonly loops: Promise<void>;
+  readonly listener: NotifyListener | null;
+  readonly stopReading: AbortController;
+  readonly abortJobs: AbortController;
+  readonly removePoolErrorListener: () => void;
+  readonly removeSignalHandlers: () => void;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+class QueueWorker implements Worker {
+  readonly #settings: WorkerSettings;
+  readonly #poolOption: pg.Pool | undefined;
+  readonly #events = new WorkerEventEmitter();
+  #starting: Promise<void> | null = null;
+  #running: Running | null = null;
+  #stopping: Promise<void> | null = null;
+
+  constructor(settings: WorkerSettings, pool: pg.Pool | undefined) {
+    this.#settings = settings;
+    this.#poolOption = pool;
+  }
+
+  on<E extends keyof WorkerEvents>(event: E, listener: (...args: WorkerEvents[E]) => void): this {
+    this.#events.on(event, listener);
+    return this;
+  }
+
+  off<E extends keyof WorkerEvents>(event: E, listener: (...args: WorkerEvents[E]) => void): this {
+    this.#events.off(event, listener);
+    return this;
+  }
+
+  start(): Promise<void> {
+    if (this.#stopping !== null) return Promise.reject(new Error("pgmq-gen worker: start() after stop()"));
+    this.#starting ??= this.#start().catch((error: unknown) => {
+      this.#starting = null;
+      throw error;
+    });
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    const settings = this.#settings;
+    const pool = this.#poolOption ?? getPool();
+    const client = pgmqClientFor(pool);
+    // Queues first, then their dead-letter queues: a missing one fails start() naming it.
+    const deadLetters = settings.queues.flatMap((queue) => queue.definition.options.deadLetter ?? []);
+    for (const name of new Set([...settings.queues.map((queue) => queue.name), ...deadLetters])) {
+      await client.ensureQueue(name);
+    }
+    if (this.#stopping !== null) return;
+
+    const events = this.#events;
+    // Idle pool clients whose backend dies emit 'error' on the pool; unlistened, it would crash the process.
+    const removePoolErrorListener = onPoolError((error, errorPool) => {
+      if (errorPool === pool) events.error(error);
+    });
+
+    const stopReading = new AbortController();
+    const abortJobs = new AbortController();
+    const slots = new JobSlots(settings.concurrency);
+    const queues = settings.queues.map((queue): QueueParts => {
+      slots.addQueue(queue.name, queue.concurrency);
+      const options = queue.definition.options;
+      const acks = new QueueAcks({
+        queue: queue.name,
+        client,
+        onSuccess: options.onSuccess,
+        deadLetter: options.deadLetter,
+        onError: (error) => events.error(error),
+      });
+      const heartbeat = new VisibilityHeartbeat(acks, queue.visibilityTimeout);
+      const runner = new JobRunner({ queue, client, acks, heartbeat, events, shutdownSignal: abortJobs.signal });
+      const fetcher = new QueueFetcher({
+        queue,
+        client,
+        slots,
+        runner,
+        acks,
+        events,
+        pollInterval: settings.pollInterval,
+        stopSignal: stopReading.signal,
+      });
+      return { acks, heartbeat, fetcher };
+    });
+
+    let listener: NotifyListener | null = null;
+    if (settings.listen) {
+      const fetchers = new Map(settings.queues.map((queue, index) => [queue.name, queues[index]!.fetcher]));
+      listener = new NotifyListener({
+        connection: pool.options,
+        queues: settings.queues.map((queue) => queue.name),
+        onWake: (queue) => fetchers.get(queue)?.wake(),
+        onError: (error) => events.error(error),
+      });
+      // Waits for the first connection attempt only; polling covers a listener that is still reconnecting.
+      await listener.start();
+    }
+
+    const loops = Promise.all(queues.map((parts) => parts.fetcher.run())).then(() => undefined);
+    const removeSignalHandlers = settings.handleSignals ? installSignalHandlers(() => this.stop()) : () => {};
+    this.#running = { queues, loops, listener, stopReading, abortJobs, removePoolErrorListener, removeSignalHandlers };
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    const stopRequestedAt = Date.now();
+    // A start() in progress finishes first, so everything it set up is torn down.
+    await this.#starting?.catch(() => {});
+    const running = this.#running;
+    if (running === null) return;
+    this.#running = null;
+    // From here a second SIGINT/SIGTERM gets the default behaviour: the user can force an exit.
+    running.removeSignalHandlers();
+
+    // 1. No more reads; messages a read returns from now on are released at once.
+    //    A read that hangs (unreachable server) is not waited for past the deadline.
+    const deadline = stopRequestedAt + this.#settings.shutdownTimeout;
+    running.stopReading.abort();
+    await Promise.race([running.loops, delay(deadline - Date.now())]);
+
+    // 2. Running handlers get until the shutdown deadline, then their signals abort.
+    const handlers = () => Promise.all(running.queues.flatMap((parts) => [...parts.fetcher.handlers]));
+    const finished = await Promise.race([handlers().then(() => true), delay(deadline - Date.now()).then(() => false)]);
+    if (!finished) {
+      running.abortJobs.abort(
+        new WorkerStoppingError(`worker stopping: shutdownTimeout of ${this.#settings.shutdownTimeout} ms passed`),
+      );
+      await Promise.race([handlers(), delay(ABORT_GRACE_MS)]);
+    }
+
+    // 3. Acks of finished jobs (and releases) are written before stop() returns.
+    const drainUntil = Date.now() + ACK_DRAIN_MS;
+    await Promise.all(running.queues.map((parts) => parts.acks.drain(drainUntil)));
+    await Promise.race([
+      Promise.all(running.queues.flatMap((parts) => [...parts.fetcher.jobs])),
+      delay(Math.max(0, drainUntil - Date.now())),
+    ]);
+
+    // 4. Handlers that ignored their aborted signal are left behind: their messages reappear after the visibility timeout.
+    for (const parts of running.queues) parts.heartbeat.close();
+    await running.listener?.close();
+    running.removePoolErrorListener();
+  }
+}
+
+/**
+ * Runs the handlers of the given queues in this process.
+ *
+ * `definitions`: the generated queue definitions to run, keyed by queue
+ * name. `handlers`: one per queue, a function `(job, ctx)` or an object with
+ * a `handle(job, ctx)` method. Throws `TypeError` at once for a missing
+ * handler or an invalid option; `start()` rejects with `QueueMissingError`
+ * when a queue (or its dead-letter queue) is missing and autoCreate is off.
+ */
+export function createQueueWorker(
+  definitions: QueueDefinitions,
+  handlers: object,
+  options: WorkerOptions = {},
+): Worker {
+  return new QueueWorker(resolveWorkerSettings(definitions, handlers, options), options.pool);
+}

@@ -1,0 +1,135 @@
+/**
+ * Turns the user's `WorkerOptions` and the generated queue definitions into
+ * the settings the worker runs with, every default applied and every number
+ * checked, so a typo fails at `createQueueWorker` and not in the job loop.
+ */
+import type { JobContext, JobHandler, QueueDefinition, QueueWorkerOptions, WorkerOptions } from "../types.js";
+
+/** A handler reduced to one function. */
+export type HandlerFunction = (job: unknown, ctx: JobContext) => Promise<void> | void;
+
+/** What one queue runs with. */
+export interface QueueSettings {
+  readonly definition: QueueDefinition<string, unknown>;
+  readonly name: string;
+  readonly handle: HandlerFunction;
+  /** Jobs of this queue in flight at once. */
+  readonly concurrency: number;
+  /** Most messages per read. */
+  readonly batchSize: number;
+  /** Seconds a read hides a message; the heartbeat extends it by this much. */
+  readonly visibilityTimeout: number;
+  /** maxRetries + 1. */
+  readonly maxAttempts: number;
+}
+
+export interface WorkerSettings {
+  readonly concurrency: number;
+  /** Milliseconds. */
+  readonly pollInterval: number;
+  readonly listen: boolean;
+  /** Milliseconds. */
+  readonly shutdownTimeout: number;
+  readonly handleSignals: boolean;
+  readonly queues: readonly QueueSettings[];
+}
+
+/** Definitions as generated code passes them (a record keyed by queue); an array is accepted too. */
+export type QueueDefinitions =
+  | Readonly<Record<string, QueueDefinition<string, any>>>
+  | readonly QueueDefinition<string, any>[];
+
+function positiveInteger(value: number | undefined, fallback: number, what: string): number {
+  const resolved = value ?? fallback;
+  if (!Number.isInteger(resolved) || resolved < 1) {
+    throw new TypeError(`pgmq-gen worker: ${what} must be a positive integer, got ${String(value)}`);
+  }
+  return resolved;
+}
+
+function nonNegativeNumber(value: number | undefined, fallback: number, what: string): number {
+  const resolved = value ?? fallback;
+  if (typeof resolved !== "number" || !Number.isFinite(resolved) || resolved < 0) {
+    throw new TypeError(`pgmq-gen worker: ${what} must be a finite number >= 0, got ${String(value)}`);
+  }
+  return resolved;
+}
+
+function positiveNumber(value: number | undefined, fallback: number, what: string): number {
+  const resolved = nonNegativeNumber(value, fallback, what);
+  if (resolved === 0) throw new TypeError(`pgmq-gen worker: ${what} must be greater than 0`);
+  return resolved;
+}
+
+function handlerFunction(queue: string, handler: unknown): HandlerFunction {
+  if (typeof handler === "function") return handler as HandlerFunction;
+  if (typeof handler === "object" && handler !== null && typeof (handler as { handle?: unknown }).handle === "function") {
+    const object = handler as { handle: HandlerFunction };
+    // Called as a method, so a class-based handler keeps its `this`.
+    return (job, ctx) => object.handle(job, ctx);
+  }
+  throw new TypeError(
+    `pgmq-gen worker: the handler of queue "${queue}" must be a function or an object with a handle(job, ctx) method`,
+  );
+}
+
+export function resolveWorkerSettings(
+  definitions: QueueDefinitions,
+  handlers: object,
+  options: WorkerOptions = {},
+): WorkerSettings {
+  const list: QueueDefinition<string, unknown>[] = Array.isArray(definitions)
+    ? [...(definitions as readonly QueueDefinition<string, unknown>[])]
+    : Object.values(definitions as Record<string, QueueDefinition<string, unknown>>);
+  if (list.length === 0) throw new TypeError("pgmq-gen worker: no queues given");
+  const names = new Set(list.map((definition) => definition.name));
+  if (names.size !== list.length) throw new TypeError("pgmq-gen worker: a queue is given twice");
+
+  const handlerRecord = handlers as Record<string, JobHandler<unknown> | undefined>;
+  for (const key of Object.keys(handlerRecord)) {
+    if (!names.has(key)) {
+      throw new TypeError(`pgmq-gen worker: a handler is given for queue "${key}", which is not among the worker's queues`);
+    }
+  }
+  const overrides = (options.queues ?? {}) as Record<string, QueueWorkerOptions | undefined>;
+  for (const key of Object.keys(overrides)) {
+    if (!names.has(key)) {
+      throw new TypeError(`pgmq-gen worker: options.queues names queue "${key}", which is not among the worker's queues`);
+    }
+  }
+
+  const concurrency = positiveInteger(options.concurrency, 10, "concurrency");
+  const batchSize = positiveInteger(options.batchSize, concurrency, "batchSize");
+  const queues = list.map((definition): QueueSettings => {
+    const name = definition.name;
+    const handler = handlerRecord[name];
+    if (handler === undefined) throw new TypeError(`pgmq-gen worker: no handler for queue "${name}"`);
+    const override: QueueWorkerOptions = overrides[name] ?? {};
+    const queueConcurrency = Math.min(
+      concurrency,
+      positiveInteger(override.concurrency, concurrency, `queues.${name}.concurrency`),
+    );
+    return {
+      definition,
+      name,
+      handle: handlerFunction(name, handler),
+      concurrency: queueConcurrency,
+      batchSize: positiveInteger(override.batchSize, batchSize, `queues.${name}.batchSize`),
+      visibilityTimeout: positiveNumber(
+        override.visibilityTimeout,
+        definition.options.visibilityTimeout,
+        `queues.${name}.visibilityTimeout`,
+      ),
+      maxAttempts: definition.options.maxRetries + 1,
+    };
+  });
+
+  return {
+    concurrency,
+    pollInterval: positiveNumber(options.pollInterval, 1000, "pollInterval"),
+    listen: options.listen ?? true,
+    shutdownTimeout: nonNegativeNumber(options.shutdownTimeout, 30_000, "shutdownTimeout"),
+    handleSignals: options.handleSignals ?? false,
+    queues,
+  };
+}

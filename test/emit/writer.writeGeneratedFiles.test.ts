@@ -1,0 +1,94 @@
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { GENERATED_MARKER } from "../../src/emit/banner.js";
+import { writeGeneratedFiles } from "../../src/emit/writer.js";
+import { createTempProject, type TempProject } from "../config/tempProject.js";
+
+const banner = `${GENERATED_MARKER} from pgmq.config.ts. Do not edit.\n`;
+const file = (filePath: string, body: string) => ({ path: filePath, contents: `${banner}${body}\n` });
+
+let project: TempProject;
+let outDir: string;
+const projects: TempProject[] = [];
+
+beforeEach(async () => {
+  project = await createTempProject("writer");
+  projects.push(project);
+  outDir = project.path("generated");
+});
+afterAll(async () => {
+  for (const each of projects) await each.remove();
+});
+
+/** Every file under outDir, relative, sorted; temp files would show up here. */
+async function filesIn(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
+    .sort();
+}
+
+describe("writeGeneratedFiles", () => {
+  it("creates the folders and files, sorted in the result", async () => {
+    const result = await writeGeneratedFiles(outDir, [file("queues/email.ts", "a"), file("index.ts", "b")]);
+    expect(result).toEqual({ written: ["index.ts", "queues/email.ts"], unchanged: [], removed: [], stale: [] });
+    expect(await readFile(path.join(outDir, "queues/email.ts"), "utf8")).toBe(`${banner}a\n`);
+    expect(await filesIn(outDir)).toEqual(["index.ts", "queues/email.ts"]);
+  });
+
+  it("rewrites only the files whose bytes changed, replacing them (new inode) rather than editing in place", async () => {
+    await writeGeneratedFiles(outDir, [file("a.ts", "1"), file("b.ts", "1")]);
+    const before = { a: await stat(path.join(outDir, "a.ts")), b: await stat(path.join(outDir, "b.ts")) };
+    const result = await writeGeneratedFiles(outDir, [file("a.ts", "1"), file("b.ts", "2")]);
+    expect(result).toEqual({ written: ["b.ts"], unchanged: ["a.ts"], removed: [], stale: [] });
+    const after = { a: await stat(path.join(outDir, "a.ts")), b: await stat(path.join(outDir, "b.ts")) };
+    expect(after.a.ino).toBe(before.a.ino);
+    expect(after.a.mtimeMs).toBe(before.a.mtimeMs);
+    expect(after.b.ino).not.toBe(before.b.ino);
+    expect(await readFile(path.join(outDir, "b.ts"), "utf8")).toBe(`${banner}2\n`);
+    expect(await filesIn(outDir)).toEqual(["a.ts", "b.ts"]);
+  });
+
+  it("removes generated files no longer produced, and folders they leave empty, but keeps user files", async () => {
+    await writeGeneratedFiles(outDir, [file("keep.ts", "k"), file("old/gone.ts", "g"), file("gone.ts", "g")]);
+    await writeFile(path.join(outDir, "user-notes.ts"), "// my own helper\nexport const x = 1;\n");
+    await writeFile(path.join(outDir, "mentions-banner.ts"), `const note = "${GENERATED_MARKER}";\n`);
+    const result = await writeGeneratedFiles(outDir, [file("keep.ts", "k")]);
+    expect(result).toEqual({ written: [], unchanged: ["keep.ts"], removed: ["gone.ts", "old/gone.ts"], stale: [] });
+    expect(await filesIn(outDir)).toEqual(["keep.ts", "mentions-banner.ts", "user-notes.ts"]);
+    expect(await readdir(outDir)).not.toContain("old");
+  });
+
+  it("writes nothing in check mode and lists changed, missing and to-be-removed files as stale", async () => {
+    await writeGeneratedFiles(outDir, [file("same.ts", "s"), file("changed.ts", "1"), file("extra.ts", "x")]);
+    await writeFile(path.join(outDir, "user.ts"), "export {};\n");
+    const before = await Promise.all(["same.ts", "changed.ts", "extra.ts"].map((name) => stat(path.join(outDir, name))));
+    const result = await writeGeneratedFiles(outDir, [file("same.ts", "s"), file("changed.ts", "2"), file("new/missing.ts", "m")], { check: true });
+    expect(result).toEqual({ written: [], unchanged: ["same.ts"], removed: [], stale: ["changed.ts", "extra.ts", "new/missing.ts"] });
+    expect(await filesIn(outDir)).toEqual(["changed.ts", "extra.ts", "same.ts", "user.ts"]);
+    expect(await readFile(path.join(outDir, "changed.ts"), "utf8")).toBe(`${banner}1\n`);
+    const after = await Promise.all(["same.ts", "changed.ts", "extra.ts"].map((name) => stat(path.join(outDir, name))));
+    expect(after.map((each) => each.mtimeMs)).toEqual(before.map((each) => each.mtimeMs));
+  });
+
+  it("reports a fresh tree in check mode with nothing stale, and a missing outDir as all stale", async () => {
+    expect(await writeGeneratedFiles(outDir, [file("a.ts", "1")], { check: true })).toEqual({ written: [], unchanged: [], removed: [], stale: ["a.ts"] });
+    await expect(stat(outDir)).rejects.toThrow();
+    await writeGeneratedFiles(outDir, [file("a.ts", "1")]);
+    expect(await writeGeneratedFiles(outDir, [file("a.ts", "1")], { check: true })).toEqual({ written: [], unchanged: ["a.ts"], removed: [], stale: [] });
+  });
+
+  it("removes a temp file left behind by a crash, since it carries the banner", async () => {
+    await mkdir(outDir, { recursive: true });
+    await writeFile(path.join(outDir, ".a.ts.0123456789ab.tmp"), `${banner}half`);
+    const result = await writeGeneratedFiles(outDir, [file("a.ts", "1")]);
+    expect(result.removed).toEqual([".a.ts.0123456789ab.tmp"]);
+    expect(await filesIn(outDir)).toEqual(["a.ts"]);
+  });
+
+  it.each([["../escape.ts"], ["/abs.ts"], ["a/../../escape.ts"]])("rejects the path %s that leaves outDir", async (badPath) => {
+    await expect(writeGeneratedFiles(outDir, [file(badPath, "x")])).rejects.toThrow(/stay inside/);
+  });
+});

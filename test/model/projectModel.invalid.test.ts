@@ -1,0 +1,91 @@
+/** Every way a schema can be wrong, each reported with its file, queue and JSON pointer. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { QueueConfig } from "../../src/config/types.js";
+import { CompileError, CompileErrors } from "../../src/errors.js";
+import { buildProjectModel } from "../../src/model/projectModel.js";
+import { createSchemaProject, type SchemaProject } from "./schemaProject.js";
+
+const files = {
+  "schemas/common.schema.json": { definitions: { email: { type: "string", format: "email" } } },
+  "schemas/bad-json.schema.json": '{\n  "type": "object",\n  "properties": {\n    "a": { "type": "string" },\n  }\n}\n',
+  "schemas/truncated.schema.json": '{ "type": "object"',
+  "schemas/bad-type.schema.json": { type: "object", properties: { to: { type: "strin" } } },
+  "schemas/bad-required.schema.json": { type: "object", required: "to" },
+  "schemas/missing-file-ref.schema.json": { type: "object", properties: { to: { $ref: "nowhere.schema.json#/definitions/email" } } },
+  "schemas/missing-target.schema.json": { type: "object", properties: { to: { $ref: "common.schema.json#/definitions/phone" } } },
+  "schemas/missing-local.schema.json": { type: "object", properties: { to: { $ref: "#/definitions/nope" } } },
+  "schemas/remote-ref.schema.json": { type: "object", properties: { to: { $ref: "https://example.com/s.json" } } },
+  "schemas/indirect.schema.json": { type: "object", properties: { x: { $ref: "broken-common.schema.json#/definitions/a" } } },
+  "schemas/broken-common.schema.json": { definitions: { a: { $ref: "#/definitions/gone" } } },
+  "schemas/bad-dialect.schema.json": { $schema: "http://json-schema.org/draft-04/schema#", type: "object" },
+  "schemas/typo.schema.json": { type: "object", properties: { to: { type: "string", minLenght: 3 } } },
+  "schemas/bad-format.schema.json": { type: "object", properties: { to: { type: "string", format: "emial" } } },
+  "schemas/array-root.schema.json": [1, 2],
+  "schemas/bad-in-common.schema.json": { type: "object", properties: { x: { $ref: "invalid-common.schema.json#/definitions/a" } } },
+  "schemas/invalid-common.schema.json": { definitions: { a: { type: "string", maxLength: -1 } } },
+};
+
+interface Want {
+  file: string;
+  pointer?: string;
+  option?: string;
+  /** Fragment of the problem text. */
+  problem: string | RegExp;
+}
+
+describe("buildProjectModel with invalid schemas", () => {
+  let project: SchemaProject;
+  beforeAll(async () => {
+    project = await createSchemaProject("model-invalid", files);
+  });
+  afterAll(() => project.remove());
+
+  async function errorOf(schema: QueueConfig["schema"]): Promise<CompileError> {
+    const error = await buildProjectModel({ queues: { job: { schema } } }, project.configPath).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(CompileError);
+    return error as CompileError;
+  }
+
+  const cases: [string, { given: QueueConfig["schema"]; want: Want }][] = [
+    ["trailing comma: line and column", { given: "bad-json.schema.json", want: { file: "schemas/bad-json.schema.json", pointer: "", problem: /not valid JSON at line 5, column 3/ } }],
+    ["truncated JSON", { given: "truncated.schema.json", want: { file: "schemas/truncated.schema.json", pointer: "", problem: /not valid JSON at line 1, column 19/ } }],
+    ["unknown type name", { given: "bad-type.schema.json", want: { file: "schemas/bad-type.schema.json", pointer: "/properties/to/type", problem: /not a valid JSON Schema: keyword "type" must be equal to one of the allowed values/ } }],
+    ["required is not an array", { given: "bad-required.schema.json", want: { file: "schemas/bad-required.schema.json", pointer: "/required", problem: /keyword "required" must be array/ } }],
+    ["$ref to a missing file", { given: "missing-file-ref.schema.json", want: { file: "schemas/missing-file-ref.schema.json", pointer: "/properties/to/$ref", problem: /schema file schemas\/nowhere.schema.json does not exist/ } }],
+    ["$ref to a missing definition in another file", { given: "missing-target.schema.json", want: { file: "schemas/missing-target.schema.json", pointer: "/properties/to/$ref", problem: /points at nothing: schemas\/common.schema.json has no #\/definitions\/phone/ } }],
+    ["$ref to a missing local definition", { given: "missing-local.schema.json", want: { file: "schemas/missing-local.schema.json", pointer: "/properties/to/$ref", problem: /this file has no #\/definitions\/nope/ } }],
+    ["remote $ref", { given: "remote-ref.schema.json", want: { file: "schemas/remote-ref.schema.json", pointer: "/properties/to/$ref", problem: /is not a local file/ } }],
+    ["broken $ref inside a referenced file is reported in that file", { given: "indirect.schema.json", want: { file: "schemas/broken-common.schema.json", pointer: "/definitions/a/$ref", problem: /has no #\/definitions\/gone/ } }],
+    ["invalid keyword inside a referenced file", { given: "bad-in-common.schema.json", want: { file: "schemas/invalid-common.schema.json", pointer: "/definitions/a/maxLength", problem: /keyword "maxLength" must be >= 0/ } }],
+    ["unsupported $schema", { given: "bad-dialect.schema.json", want: { file: "schemas/bad-dialect.schema.json", pointer: "/$schema", problem: /unsupported \$schema/ } }],
+    ["misspelt keyword", { given: "typo.schema.json", want: { file: "schemas/typo.schema.json", pointer: "/properties/to/minLenght", problem: /unknown keyword: "minLenght"/ } }],
+    ["unknown format", { given: "bad-format.schema.json", want: { file: "schemas/bad-format.schema.json", pointer: "/properties/to/format", problem: /unknown format "emial"/ } }],
+    ["schema root is not an object", { given: "array-root.schema.json", want: { file: "schemas/array-root.schema.json", pointer: "", problem: /must be a JSON object/ } }],
+    ["schema file does not exist", { given: "absent.schema.json", want: { file: "pgmq.config.ts", option: "queues.job.schema", problem: /schema file schemas\/absent.schema.json does not exist/ } }],
+    ["inline schema: pointer inside the inline object", { given: { type: "object", properties: { n: { type: "integer", minimum: "1" } } }, want: { file: "pgmq.config.ts", option: "queues.job.schema", pointer: "/properties/n/minimum", problem: /keyword "minimum" must be number/ } }],
+    ["inline schema: broken ref", { given: { type: "object", properties: { n: { $ref: "common.schema.json#/definitions/nope" } } }, want: { file: "pgmq.config.ts", option: "queues.job.schema", pointer: "/properties/n/$ref", problem: /has no #\/definitions\/nope/ } }],
+  ];
+
+  it.each(cases)("%s", async (_name, { given, want }) => {
+    const error = await errorOf(given);
+    expect(error.location.file).toBe(want.file);
+    expect(error.location.queue).toBe("job");
+    expect(error.location.pointer).toBe(want.pointer);
+    expect(error.location.option).toBe(want.option);
+    expect(error.problem).toMatch(want.problem);
+    // The message a user sees starts with where: file#pointer.
+    if (want.pointer !== undefined) expect(error.message.startsWith(`${want.file}#${want.pointer}`)).toBe(true);
+  });
+
+  it("reports every failing queue at once, in key order", async () => {
+    const error = await buildProjectModel(
+      { queues: { b: { schema: "typo.schema.json" }, a: { schema: "bad-type.schema.json" }, ok: { schema: "common.schema.json" } } },
+      project.configPath,
+    ).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(CompileErrors);
+    expect((error as CompileErrors).errors.map((item) => item.location.queue)).toEqual(["a", "b"]);
+  });
+});

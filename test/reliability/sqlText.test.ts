@@ -1,0 +1,163 @@
+/**
+ * Text that carries SQL (`'; drop table`, quotes, `$$`, unicode): queue names
+ * are refused (by the compiler's config validation and again by the
+ * runtime), header values and payload strings are stored as data and come
+ * back to the handler unchanged. Every statement sent is logged: none of the
+ * hostile text is ever part of a statement.
+ */
+import { Ajv } from "ajv";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validateConfig } from "pgmq-gen/compiler";
+import { CompileErrors } from "pgmq-gen/compiler";
+import {
+  configure,
+  createProducer,
+  createQueueCodec,
+  createQueueWorker,
+  ensureQueues,
+  PgmqClient,
+  type CompiledValidator,
+  type JobContext,
+  type MessageHeaders,
+  type QueueDefinition,
+} from "pgmq-gen/runtime";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { reliabilityQueueOptions } from "./harness/reliabilityQueue.js";
+import { sleep } from "./harness/scenarioSetup.js";
+import { createLoggingPool, type StatementLog } from "./harness/statementLog.js";
+
+const hostile = [
+  "'; DROP TABLE canary; --",
+  "x'); DELETE FROM pgmq.meta; --",
+  '"; DROP TABLE canary; --',
+  "$$; DROP TABLE canary; $$",
+  "$1::text",
+  "\\'; DROP TABLE canary; --",
+  "Ünïcödé ✓ 🚀 \u2028\u2029 ‮reversed",
+  "O'Brien said \"hi\"",
+];
+
+const badQueueNames = [
+  "jobs'; drop table canary; --",
+  'jobs"; drop table canary; --',
+  "jobs$$drop$$",
+  "Jobs",
+  "jobs-dash",
+  "jöbs",
+  "",
+  "a".repeat(48),
+  "q; select pg_sleep(10)",
+];
+
+let db: TestDatabase;
+let log: StatementLog;
+beforeAll(async () => {
+  db = await createTestDatabase("reliability_sql_text");
+  log = createLoggingPool(db.url);
+  configure({ pool: log.pool });
+  await db.pool.query("CREATE TABLE canary (id int); INSERT INTO canary VALUES (1)");
+});
+afterAll(async () => {
+  await log?.pool.end();
+  await db?.drop();
+});
+
+async function canaryIntact(): Promise<boolean> {
+  const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM canary");
+  return Number(rows[0]!.n) === 1;
+}
+
+function statementsContaining(fragment: string): string[] {
+  return log.texts.filter((text) => text.includes(fragment));
+}
+
+interface TextJob {
+  text: string;
+}
+
+const textSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["text"],
+  properties: { text: { type: "string" } },
+};
+
+function textQueue(name: string): QueueDefinition<string, TextJob> {
+  const validator = new Ajv().compile(textSchema) as CompiledValidator;
+  return { name, options: reliabilityQueueOptions({ queue: name }), codec: createQueueCodec<TextJob>({ queue: name, validator }) };
+}
+
+describe("queue names carrying SQL", () => {
+  it.each(badQueueNames)("%j is refused by the compiler's config validation", (name) => {
+    const config = { queues: { [name]: { schema: textSchema } } };
+    expect(() => validateConfig(config, "/project/pgmq.config.ts")).toThrow(CompileErrors);
+  });
+
+  it("is refused as a dead-letter queue by the compiler's config validation", () => {
+    const config = { queues: { jobs: { schema: textSchema, deadLetter: "jobs'; drop table canary; --" } } };
+    expect(() => validateConfig(config, "/project/pgmq.config.ts")).toThrow(CompileErrors);
+  });
+
+  it("is refused by every runtime entry point before any statement names it", async () => {
+    const pgmq = new PgmqClient(log.pool);
+    for (const name of badQueueNames) {
+      await expect(ensureQueues(log.pool, [name]), name).rejects.toThrow();
+      await expect(pgmq.send(name, { text: "x" }), name).rejects.toThrow();
+      await expect(pgmq.read(name, 30, 1), name).rejects.toThrow();
+      await expect(pgmq.archive(name, [1n]), name).rejects.toThrow();
+      await expect(createProducer(textQueue(name)).push({ text: "x" }), name).rejects.toThrow();
+      const start = async () => createQueueWorker([textQueue(name)], { [name]: () => {} }, { pool: log.pool }).start();
+      await expect(start(), name).rejects.toThrow();
+      if (name.length > 0) expect(statementsContaining(name), name).toEqual([]);
+    }
+    expect(await canaryIntact()).toBe(true);
+    const meta = await db.pool.query<{ exists: boolean }>("SELECT to_regclass('pgmq.meta') IS NOT NULL AS exists");
+    if (meta.rows[0]!.exists) {
+      const { rows } = await db.pool.query<{ queue_name: string }>("SELECT queue_name FROM pgmq.meta");
+      expect(rows.filter((row) => badQueueNames.includes(row.queue_name))).toEqual([]);
+    }
+  });
+});
+
+describe("header values and payload strings carrying SQL", () => {
+  it("are stored as data and reach the handler unchanged", { timeout: 60_000 }, async () => {
+    const queue = textQueue("sql_text");
+    await ensureQueues(log.pool, [queue.name]);
+    const producer = createProducer(queue);
+    const sent = new Map<string, { job: TextJob; headers: MessageHeaders }>();
+    for (const [index, text] of hostile.entries()) {
+      const headers: MessageHeaders = { [text]: text, nested: { value: text, list: [text, index] } };
+      const msgId = await producer.push({ text }, { headers });
+      sent.set(msgId.toString(), { job: { text }, headers });
+    }
+    const batchIds = await producer.pushBatch(hostile.map((text) => ({ text: `${text} (batch)` })), { headers: { [hostile[0]!]: hostile[3]! } });
+    batchIds.forEach((msgId, index) => sent.set(msgId.toString(), { job: { text: `${hostile[index]!} (batch)` }, headers: { [hostile[0]!]: hostile[3]! } }));
+
+    const received = new Map<string, { job: TextJob; headers: MessageHeaders | null }>();
+    const worker = createQueueWorker([queue], { [queue.name]: (job: TextJob, ctx: JobContext) => void received.set(ctx.msgId.toString(), { job, headers: ctx.headers }) }, {
+      pool: log.pool,
+      pollInterval: 100,
+    });
+    await worker.start();
+    const deadline = Date.now() + 30_000;
+    while (received.size < sent.size && Date.now() < deadline) await sleep(50);
+    await worker.stop();
+
+    expect(Object.fromEntries(received)).toEqual(Object.fromEntries(sent));
+    for (const text of hostile) expect(statementsContaining(text), text).toEqual([]);
+    expect(await canaryIntact()).toBe(true);
+    const stored = await db.pool.query<{ message: TextJob }>("SELECT message FROM pgmq.a_sql_text ORDER BY msg_id");
+    expect(stored.rows.map((row) => row.message.text)).toEqual([...sent.values()].map((entry) => entry.job.text));
+  });
+
+  it("a NUL character PostgreSQL cannot store in jsonb fails the push and sends nothing", async () => {
+    const queue = textQueue("sql_nul");
+    await ensureQueues(log.pool, [queue.name]);
+    const producer = createProducer(queue);
+    await expect(producer.push({ text: "before\u0000after" })).rejects.toThrow();
+    await expect(producer.push({ text: "ok" }, { headers: { nul: "\u0000" } })).rejects.toThrow();
+    await expect(producer.pushBatch([{ text: "ok" }, { text: "\u0000" }])).rejects.toThrow();
+    const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM pgmq.q_sql_nul");
+    expect(Number(rows[0]!.n)).toBe(0);
+  });
+});

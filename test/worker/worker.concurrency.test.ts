@@ -1,0 +1,109 @@
+/**
+ * Concurrency: never more handlers at once than `concurrency` (per process
+ * and per queue), and all of them busy when there is enough work.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { PgmqClient } from "../../src/runtime/pgmq.js";
+import type { Worker } from "../../src/runtime/types.js";
+import { createQueueWorker } from "../../src/runtime/worker.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { archivedIds, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
+
+let db: TestDatabase;
+let pgmq: PgmqClient;
+const workers: Worker[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase("worker_concurrency");
+  pgmq = new PgmqClient(db.pool);
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((worker) => worker.stop()));
+  await db?.drop();
+});
+
+/** Counts handlers running at once. */
+function gauge() {
+  let current = 0;
+  const state = { max: 0, done: 0 };
+  const run = async (job: TestJob) => {
+    current += 1;
+    state.max = Math.max(state.max, current);
+    await sleep(job.sleepMs ?? 0);
+    current -= 1;
+    state.done += 1;
+  };
+  return { state, run };
+}
+
+describe("concurrency", () => {
+  it("runs at most `concurrency` handlers at once, and reaches it", async () => {
+    const name = "concurrency_limit";
+    const definition = testQueue(name);
+    await pgmq.ensureQueue(name);
+    await pgmq.sendBatch(name, Array.from({ length: 15 }, (_, n) => definition.codec.encode({ n, sleepMs: 100 })));
+    const { state, run } = gauge();
+    const worker = createQueueWorker({ [name]: definition }, { [name]: run }, {
+      pool: db.pool,
+      concurrency: 3,
+      batchSize: 10,
+      pollInterval: 50,
+    });
+    workers.push(worker);
+    await worker.start();
+    await waitFor(() => state.done === 15, 15_000, "15 jobs");
+    expect(state.max).toBe(3);
+    await waitFor(async () => (await archivedIds(db.pool, name)).length === 15, 5_000, "15 archived");
+  });
+
+  it("honours a per-queue concurrency under the worker's", async () => {
+    const definitions = { conc_slow: testQueue("conc_slow"), conc_fast: testQueue("conc_fast") };
+    for (const definition of Object.values(definitions)) {
+      await pgmq.ensureQueue(definition.name);
+      await pgmq.sendBatch(
+        definition.name,
+        Array.from({ length: 8 }, (_, n) => definition.codec.encode({ n, sleepMs: 80 })),
+      );
+    }
+    const slow = gauge();
+    const fast = gauge();
+    let total = 0;
+    let maxTotal = 0;
+    const counted = (inner: (job: TestJob) => Promise<void>) => async (job: TestJob) => {
+      total += 1;
+      maxTotal = Math.max(maxTotal, total);
+      try {
+        await inner(job);
+      } finally {
+        total -= 1;
+      }
+    };
+    const worker = createQueueWorker(
+      definitions,
+      { conc_slow: counted(slow.run), conc_fast: counted(fast.run) },
+      { pool: db.pool, concurrency: 4, pollInterval: 50, queues: { conc_slow: { concurrency: 1 } } },
+    );
+    workers.push(worker);
+    await worker.start();
+    await waitFor(() => slow.state.done === 8 && fast.state.done === 8, 15_000, "both queues drained");
+    expect(slow.state.max).toBe(1);
+    expect(fast.state.max).toBeLessThanOrEqual(4);
+    expect(maxTotal).toBeLessThanOrEqual(4);
+    expect(maxTotal).toBeGreaterThanOrEqual(3);
+  });
+
+  it("rejects invalid options and handlers at creation", () => {
+    const definition = testQueue("conc_invalid");
+    expect(() => createQueueWorker({ conc_invalid: definition }, {}, { pool: db.pool })).toThrow(
+      /no handler for queue "conc_invalid"/,
+    );
+    expect(() =>
+      createQueueWorker({ conc_invalid: definition }, { conc_invalid: () => {}, other: () => {} }, { pool: db.pool }),
+    ).toThrow(/queue "other"/);
+    expect(() =>
+      createQueueWorker({ conc_invalid: definition }, { conc_invalid: () => {} }, { pool: db.pool, concurrency: 0 }),
+    ).toThrow(/concurrency must be a positive integer/);
+  });
+});

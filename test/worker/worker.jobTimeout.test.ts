@@ -1,0 +1,67 @@
+/**
+ * A queue's `jobTimeout`: the handler's signal aborts and the attempt counts as failed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { PgmqClient } from "../../src/runtime/pgmq.js";
+import type { JobContext, Worker, WorkerEvents } from "../../src/runtime/types.js";
+import { createQueueWorker } from "../../src/runtime/worker.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { archivedIds, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
+
+let db: TestDatabase;
+let pgmq: PgmqClient;
+const workers: Worker[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase("worker_job_timeout");
+  pgmq = new PgmqClient(db.pool);
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((worker) => worker.stop()));
+  await db?.drop();
+});
+
+async function start(name: string, handle: (job: TestJob, ctx: JobContext) => Promise<void>) {
+  const definition = testQueue(name, { jobTimeout: 0.4, maxRetries: 2, backoff: { kind: "fixed", delay: 0.05 } });
+  const worker = createQueueWorker({ [name]: definition }, { [name]: handle }, { pool: db.pool, pollInterval: 50 });
+  workers.push(worker);
+  const fails: WorkerEvents["job:fail"][0][] = [];
+  const completes: WorkerEvents["job:complete"][0][] = [];
+  worker.on("job:fail", (event) => fails.push(event));
+  worker.on("job:complete", (event) => completes.push(event));
+  await worker.start();
+  const msgId = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+  return { fails, completes, msgId };
+}
+
+describe("jobTimeout", () => {
+  it("aborts the handler's signal after the timeout and retries the job", async () => {
+    const aborts: Array<{ attempt: number; afterMs: number; reason: string }> = [];
+    const { fails, completes, msgId } = await start("timeout_abort", async (_job, ctx) => {
+      if (ctx.attempt > 1) return;
+      const startedAt = Date.now();
+      await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve(), { once: true }));
+      aborts.push({ attempt: ctx.attempt, afterMs: Date.now() - startedAt, reason: (ctx.signal.reason as Error).name });
+      throw ctx.signal.reason;
+    });
+    await waitFor(() => completes.length === 1, 10_000, "completion of the retry");
+    expect(aborts).toHaveLength(1);
+    expect(aborts[0]!.reason).toBe("JobTimeoutError");
+    expect(aborts[0]!.afterMs).toBeGreaterThanOrEqual(350);
+    expect(aborts[0]!.afterMs).toBeLessThan(2000);
+    expect(fails.map((event) => [event.attempt, (event.error as Error).name])).toEqual([[1, "JobTimeoutError"]]);
+    expect(completes[0]!.attempt).toBe(2);
+    expect(await archivedIds(db.pool, "timeout_abort")).toEqual([msgId]);
+  });
+
+  it("counts a handler that ignores its signal and returns late as failed", async () => {
+    const { fails, completes } = await start("timeout_ignored", async (_job, ctx) => {
+      if (ctx.attempt === 1) await sleep(800);
+    });
+    await waitFor(() => completes.length === 1, 10_000, "completion of the retry");
+    expect(fails.map((event) => [event.attempt, (event.error as Error).name])).toEqual([[1, "JobTimeoutError"]]);
+    expect(completes[0]!.attempt).toBe(2);
+  });
+});

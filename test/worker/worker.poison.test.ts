@@ -1,0 +1,177 @@
+/**
+ * Messages that must not run: written by a foreign producer (not matching the
+ * schema, `null`, not decodable by the codec) or already delivered more
+ * often than the queue allows. Each is killed with its reason while valid
+ * messages around it run.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createQueueCodec } from "../../src/runtime/codec.js";
+import { PgmqClient } from "../../src/runtime/pgmq.js";
+import type { CompiledValidator, QueueDefinition, Worker, WorkerEvents } from "../../src/runtime/types.js";
+import { createQueueWorker } from "../../src/runtime/worker.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { Ajv } from "ajv";
+import {
+  archivedIds,
+  defaultTestQueueOptions,
+  insertRawMessage,
+  queueRows,
+  testJobSchema,
+  testQueue,
+  type TestJob,
+  waitFor,
+} from "./support/workerTestQueue.js";
+
+let db: TestDatabase;
+let pgmq: PgmqClient;
+const workers: Worker[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase("worker_poison");
+  pgmq = new PgmqClient(db.pool);
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((worker) => worker.stop()));
+  await db?.drop();
+});
+
+function collect(worker: Worker) {
+  const kills: WorkerEvents["job:kill"][0][] = [];
+  const completes: WorkerEvents["job:complete"][0][] = [];
+  const errors: unknown[] = [];
+  worker.on("job:kill", (event) => kills.push(event));
+  worker.on("job:complete", (event) => completes.push(event));
+  worker.on("error", (error) => errors.push(error));
+  return { kills, completes, errors };
+}
+
+describe("poison messages", () => {
+  it("dead-letters messages that do not match the schema, null and non-objects, and runs the valid ones", async () => {
+    const name = "poison_schema";
+    await pgmq.ensureQueue(name);
+    const valid1 = await insertRawMessage(db.pool, name, JSON.stringify({ n: 1 }));
+    const wrongType = await insertRawMessage(db.pool, name, JSON.stringify({ n: "one" }));
+    const nullMessage = await insertRawMessage(db.pool, name, null);
+    const extra = await insertRawMessage(db.pool, name, JSON.stringify({ n: 2, evil: true }));
+    const valid2 = await insertRawMessage(db.pool, name, JSON.stringify({ n: 3 }));
+
+    const ran: number[] = [];
+    const worker = createQueueWorker(
+      { [name]: testQueue(name, { deadLetter: "poison_schema_dlq", maxRetries: 10 }) },
+      { [name]: (job: TestJob) => void ran.push(job.n) },
+      { pool: db.pool, pollInterval: 50 },
+    );
+    workers.push(worker);
+    const { kills, completes, errors } = collect(worker);
+    await worker.start();
+    await waitFor(() => kills.length === 3 && completes.length === 2, 10_000, "3 kills and 2 completions");
+
+    expect(ran.sort()).toEqual([1, 3]);
+    expect(await archivedIds(db.pool, name)).toEqual([valid1, valid2]);
+    expect(await queueRows(db.pool, name)).toEqual([]);
+    expect(kills.map((kill) => kill.msgId).sort()).toEqual([wrongType, nullMessage, extra].sort());
+    for (const kill of kills) {
+      expect(kill.deadLetter).toBe("poison_schema_dlq");
+      expect(kill.attempt).toBe(1);
+      expect((kill.error as Error).name).toBe("DecodeError");
+      expect(kill.reason).toContain(`message ${kill.msgId}`);
+    }
+    const reasonOf = (id: bigint) => kills.find((kill) => kill.msgId === id)!.reason;
+    expect(reasonOf(wrongType)).toContain("/n must be integer");
+    expect(reasonOf(extra)).toContain("evil");
+
+    const dead = await queueRows(db.pool, "poison_schema_dlq");
+    expect(dead.map((row) => row.message)).toEqual([{ n: "one" }, null, { n: 2, evil: true }]);
+    for (const row of dead) {
+      const record = row.headers!["x-pgmq-gen-dead-letter"] as Record<string, unknown>;
+      expect(record.sourceQueue).toBe(name);
+      expect(record.attempts).toBe(1);
+      expect(record.error).toBe(reasonOf(BigInt(record.sourceMsgId as string)));
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it("kills a message whose codec transform throws (not decodable), deleting it without a dead-letter queue", async () => {
+    const name = "poison_transform";
+    const validator = new Ajv({ strict: true }).compile(testJobSchema) as CompiledValidator;
+    const definition: QueueDefinition<string, TestJob> = {
+      name,
+      options: defaultTestQueueOptions,
+      codec: createQueueCodec<TestJob>({
+        queue: name,
+        validator,
+        transform: {
+          encode: (payload) => ({ wrapped: payload }),
+          decode: (stored) => {
+            if (typeof stored !== "object" || stored === null || !("wrapped" in stored)) {
+              throw new Error("not a wrapped payload");
+            }
+            return (stored as { wrapped: TestJob & { [key: string]: never } }).wrapped;
+          },
+        },
+      }),
+    };
+    await pgmq.ensureQueue(name);
+    const bad = await insertRawMessage(db.pool, name, JSON.stringify({ n: 1 }));
+    const good = await pgmq.send(name, definition.codec.encode({ n: 2 }));
+    const ran: number[] = [];
+    const worker = createQueueWorker({ [name]: definition }, { [name]: (job: TestJob) => void ran.push(job.n) }, {
+      pool: db.pool,
+      pollInterval: 50,
+    });
+    workers.push(worker);
+    const { kills, completes } = collect(worker);
+    await worker.start();
+    await waitFor(() => kills.length === 1 && completes.length === 1, 10_000, "a kill and a completion");
+    expect(ran).toEqual([2]);
+    expect(kills[0]).toMatchObject({ msgId: bad, deadLetter: null });
+    expect(kills[0]!.reason).toContain("not a wrapped payload");
+    expect(completes[0]!.msgId).toBe(good);
+    expect(await queueRows(db.pool, name)).toEqual([]);
+  });
+
+  it("kills without running a message read more often than maxAttempts", async () => {
+    const name = "poison_read_ct";
+    await pgmq.ensureQueue(name);
+    // maxRetries 2 → maxAttempts 3. read_ct 3 before this read → this delivery is attempt 4.
+    const crashedTooOften = await insertRawMessage(db.pool, name, JSON.stringify({ n: 1 }), { readCt: 3 });
+    // read_ct 2 → this delivery is attempt 3, the last one allowed: it runs.
+    const lastChance = await insertRawMessage(db.pool, name, JSON.stringify({ n: 2 }), { readCt: 2 });
+    const ran: Array<[number, number]> = [];
+    const worker = createQueueWorker(
+      { [name]: testQueue(name, { maxRetries: 2, deadLetter: "poison_read_ct_dlq" }) },
+      { [name]: (job: TestJob, ctx: { attempt: number }) => void ran.push([job.n, ctx.attempt]) },
+      { pool: db.pool, pollInterval: 50 },
+    );
+    workers.push(worker);
+    const { kills, completes } = collect(worker);
+    await worker.start();
+    await waitFor(() => kills.length === 1 && completes.length === 1, 10_000, "a kill and a completion");
+    expect(ran).toEqual([[2, 3]]);
+    expect(kills[0]).toMatchObject({ msgId: crashedTooOften, attempt: 4 });
+    expect(kills[0]!.reason).toContain("exceeds maxAttempts 3");
+    expect(completes[0]!.msgId).toBe(lastChance);
+    const [dead] = await queueRows(db.pool, "poison_read_ct_dlq");
+    expect(dead!.headers!["x-pgmq-gen-dead-letter"]).toMatchObject({ attempts: 4, sourceMsgId: crashedTooOften.toString() });
+  });
+});
+
+describe("delayed messages", () => {
+  it("does not run a message before its delay", async () => {
+    const name = "delayed";
+    const definition = testQueue(name);
+    const startedAt: number[] = [];
+    const worker = createQueueWorker({ [name]: definition }, { [name]: () => void startedAt.push(Date.now()) }, {
+      pool: db.pool,
+      pollInterval: 50,
+    });
+    workers.push(worker);
+    await worker.start();
+    const sentAt = Date.now();
+    await pgmq.send(name, definition.codec.encode({ n: 1 }), { delay: 1.5 });
+    await waitFor(() => startedAt.length === 1, 10_000, "the delayed job");
+    expect(startedAt[0]! - sentAt).toBeGreaterThanOrEqual(1400);
+    expect(startedAt[0]! - sentAt).toBeLessThan(4000);
+  });
+});
