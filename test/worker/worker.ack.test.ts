@@ -41,9 +41,11 @@ async function startWorker(name: string, options: Partial<QueueOptions>, handle:
     "job:kill": [],
     error: [],
   };
-  for (const event of Object.keys(events) as (keyof WorkerEvents)[]) {
-    worker.on(event, (payload: never) => (events[event] as unknown[]).push(payload));
-  }
+  worker.on("job:start", (event) => events["job:start"].push(event));
+  worker.on("job:complete", (event) => events["job:complete"].push(event));
+  worker.on("job:fail", (event) => events["job:fail"].push(event));
+  worker.on("job:kill", (event) => events["job:kill"].push(event));
+  worker.on("error", (error) => events.error.push(error));
   await worker.start();
   const push = (job: TestJob) => pgmq.send(name, definition.codec.encode(job));
   return { worker, events, push };
