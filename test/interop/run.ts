@@ -563,6 +563,13 @@ const cLayoutWithoutPgmq: Check = async ({ db, version, newest }) => {
 
 /** (c) PGMQ installed later on a database where our runtime made the queue: PGMQ's functions work on our layout. */
 const cPgmqOnOurLayout: Check = async ({ version }) => {
+  // Our own layout is PGMQ 1.10+'s (with last_read_at). Before 1.10, PGMQ's
+  // set_vt and pop return `RETURNING *` into a fixed row type, so they cannot
+  // work on a table with the newer column; installing PGMQ < 1.10 over queues
+  // our runtime made is unsupported (README, Compatibility).
+  if (compareVersions(version.version, "1.10.0") < 0) {
+    throw new NotApplicable("PGMQ < 1.10 over our 1.10+ layout is unsupported (documented)");
+  }
   const ours = await createDatabase(`late_${version.version}`);
   try {
     const client = new PgmqClient(ours.pool);

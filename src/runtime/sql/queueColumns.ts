@@ -1,6 +1,6 @@
 /**
  * The optional columns a queue's tables actually have. Tables created by an
- * older PGMQ lack `headers` (before 1.5) or `last_read_at` (before 1.8), so
+ * older PGMQ lack `headers` (before 1.5) or `last_read_at` (before 1.10), so
  * statements are built for the columns that exist.
  */
 import { type Queryable, runOnce } from "./statement.js";

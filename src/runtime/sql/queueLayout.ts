@@ -32,7 +32,7 @@ export const createSharedLayoutSql = `
   $$;
 `;
 
-/** One queue's tables and indexes, as `pgmq.create_non_partitioned` makes them (with 1.8+'s `last_read_at`). */
+/** One queue's tables and indexes, as `pgmq.create_non_partitioned` makes them (PGMQ 1.10+'s layout, with `last_read_at`). */
 export function createQueueTablesSql(queue: string): string {
   validateQueueName(queue);
   return `
