@@ -39,6 +39,15 @@ export async function createBenchDatabase(system: string, workload: string): Pro
     url: url.toString(),
     drop: () =>
       withAdmin(async (client) => {
+        // Give closed pools' backends a moment to exit, so FORCE only ends what a system leaked.
+        for (let i = 0; i < 40; i++) {
+          const { rows } = await client.query<{ n: string }>(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1",
+            [name],
+          );
+          if (Number(rows[0]?.n ?? 0) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
       }),
   };

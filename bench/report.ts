@@ -49,6 +49,7 @@ export function reportRows(results: PlanResults): ReportRow[] {
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return "–";
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString("en-US");
+  if (Math.abs(value) < 1) return value.toPrecision(2);
   return value.toFixed(value >= 10 ? 1 : 2);
 }
 

@@ -51,7 +51,7 @@ async function runOnce(
 
 function formatMeasurement(measurement: Measurement): string {
   return Object.entries(measurement)
-    .map(([metric, value]) => `${value.toFixed(value < 100 ? 1 : 0)} ${metric}`)
+    .map(([metric, value]) => `${value < 100 ? value.toPrecision(3) : value.toFixed(0)} ${metric}`)
     .join(", ");
 }
 

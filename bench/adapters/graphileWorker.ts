@@ -6,6 +6,7 @@
  * at the cost of latency.
  */
 import { Logger, makeWorkerUtils, run, type WorkerUtils } from "graphile-worker";
+import pg from "pg";
 import type { BenchJob, SystemAdapter, SystemSession, WorkerSpec } from "../system.js";
 import { installedVersion } from "../versions.js";
 
@@ -28,11 +29,11 @@ export const graphileWorkerAdapter: SystemAdapter = {
   },
   workloads: ["enqueue-single", "enqueue-batch", "drain", "latency", "mixed"],
   async open(databaseUrl: string): Promise<SystemSession> {
-    const utils: WorkerUtils = await makeWorkerUtils({
-      connectionString: databaseUrl,
-      maxPoolSize: poolSize,
-      logger: silentLogger,
-    });
+    // Our own pool (graphile-worker takes `pgPool`), so a connection the harness's DROP DATABASE
+    // ends is an error we handle, not a crash. Producer and worker share it, as an app would.
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+    pool.on("error", () => {});
+    const utils: WorkerUtils = await makeWorkerUtils({ pgPool: pool, logger: silentLogger });
     await utils.migrate();
     return {
       async push(job: BenchJob) {
@@ -43,7 +44,7 @@ export const graphileWorkerAdapter: SystemAdapter = {
       },
       async startWorker(spec: WorkerSpec) {
         const runner = await run({
-          connectionString: databaseUrl,
+          pgPool: pool,
           concurrency: spec.concurrency,
           noHandleSignals: true,
           logger: silentLogger,
@@ -69,6 +70,7 @@ export const graphileWorkerAdapter: SystemAdapter = {
       },
       close: async () => {
         await utils.release();
+        await pool.end();
       },
     };
   },

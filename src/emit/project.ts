@@ -7,7 +7,7 @@ import type { ProjectModel } from "../model/types.js";
 import { emitIndexModule } from "./indexModule.js";
 import { emitPayloadTypes } from "./payloadTypes.js";
 import { emitQueueModule } from "./queueModule.js";
-import { createEmitProject, finishSourceFile } from "./sourceFiles.js";
+import { createEmitProject, printMachineModule } from "./sourceFiles.js";
 import type { GeneratedFile } from "./types.js";
 import { emitValidatorModule } from "./validatorModule.js";
 
@@ -23,10 +23,10 @@ export async function emitProject(model: ProjectModel): Promise<GeneratedFile[]>
       path: `${queue.names.file}.ts`,
       contents: emitQueueModule(project, { queue, payloadTypes: payloadTypes[index]!, runtimeImport, configFile }),
     });
-    const validator = project.createSourceFile(`${queue.names.file}.validator.ts`, emitValidatorModule(queue, runtimeImport, configFile), {
-      overwrite: true,
+    files.push({
+      path: `${queue.names.file}.validator.ts`,
+      contents: printMachineModule(emitValidatorModule(queue, runtimeImport, configFile), configFile),
     });
-    files.push({ path: `${queue.names.file}.validator.ts`, contents: finishSourceFile(validator, configFile) });
   });
   files.push({ path: "index.ts", contents: emitIndexModule(project, model) });
 

@@ -52,6 +52,20 @@ function separateDeclarations(text: string): string {
   return out.join("\n");
 }
 
+/**
+ * Formats a machine-written module (ajv's validators) with TypeScript's
+ * printer: several times faster than the formatter on these large files, and
+ * just as deterministic. The printer indents by four spaces; its leading
+ * whitespace is indentation only (ajv writes no multi-line strings), so it is
+ * halved to match the other files.
+ */
+export function printMachineModule(text: string, configFile: string): string {
+  const source = ts.createSourceFile("module.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const printed = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed }).printFile(source);
+  const indented = printed.replace(/^( {4})+/gm, (indent) => " ".repeat(indent.length / 2));
+  return `${bannerLine(configFile)}\n${separateDeclarations(indented.replace(/\s*$/, "\n"))}`;
+}
+
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** Writes a JSON-like value as a TypeScript literal, one property per line, keys in the given order. */

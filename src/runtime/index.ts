@@ -4,11 +4,15 @@
  */
 export type * from "./types.js";
 export { ValidationError, DecodeError, UnrecoverableError, QueueMissingError } from "./errors.js";
-export { configure, getPool, closePool } from "./connection.js";
+export type { JobIssues } from "./errors.js";
+export { configure, getPool, closePool, onPoolError } from "./connection.js";
+export type { ConfigureOptions, PoolErrorListener } from "./connection.js";
 export { createQueueCodec } from "./codec.js";
+export type { QueueCodecOptions } from "./codec.js";
 export { createProducer } from "./producer.js";
-export { PgmqClient } from "./pgmq.js";
-export type { ReadMessage } from "./pgmq.js";
-export { ensureQueues } from "./queueSetup.js";
-export { createQueueWorker } from "./worker.js";
+export { PgmqClient, pgmqClientFor } from "./pgmq.js";
+export type { ReadMessage, SendOptions, PgmqClientOptions, QueueMetrics } from "./pgmq.js";
+export { ensureQueues, queueExists } from "./queueSetup.js";
+export { createQueueWorker, JobTimeoutError, WorkerStoppingError } from "./worker.js";
 export { validatorRuntime } from "./validatorRuntime.js";
+export type { ValidatorRuntime } from "./validatorRuntime.js";

@@ -19,7 +19,15 @@ function commonJsDefault<T>(module: { default: T }): T {
   return (module as { default?: T }).default ?? (module as unknown as T);
 }
 
-export const validatorRuntime = {
+/** Named explicitly so declaration emit need not name fast-uri's internal types. */
+export interface ValidatorRuntime {
+  readonly ucs2length: typeof ucs2lengthModule.default;
+  readonly equal: typeof equalModule.default;
+  readonly uri: typeof uriModule.default;
+  readonly formats: typeof formatsModule.fullFormats;
+}
+
+export const validatorRuntime: ValidatorRuntime = {
   /** String length in Unicode code points (`minLength`/`maxLength`). */
   ucs2length: commonJsDefault(ucs2lengthModule),
   /** Deep equality (`const`, `enum` of objects, `uniqueItems`). */
@@ -28,6 +36,4 @@ export const validatorRuntime = {
   uri: commonJsDefault(uriModule),
   /** ajv-formats' full-mode formats (`date-time`, `uri`, ...), keyed by format name. */
   formats: formatsModule.fullFormats,
-} as const;
-
-export type ValidatorRuntime = typeof validatorRuntime;
+};

@@ -12,6 +12,7 @@
  * - `signalHandlers.ts`: SIGINT/SIGTERM.
  * This file wires them and orders start and stop.
  */
+import { setMaxListeners } from "node:events";
 import type pg from "pg";
 import { getPool, onPoolError } from "./connection.js";
 import { pgmqClientFor } from "./pgmq.js";
@@ -104,6 +105,8 @@ class QueueWorker implements Worker {
 
     const stopReading = new AbortController();
     const abortJobs = new AbortController();
+    // Every running job listens on abortJobs (so up to `concurrency` listeners): not a leak.
+    setMaxListeners(0, stopReading.signal, abortJobs.signal);
     const slots = new JobSlots(settings.concurrency);
     const queues = settings.queues.map((queue): QueueParts => {
       slots.addQueue(queue.name, queue.concurrency);
@@ -197,11 +200,14 @@ class QueueWorker implements Worker {
 /**
  * Runs the handlers of the given queues in this process.
  *
- * `definitions`: the generated queue definitions to run, keyed by queue
- * name. `handlers`: one per queue, a function `(job, ctx)` or an object with
- * a `handle(job, ctx)` method. Throws `TypeError` at once for a missing
- * handler or an invalid option; `start()` rejects with `QueueMissingError`
- * when a queue (or its dead-letter queue) is missing and autoCreate is off.
+ * `definitions`: the generated queue definitions, keyed by queue name (an
+ * array is accepted too). `handlers`: one per queue this worker runs, a
+ * function `(job, ctx)` or an object with a `handle(job, ctx)` method;
+ * queues without a handler are not run, so one project can split its queues
+ * over several processes. Throws `TypeError` at once for a handler without a
+ * definition, no handlers at all, or an invalid option. `start()` rejects
+ * with `QueueMissingError` when a queue (or its dead-letter queue) is
+ * missing and autoCreate is off.
  */
 export function createQueueWorker(
   definitions: QueueDefinitions,

@@ -31,7 +31,7 @@ const hostile = [
   "x'); DELETE FROM pgmq.meta; --",
   '"; DROP TABLE canary; --',
   "$$; DROP TABLE canary; $$",
-  "$1::text",
+  "$1::text); DROP TABLE canary; --",
   "\\'; DROP TABLE canary; --",
   "Ünïcödé ✓ 🚀 \u2028\u2029 ‮reversed",
   "O'Brien said \"hi\"",

@@ -97,7 +97,7 @@ describe("concurrency", () => {
   it("rejects invalid options and handlers at creation", () => {
     const definition = testQueue("conc_invalid");
     expect(() => createQueueWorker({ conc_invalid: definition }, {}, { pool: db.pool })).toThrow(
-      /no handler for queue "conc_invalid"/,
+      /no handlers given.*conc_invalid/,
     );
     expect(() =>
       createQueueWorker({ conc_invalid: definition }, { conc_invalid: () => {}, other: () => {} }, { pool: db.pool }),
@@ -105,5 +105,27 @@ describe("concurrency", () => {
     expect(() =>
       createQueueWorker({ conc_invalid: definition }, { conc_invalid: () => {} }, { pool: db.pool, concurrency: 0 }),
     ).toThrow(/concurrency must be a positive integer/);
+    expect(() =>
+      createQueueWorker({ conc_invalid: definition }, { conc_invalid: {} }, { pool: db.pool }),
+    ).toThrow(/handler of queue "conc_invalid" must be a function or an object with a handle/);
+  });
+
+  it("runs only the queues it has handlers for", async () => {
+    const definitions = { conc_handled: testQueue("conc_handled"), conc_other: testQueue("conc_other") };
+    await pgmq.ensureQueue("conc_other");
+    const otherId = await pgmq.send("conc_other", definitions.conc_other.codec.encode({ n: 1 }));
+    const ran: string[] = [];
+    const worker = createQueueWorker(definitions, { conc_handled: () => void ran.push("handled") }, {
+      pool: db.pool,
+      pollInterval: 50,
+    });
+    workers.push(worker);
+    await worker.start();
+    await pgmq.send("conc_handled", definitions.conc_handled.codec.encode({ n: 2 }));
+    await waitFor(() => ran.length === 1, 5_000, "the handled queue's job");
+    await sleep(300);
+    expect(ran).toEqual(["handled"]);
+    const { rows } = await db.pool.query("SELECT msg_id::text AS id, read_ct FROM pgmq.q_conc_other");
+    expect(rows).toEqual([{ id: otherId.toString(), read_ct: 0 }]);
   });
 });

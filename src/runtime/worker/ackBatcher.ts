@@ -8,7 +8,10 @@
  * while a flush is in flight, new entries wait and go out together as soon
  * as it returns. Under light load an ack leaves within a turn; under heavy
  * load batches grow by themselves. Every millisecond an ack waits is a
- * millisecond in which a finished job could be redelivered, so no timer.
+ * millisecond in which a finished job could be redelivered, so no timer:
+ * measured with 5,000 no-op jobs (2-core machine, noisy), a 2 ms flush
+ * timer was within noise of none and a 5 ms timer was slower at
+ * concurrency 10.
  *
  * A failed flush (lost connection) is reported and retried with backoff.
  * Each entry carries a deadline, the moment its message becomes visible

@@ -73,6 +73,11 @@ function handlerFunction(queue: string, handler: unknown): HandlerFunction {
   );
 }
 
+/**
+ * The queues a worker runs are those it has a handler for: generated code
+ * passes every definition of the project and the handlers of the subset this
+ * process runs.
+ */
 export function resolveWorkerSettings(
   definitions: QueueDefinitions,
   handlers: object,
@@ -81,30 +86,34 @@ export function resolveWorkerSettings(
   const list: QueueDefinition<string, unknown>[] = Array.isArray(definitions)
     ? [...(definitions as readonly QueueDefinition<string, unknown>[])]
     : Object.values(definitions as Record<string, QueueDefinition<string, unknown>>);
-  if (list.length === 0) throw new TypeError("pgmq-gen worker: no queues given");
-  const names = new Set(list.map((definition) => definition.name));
-  if (names.size !== list.length) throw new TypeError("pgmq-gen worker: a queue is given twice");
+  const byName = new Map(list.map((definition) => [definition.name, definition]));
+  if (byName.size !== list.length) throw new TypeError("pgmq-gen worker: a queue definition is given twice");
 
   const handlerRecord = handlers as Record<string, JobHandler<unknown> | undefined>;
-  for (const key of Object.keys(handlerRecord)) {
-    if (!names.has(key)) {
-      throw new TypeError(`pgmq-gen worker: a handler is given for queue "${key}", which is not among the worker's queues`);
+  const handled = Object.keys(handlerRecord).filter((key) => handlerRecord[key] !== undefined);
+  for (const key of handled) {
+    if (!byName.has(key)) {
+      throw new TypeError(`pgmq-gen worker: a handler is given for queue "${key}", which has no queue definition`);
     }
+  }
+  if (handled.length === 0) {
+    throw new TypeError(
+      `pgmq-gen worker: no handlers given: pass one for each queue this worker runs (${[...byName.keys()].join(", ")})`,
+    );
   }
   const overrides = (options.queues ?? {}) as Record<string, QueueWorkerOptions | undefined>;
   for (const key of Object.keys(overrides)) {
-    if (!names.has(key)) {
-      throw new TypeError(`pgmq-gen worker: options.queues names queue "${key}", which is not among the worker's queues`);
+    if (!handled.includes(key)) {
+      throw new TypeError(`pgmq-gen worker: options.queues names queue "${key}", which this worker has no handler for`);
     }
   }
 
   const concurrency = positiveInteger(options.concurrency, 10, "concurrency");
   const batchSize = positiveInteger(options.batchSize, concurrency, "batchSize");
-  const queues = list.map((definition): QueueSettings => {
-    const name = definition.name;
-    const handler = handlerRecord[name];
-    if (handler === undefined) throw new TypeError(`pgmq-gen worker: no handler for queue "${name}"`);
+  const queues = handled.map((name): QueueSettings => {
+    const definition = byName.get(name)!;
     const override: QueueWorkerOptions = overrides[name] ?? {};
+    // A queue's share can never exceed the process's total.
     const queueConcurrency = Math.min(
       concurrency,
       positiveInteger(override.concurrency, concurrency, `queues.${name}.concurrency`),
@@ -112,7 +121,7 @@ export function resolveWorkerSettings(
     return {
       definition,
       name,
-      handle: handlerFunction(name, handler),
+      handle: handlerFunction(name, handlerRecord[name]),
       concurrency: queueConcurrency,
       batchSize: positiveInteger(override.batchSize, batchSize, `queues.${name}.batchSize`),
       visibilityTimeout: positiveNumber(

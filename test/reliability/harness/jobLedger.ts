@@ -86,8 +86,8 @@ export interface RunOverlap {
 
 /**
  * Pairs of attempts of one job whose [start, end] intervals intersect: the job
- * ran in two places at once. An attempt that never finished (its process was
- * killed) ends, at the latest, when its process was killed.
+ * ran in two places at once. An attempt that never finished ends when its
+ * handler threw (`failed_at`) or, at the latest, when its process was killed.
  */
 export async function findOverlappingRuns(db: Queryable, range: JobRange): Promise<RunOverlap[]> {
   const result = await db.query<{
@@ -97,7 +97,7 @@ export async function findOverlappingRuns(db: Queryable, range: JobRange): Promi
   }>(
     `WITH runs AS (
        SELECT r.run_id, r.job_id, r.pid, r.attempt, r.started_at,
-              coalesce(r.finished_at, k.killed_at, 'infinity'::timestamptz) AS ended_at
+              coalesce(r.finished_at, r.failed_at, k.killed_at, 'infinity'::timestamptz) AS ended_at
          FROM job_runs r LEFT JOIN worker_kills k ON k.pid = r.pid
         WHERE r.job_id BETWEEN $1 AND $2
      )

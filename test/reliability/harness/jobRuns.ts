@@ -17,7 +17,11 @@ export async function createJobRunsTables(db: Queryable): Promise<void> {
       attempt     int NOT NULL,
       pid         int NOT NULL,
       started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
-      finished_at timestamptz
+      -- The handler's work completed (database clock).
+      finished_at timestamptz,
+      -- The handler threw because its own finish stamp could not be written (the
+      -- database was unreachable); stamped with the process clock, written later.
+      failed_at   timestamptz
     );
     CREATE INDEX IF NOT EXISTS job_runs_job_id ON job_runs (job_id);
     CREATE INDEX IF NOT EXISTS job_runs_msg_id ON job_runs (msg_id);
@@ -43,6 +47,16 @@ export async function startRun(
 
 export async function finishRun(db: Queryable, runId: string): Promise<void> {
   await db.query("UPDATE job_runs SET finished_at = clock_timestamp() WHERE run_id = $1", [runId]);
+}
+
+/** Stamps, late, the end of attempts whose handler threw when `finishRun` failed. */
+export async function recordFailedRuns(db: Queryable, runs: ReadonlyArray<{ runId: string; at: Date }>): Promise<void> {
+  await db.query(
+    `UPDATE job_runs r SET failed_at = f.at
+       FROM unnest($1::bigint[], $2::timestamptz[]) AS f(run_id, at)
+      WHERE r.run_id = f.run_id`,
+    [runs.map((run) => run.runId), runs.map((run) => run.at.toISOString())],
+  );
 }
 
 /** Notes, on the database clock, that `pid` is about to receive `signal`. */

@@ -22,6 +22,12 @@ export interface CrashParams {
    * processes that have not read anything yet.
    */
   minLifeMs: number;
+  /**
+   * Milliseconds of killing, from the first worker start; the survivors then
+   * finish the drain, redeliveries included. Every restart costs a second of
+   * CPU, so on a small machine the quick run keeps this short.
+   */
+  chaosMs: number;
   /** Seconds; short, so killed work comes back within the run. */
   visibilityTimeout: number;
   /** Handler time per job, milliseconds. */
@@ -73,10 +79,11 @@ export async function runCrashScenario(db: { url: string; pool: pg.Pool }, param
 
   // Kill while most of the work is still ahead; then let the survivors finish the redeliveries.
   const deadline = began + params.timeoutMs;
+  const chaosEnds = Math.min(deadline, began + params.chaosMs);
   for (;;) {
     await sleep(randomBetween(...params.killEveryMs));
     const progress = await readProgress(db.pool, range);
-    if (progress.finishedJobs >= params.jobs * 0.95 || Date.now() > deadline) break;
+    if (progress.finishedJobs >= params.jobs * 0.95 || Date.now() > chaosEnds) break;
     const candidates = [...ready].filter(([, since]) => Date.now() - since >= params.minLifeMs).map(([child]) => child);
     const victim = candidates[Math.floor(Math.random() * candidates.length)];
     if (victim === undefined) continue;

@@ -20,13 +20,14 @@ export interface ScenarioSizes {
 export const quick: ScenarioSizes = {
   crash: {
     jobs: 20_000,
-    workers: 5,
+    workers: 4,
     concurrency: 20,
     killEveryMs: [300, 700],
     minLifeMs: 1_000,
+    chaosMs: 25_000,
     visibilityTimeout: 2,
     sleepMs: 0,
-    timeoutMs: 150_000,
+    timeoutMs: 120_000,
   },
   exclusive: {
     jobs: 1_500,
@@ -70,7 +71,7 @@ export const quick: ScenarioSizes = {
 };
 
 export const soak: ScenarioSizes = {
-  crash: { ...quick.crash, jobs: 100_000, workers: 6, timeoutMs: 1_200_000 },
+  crash: { ...quick.crash, jobs: 100_000, workers: 6, chaosMs: 1_200_000, timeoutMs: 1_800_000 },
   exclusive: { ...quick.exclusive, jobs: 20_000, timeoutMs: 600_000 },
   databaseRestart: {
     ...quick.databaseRestart,
