@@ -3,9 +3,11 @@
  *
  * The listeners are removed as soon as a stop begins, so a second Ctrl-C
  * during a long graceful stop gets the default behaviour (the process
- * ends at once). After the stop, the signal is raised again when nobody
- * else listens for it, so the process ends the way it was asked to rather
- * than lingering on open pool connections.
+ * ends at once). After the stop, when nobody else listens for the signal,
+ * the process exits (code `process.exitCode`, 0 unless the application set
+ * one): the stop was clean, so a supervisor should see success, and the
+ * process must not linger on the shared pool's open connections. An
+ * application that listens for the signal itself keeps control of its exit.
  */
 const stopSignals = ["SIGINT", "SIGTERM"] as const;
 
@@ -20,7 +22,7 @@ export function installSignalHandlers(stop: () => Promise<void>): () => void {
   function onSignal(signal: NodeJS.Signals): void {
     remove();
     void stop().finally(() => {
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      if (process.listenerCount(signal) === 0) process.exit();
     });
   }
   for (const signal of stopSignals) process.on(signal, onSignal);
