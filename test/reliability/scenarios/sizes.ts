@@ -71,7 +71,7 @@ export const quick: ScenarioSizes = {
 };
 
 export const soak: ScenarioSizes = {
-  crash: { ...quick.crash, jobs: 100_000, workers: 6, chaosMs: 1_200_000, timeoutMs: 1_800_000 },
+  crash: { ...quick.crash, jobs: 100_000, workers: 6, chaosMs: 600_000, timeoutMs: 1_200_000 },
   exclusive: { ...quick.exclusive, jobs: 20_000, timeoutMs: 600_000 },
   databaseRestart: {
     ...quick.databaseRestart,
