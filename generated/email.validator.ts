@@ -5,15 +5,15 @@
 import { validatorRuntime, type CompiledValidator } from "pgmq-gen/runtime";
 
 /** Validates one `email` job; on failure `validateEmailJob.errors` lists ajv's errors. */
-export const validateEmailJob: CompiledValidator = validate10;
+export const validateEmailJob: CompiledValidator = validate0;
 
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "Email", "description": "A transactional email rendered from a template and sent to one or more recipients.", "type": "object", "properties": { "to": { "type": "array", "items": { "type": "string", "format": "email", "maxLength": 254 }, "minItems": 1, "maxItems": 50, "description": "Recipients." }, "cc": { "type": "array", "items": { "$ref": "#/properties/to/items" }, "maxItems": 50 }, "subject": { "type": "string", "minLength": 1, "maxLength": 200 }, "template": { "type": "string", "enum": ["welcome", "password_reset", "invoice_ready", "weekly_digest"], "description": "Name of the template to render." }, "variables": { "type": "object", "description": "Values substituted into the template.", "additionalProperties": { "type": ["string", "number", "boolean"] } }, "sendAt": { "type": "string", "format": "date-time", "description": "Do not send before this moment (ISO 8601)." }, "priority": { "type": "integer", "minimum": 0, "maximum": 9, "default": 5 } }, "required": ["to", "subject", "template"], "additionalProperties": false };
-const schema12 = { "type": "string", "format": "email", "maxLength": 254 };
+const schema0 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "Email", "description": "A transactional email rendered from a template and sent to one or more recipients.", "type": "object", "properties": { "to": { "type": "array", "items": { "type": "string", "format": "email", "maxLength": 254 }, "minItems": 1, "maxItems": 50, "description": "Recipients." }, "cc": { "type": "array", "items": { "$ref": "#/properties/to/items" }, "maxItems": 50 }, "subject": { "type": "string", "minLength": 1, "maxLength": 200 }, "template": { "type": "string", "enum": ["welcome", "password_reset", "invoice_ready", "weekly_digest"], "description": "Name of the template to render." }, "variables": { "type": "object", "description": "Values substituted into the template.", "additionalProperties": { "type": ["string", "number", "boolean"] } }, "sendAt": { "type": "string", "format": "date-time", "description": "Do not send before this moment (ISO 8601)." }, "priority": { "type": "integer", "minimum": 0, "maximum": 9, "default": 5 } }, "required": ["to", "subject", "template"], "additionalProperties": false };
+const schema1 = { "type": "string", "format": "email", "maxLength": 254 };
 const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 const formats4 = validatorRuntime.formats["date-time"];
-const func2 = validatorRuntime.ucs2length;
+const func0 = validatorRuntime.ucs2length;
 
-function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
@@ -86,7 +86,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data1 = data0[i0];
           if (typeof data1 === "string") {
-            if (func2(data1) > 254) {
+            if (func0(data1) > 254) {
               const err6 = { instancePath: instancePath + "/to/" + i0, schemaPath: "#/properties/to/items/maxLength", keyword: "maxLength", params: { limit: 254 }, message: "must NOT have more than 254 characters" };
               if (vErrors === null) {
                 vErrors = [err6];
@@ -147,7 +147,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i1 = 0; i1 < len1; i1++) {
           let data3 = data2[i1];
           if (typeof data3 === "string") {
-            if (func2(data3) > 254) {
+            if (func0(data3) > 254) {
               const err11 = { instancePath: instancePath + "/cc/" + i1, schemaPath: "#/properties/to/items/maxLength", keyword: "maxLength", params: { limit: 254 }, message: "must NOT have more than 254 characters" };
               if (vErrors === null) {
                 vErrors = [err11];
@@ -194,7 +194,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.subject !== undefined) {
       let data4 = data.subject;
       if (typeof data4 === "string") {
-        if (func2(data4) > 200) {
+        if (func0(data4) > 200) {
           const err15 = { instancePath: instancePath + "/subject", schemaPath: "#/properties/subject/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
           if (vErrors === null) {
             vErrors = [err15];
@@ -204,7 +204,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func2(data4) < 1) {
+        if (func0(data4) < 1) {
           const err16 = { instancePath: instancePath + "/subject", schemaPath: "#/properties/subject/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
             vErrors = [err16];
@@ -239,7 +239,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!((((data5 === "welcome") || (data5 === "password_reset")) || (data5 === "invoice_ready")) || (data5 === "weekly_digest"))) {
-        const err19 = { instancePath: instancePath + "/template", schemaPath: "#/properties/template/enum", keyword: "enum", params: { allowedValues: schema11.properties.template.enum }, message: "must be equal to one of the allowed values" };
+        const err19 = { instancePath: instancePath + "/template", schemaPath: "#/properties/template/enum", keyword: "enum", params: { allowedValues: schema0.properties.template.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err19];
         }
@@ -255,7 +255,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data6) {
           let data7 = data6[key1];
           if (((typeof data7 !== "string") && (!((typeof data7 == "number") && (isFinite(data7))))) && (typeof data7 !== "boolean")) {
-            const err20 = { instancePath: instancePath + "/variables/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/variables/additionalProperties/type", keyword: "type", params: { type: schema11.properties.variables.additionalProperties.type }, message: "must be string,number,boolean" };
+            const err20 = { instancePath: instancePath + "/variables/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/variables/additionalProperties/type", keyword: "type", params: { type: schema0.properties.variables.additionalProperties.type }, message: "must be string,number,boolean" };
             if (vErrors === null) {
               vErrors = [err20];
             }
@@ -348,6 +348,6 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate10.errors = vErrors;
+  validate0.errors = vErrors;
   return errors === 0;
 }

@@ -5,23 +5,23 @@
 import { validatorRuntime, type CompiledValidator } from "pgmq-gen/runtime";
 
 /** Validates one `invoice_pdf` job; on failure `validateInvoicePdfJob.errors` lists ajv's errors. */
-export const validateInvoicePdfJob: CompiledValidator = validate20;
+export const validateInvoicePdfJob: CompiledValidator = validate0;
 
-const schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "InvoicePdf", "description": "Render an invoice as PDF and store it, in the same transaction that marks the invoice rendered.", "type": "object", "properties": { "invoiceId": { "description": "A UUID identifying a stored entity.", "type": "string", "format": "uuid" }, "version": { "const": 2 }, "locale": { "type": "string", "enum": ["en-GB", "fr-FR", "de-DE"] }, "billTo": { "title": "PostalAddress", "description": "A postal address, as printed on documents.", "type": "object", "properties": { "line1": { "type": "string", "minLength": 1, "maxLength": 200 }, "line2": { "type": ["string", "null"], "maxLength": 200 }, "city": { "type": "string", "minLength": 1, "maxLength": 100 }, "postalCode": { "type": "string", "pattern": "^[A-Za-z0-9 -]{2,12}$" }, "country": { "type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2 code." } }, "required": ["line1", "city", "postalCode", "country"], "additionalProperties": false }, "delivery": { "description": "Where the PDF goes once rendered.", "oneOf": [{ "$ref": "#/$defs/emailDelivery" }, { "$ref": "#/$defs/storageDelivery" }] }, "lines": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/line" } }, "notes": { "type": ["string", "null"], "maxLength": 2000 }, "issuedAt": { "type": "string", "format": "date-time" } }, "required": ["invoiceId", "version", "locale", "billTo", "delivery", "lines", "issuedAt"], "additionalProperties": false, "$defs": { "emailDelivery": { "title": "EmailDelivery", "type": "object", "properties": { "kind": { "const": "email" }, "to": { "type": "string", "format": "email", "maxLength": 254 } }, "required": ["kind", "to"], "additionalProperties": false }, "storageDelivery": { "title": "StorageDelivery", "type": "object", "properties": { "kind": { "const": "storage" }, "bucket": { "type": "string", "minLength": 3, "maxLength": 63 }, "key": { "type": "string", "minLength": 1 } }, "required": ["kind", "bucket", "key"], "additionalProperties": false }, "line": { "title": "InvoiceLine", "type": "object", "properties": { "description": { "type": "string", "minLength": 1, "maxLength": 500 }, "quantity": { "type": "number", "exclusiveMinimum": 0 }, "unitPriceCents": { "type": "integer", "minimum": 0 }, "taxRate": { "type": "number", "minimum": 0, "maximum": 1 } }, "required": ["description", "quantity", "unitPriceCents"], "additionalProperties": false } } };
-const schema32 = { "title": "EmailDelivery", "type": "object", "properties": { "kind": { "const": "email" }, "to": { "type": "string", "format": "email", "maxLength": 254 } }, "required": ["kind", "to"], "additionalProperties": false };
-const schema33 = { "title": "StorageDelivery", "type": "object", "properties": { "kind": { "const": "storage" }, "bucket": { "type": "string", "minLength": 3, "maxLength": 63 }, "key": { "type": "string", "minLength": 1 } }, "required": ["kind", "bucket", "key"], "additionalProperties": false };
-const schema34 = { "title": "InvoiceLine", "type": "object", "properties": { "description": { "type": "string", "minLength": 1, "maxLength": 500 }, "quantity": { "type": "number", "exclusiveMinimum": 0 }, "unitPriceCents": { "type": "integer", "minimum": 0 }, "taxRate": { "type": "number", "minimum": 0, "maximum": 1 } }, "required": ["description", "quantity", "unitPriceCents"], "additionalProperties": false };
+const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "InvoicePdf", "description": "Render an invoice as PDF and store it, in the same transaction that marks the invoice rendered.", "type": "object", "properties": { "invoiceId": { "description": "A UUID identifying a stored entity.", "type": "string", "format": "uuid" }, "version": { "const": 2 }, "locale": { "type": "string", "enum": ["en-GB", "fr-FR", "de-DE"] }, "billTo": { "title": "PostalAddress", "description": "A postal address, as printed on documents.", "type": "object", "properties": { "line1": { "type": "string", "minLength": 1, "maxLength": 200 }, "line2": { "type": ["string", "null"], "maxLength": 200 }, "city": { "type": "string", "minLength": 1, "maxLength": 100 }, "postalCode": { "type": "string", "pattern": "^[A-Za-z0-9 -]{2,12}$" }, "country": { "type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2 code." } }, "required": ["line1", "city", "postalCode", "country"], "additionalProperties": false }, "delivery": { "description": "Where the PDF goes once rendered.", "oneOf": [{ "$ref": "#/$defs/emailDelivery" }, { "$ref": "#/$defs/storageDelivery" }] }, "lines": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/line" } }, "notes": { "type": ["string", "null"], "maxLength": 2000 }, "issuedAt": { "type": "string", "format": "date-time" } }, "required": ["invoiceId", "version", "locale", "billTo", "delivery", "lines", "issuedAt"], "additionalProperties": false, "$defs": { "emailDelivery": { "title": "EmailDelivery", "type": "object", "properties": { "kind": { "const": "email" }, "to": { "type": "string", "format": "email", "maxLength": 254 } }, "required": ["kind", "to"], "additionalProperties": false }, "storageDelivery": { "title": "StorageDelivery", "type": "object", "properties": { "kind": { "const": "storage" }, "bucket": { "type": "string", "minLength": 3, "maxLength": 63 }, "key": { "type": "string", "minLength": 1 } }, "required": ["kind", "bucket", "key"], "additionalProperties": false }, "line": { "title": "InvoiceLine", "type": "object", "properties": { "description": { "type": "string", "minLength": 1, "maxLength": 500 }, "quantity": { "type": "number", "exclusiveMinimum": 0 }, "unitPriceCents": { "type": "integer", "minimum": 0 }, "taxRate": { "type": "number", "minimum": 0, "maximum": 1 } }, "required": ["description", "quantity", "unitPriceCents"], "additionalProperties": false } } };
+const schema1 = { "title": "EmailDelivery", "type": "object", "properties": { "kind": { "const": "email" }, "to": { "type": "string", "format": "email", "maxLength": 254 } }, "required": ["kind", "to"], "additionalProperties": false };
+const schema2 = { "title": "StorageDelivery", "type": "object", "properties": { "kind": { "const": "storage" }, "bucket": { "type": "string", "minLength": 3, "maxLength": 63 }, "key": { "type": "string", "minLength": 1 } }, "required": ["kind", "bucket", "key"], "additionalProperties": false };
+const schema3 = { "title": "InvoiceLine", "type": "object", "properties": { "description": { "type": "string", "minLength": 1, "maxLength": 500 }, "quantity": { "type": "number", "exclusiveMinimum": 0 }, "unitPriceCents": { "type": "integer", "minimum": 0 }, "taxRate": { "type": "number", "minimum": 0, "maximum": 1 } }, "required": ["description", "quantity", "unitPriceCents"], "additionalProperties": false };
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 const formats4 = validatorRuntime.formats["date-time"];
-const func1 = validatorRuntime.ucs2length;
-const pattern4 = new RegExp("^[A-Za-z0-9 -]{2,12}$", "u");
-const pattern5 = new RegExp("^[A-Z]{2}$", "u");
+const func0 = validatorRuntime.ucs2length;
+const pattern0 = new RegExp("^[A-Za-z0-9 -]{2,12}$", "u");
+const pattern1 = new RegExp("^[A-Z]{2}$", "u");
 
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate20.evaluated;
+  const evaluated0 = validate0.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -161,7 +161,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(((data2 === "en-GB") || (data2 === "fr-FR")) || (data2 === "de-DE"))) {
-        const err12 = { instancePath: instancePath + "/locale", schemaPath: "#/properties/locale/enum", keyword: "enum", params: { allowedValues: schema31.properties.locale.enum }, message: "must be equal to one of the allowed values" };
+        const err12 = { instancePath: instancePath + "/locale", schemaPath: "#/properties/locale/enum", keyword: "enum", params: { allowedValues: schema0.properties.locale.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err12];
         }
@@ -229,7 +229,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.line1 !== undefined) {
           let data4 = data3.line1;
           if (typeof data4 === "string") {
-            if (func1(data4) > 200) {
+            if (func0(data4) > 200) {
               const err18 = { instancePath: instancePath + "/billTo/line1", schemaPath: "#/properties/billTo/properties/line1/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
               if (vErrors === null) {
                 vErrors = [err18];
@@ -239,7 +239,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (func1(data4) < 1) {
+            if (func0(data4) < 1) {
               const err19 = { instancePath: instancePath + "/billTo/line1", schemaPath: "#/properties/billTo/properties/line1/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
                 vErrors = [err19];
@@ -264,7 +264,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.line2 !== undefined) {
           let data5 = data3.line2;
           if ((typeof data5 !== "string") && (data5 !== null)) {
-            const err21 = { instancePath: instancePath + "/billTo/line2", schemaPath: "#/properties/billTo/properties/line2/type", keyword: "type", params: { type: schema31.properties.billTo.properties.line2.type }, message: "must be string,null" };
+            const err21 = { instancePath: instancePath + "/billTo/line2", schemaPath: "#/properties/billTo/properties/line2/type", keyword: "type", params: { type: schema0.properties.billTo.properties.line2.type }, message: "must be string,null" };
             if (vErrors === null) {
               vErrors = [err21];
             }
@@ -274,7 +274,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (typeof data5 === "string") {
-            if (func1(data5) > 200) {
+            if (func0(data5) > 200) {
               const err22 = { instancePath: instancePath + "/billTo/line2", schemaPath: "#/properties/billTo/properties/line2/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
               if (vErrors === null) {
                 vErrors = [err22];
@@ -289,7 +289,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.city !== undefined) {
           let data6 = data3.city;
           if (typeof data6 === "string") {
-            if (func1(data6) > 100) {
+            if (func0(data6) > 100) {
               const err23 = { instancePath: instancePath + "/billTo/city", schemaPath: "#/properties/billTo/properties/city/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
               if (vErrors === null) {
                 vErrors = [err23];
@@ -299,7 +299,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (func1(data6) < 1) {
+            if (func0(data6) < 1) {
               const err24 = { instancePath: instancePath + "/billTo/city", schemaPath: "#/properties/billTo/properties/city/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
                 vErrors = [err24];
@@ -324,7 +324,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.postalCode !== undefined) {
           let data7 = data3.postalCode;
           if (typeof data7 === "string") {
-            if (!pattern4.test(data7)) {
+            if (!pattern0.test(data7)) {
               const err26 = { instancePath: instancePath + "/billTo/postalCode", schemaPath: "#/properties/billTo/properties/postalCode/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9 -]{2,12}$" }, message: "must match pattern \"" + "^[A-Za-z0-9 -]{2,12}$" + "\"" };
               if (vErrors === null) {
                 vErrors = [err26];
@@ -349,7 +349,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.country !== undefined) {
           let data8 = data3.country;
           if (typeof data8 === "string") {
-            if (!pattern5.test(data8)) {
+            if (!pattern1.test(data8)) {
               const err28 = { instancePath: instancePath + "/billTo/country", schemaPath: "#/properties/billTo/properties/country/pattern", keyword: "pattern", params: { pattern: "^[A-Z]{2}$" }, message: "must match pattern \"" + "^[A-Z]{2}$" + "\"" };
               if (vErrors === null) {
                 vErrors = [err28];
@@ -437,7 +437,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         if (data9.to !== undefined) {
           let data11 = data9.to;
           if (typeof data11 === "string") {
-            if (func1(data11) > 254) {
+            if (func0(data11) > 254) {
               const err35 = { instancePath: instancePath + "/delivery/to", schemaPath: "#/$defs/emailDelivery/properties/to/maxLength", keyword: "maxLength", params: { limit: 254 }, message: "must NOT have more than 254 characters" };
               if (vErrors === null) {
                 vErrors = [err35];
@@ -545,7 +545,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         if (data9.bucket !== undefined) {
           let data13 = data9.bucket;
           if (typeof data13 === "string") {
-            if (func1(data13) > 63) {
+            if (func0(data13) > 63) {
               const err44 = { instancePath: instancePath + "/delivery/bucket", schemaPath: "#/$defs/storageDelivery/properties/bucket/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters" };
               if (vErrors === null) {
                 vErrors = [err44];
@@ -555,7 +555,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (func1(data13) < 3) {
+            if (func0(data13) < 3) {
               const err45 = { instancePath: instancePath + "/delivery/bucket", schemaPath: "#/$defs/storageDelivery/properties/bucket/minLength", keyword: "minLength", params: { limit: 3 }, message: "must NOT have fewer than 3 characters" };
               if (vErrors === null) {
                 vErrors = [err45];
@@ -580,7 +580,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         if (data9.key !== undefined) {
           let data14 = data9.key;
           if (typeof data14 === "string") {
-            if (func1(data14) < 1) {
+            if (func0(data14) < 1) {
               const err47 = { instancePath: instancePath + "/delivery/key", schemaPath: "#/$defs/storageDelivery/properties/key/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
               if (vErrors === null) {
                 vErrors = [err47];
@@ -711,7 +711,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             if (data16.description !== undefined) {
               let data17 = data16.description;
               if (typeof data17 === "string") {
-                if (func1(data17) > 500) {
+                if (func0(data17) > 500) {
                   const err56 = { instancePath: instancePath + "/lines/" + i0 + "/description", schemaPath: "#/$defs/line/properties/description/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
                   if (vErrors === null) {
                     vErrors = [err56];
@@ -721,7 +721,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (func1(data17) < 1) {
+                if (func0(data17) < 1) {
                   const err57 = { instancePath: instancePath + "/lines/" + i0 + "/description", schemaPath: "#/$defs/line/properties/description/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                   if (vErrors === null) {
                     vErrors = [err57];
@@ -855,7 +855,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.notes !== undefined) {
       let data21 = data.notes;
       if ((typeof data21 !== "string") && (data21 !== null)) {
-        const err68 = { instancePath: instancePath + "/notes", schemaPath: "#/properties/notes/type", keyword: "type", params: { type: schema31.properties.notes.type }, message: "must be string,null" };
+        const err68 = { instancePath: instancePath + "/notes", schemaPath: "#/properties/notes/type", keyword: "type", params: { type: schema0.properties.notes.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err68];
         }
@@ -865,7 +865,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (typeof data21 === "string") {
-        if (func1(data21) > 2000) {
+        if (func0(data21) > 2000) {
           const err69 = { instancePath: instancePath + "/notes", schemaPath: "#/properties/notes/maxLength", keyword: "maxLength", params: { limit: 2000 }, message: "must NOT have more than 2000 characters" };
           if (vErrors === null) {
             vErrors = [err69];
@@ -913,7 +913,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate20.errors = vErrors;
+  validate0.errors = vErrors;
   return errors === 0;
 }
-validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+validate0.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };

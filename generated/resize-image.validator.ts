@@ -5,14 +5,14 @@
 import { validatorRuntime, type CompiledValidator } from "pgmq-gen/runtime";
 
 /** Validates one `resize_image` job; on failure `validateResizeImageJob.errors` lists ajv's errors. */
-export const validateResizeImageJob: CompiledValidator = validate10;
+export const validateResizeImageJob: CompiledValidator = validate0;
 
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "ResizeImage", "description": "Resize an uploaded image into one stored rendition.", "type": "object", "properties": { "imageId": { "description": "A UUID identifying a stored entity.", "type": "string", "format": "uuid" }, "ownerId": { "$ref": "#/properties/imageId" }, "source": { "type": "string", "format": "uri", "description": "Where to download the original from." }, "width": { "type": "integer", "minimum": 1, "maximum": 8192 }, "height": { "type": "integer", "minimum": 1, "maximum": 8192 }, "format": { "type": "string", "enum": ["jpeg", "png", "webp", "avif"] }, "quality": { "type": "integer", "minimum": 1, "maximum": 100 }, "fit": { "description": "How the image fills the target box.", "anyOf": [{ "type": "string", "enum": ["cover", "contain", "fill"] }, { "type": "null" }] } }, "required": ["imageId", "source", "width", "height", "format"], "additionalProperties": false };
-const schema12 = { "description": "A UUID identifying a stored entity.", "type": "string", "format": "uuid" };
+const schema0 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "ResizeImage", "description": "Resize an uploaded image into one stored rendition.", "type": "object", "properties": { "imageId": { "description": "A UUID identifying a stored entity.", "type": "string", "format": "uuid" }, "ownerId": { "$ref": "#/properties/imageId" }, "source": { "type": "string", "format": "uri", "description": "Where to download the original from." }, "width": { "type": "integer", "minimum": 1, "maximum": 8192 }, "height": { "type": "integer", "minimum": 1, "maximum": 8192 }, "format": { "type": "string", "enum": ["jpeg", "png", "webp", "avif"] }, "quality": { "type": "integer", "minimum": 1, "maximum": 100 }, "fit": { "description": "How the image fills the target box.", "anyOf": [{ "type": "string", "enum": ["cover", "contain", "fill"] }, { "type": "null" }] } }, "required": ["imageId", "source", "width", "height", "format"], "additionalProperties": false };
+const schema1 = { "description": "A UUID identifying a stored entity.", "type": "string", "format": "uuid" };
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = validatorRuntime.formats["uri"];
 
-function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
@@ -236,7 +236,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!((((data5 === "jpeg") || (data5 === "png")) || (data5 === "webp")) || (data5 === "avif"))) {
-        const err19 = { instancePath: instancePath + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: schema11.properties.format.enum }, message: "must be equal to one of the allowed values" };
+        const err19 = { instancePath: instancePath + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: schema0.properties.format.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err19];
         }
@@ -297,7 +297,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(((data7 === "cover") || (data7 === "contain")) || (data7 === "fill"))) {
-        const err24 = { instancePath: instancePath + "/fit", schemaPath: "#/properties/fit/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.fit.anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+        const err24 = { instancePath: instancePath + "/fit", schemaPath: "#/properties/fit/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema0.properties.fit.anyOf[0].enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err24];
         }
@@ -356,6 +356,6 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate10.errors = vErrors;
+  validate0.errors = vErrors;
   return errors === 0;
 }

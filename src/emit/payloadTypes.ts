@@ -4,7 +4,9 @@
  * defined subschema gets the queue's prefix, because index.ts re-exports every
  * queue module and two queues may both define an `Address`.
  */
-import { compile } from "json-schema-to-typescript";
+import { compile, type Options } from "json-schema-to-typescript";
+// json-schema-to-typescript's own formatter (prettier with its parser options); the package has no `exports` map, and is pinned.
+import { format } from "json-schema-to-typescript/dist/src/formatter.js";
 import { CompileError } from "../errors.js";
 import type { QueueModel } from "../model/types.js";
 
@@ -68,29 +70,67 @@ function namedSchema(queue: QueueModel): SchemaNode {
   return schema;
 }
 
-export async function emitPayloadTypes(queue: QueueModel, configFile: string): Promise<string> {
+const TYPE_OPTIONS: Partial<Options> = {
+  bannerComment: "",
+  additionalProperties: true,
+  declareExternallyReferenced: true,
+  unreachableDefinitions: false,
+  unknownAny: true,
+  // Plain `T[]` rather than tuples for minItems/maxItems: `to: list.map(...)` must compile; ajv enforces the bounds at push time.
+  ignoreMinAndMaxItems: true,
+  // With optional properties next to an index signature, strict mode needs `| undefined` on the signature.
+  strictIndexSignatures: true,
+  format: true,
+  style: { bracketSpacing: true, printWidth: 100, semi: true, singleQuote: false, tabWidth: 2, trailingComma: "all", useTabs: false },
+  // The schema is bundled: every $ref is internal, nothing is read from disk.
+  $refOptions: { resolve: { external: false } },
+};
+
+function typesError(queue: QueueModel, configFile: string, error: unknown): CompileError {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause =
+    error instanceof RangeError
+      ? "The schema is too deeply nested or recursive in a way the type generator cannot follow"
+      : "A $ref cycle through the schema root is the usual cause";
+  return new CompileError(
+    { file: queue.schemaFile ?? configFile, queue: queue.key, pointer: "" },
+    `json-schema-to-typescript cannot turn this schema into types: ${message}. ${cause}; move the recursive part into definitions`,
+    { cause: error },
+  );
+}
+
+export async function emitPayloadTypes(queue: QueueModel, configFile: string, options: Partial<Options> = TYPE_OPTIONS): Promise<string> {
   try {
-    return await compile(namedSchema(queue) as Parameters<typeof compile>[0], queue.names.job, {
-      bannerComment: "",
-      additionalProperties: true,
-      declareExternallyReferenced: true,
-      unreachableDefinitions: false,
-      unknownAny: true,
-      // Plain `T[]` rather than tuples for minItems/maxItems: `to: list.map(...)` must compile; ajv enforces the bounds at push time.
-      ignoreMinAndMaxItems: true,
-      // With optional properties next to an index signature, strict mode needs `| undefined` on the signature.
-      strictIndexSignatures: true,
-      format: true,
-      style: { bracketSpacing: true, printWidth: 100, semi: true, singleQuote: false, tabWidth: 2, trailingComma: "all", useTabs: false },
-      // The schema is bundled: every $ref is internal, nothing is read from disk.
-      $refOptions: { resolve: { external: false } },
-    });
+    return await compile(namedSchema(queue) as Parameters<typeof compile>[0], queue.names.job, options);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new CompileError(
-      { file: queue.schemaFile ?? configFile, queue: queue.key, pointer: "" },
-      `json-schema-to-typescript cannot turn this schema into types: ${message}. A $ref cycle through the schema root is the usual cause; move the recursive part into definitions`,
-      { cause: error },
-    );
+    throw typesError(queue, configFile, error);
   }
+}
+
+/** A line between two queues' types while they are formatted together; no generated type can contain it. */
+const BOUNDARY = "// @pgmq-gen payload types boundary";
+/** The boundary as a whole line (a doc comment quoting it would have ` * ` in front). */
+const BOUNDARY_LINE = /^\/\/ @pgmq-gen payload types boundary\n/m;
+
+/**
+ * Every queue's payload types, formatted in one prettier call: prettier's
+ * fixed cost per call is most of its time on small inputs. Top-level
+ * declarations are formatted independently of their neighbours, so each
+ * queue's part is what formatting it alone gives; if the batch fails, each
+ * queue is formatted alone, so the error names the queue at fault.
+ */
+export async function emitAllPayloadTypes(queues: readonly QueueModel[], configFile: string): Promise<string[]> {
+  const raw = await Promise.all(queues.map((queue) => emitPayloadTypes(queue, configFile, { ...TYPE_OPTIONS, format: false })));
+  let parts: string[] | null = null;
+  try {
+    const formatted = await format(raw.join(`\n${BOUNDARY}\n`), TYPE_OPTIONS as Options);
+    parts = formatted.split(BOUNDARY_LINE);
+  } catch {
+    parts = null;
+  }
+  if (parts === null || parts.length !== queues.length) {
+    return Promise.all(queues.map((queue) => emitPayloadTypes(queue, configFile)));
+  }
+  // Alone, prettier's output has no leading blank line and ends in exactly one newline.
+  return parts.map((part) => `${part.replace(/^\n+/, "").replace(/\s*$/, "")}\n`);
 }

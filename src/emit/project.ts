@@ -3,9 +3,10 @@
  * `<file>.validator.ts`, plus `index.ts`. Output depends on the model only,
  * and the model is sorted, so the same input gives the same bytes anywhere.
  */
+import { withStackGuardSync } from "../model/stackOverflow.js";
 import type { ProjectModel } from "../model/types.js";
 import { emitIndexModule } from "./indexModule.js";
-import { emitPayloadTypes } from "./payloadTypes.js";
+import { emitAllPayloadTypes } from "./payloadTypes.js";
 import { emitQueueModule } from "./queueModule.js";
 import { createEmitProject, printMachineModule } from "./sourceFiles.js";
 import type { GeneratedFile } from "./types.js";
@@ -14,18 +15,23 @@ import { emitValidatorModule } from "./validatorModule.js";
 export async function emitProject(model: ProjectModel): Promise<GeneratedFile[]> {
   const project = createEmitProject();
   const { configFile, runtimeImport } = model;
-  // Types first, concurrently: json-schema-to-typescript is async (prettier); the rest is synchronous.
-  const payloadTypes = await Promise.all(model.queues.map((queue) => emitPayloadTypes(queue, configFile)));
+  // Types first, all formatted together: json-schema-to-typescript is async (prettier); the rest is synchronous.
+  const payloadTypes = await emitAllPayloadTypes(model.queues, configFile);
 
   const files: GeneratedFile[] = [];
   model.queues.forEach((queue, index) => {
+    const location = { file: queue.schemaFile ?? configFile, queue: queue.key };
     files.push({
       path: `${queue.names.file}.ts`,
-      contents: emitQueueModule(project, { queue, payloadTypes: payloadTypes[index]!, runtimeImport, configFile }),
+      contents: withStackGuardSync(location, "generating the queue module", () =>
+        emitQueueModule(project, { queue, payloadTypes: payloadTypes[index]!, runtimeImport, configFile }),
+      ),
     });
     files.push({
       path: `${queue.names.file}.validator.ts`,
-      contents: printMachineModule(emitValidatorModule(queue, runtimeImport, configFile), configFile),
+      contents: withStackGuardSync(location, "generating the validator", () =>
+        printMachineModule(emitValidatorModule(queue, runtimeImport, configFile), configFile),
+      ),
     });
   });
   files.push({ path: "index.ts", contents: emitIndexModule(project, model) });

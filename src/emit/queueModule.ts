@@ -3,7 +3,14 @@
  * name, options and codec to the runtime (codec, definition, producer), plus
  * the handler interface a worker implements.
  */
-import { VariableDeclarationKind, type ImportSpecifierStructure, type OptionalKind, type Project } from "ts-morph";
+import {
+  StructureKind,
+  VariableDeclarationKind,
+  type ImportSpecifierStructure,
+  type OptionalKind,
+  type Project,
+  type StatementStructures,
+} from "ts-morph";
 import type { QueueModel } from "../model/types.js";
 import {
   describeAbortReasons,
@@ -43,22 +50,23 @@ function runtimeImports(queue: QueueModel): OptionalKind<ImportSpecifierStructur
 
 export function emitQueueModule(project: Project, { queue, payloadTypes, runtimeImport, configFile }: QueueModuleInput): string {
   const { names, options, key } = queue;
-  const file = project.createSourceFile(`${names.file}.ts`, "", { overwrite: true });
-
-  file.addImportDeclaration({ moduleSpecifier: runtimeImport, namedImports: runtimeImports(queue) });
-  file.addImportDeclaration({ moduleSpecifier: `./${names.file}.validator.js`, namedImports: [names.validator] });
+  // Every statement is printed in one go: each ts-morph `add*` call would re-parse the file so far.
+  const statements: (StatementStructures | string)[] = [];
+  statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: runtimeImport, namedImports: runtimeImports(queue) });
+  statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: `./${names.file}.validator.js`, namedImports: [names.validator] });
   if (queue.codecImport !== null) {
-    file.addImportDeclaration({ moduleSpecifier: queue.codecImport, namespaceImport: transformName(queue) });
+    statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: queue.codecImport, namespaceImport: transformName(queue) });
   }
 
-  file.addStatements(payloadTypes);
+  statements.push(payloadTypes);
 
   const codecDoc = fillTemplate("codec.md", {
     queue: key,
     schemaSource: queue.schemaFile === null ? "its inline schema" : `\`${queue.schemaFile}\``,
     encoding: queue.codecImport === null ? "as plain JSON" : `with \`${queue.codecImport}\``,
   });
-  file.addVariableStatement({
+  statements.push({
+    kind: StructureKind.VariableStatement,
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: [codecDoc],
@@ -78,7 +86,8 @@ export function emitQueueModule(project: Project, { queue, payloadTypes, runtime
     ],
   });
 
-  file.addVariableStatement({
+  statements.push({
+    kind: StructureKind.VariableStatement,
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: [fillTemplate("definition.md", { queue: key })],
@@ -99,14 +108,16 @@ export function emitQueueModule(project: Project, { queue, payloadTypes, runtime
     ],
   });
 
-  file.addVariableStatement({
+  statements.push({
+    kind: StructureKind.VariableStatement,
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: [fillTemplate("producer.md", { queue: key, producer: names.producer })],
     declarations: [{ name: names.producer, type: `Producer<${names.job}>`, initializer: `createProducer(${names.definition})` }],
   });
 
-  file.addInterface({
+  statements.push({
+    kind: StructureKind.Interface,
     isExported: true,
     name: names.handler,
     docs: [
@@ -122,12 +133,14 @@ export function emitQueueModule(project: Project, { queue, payloadTypes, runtime
     properties: [{ name: "handle", type: `(job: ${names.job}, ctx: ${contextType(queue)}) => Promise<void> | void` }],
   });
 
-  file.addTypeAlias({
+  statements.push({
+    kind: StructureKind.TypeAlias,
     isExported: true,
     name: `${names.handler}Function`,
     docs: [`\`${names.handler}\` as a plain function.`],
     type: `${names.handler}["handle"]`,
   });
 
+  const file = project.createSourceFile(`${names.file}.ts`, { statements }, { overwrite: true });
   return finishSourceFile(file, configFile);
 }

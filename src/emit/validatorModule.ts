@@ -6,7 +6,7 @@
  */
 import standaloneModule from "ajv/dist/standalone/index.js";
 import { CompileError } from "../errors.js";
-import { createSchemaAjv } from "../model/schemaAjv.js";
+import { compiledSchemaOf } from "../model/compiledSchemas.js";
 import type { QueueModel } from "../model/types.js";
 import { fillTemplate } from "./templates.js";
 import { rewriteValidatorRequires } from "./validatorRequires.js";
@@ -19,9 +19,9 @@ const EXPORTS = /^export const validate = (validate\d+);\nexport default \1;\n/m
 
 /** ajv's standalone ESM source for the queue's schema, with its own exports still in place. */
 function ajvStandaloneSource(queue: QueueModel): string {
-  // A fresh instance per queue: ajv numbers its functions per instance, and the numbers are in the output.
-  const ajv = createSchemaAjv(queue.dialect, { standalone: true });
-  return standaloneCode(ajv, ajv.compile(structuredClone(queue.schema)));
+  // Compiled once, while the model was built, by an instance of its own (see compiledSchemas.ts).
+  const { ajv, validate } = compiledSchemaOf(queue.schema, queue.dialect);
+  return standaloneCode(ajv, validate);
 }
 
 /** Module body (without banner), not yet formatted. */

@@ -10,13 +10,18 @@ import { codecImport } from "./codecImport.js";
 import { queueNames } from "./queueNames.js";
 import { queueOptions } from "./queueOptions.js";
 import { resolveQueueSchema, type QueueSchemaContext } from "./queueSchema.js";
-import { createSchemaFileReader } from "./schemaFiles.js";
+import { createSchemaFileReader, displayPath } from "./schemaFiles.js";
+import { withStackGuard } from "./stackOverflow.js";
 import type { ProjectModel, QueueModel } from "./types.js";
 
 const DEFAULT_RUNTIME_IMPORT = "pgmq-gen/runtime";
 
 async function queueModel(key: string, config: QueueConfig, context: QueueSchemaContext & { outDir: string }): Promise<QueueModel> {
-  const { schema, dialect, schemaFile } = await resolveQueueSchema(key, config.schema, context);
+  const where =
+    typeof config.schema === "string"
+      ? { file: displayPath(context.rootDir, path.resolve(context.schemasDir, config.schema)), queue: key }
+      : { file: context.configFile, queue: key, option: `queues.${key}.schema` };
+  const { schema, dialect, schemaFile } = await withStackGuard(where, "resolving the schema", () => resolveQueueSchema(key, config.schema, context));
   const schemaDescription = typeof schema["description"] === "string" ? schema["description"] : null;
   return {
     key,

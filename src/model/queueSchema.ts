@@ -6,7 +6,9 @@
 import path from "node:path";
 import type { JSONSchema } from "../config/jsonSchema.js";
 import type { CompileErrorLocation } from "../errors.js";
+import { rememberCompiledSchema } from "./compiledSchemas.js";
 import { bundleSchema } from "./schemaBundle.js";
+import { checkSchemaDepth } from "./schemaDepth.js";
 import { schemaDialect } from "./schemaDialect.js";
 import { displayPath, type SchemaFile, type SchemaFileReader } from "./schemaFiles.js";
 import { checkSchemaCompiles, validateAgainstMetaSchema } from "./schemaMetaValidation.js";
@@ -40,6 +42,8 @@ function deepFreeze<T>(value: T): T {
 export async function resolveQueueSchema(key: string, schema: string | JSONSchema, context: QueueSchemaContext): Promise<QueueSchema> {
   const option = `queues.${key}.schema`;
   const inline = typeof schema !== "string";
+  // Files are checked when read; an inline schema here, before anything recursive (JSON.stringify included) sees it.
+  if (inline) checkSchemaDepth(schema, { file: context.configFile, queue: key, option });
   const root: SchemaFile = inline
     ? {
         // A name inside schemasDir, so relative `$ref`s in an inline schema resolve there; never read.
@@ -60,14 +64,17 @@ export async function resolveQueueSchema(key: string, schema: string | JSONSchem
     validateAgainstMetaSchema(file.document, schemaDialect(file.document, dialect, locationOf(file)), locationOf(file));
   }
   const bundled = await bundleSchema(root, files);
-  checkSchemaCompiles(
-    bundled,
+  // ajv keeps the schema it compiles; it gets its own copy, so freezing the model's cannot affect it.
+  const compiled = checkSchemaCompiles(
+    structuredClone(bundled),
     dialect,
     files.map((file) => ({ document: file.document, location: locationOf(file) })),
     locationOf(root),
   );
+  const frozen = deepFreeze(bundled);
+  rememberCompiledSchema(frozen, compiled);
   return {
-    schema: deepFreeze(bundled),
+    schema: frozen,
     dialect,
     schemaFile: inline ? null : displayPath(context.rootDir, root.path),
   };

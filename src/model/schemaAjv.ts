@@ -17,7 +17,13 @@ const addFormats = addFormatsModule.default;
 const TYPE_GENERATOR_KEYWORDS = ["tsType", "tsEnumNames"];
 
 export interface SchemaAjvOptions {
-  /** Emit standalone ESM source (for validators) instead of only checking. */
+  /**
+   * Emit standalone ESM source (for validators) instead of only checking.
+   * Such an instance compiles one queue's schema and does not check it
+   * against the meta-schema: every schema file was checked already by the
+   * shared checking instance (schemaMetaValidation.ts), and compiling the
+   * meta-schema again in each fresh instance was most of ajv's time.
+   */
   readonly standalone: boolean;
 }
 
@@ -32,7 +38,7 @@ export function createSchemaAjv(dialect: SchemaDialect, { standalone }: SchemaAj
     strictRequired: false,
     allowUnionTypes: true,
     validateFormats: true,
-    ...(standalone ? { code: { source: true, esm: true, lines: true } } : {}),
+    ...(standalone ? { code: { source: true, esm: true, lines: true }, validateSchema: false } : {}),
   };
   const ajv = dialect === "2020-12" ? new Ajv2020(options) : new Ajv(options);
   addFormats(ajv, { mode: "full" });

@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { CompileError } from "../errors.js";
 import { parseJsonDocument } from "./jsonDocument.js";
+import { checkSchemaDepth } from "./schemaDepth.js";
 
 export interface SchemaFile {
   /** Absolute path. */
@@ -48,6 +49,7 @@ export function createSchemaFileReader(rootDir: string): SchemaFileReader {
     const text = await readFile(absolutePath, "utf8");
     filesRead.add(absolutePath);
     const document = parseJsonDocument(text, { file: shown, queue });
+    checkSchemaDepth(document, { file: shown, queue });
     return { path: absolutePath, displayPath: shown, text, document };
   }
 

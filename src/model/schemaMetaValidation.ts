@@ -4,6 +4,7 @@
  */
 import type { Ajv, ErrorObject } from "ajv";
 import { CompileError, type CompileErrorLocation } from "../errors.js";
+import { compileSchema, type CompiledSchema } from "./compiledSchemas.js";
 import { createSchemaAjv } from "./schemaAjv.js";
 import { findKeyword } from "./schemaKeywords.js";
 import type { SchemaDialect } from "./types.js";
@@ -53,17 +54,16 @@ export function validateAgainstMetaSchema(document: unknown, dialect: SchemaDial
  * Compiles the bundled schema once with strict mode, which catches what the
  * meta-schema allows but ajv cannot use: unknown keywords (usually typos) and
  * unknown formats. `files` are searched for the culprit so the error points
- * into the file that holds it.
+ * into the file that holds it. The compilation is returned for emit to reuse.
  */
 export function checkSchemaCompiles(
   bundled: object,
   dialect: SchemaDialect,
   files: readonly { document: unknown; location: CompileErrorLocation }[],
   fallback: CompileErrorLocation,
-): void {
-  const ajv = createSchemaAjv(dialect, { standalone: false });
+): CompiledSchema {
   try {
-    ajv.compile(bundled);
+    return compileSchema(bundled, dialect);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];

@@ -39,6 +39,26 @@ function refSites(document: unknown): RefSite[] {
   return sites;
 }
 
+/** Where a `$ref` lands: a file and the pointer inside it, normalised (`#` and `#/` forms agree). */
+interface RefTarget {
+  readonly file: SchemaFile;
+  readonly pointer: string;
+  readonly value: unknown;
+}
+
+/** Where a `$ref` is written, and where it lands. */
+interface ResolvedRef {
+  readonly file: SchemaFile;
+  readonly site: RefSite;
+  readonly target: RefTarget;
+}
+
+/** "/definitions/my%20type" -> "/definitions/my type", in the escaped form formatPointer writes. */
+function normalizeFragment(fragment: string): string {
+  if (fragment === "") return "";
+  return formatPointer(fragment.slice(1).split("/").map((raw) => decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~")));
+}
+
 /**
  * Checks every `$ref` reachable from `root` and returns each file involved
  * (the root first), so the caller can validate each against its meta-schema
@@ -52,6 +72,7 @@ export async function followSchemaRefs(
 ): Promise<SchemaFile[]> {
   const reached = new Map<string, SchemaFile>([[root.path, root]]);
   const pending: SchemaFile[] = [root];
+  const resolved: ResolvedRef[] = [];
   for (let file = pending.shift(); file !== undefined; file = pending.shift()) {
     for (const site of refSites(file.document)) {
       const at = { ...errorLocation(file), queue, pointer: site.pointer };
@@ -69,11 +90,56 @@ export async function followSchemaRefs(
           pending.push(targetFile);
         }
       }
-      if (resolvePointer(targetFile.document, fragment) === undefined) {
+      const value = resolvePointer(targetFile.document, fragment);
+      if (value === undefined) {
         const inFile = target === "" ? "this file" : targetFile.displayPath;
         throw new CompileError(at, `$ref ${JSON.stringify(site.ref)} points at nothing: ${inFile} has no #${fragment}`);
       }
+      resolved.push({ file, site, target: { file: targetFile, pointer: normalizeFragment(fragment), value } });
     }
   }
+  checkRefLoops(resolved, queue, errorLocation);
   return [...reached.values()];
+}
+
+/**
+ * A `$ref` whose target is itself only a `$ref`, and so on back to where the
+ * chain started, never reaches a schema: every library that resolves it
+ * loops until the stack overflows. (A `$ref` back to an ancestor through
+ * `properties` or `items` is a recursive schema, and fine: the chain stops at
+ * the ancestor, which is a real schema.) Reports the `$ref` that closes the loop.
+ */
+function checkRefLoops(
+  resolved: readonly ResolvedRef[],
+  queue: string,
+  errorLocation: (file: SchemaFile) => { file: string; option?: string },
+): void {
+  const keyOf = (file: SchemaFile, pointer: string) => `${file.displayPath}#${pointer}`;
+  /** `$ref`s by the pointer of the object that holds them. */
+  const byHolder = new Map<string, ResolvedRef>();
+  for (const ref of resolved) byHolder.set(keyOf(ref.file, ref.site.pointer.slice(0, -"/$ref".length)), ref);
+  /** Holders already known to lead to a real schema. */
+  const grounded = new Set<string>();
+
+  for (const start of resolved) {
+    const startKey = keyOf(start.file, start.site.pointer.slice(0, -"/$ref".length));
+    const chain = [startKey];
+    const inChain = new Set(chain);
+    let ref: ResolvedRef | undefined = start;
+    while (ref !== undefined) {
+      const key = keyOf(ref.target.file, ref.target.pointer);
+      if (grounded.has(key)) break;
+      if (inChain.has(key)) {
+        const hops = [...chain, key].join(" -> ");
+        throw new CompileError(
+          { ...errorLocation(ref.file), queue, pointer: ref.site.pointer },
+          `$ref ${JSON.stringify(ref.site.ref)} closes a loop of $refs that never reaches a schema (${hops}); point one of them at a schema with keywords (type, properties, ...)`,
+        );
+      }
+      chain.push(key);
+      inChain.add(key);
+      ref = byHolder.get(key);
+    }
+    for (const key of chain) grounded.add(key);
+  }
 }

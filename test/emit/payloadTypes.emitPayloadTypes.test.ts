@@ -1,7 +1,7 @@
 /** Each schema feature and the TypeScript it becomes. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JSONSchema } from "../../src/config/jsonSchema.js";
-import { emitPayloadTypes } from "../../src/emit/payloadTypes.js";
+import { emitAllPayloadTypes, emitPayloadTypes } from "../../src/emit/payloadTypes.js";
 import { buildProjectModel } from "../../src/model/projectModel.js";
 import { createSchemaProject, type SchemaProject } from "../model/schemaProject.js";
 
@@ -60,5 +60,19 @@ describe("emitPayloadTypes", () => {
     const [bill, ship] = await Promise.all(model.queues.map((queue) => emitPayloadTypes(queue, model.configFile)));
     expect(bill).toContain("export interface BillAddress {");
     expect(ship).toContain("export interface ShipAddress {");
+  });
+
+  it("formats every queue's types together exactly as it formats each alone", async () => {
+    const longUnion = { type: "string", enum: Array.from({ length: 12 }, (_unused, index) => `a_rather_long_value_${index}`) };
+    const queues = Object.fromEntries(
+      cases.map(([, { given }], index) => [`q${index}`, { schema: given }]),
+    ) as Record<string, { schema: JSONSchema }>;
+    queues["wide"] = { schema: object({ pick: longUnion }, { description: "Quotes the boundary:\n// @pgmq-gen payload types boundary\nand goes on." }) };
+    const model = await buildProjectModel({ queues }, project.configPath);
+    const alone = await Promise.all(model.queues.map((queue) => emitPayloadTypes(queue, model.configFile)));
+    const together = await emitAllPayloadTypes(model.queues, model.configFile);
+    expect(together).toEqual(alone);
+    // The long union is the case where prettier, not the emitter, decides the layout.
+    expect(together[model.queues.findIndex((queue) => queue.key === "wide")]).toContain('    | "a_rather_long_value_0"');
   });
 });

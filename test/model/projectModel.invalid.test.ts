@@ -3,9 +3,35 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QueueConfig } from "../../src/config/types.js";
 import { CompileError, CompileErrors } from "../../src/errors.js";
 import { buildProjectModel } from "../../src/model/projectModel.js";
+import { MAX_SCHEMA_DEPTH } from "../../src/model/schemaDepth.js";
 import { createSchemaProject, type SchemaProject } from "./schemaProject.js";
 
+/** `levels` nested objects: { type, properties: { a: { type, properties: { a: ... } } } } (two JSON levels each). */
+function nested(levels: number): Record<string, unknown> {
+  let schema: Record<string, unknown> = { type: "integer" };
+  for (let level = 0; level < levels; level++) schema = { type: "object", properties: { a: schema } };
+  return schema;
+}
+
+/** The same as raw text, for depths JSON.stringify itself cannot reach. */
+function nestedText(levels: number): string {
+  return `${'{"type":"object","properties":{"a":'.repeat(levels)}{"type":"integer"}${"}}".repeat(levels)}`;
+}
+
+/** Pointer of the first value past MAX_SCHEMA_DEPTH in `nested(...)`: the root is level 1, each `properties/a` adds two. */
+const tooDeepPointer = "/properties/a".repeat(MAX_SCHEMA_DEPTH / 2);
+
 const files = {
+  "schemas/ref-loop.schema.json": { $ref: "#/definitions/a", definitions: { a: { $ref: "#/definitions/b" }, b: { $ref: "#/definitions/a" } } },
+  "schemas/self-ref.schema.json": { $ref: "#" },
+  "schemas/loop-a.schema.json": { type: "object", properties: { x: { $ref: "loop-b.schema.json" } } },
+  "schemas/loop-b.schema.json": { $ref: "loop-c.schema.json#/definitions/c" },
+  "schemas/loop-c.schema.json": { definitions: { c: { $ref: "loop-b.schema.json" } } },
+  "schemas/recursive-root.schema.json": { type: "object", properties: { value: { type: "integer" }, next: { $ref: "#" }, all: { type: "array", items: { $ref: "#" } } } },
+  "schemas/deep.schema.json": nestedText(20_000),
+  "schemas/deep-in-common.schema.json": { type: "object", properties: { x: { $ref: "deep-common.schema.json#/definitions/a" } } },
+  "schemas/deep-common.schema.json": { definitions: { a: nested(MAX_SCHEMA_DEPTH) } },
+  "schemas/at-limit.schema.json": nested(MAX_SCHEMA_DEPTH / 2 - 1),
   "schemas/common.schema.json": { definitions: { email: { type: "string", format: "email" } } },
   "schemas/bad-json.schema.json": '{\n  "type": "object",\n  "properties": {\n    "a": { "type": "string" },\n  }\n}\n',
   "schemas/truncated.schema.json": '{ "type": "object"',
@@ -66,6 +92,12 @@ describe("buildProjectModel with invalid schemas", () => {
     ["schema root is not an object", { given: "array-root.schema.json", want: { file: "schemas/array-root.schema.json", pointer: "", problem: /must be a JSON object/ } }],
     ["schema file does not exist", { given: "absent.schema.json", want: { file: "pgmq.config.ts", option: "queues.job.schema", problem: /schema file schemas\/absent.schema.json does not exist/ } }],
     ["inline schema: pointer inside the inline object", { given: { type: "object", properties: { n: { type: "integer", minimum: "1" } } }, want: { file: "pgmq.config.ts", option: "queues.job.schema", pointer: "/properties/n/minimum", problem: /keyword "minimum" must be number/ } }],
+    ["a $ref loop inside one file: the $ref closing it", { given: "ref-loop.schema.json", want: { file: "schemas/ref-loop.schema.json", pointer: "/definitions/b/$ref", problem: /\$ref "#\/definitions\/a" closes a loop of \$refs that never reaches a schema/ } }],
+    ["a schema that is only a $ref to itself", { given: "self-ref.schema.json", want: { file: "schemas/self-ref.schema.json", pointer: "/$ref", problem: /\$ref "#" closes a loop of \$refs/ } }],
+    ["a $ref loop across files is reported in the file that closes it", { given: "loop-a.schema.json", want: { file: "schemas/loop-c.schema.json", pointer: "/definitions/c/$ref", problem: /schemas\/loop-b.schema.json# -> schemas\/loop-c.schema.json#\/definitions\/c -> schemas\/loop-b.schema.json#/ } }],
+    ["a schema nested 20,000 levels deep: where it passes the limit", { given: "deep.schema.json", want: { file: "schemas/deep.schema.json", pointer: tooDeepPointer, problem: new RegExp(`nested more than ${MAX_SCHEMA_DEPTH} levels deep`) } }],
+    ["too deep inside a referenced file is reported in that file", { given: "deep-in-common.schema.json", want: { file: "schemas/deep-common.schema.json", pointer: `/definitions/a${tooDeepPointer.slice(0, -"/properties/a".length)}`, problem: /nested more than/ } }],
+    ["inline schema too deep", { given: nested(MAX_SCHEMA_DEPTH) as QueueConfig["schema"], want: { file: "pgmq.config.ts", option: "queues.job.schema", pointer: tooDeepPointer, problem: /nested more than/ } }],
     ["inline schema: broken ref", { given: { type: "object", properties: { n: { $ref: "common.schema.json#/definitions/nope" } } }, want: { file: "pgmq.config.ts", option: "queues.job.schema", pointer: "/properties/n/$ref", problem: /has no #\/definitions\/nope/ } }],
   ];
 
@@ -78,6 +110,14 @@ describe("buildProjectModel with invalid schemas", () => {
     expect(error.problem).toMatch(want.problem);
     // The message a user sees starts with where: file#pointer.
     if (want.pointer !== undefined) expect(error.message.startsWith(`${want.file}#${want.pointer}`)).toBe(true);
+  });
+
+  it.each([
+    ["recursion through properties and items back to the root", "recursive-root.schema.json"],
+    ["nesting just inside the depth limit", "at-limit.schema.json"],
+  ])("accepts %s", async (_name, schema) => {
+    const model = await buildProjectModel({ queues: { job: { schema } } }, project.configPath);
+    expect(model.queues.map((queue) => queue.key)).toEqual(["job"]);
   });
 
   it("reports every failing queue at once, in key order", async () => {

@@ -38,7 +38,7 @@ const check = (checks: Array<[boolean, string]>): string[] => checks.filter(([ho
 
 const runners: Record<keyof ScenarioSizes, Runner> = {
   async crash(db, sizes) {
-    const r = await runCrashScenario(db, sizes.crash);
+    const r = await runCrashScenario(db, sizes.crash, (line) => console.info(`[soak] crash: ${line}`));
     return {
       scenario: "crash (SIGKILL)",
       jobs: sizes.crash.jobs,
@@ -100,12 +100,12 @@ const runners: Record<keyof ScenarioSizes, Runner> = {
       seconds: r.seconds,
       broken: check([
         [r.unfinishedByStopped === 0 && r.finishedButNotAcked === 0, "in-flight jobs not finished and acked"],
-        [r.startedAfterSignal === 0, "jobs started after SIGTERM"],
+        [r.startedAfterSignal === 0, `${r.startedAfterSignal} jobs started after SIGTERM`],
         [r.invisibleAfterStop === 0, `${r.invisibleAfterStop} messages still invisible after exit`],
         [r.drained && r.ledger.missing === 0 && r.ledger.recordedMoreThanOnce === 0, "lost or repeated jobs"],
         [r.exit.code === 0, `exit ${r.exit.code ?? r.exit.signal}`],
       ]),
-      figures: `stopped in ${r.stopMs} ms with ${r.startedByStopped} jobs run, ${r.remainingAfterStop} left visible; exit ${r.exit.code ?? r.exit.signal}`,
+      figures: `stopped in ${r.stopMs} ms with ${r.startedByStopped} jobs run (last start ${r.lastStartAfterSignalMs.toFixed(0)} ms after SIGTERM), ${r.remainingAfterStop} left visible; exit ${r.exit.code ?? r.exit.signal}`,
     };
   },
   async load(db, sizes) {

@@ -52,7 +52,12 @@ export interface CrashResult {
   seconds: number;
 }
 
-export async function runCrashScenario(db: { url: string; pool: pg.Pool }, params: CrashParams): Promise<CrashResult> {
+/** `log` receives a progress line every ten seconds of the chaos phase (the soak prints them). */
+export async function runCrashScenario(
+  db: { url: string; pool: pg.Pool },
+  params: CrashParams,
+  log: (line: string) => void = () => {},
+): Promise<CrashResult> {
   const settings: ReliabilityQueueSettings = { queue: "crash", visibilityTimeout: params.visibilityTimeout, retryDelay: 0.2 };
   const range = { queue: settings.queue, firstJobId: 1, jobs: params.jobs };
   await prepareScenario(db.pool, settings);
@@ -80,9 +85,14 @@ export async function runCrashScenario(db: { url: string; pool: pg.Pool }, param
   // Kill while most of the work is still ahead; then let the survivors finish the redeliveries.
   const deadline = began + params.timeoutMs;
   const chaosEnds = Math.min(deadline, began + params.chaosMs);
+  let lastLog = Date.now();
   for (;;) {
     await sleep(randomBetween(...params.killEveryMs));
     const progress = await readProgress(db.pool, range);
+    if (Date.now() - lastLog >= 10_000) {
+      lastLog = Date.now();
+      log(`${progress.finishedJobs} of ${params.jobs} jobs done, ${killed.size} SIGKILLs, ${((Date.now() - began) / 1000).toFixed(0)} s`);
+    }
     if (progress.finishedJobs >= params.jobs * 0.95 || Date.now() > chaosEnds) break;
     const candidates = [...ready].filter(([, since]) => Date.now() - since >= params.minLifeMs).map(([child]) => child);
     const victim = candidates[Math.floor(Math.random() * candidates.length)];
