@@ -70,7 +70,7 @@ function pgmqGenAdapter(id: string, queue: QueueKey, workloads: readonly Workloa
       onSuccess: queue === "bench_archive" ? "archive" : "delete",
       "pool.max": poolSize,
       concurrency: "per workload",
-      batchSize: "default (= concurrency)",
+      batchSize: "default (= max(concurrency, 100))",
       listen: "default (true)",
       validation: "precompiled ajv, on every push",
     },

@@ -173,7 +173,13 @@ export interface WorkerOptions<TQueue extends string = string> {
   pool?: pg.Pool;
   /** Jobs in flight at once in this process, over all its queues. (Default: 10) */
   concurrency?: number;
-  /** Most messages fetched by one read; reads never fetch more than there are free slots. (Default: `concurrency`) */
+  /**
+   * Most messages fetched by one read, and most held per queue in a local
+   * prefetch buffer waiting for a free slot (kept hidden by the heartbeat,
+   * released at once on `stop()`). Larger means fewer reads per job; smaller
+   * means fewer messages held back from other workers. (Default: the larger
+   * of `concurrency` and 100)
+   */
   batchSize?: number;
   /** Milliseconds between polls when no notification arrives. (Default: 1000) */
   pollInterval?: number;

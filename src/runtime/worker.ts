@@ -4,10 +4,11 @@
  * `createQueueWorker` is what generated code calls. The pieces live under
  * `worker/`, one concern each:
  * - `workerSettings.ts`: options and definitions resolved and checked;
- * - `queueFetcher.ts`: one read loop per queue, bounded by `jobSlots.ts`;
+ * - `queueFetcher.ts`: one read loop per queue into a prefetch buffer
+ *   (`prefetchBuffer.ts`), jobs started from it as `jobSlots.ts` allows;
  * - `jobRunner.ts`: one message from decode to ack decision;
  * - `queueAcks.ts` / `ackBatcher.ts`: acks batched into one statement each;
- * - `visibilityHeartbeat.ts`: keeps long jobs hidden while they run;
+ * - `visibilityHeartbeat.ts`: keeps buffered and running messages hidden;
  * - `notifyListener.ts`: LISTEN/NOTIFY wake-ups;
  * - `signalHandlers.ts`: SIGINT/SIGTERM.
  * This file wires them and orders start and stop.
@@ -17,6 +18,7 @@ import type pg from "pg";
 import { getPool, onPoolError } from "./connection.js";
 import { pgmqClientFor } from "./pgmq.js";
 import type { Worker, WorkerEvents, WorkerOptions } from "./types.js";
+import { JobAborts } from "./worker/jobAborts.js";
 import { JobRunner, WorkerStoppingError } from "./worker/jobRunner.js";
 import { JobSlots } from "./worker/jobSlots.js";
 import { NotifyListener } from "./worker/notifyListener.js";
@@ -45,7 +47,7 @@ interface Running {
   readonly loops: Promise<void>;
   readonly listener: NotifyListener | null;
   readonly stopReading: AbortController;
-  readonly abortJobs: AbortController;
+  readonly abortJobs: JobAborts;
   readonly removePoolErrorListener: () => void;
   readonly removeSignalHandlers: () => void;
 }
@@ -104,9 +106,9 @@ class QueueWorker implements Worker {
     });
 
     const stopReading = new AbortController();
-    const abortJobs = new AbortController();
-    // Every running job listens on abortJobs (so up to `concurrency` listeners): not a leak.
-    setMaxListeners(0, stopReading.signal, abortJobs.signal);
+    // Each queue's fetcher and its waits listen on stopReading (a few per queue): not a leak.
+    setMaxListeners(0, stopReading.signal);
+    const abortJobs = new JobAborts();
     const slots = new JobSlots(settings.concurrency);
     const queues = settings.queues.map((queue): QueueParts => {
       slots.addQueue(queue.name, queue.concurrency);
@@ -119,13 +121,14 @@ class QueueWorker implements Worker {
         onError: (error) => events.error(error),
       });
       const heartbeat = new VisibilityHeartbeat(acks, queue.visibilityTimeout);
-      const runner = new JobRunner({ queue, client, acks, heartbeat, events, shutdownSignal: abortJobs.signal });
+      const runner = new JobRunner({ queue, client, acks, heartbeat, events, aborts: abortJobs });
       const fetcher = new QueueFetcher({
         queue,
         client,
         slots,
         runner,
         acks,
+        heartbeat,
         events,
         pollInterval: settings.pollInterval,
         stopSignal: stopReading.signal,
@@ -176,7 +179,7 @@ class QueueWorker implements Worker {
     const handlers = () => Promise.all(running.queues.flatMap((parts) => [...parts.fetcher.handlers]));
     const finished = await Promise.race([handlers().then(() => true), delay(deadline - Date.now()).then(() => false)]);
     if (!finished) {
-      running.abortJobs.abort(
+      running.abortJobs.abortAll(
         new WorkerStoppingError(`worker stopping: shutdownTimeout of ${this.#settings.shutdownTimeout} ms passed`),
       );
       await Promise.race([handlers(), delay(ABORT_GRACE_MS)]);

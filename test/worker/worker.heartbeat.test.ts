@@ -68,4 +68,29 @@ describe("the visibility heartbeat", () => {
     const { rows } = await db.pool.query(`SELECT read_ct FROM pgmq.a_${name}`);
     expect(rows[0].read_ct).toBe(1);
   });
+
+  it("keeps prefetched messages hidden while they wait in the buffer past their visibility timeout", async () => {
+    const name = "prefetch_wait";
+    // One slot, six messages read at once, 400 ms each: the last waits ~2 s in the buffer, twice its 1 s timeout.
+    const definition = testQueue(name, { visibilityTimeout: 1 });
+    await pgmq.ensureQueue(name);
+    const ids = await pgmq.sendBatch(name, [1, 2, 3, 4, 5, 6].map((n) => definition.codec.encode({ n, sleepMs: 400 })));
+    const runs: Array<{ n: number; attempt: number }> = [];
+    const worker = createQueueWorker(
+      { [name]: definition },
+      {
+        [name]: async (job: TestJob, ctx: JobContext) => {
+          runs.push({ n: job.n, attempt: ctx.attempt });
+          await sleep(job.sleepMs ?? 0);
+        },
+      },
+      { pool: db.pool, concurrency: 1, batchSize: 10, pollInterval: 100 },
+    );
+    workers.push(worker);
+    await worker.start();
+    await waitFor(async () => (await archivedIds(db.pool, name)).length === 6, 10_000, "all six jobs to finish");
+    // Each ran once, on its first delivery: none reappeared while buffered.
+    expect(runs).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ n, attempt: 1 })));
+    expect(await archivedIds(db.pool, name)).toEqual(ids);
+  });
 });

@@ -14,6 +14,7 @@ import { retryDelaySeconds } from "../backoff.js";
 import { DecodeError, UnrecoverableError } from "../errors.js";
 import type { PgmqClient, ReadMessage } from "../pgmq.js";
 import type { JobContext, TransactionalJobContext } from "../types.js";
+import type { JobAborts } from "./jobAborts.js";
 import type { QueueAcks } from "./queueAcks.js";
 import type { QueueSettings } from "./workerSettings.js";
 import type { VisibilityHeartbeat } from "./visibilityHeartbeat.js";
@@ -35,8 +36,8 @@ export interface JobRunnerOptions {
   readonly acks: QueueAcks;
   readonly heartbeat: VisibilityHeartbeat;
   readonly events: WorkerEventEmitter;
-  /** Aborts when `stop()` gives up waiting for running jobs. */
-  readonly shutdownSignal: AbortSignal;
+  /** Running jobs' controllers, all aborted when `stop()` gives up waiting for them. */
+  readonly aborts: JobAborts;
 }
 
 type Outcome =
@@ -57,15 +58,15 @@ export class JobRunner {
   }
 
   /**
-   * Runs `message` (read at `readAt`, epoch ms) to its end, ack included.
-   * `onHandlerSettled` is called once the handler is over (or was never
+   * Runs `message` to its end, ack included. The message is already on the
+   * heartbeat (since its read, see `PrefetchBuffer`); `visibleAt` tells when
+   * it becomes visible again. `onHandlerSettled` is called once the handler is over (or was never
    * called), before the ack is written: the job's slot then only holds its
    * pending ack. Never rejects for anything a handler does.
    */
-  async run(message: ReadMessage, readAt: number, onHandlerSettled: () => void): Promise<void> {
+  async run(message: ReadMessage, visibleAt: () => number, onHandlerSettled: () => void): Promise<void> {
     const { queue, heartbeat } = this.#options;
     const event = { queue: queue.name, msgId: message.msgId, attempt: message.readCt };
-    const visibleAt = heartbeat.add(message.msgId, readAt);
     let outcome: Outcome;
     const startedAt = Date.now();
     let ran = false;
@@ -103,11 +104,8 @@ export class JobRunner {
   }
 
   async #runHandler(job: unknown, message: ReadMessage): Promise<Outcome> {
-    const { queue, shutdownSignal } = this.#options;
-    const controller = new AbortController();
-    const onShutdown = (): void => controller.abort(shutdownSignal.reason);
-    shutdownSignal.addEventListener("abort", onShutdown, { once: true });
-    if (shutdownSignal.aborted) onShutdown();
+    const { queue, aborts } = this.#options;
+    const controller = aborts.add();
     const jobTimeout = queue.definition.options.jobTimeout;
     let timedOut: JobTimeoutError | null = null;
     const timer =
@@ -140,7 +138,7 @@ export class JobRunner {
       return { kind: "failed", error };
     } finally {
       if (timer !== null) clearTimeout(timer);
-      shutdownSignal.removeEventListener("abort", onShutdown);
+      aborts.delete(controller);
     }
   }
 

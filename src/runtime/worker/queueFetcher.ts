@@ -1,18 +1,28 @@
 /**
- * One queue's fetch loop: wait for a free slot, read as many messages as
- * there are free slots (up to `batchSize`), start a job for each, repeat.
+ * One queue's fetch loop, in two halves that overlap:
+ * - the reader keeps a local buffer (`PrefetchBuffer`) stocked: when it
+ *   falls below half of `batchSize` it reads enough to fill it. One read
+ *   thus feeds several rounds of `concurrency` handlers, and the next read
+ *   runs while they work (a read per `concurrency` jobs made the database
+ *   round trips, not the handlers, the limit on throughput);
+ * - the dispatcher starts buffered messages as slots free up (`JobSlots`),
+ *   so handlers still run at most `concurrency` at a time.
  *
- * After a read that came back full there is probably more: read again at
- * once. After a short read the queue is drained: sleep until a NOTIFY wakes
- * the loop or `pollInterval` passes (polling finds delayed and retried
- * messages, which send no notification). A failed read (lost connection)
- * is reported and retried with backoff; the loop never dies of it.
+ * After a read that filled the buffer there is probably more: read again
+ * once it drains. After a short read the queue is drained: sleep until a
+ * NOTIFY wakes the reader or `pollInterval` passes (polling finds delayed
+ * and retried messages, which send no notification). A failed read (lost
+ * connection) is reported and retried with backoff; the loop never dies of
+ * it. On stop, buffered messages and those of a read still under way are
+ * released at once.
  */
 import { retryDelaySeconds } from "../backoff.js";
 import type { PgmqClient, ReadMessage } from "../pgmq.js";
 import type { JobRunner } from "./jobRunner.js";
 import type { JobSlots } from "./jobSlots.js";
+import { type BufferedMessage, PrefetchBuffer } from "./prefetchBuffer.js";
 import type { QueueAcks } from "./queueAcks.js";
+import type { VisibilityHeartbeat } from "./visibilityHeartbeat.js";
 import { sleepUnlessAborted, Wakeup } from "./wakeup.js";
 import type { WorkerEventEmitter } from "./workerEvents.js";
 import type { QueueSettings } from "./workerSettings.js";
@@ -23,6 +33,7 @@ export interface QueueFetcherOptions {
   readonly slots: JobSlots;
   readonly runner: JobRunner;
   readonly acks: QueueAcks;
+  readonly heartbeat: VisibilityHeartbeat;
   readonly events: WorkerEventEmitter;
   /** Milliseconds between reads of a drained queue without a notification. */
   readonly pollInterval: number;
@@ -35,7 +46,15 @@ const readRetryBackoff = { kind: "exponential", initial: 0.1, factor: 2, max: 5,
 
 export class QueueFetcher {
   readonly #options: QueueFetcherOptions;
+  readonly #buffer: PrefetchBuffer;
+  /** Refill below this many buffered messages: half the buffer, so a read overlaps the handling of the rest. */
+  readonly #lowWater: number;
+  /** The reader's: NOTIFY, reconnect, stop. */
   readonly #wakeup = new Wakeup();
+  /** The reader's, while the buffer is full enough: the dispatcher took messages. */
+  readonly #bufferLow = new Wakeup();
+  /** The dispatcher's, while the buffer is empty: the reader added messages. */
+  readonly #bufferFilled = new Wakeup();
   /** Handlers running now (resolve when the handler settles, before the ack). */
   readonly handlers = new Set<Promise<void>>();
   /** Jobs not finished, ack included. */
@@ -43,7 +62,17 @@ export class QueueFetcher {
 
   constructor(options: QueueFetcherOptions) {
     this.#options = options;
-    options.stopSignal.addEventListener("abort", () => this.#wakeup.wake(), { once: true });
+    this.#buffer = new PrefetchBuffer(options.heartbeat, options.acks);
+    this.#lowWater = Math.ceil(options.queue.batchSize / 2);
+    options.stopSignal.addEventListener(
+      "abort",
+      () => {
+        this.#wakeup.wake();
+        this.#bufferLow.wake();
+        this.#bufferFilled.wake();
+      },
+      { once: true },
+    );
   }
 
   /** A message may be waiting (NOTIFY, reconnect): read now instead of at the next poll. */
@@ -51,15 +80,22 @@ export class QueueFetcher {
     this.#wakeup.wake();
   }
 
-  /** Runs until the stop signal aborts; resolves once the last read has been dealt with. */
+  /** Runs until the stop signal aborts; resolves once the last read has been dealt with and the buffer released. */
   async run(): Promise<void> {
-    const { queue, client, slots, events, pollInterval, stopSignal } = this.#options;
+    await Promise.all([this.#read(), this.#dispatch()]);
+  }
+
+  async #read(): Promise<void> {
+    const { queue, client, events, pollInterval, stopSignal } = this.#options;
+    const buffer = this.#buffer;
     let failures = 0;
     while (!stopSignal.aborted) {
-      await slots.waitForFree(queue.name, stopSignal);
-      if (stopSignal.aborted) break;
-      const wanted = slots.reserve(queue.name, queue.batchSize);
-      if (wanted === 0) continue;
+      if (buffer.size >= this.#lowWater) {
+        // Timed only as a safety net: the dispatcher wakes us when it takes messages.
+        await this.#bufferLow.sleep(pollInterval);
+        continue;
+      }
+      const wanted = queue.batchSize - buffer.size;
       // Whatever woke us is covered by this read; a wake-up during it is kept for the next sleep.
       this.#wakeup.clear();
       const readAt = Date.now();
@@ -68,23 +104,39 @@ export class QueueFetcher {
         messages = await client.read(queue.name, queue.visibilityTimeout, wanted);
         failures = 0;
       } catch (error) {
-        slots.unreserve(queue.name, wanted);
         failures += 1;
         events.error(error);
         await sleepUnlessAborted(retryDelaySeconds(readRetryBackoff, failures) * 1000, stopSignal);
         continue;
       }
-      slots.unreserve(queue.name, wanted - messages.length);
       if (stopSignal.aborted) {
         this.#release(messages, readAt);
         break;
       }
-      for (const message of messages) this.#start(message, readAt);
+      buffer.push(messages, readAt);
+      if (messages.length > 0) this.#bufferFilled.wake();
       if (messages.length < wanted) await this.#wakeup.sleep(pollInterval);
     }
   }
 
-  #start(message: ReadMessage, readAt: number): void {
+  async #dispatch(): Promise<void> {
+    const { queue, slots, pollInterval, stopSignal } = this.#options;
+    const buffer = this.#buffer;
+    while (!stopSignal.aborted) {
+      if (buffer.size === 0) {
+        await this.#bufferFilled.sleep(pollInterval);
+        continue;
+      }
+      await slots.waitForFree(queue.name, stopSignal);
+      if (stopSignal.aborted) break;
+      for (const entry of buffer.take(slots.reserve(queue.name, buffer.size))) this.#start(entry);
+      if (buffer.size < this.#lowWater) this.#bufferLow.wake();
+    }
+    // Stopping: nothing buffered will start, so none of it should wait out its visibility timeout.
+    buffer.releaseAll();
+  }
+
+  #start({ message, visibleAt }: BufferedMessage): void {
     const { queue, slots, runner, events } = this.#options;
     let resolveHandler!: () => void;
     const handler = new Promise<void>((resolve) => {
@@ -100,7 +152,7 @@ export class QueueFetcher {
       slots.toSettling(queue.name);
     };
     const job = runner
-      .run(message, readAt, settleHandler)
+      .run(message, visibleAt, settleHandler)
       // run() catches what a handler throws; anything reaching here is a bug of ours, reported not thrown.
       .catch((error: unknown) => events.error(error))
       .finally(() => {
@@ -113,8 +165,7 @@ export class QueueFetcher {
 
   /** Messages read after stop() began: visible again now, not after their timeout. */
   #release(messages: readonly ReadMessage[], readAt: number): void {
-    const { queue, slots, acks } = this.#options;
-    slots.unreserve(queue.name, messages.length);
+    const { queue, acks } = this.#options;
     const deadline = readAt + queue.visibilityTimeout * 1000;
     for (const message of messages) void acks.release(message.msgId, deadline);
   }

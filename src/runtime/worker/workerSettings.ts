@@ -15,7 +15,7 @@ export interface QueueSettings {
   readonly handle: HandlerFunction;
   /** Jobs of this queue in flight at once. */
   readonly concurrency: number;
-  /** Most messages per read. */
+  /** Most messages per read, and most held in the prefetch buffer. */
   readonly batchSize: number;
   /** Seconds a read hides a message; the heartbeat extends it by this much. */
   readonly visibilityTimeout: number;
@@ -38,6 +38,9 @@ export interface WorkerSettings {
 export type QueueDefinitions =
   | Readonly<Record<string, QueueDefinition<string, any>>>
   | readonly QueueDefinition<string, any>[];
+
+/** The default `batchSize` floor (see `resolveWorkerSettings`). */
+const DEFAULT_BATCH_SIZE = 100;
 
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
   const resolved = value ?? fallback;
@@ -109,7 +112,9 @@ export function resolveWorkerSettings(
   }
 
   const concurrency = positiveInteger(options.concurrency, 10, "concurrency");
-  const batchSize = positiveInteger(options.batchSize, concurrency, "batchSize");
+  // 100 makes a read cost ~1% of a transaction per job (reads of `concurrency` cost 1/concurrency each),
+  // while a worker never holds more than ~100 messages others could run; at least `concurrency` so every slot can fill.
+  const batchSize = positiveInteger(options.batchSize, Math.max(concurrency, DEFAULT_BATCH_SIZE), "batchSize");
   const queues = handled.map((name): QueueSettings => {
     const definition = byName.get(name)!;
     const override: QueueWorkerOptions = overrides[name] ?? {};
