@@ -18,12 +18,14 @@ import type pg from "pg";
 import { getPool, onPoolError } from "./connection.js";
 import { pgmqClientFor } from "./pgmq.js";
 import type { Worker, WorkerEvents, WorkerOptions } from "./types.js";
+import { ACK_BATCH_MAX } from "./worker/ackBatcher.js";
 import { JobAborts } from "./worker/jobAborts.js";
 import { JobRunner, WorkerStoppingError } from "./worker/jobRunner.js";
 import { JobSlots } from "./worker/jobSlots.js";
 import { NotifyListener } from "./worker/notifyListener.js";
 import { QueueAcks } from "./worker/queueAcks.js";
 import { QueueFetcher } from "./worker/queueFetcher.js";
+import { RunningJobs } from "./worker/runningJobs.js";
 import { installSignalHandlers } from "./worker/signalHandlers.js";
 import { VisibilityHeartbeat } from "./worker/visibilityHeartbeat.js";
 import { WorkerEventEmitter } from "./worker/workerEvents.js";
@@ -38,6 +40,7 @@ const ACK_DRAIN_MS = 5000;
 
 interface QueueParts {
   readonly acks: QueueAcks;
+  readonly running: RunningJobs;
   readonly heartbeat: VisibilityHeartbeat;
   readonly fetcher: QueueFetcher;
 }
@@ -111,7 +114,8 @@ class QueueWorker implements Worker {
     const abortJobs = new JobAborts();
     const slots = new JobSlots(settings.concurrency);
     const queues = settings.queues.map((queue): QueueParts => {
-      slots.addQueue(queue.name, queue.concurrency);
+      // One full ack statement in flight and one filling: past that, the database is not keeping up and no job starts.
+      slots.addQueue(queue.name, queue.concurrency, 2 * ACK_BATCH_MAX);
       const options = queue.definition.options;
       const acks = new QueueAcks({
         queue: queue.name,
@@ -121,19 +125,21 @@ class QueueWorker implements Worker {
         onError: (error) => events.error(error),
       });
       const heartbeat = new VisibilityHeartbeat(acks, queue.visibilityTimeout);
-      const runner = new JobRunner({ queue, client, acks, heartbeat, events, aborts: abortJobs });
+      const running = new RunningJobs(queue.name, slots);
+      const runner = new JobRunner({ queue, client, acks, heartbeat, events, aborts: abortJobs, running });
       const fetcher = new QueueFetcher({
         queue,
         client,
         slots,
         runner,
+        running,
         acks,
         heartbeat,
         events,
         pollInterval: settings.pollInterval,
         stopSignal: stopReading.signal,
       });
-      return { acks, heartbeat, fetcher };
+      return { acks, running, heartbeat, fetcher };
     });
 
     let listener: NotifyListener | null = null;
@@ -176,7 +182,7 @@ class QueueWorker implements Worker {
     await Promise.race([running.loops, delay(deadline - Date.now())]);
 
     // 2. Running handlers get until the shutdown deadline, then their signals abort.
-    const handlers = () => Promise.all(running.queues.flatMap((parts) => [...parts.fetcher.handlers]));
+    const handlers = () => Promise.all(running.queues.map((parts) => parts.running.handlersIdle()));
     const finished = await Promise.race([handlers().then(() => true), delay(deadline - Date.now()).then(() => false)]);
     if (!finished) {
       running.abortJobs.abortAll(
@@ -189,7 +195,7 @@ class QueueWorker implements Worker {
     const drainUntil = Date.now() + ACK_DRAIN_MS;
     await Promise.all(running.queues.map((parts) => parts.acks.drain(drainUntil)));
     await Promise.race([
-      Promise.all(running.queues.flatMap((parts) => [...parts.fetcher.jobs])),
+      Promise.all(running.queues.map((parts) => parts.running.allFinished())),
       delay(Math.max(0, drainUntil - Date.now())),
     ]);
 

@@ -29,7 +29,7 @@ export interface AckBatcherOptions<E extends AckEntry> {
   write(entries: E[]): Promise<unknown>;
   /** Reports a failed write. */
   onError(error: unknown): void;
-  /** Most entries per statement. (Default: 1000) */
+  /** Most entries per statement. (Default: `ACK_BATCH_MAX`) */
   maxBatch?: number;
 }
 
@@ -39,6 +39,9 @@ interface Pending<E> {
   deadline: number;
   resolvers: Array<(written: boolean) => void>;
 }
+
+/** Most ids one ack statement carries by default: large enough that acks cost a small share of a transaction per job, small enough that one statement stays short. */
+export const ACK_BATCH_MAX = 1000;
 
 /** Backoff between retries of a failed flush: 0.1 s doubling to 5 s. */
 const flushRetryBackoff = { kind: "exponential", initial: 0.1, factor: 2, max: 5, jitter: false } as const;
@@ -55,7 +58,7 @@ export class AckBatcher<E extends AckEntry> {
 
   constructor(options: AckBatcherOptions<E>) {
     this.#options = options;
-    this.#maxBatch = options.maxBatch ?? 1000;
+    this.#maxBatch = options.maxBatch ?? ACK_BATCH_MAX;
   }
 
   /** Entries not yet written. */

@@ -13,11 +13,12 @@ import type pg from "pg";
 import { retryDelaySeconds } from "../backoff.js";
 import { DecodeError, UnrecoverableError } from "../errors.js";
 import type { PgmqClient, ReadMessage } from "../pgmq.js";
-import type { JobContext, TransactionalJobContext } from "../types.js";
-import type { JobAborts } from "./jobAborts.js";
+import type { JobContext, MessageHeaders, TransactionalJobContext } from "../types.js";
+import type { JobAbort, JobAborts } from "./jobAborts.js";
 import type { QueueAcks } from "./queueAcks.js";
 import type { QueueSettings } from "./workerSettings.js";
-import type { VisibilityHeartbeat } from "./visibilityHeartbeat.js";
+import type { RunningJobs } from "./runningJobs.js";
+import type { HiddenMessage, VisibilityHeartbeat } from "./visibilityHeartbeat.js";
 import type { WorkerEventEmitter } from "./workerEvents.js";
 
 /** The reason a job's signal aborts when its queue's `jobTimeout` passes; the job counts as failed. */
@@ -36,8 +37,10 @@ export interface JobRunnerOptions {
   readonly acks: QueueAcks;
   readonly heartbeat: VisibilityHeartbeat;
   readonly events: WorkerEventEmitter;
-  /** Running jobs' controllers, all aborted when `stop()` gives up waiting for them. */
+  /** Running jobs' aborts, all aborted when `stop()` gives up waiting for them. */
   readonly aborts: JobAborts;
+  /** The queue's jobs in flight: `run()` ends each job it is given there. */
+  readonly running: RunningJobs;
 }
 
 type Outcome =
@@ -45,9 +48,66 @@ type Outcome =
   | { kind: "failed"; error: unknown }
   | { kind: "killed"; reason: string; error?: unknown };
 
+const DONE: Outcome = { kind: "done", acked: false };
+const DONE_AND_ACKED: Outcome = { kind: "done", acked: true };
+
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
+}
+
+/**
+ * The context a handler gets. A class rather than an object literal so
+ * `signal` can be a getter: the job's `AbortController` is only made for a
+ * handler that asks for it (see `JobAbort`).
+ */
+class RunningJobContext implements JobContext {
+  readonly #abort: JobAbort;
+
+  constructor(
+    readonly queue: string,
+    readonly msgId: bigint,
+    readonly attempt: number,
+    readonly maxAttempts: number,
+    readonly enqueuedAt: Date,
+    readonly headers: MessageHeaders | null,
+    abort: JobAbort,
+  ) {
+    this.#abort = abort;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** The same context with the client of the job's transaction. */
+  withClient(client: pg.ClientBase): TransactionalJobContext {
+    return new TransactionalRunningJobContext(
+      this.queue,
+      this.msgId,
+      this.attempt,
+      this.maxAttempts,
+      this.enqueuedAt,
+      this.headers,
+      this.#abort,
+      client,
+    );
+  }
+}
+
+class TransactionalRunningJobContext extends RunningJobContext implements TransactionalJobContext {
+  constructor(
+    queue: string,
+    msgId: bigint,
+    attempt: number,
+    maxAttempts: number,
+    enqueuedAt: Date,
+    headers: MessageHeaders | null,
+    abort: JobAbort,
+    readonly client: pg.ClientBase,
+  ) {
+    super(queue, msgId, attempt, maxAttempts, enqueuedAt, headers, abort);
+  }
 }
 
 export class JobRunner {
@@ -58,41 +118,54 @@ export class JobRunner {
   }
 
   /**
-   * Runs `message` to its end, ack included. The message is already on the
-   * heartbeat (since its read, see `PrefetchBuffer`); `visibleAt` tells when
-   * it becomes visible again. `onHandlerSettled` is called once the handler is over (or was never
-   * called), before the ack is written: the job's slot then only holds its
-   * pending ack. Never rejects for anything a handler does.
+   * Runs one buffered message to its end, ack included, and ends its job in
+   * `running`: `handlerSettled()` once the handler is over (or was never
+   * called), before the ack is written, then `finished()`. The message is on
+   * the heartbeat since its read (see `PrefetchBuffer`); its `visibleAt`
+   * tells when it becomes visible again. Never rejects: what a handler does
+   * is its job's outcome, and anything else (a bug of ours) is reported on
+   * the `error` event.
    */
-  async run(message: ReadMessage, visibleAt: () => number, onHandlerSettled: () => void): Promise<void> {
-    const { queue, heartbeat } = this.#options;
-    const event = { queue: queue.name, msgId: message.msgId, attempt: message.readCt };
-    let outcome: Outcome;
-    const startedAt = Date.now();
-    let ran = false;
+  async run(hidden: HiddenMessage): Promise<void> {
+    const { queue, heartbeat, running, events } = this.#options;
+    const message = hidden.message;
+    let handlerSettled = false;
     try {
-      if (message.readCt > queue.maxAttempts) {
-        outcome = {
-          kind: "killed",
-          reason:
-            `attempt ${message.readCt} exceeds maxAttempts ${queue.maxAttempts}: ` +
-            "earlier deliveries ended without an ack (the worker died or lost its connection mid-job)",
-        };
-      } else {
-        const decoded = this.#decode(message);
-        if (!decoded.ok) {
-          outcome = { kind: "killed", reason: describeError(decoded.error), error: decoded.error };
+      let outcome: Outcome;
+      let durationMs = 0;
+      try {
+        if (message.readCt > queue.maxAttempts) {
+          outcome = {
+            kind: "killed",
+            reason:
+              `attempt ${message.readCt} exceeds maxAttempts ${queue.maxAttempts}: ` +
+              "earlier deliveries ended without an ack (the worker died or lost its connection mid-job)",
+          };
         } else {
-          ran = true;
-          this.#options.events.emit("job:start", event);
-          outcome = await this.#runHandler(decoded.job, message);
+          const decoded = this.#decode(message);
+          if (!decoded.ok) {
+            outcome = { kind: "killed", reason: describeError(decoded.error), error: decoded.error };
+          } else {
+            if (events.listens("job:start")) {
+              events.emit("job:start", { queue: queue.name, msgId: message.msgId, attempt: message.readCt });
+            }
+            const startedAt = Date.now();
+            outcome = await this.#runHandler(decoded.job, message);
+            durationMs = Date.now() - startedAt;
+          }
         }
+      } finally {
+        heartbeat.remove(message.msgId);
+        handlerSettled = true;
+        running.handlerSettled();
       }
+      await this.#settle(message, outcome, hidden.visibleAt, durationMs);
+    } catch (error) {
+      events.error(error);
     } finally {
-      heartbeat.remove(message.msgId);
-      onHandlerSettled();
+      if (!handlerSettled) running.handlerSettled();
+      running.finished();
     }
-    await this.#settle(message, outcome, visibleAt(), ran ? Date.now() - startedAt : 0);
   }
 
   #decode(message: ReadMessage): { ok: true; job: unknown } | { ok: false; error: unknown } {
@@ -105,7 +178,7 @@ export class JobRunner {
 
   async #runHandler(job: unknown, message: ReadMessage): Promise<Outcome> {
     const { queue, aborts } = this.#options;
-    const controller = aborts.add();
+    const abort = aborts.add();
     const jobTimeout = queue.definition.options.jobTimeout;
     let timedOut: JobTimeoutError | null = null;
     const timer =
@@ -113,32 +186,32 @@ export class JobRunner {
         ? null
         : setTimeout(() => {
             timedOut = new JobTimeoutError(`${queue.name} message ${message.msgId}: jobTimeout of ${jobTimeout} s passed`);
-            controller.abort(timedOut);
+            abort.abort(timedOut);
           }, jobTimeout * 1000);
-    const context: JobContext = {
-      queue: queue.name,
-      msgId: message.msgId,
-      attempt: message.readCt,
-      maxAttempts: queue.maxAttempts,
-      enqueuedAt: message.enqueuedAt,
-      headers: message.headers,
-      signal: controller.signal,
-    };
+    const context = new RunningJobContext(
+      queue.name,
+      message.msgId,
+      message.readCt,
+      queue.maxAttempts,
+      message.enqueuedAt,
+      message.headers,
+      abort,
+    );
     try {
       if (queue.definition.options.transactional) {
         await this.#runInTransaction(job, context, () => timedOut);
-        return { kind: "done", acked: true };
+        return DONE_AND_ACKED;
       }
       await queue.handle(job, context);
       // A handler that ignored its signal and returned late still timed out.
       if (timedOut !== null) throw timedOut;
-      return { kind: "done", acked: false };
+      return DONE;
     } catch (error) {
       if (error instanceof UnrecoverableError) return { kind: "killed", reason: describeError(error), error };
       return { kind: "failed", error };
     } finally {
       if (timer !== null) clearTimeout(timer);
-      aborts.delete(controller);
+      aborts.delete(abort);
     }
   }
 
@@ -148,7 +221,11 @@ export class JobRunner {
    * gone (its timeout passed and another worker finished it) rolls back, so
    * the handler's effects happen once.
    */
-  async #runInTransaction(job: unknown, context: JobContext, timedOut: () => JobTimeoutError | null): Promise<void> {
+  async #runInTransaction(
+    job: unknown,
+    context: RunningJobContext,
+    timedOut: () => JobTimeoutError | null,
+  ): Promise<void> {
     const { queue, client: pgmq } = this.#options;
     const client = await pgmq.pool.connect();
     // A checked-out client has no pool listener: an unlistened 'error' (backend killed) would crash the process.
@@ -157,7 +234,7 @@ export class JobRunner {
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
-      const transactional: TransactionalJobContext = { ...context, client };
+      const transactional = context.withClient(client);
       try {
         await queue.handle(job, transactional);
         const timeout = timedOut();
@@ -188,13 +265,15 @@ export class JobRunner {
 
   async #settle(message: ReadMessage, outcome: Outcome, deadline: number, durationMs: number): Promise<void> {
     const { queue, acks, events } = this.#options;
-    const event = { queue: queue.name, msgId: message.msgId, attempt: message.readCt };
     const attempt = message.readCt;
     if (outcome.kind === "done") {
       if (!outcome.acked) await acks.done(message.msgId, deadline);
-      events.emit("job:complete", { ...event, durationMs });
+      if (events.listens("job:complete")) {
+        events.emit("job:complete", { queue: queue.name, msgId: message.msgId, attempt, durationMs });
+      }
       return;
     }
+    const event = { queue: queue.name, msgId: message.msgId, attempt };
     if (outcome.kind === "failed" && attempt < queue.maxAttempts) {
       const retryInSeconds = retryDelaySeconds(queue.definition.options.backoff, attempt);
       await acks.retry(message.msgId, retryInSeconds, deadline);

@@ -1,24 +1,30 @@
 /**
- * How many more jobs a queue may fetch now, under the worker's `concurrency`
+ * How many more jobs a queue may start now, under the worker's `concurrency`
  * and the queue's own.
  *
- * A job holds a slot while its handler runs ("running"), then while its ack
- * waits to be written ("settling"). Settling jobs do not block reads up to a
- * point: up to `capacity` of them are free, so the next read overlaps with
- * the previous batch's ack (one round trip per batch instead of two). Past
- * that they count, which bounds the acks held in memory to `capacity` per
- * pool when the database stops taking them.
+ * A job holds a slot only while its handler runs. Once the handler is over
+ * the job is "settling" (its ack waits for the next batched write) and its
+ * slot is free at once: the next job starts while the ack is on its way,
+ * and the acks of every job that finished during one write go out together
+ * in the next (group commit). Holding slots until acks were written capped
+ * each ack statement at about `concurrency` ids and made the ack round trip,
+ * not the handlers, the limit on throughput.
+ *
+ * Settling jobs are still bounded, per queue: past `settlingLimit` unwritten
+ * acks (the database takes reads but not acks, say) no job starts, so the
+ * memory held for acks stays bounded.
  */
 
 class SlotPool {
   running = 0;
   settling = 0;
-  constructor(readonly capacity: number) {}
+  constructor(
+    readonly capacity: number,
+    readonly settlingLimit: number,
+  ) {}
 
   free(): number {
-    const forRunning = this.capacity - this.running;
-    const forBacklog = 2 * this.capacity - this.running - this.settling;
-    return Math.max(0, Math.min(forRunning, forBacklog));
+    return Math.max(0, Math.min(this.capacity - this.running, this.settlingLimit - this.settling));
   }
 }
 
@@ -27,13 +33,15 @@ export class JobSlots {
   readonly #queues = new Map<string, SlotPool>();
   #waiters = new Set<() => void>();
 
-  /** `capacity`: jobs in flight at once over all queues. */
+  /** `capacity`: jobs running at once over all queues. */
   constructor(capacity: number) {
-    this.#all = new SlotPool(capacity);
+    // Settling jobs are bounded per queue (each queue has its own ack batches), not over all.
+    this.#all = new SlotPool(capacity, Number.POSITIVE_INFINITY);
   }
 
-  addQueue(queue: string, capacity: number): void {
-    this.#queues.set(queue, new SlotPool(capacity));
+  /** `capacity`: the queue's jobs running at once; `settlingLimit`: its unwritten acks past which no job starts. */
+  addQueue(queue: string, capacity: number, settlingLimit: number): void {
+    this.#queues.set(queue, new SlotPool(capacity, settlingLimit));
   }
 
   /** Slots `queue` may fill now. */
@@ -41,7 +49,7 @@ export class JobSlots {
     return Math.min(this.#all.free(), this.#pool(queue).free());
   }
 
-  /** Takes up to `wanted` slots for a read; returns how many it took. */
+  /** Takes up to `wanted` slots for jobs about to start; returns how many it took. */
   reserve(queue: string, wanted: number): number {
     const taken = Math.max(0, Math.min(wanted, this.free(queue)));
     this.#all.running += taken;
@@ -49,15 +57,7 @@ export class JobSlots {
     return taken;
   }
 
-  /** Gives back slots a read reserved but did not fill. */
-  unreserve(queue: string, count: number): void {
-    if (count <= 0) return;
-    this.#all.running -= count;
-    this.#pool(queue).running -= count;
-    this.#changed();
-  }
-
-  /** A job's handler has finished; its ack is pending. */
+  /** A job's handler has finished (or never ran): its slot is free, its ack is pending. */
   toSettling(queue: string): void {
     this.#all.running -= 1;
     this.#all.settling += 1;
@@ -67,11 +67,13 @@ export class JobSlots {
     this.#changed();
   }
 
-  /** A job's ack is written (or given up): its slot is free. */
+  /** A job's ack is written (or given up). */
   settled(queue: string): void {
     this.#all.settling -= 1;
-    this.#pool(queue).settling -= 1;
-    this.#changed();
+    const pool = this.#pool(queue);
+    pool.settling -= 1;
+    // Only the settling bound can have held a job back here.
+    if (pool.settling === pool.settlingLimit - 1) this.#changed();
   }
 
   /** Resolves when `queue` has a free slot or `signal` aborts. */
@@ -98,6 +100,7 @@ export class JobSlots {
   }
 
   #changed(): void {
+    if (this.#waiters.size === 0) return;
     for (const check of [...this.#waiters]) check();
   }
 }

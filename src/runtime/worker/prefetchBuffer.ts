@@ -9,18 +9,14 @@
  */
 import type { ReadMessage } from "../pgmq.js";
 import type { QueueAcks } from "./queueAcks.js";
-import type { VisibilityHeartbeat } from "./visibilityHeartbeat.js";
-
-export interface BufferedMessage {
-  readonly message: ReadMessage;
-  /** When the message becomes visible again (epoch ms): the deadline for its ack. */
-  readonly visibleAt: () => number;
-}
+import type { HiddenMessage, VisibilityHeartbeat } from "./visibilityHeartbeat.js";
 
 export class PrefetchBuffer {
   readonly #heartbeat: VisibilityHeartbeat;
   readonly #acks: QueueAcks;
-  #entries: BufferedMessage[] = [];
+  #entries: HiddenMessage[] = [];
+  /** Index of the oldest entry: taking from the front moves an index, not the array. */
+  #head = 0;
 
   constructor(heartbeat: VisibilityHeartbeat, acks: QueueAcks) {
     this.#heartbeat = heartbeat;
@@ -28,28 +24,34 @@ export class PrefetchBuffer {
   }
 
   get size(): number {
-    return this.#entries.length;
+    return this.#entries.length - this.#head;
   }
 
   /** Adds messages read at `readAt` (epoch ms, taken before the read was sent). */
   push(messages: readonly ReadMessage[], readAt: number): void {
-    for (const message of messages) {
-      this.#entries.push({ message, visibleAt: this.#heartbeat.add(message.msgId, readAt) });
+    if (this.#head > 0) {
+      this.#entries = this.#entries.slice(this.#head);
+      this.#head = 0;
     }
+    for (const message of messages) this.#entries.push(this.#heartbeat.add(message, readAt));
   }
 
-  /** Takes up to `count` messages, oldest first; they stay on the heartbeat (their job removes them). */
-  take(count: number): BufferedMessage[] {
-    return this.#entries.splice(0, count);
+  /** Takes the oldest message, if any; it stays on the heartbeat (its job removes it). */
+  take(): HiddenMessage | undefined {
+    if (this.#head >= this.#entries.length) return undefined;
+    const entry = this.#entries[this.#head]!;
+    this.#head += 1;
+    return entry;
   }
 
   /** Makes every buffered message visible again now (stop): none of them has run. */
   releaseAll(): void {
-    const entries = this.#entries;
+    const entries = this.#entries.slice(this.#head);
     this.#entries = [];
-    for (const { message, visibleAt } of entries) {
-      this.#heartbeat.remove(message.msgId);
-      void this.#acks.release(message.msgId, visibleAt());
+    this.#head = 0;
+    for (const entry of entries) {
+      this.#heartbeat.remove(entry.message.msgId);
+      void this.#acks.release(entry.message.msgId, entry.visibleAt);
     }
   }
 }

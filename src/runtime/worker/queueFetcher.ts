@@ -20,8 +20,9 @@ import { retryDelaySeconds } from "../backoff.js";
 import type { PgmqClient, ReadMessage } from "../pgmq.js";
 import type { JobRunner } from "./jobRunner.js";
 import type { JobSlots } from "./jobSlots.js";
-import { type BufferedMessage, PrefetchBuffer } from "./prefetchBuffer.js";
+import { PrefetchBuffer } from "./prefetchBuffer.js";
 import type { QueueAcks } from "./queueAcks.js";
+import type { RunningJobs } from "./runningJobs.js";
 import type { VisibilityHeartbeat } from "./visibilityHeartbeat.js";
 import { sleepUnlessAborted, Wakeup } from "./wakeup.js";
 import type { WorkerEventEmitter } from "./workerEvents.js";
@@ -32,6 +33,8 @@ export interface QueueFetcherOptions {
   readonly client: PgmqClient;
   readonly slots: JobSlots;
   readonly runner: JobRunner;
+  /** The queue's jobs in flight; the runner ends what `started()` begins. */
+  readonly running: RunningJobs;
   readonly acks: QueueAcks;
   readonly heartbeat: VisibilityHeartbeat;
   readonly events: WorkerEventEmitter;
@@ -55,10 +58,6 @@ export class QueueFetcher {
   readonly #bufferLow = new Wakeup();
   /** The dispatcher's, while the buffer is empty: the reader added messages. */
   readonly #bufferFilled = new Wakeup();
-  /** Handlers running now (resolve when the handler settles, before the ack). */
-  readonly handlers = new Set<Promise<void>>();
-  /** Jobs not finished, ack included. */
-  readonly jobs = new Set<Promise<void>>();
 
   constructor(options: QueueFetcherOptions) {
     this.#options = options;
@@ -129,38 +128,16 @@ export class QueueFetcher {
       }
       await slots.waitForFree(queue.name, stopSignal);
       if (stopSignal.aborted) break;
-      for (const entry of buffer.take(slots.reserve(queue.name, buffer.size))) this.#start(entry);
+      const { running, runner } = this.#options;
+      for (let free = slots.reserve(queue.name, buffer.size); free > 0; free--) {
+        running.started();
+        // run() never rejects: it reports its own failures and ends the job in `running`.
+        void runner.run(buffer.take()!);
+      }
       if (buffer.size < this.#lowWater) this.#bufferLow.wake();
     }
     // Stopping: nothing buffered will start, so none of it should wait out its visibility timeout.
     buffer.releaseAll();
-  }
-
-  #start({ message, visibleAt }: BufferedMessage): void {
-    const { queue, slots, runner, events } = this.#options;
-    let resolveHandler!: () => void;
-    const handler = new Promise<void>((resolve) => {
-      resolveHandler = resolve;
-    });
-    this.handlers.add(handler);
-    let handlerSettled = false;
-    const settleHandler = (): void => {
-      if (handlerSettled) return;
-      handlerSettled = true;
-      this.handlers.delete(handler);
-      resolveHandler();
-      slots.toSettling(queue.name);
-    };
-    const job = runner
-      .run(message, visibleAt, settleHandler)
-      // run() catches what a handler throws; anything reaching here is a bug of ours, reported not thrown.
-      .catch((error: unknown) => events.error(error))
-      .finally(() => {
-        settleHandler();
-        this.jobs.delete(job);
-        slots.settled(queue.name);
-      });
-    this.jobs.add(job);
   }
 
   /** Messages read after stop() began: visible again now, not after their timeout. */

@@ -8,20 +8,26 @@
  * and extends every job due in one set_vt statement (through `QueueAcks`,
  * which batches them).
  */
+import type { ReadMessage } from "../pgmq.js";
 import type { QueueAcks } from "./queueAcks.js";
 
-interface RunningMessage {
-  readonly msgId: bigint;
-  /** Epoch ms (our clock) when the message becomes visible again, by our last read or extension. */
-  visibleAt: number;
-  extending: boolean;
+/** A message this worker holds (buffered or running) and keeps hidden. */
+export class HiddenMessage {
+  /** An extension is being written. */
+  extending = false;
+
+  constructor(
+    readonly message: ReadMessage,
+    /** Epoch ms (our clock) when the message becomes visible again, by our last read or extension: the deadline for its ack. */
+    public visibleAt: number,
+  ) {}
 }
 
 export class VisibilityHeartbeat {
   readonly #acks: QueueAcks;
   /** Milliseconds. */
   readonly #timeout: number;
-  readonly #running = new Map<bigint, RunningMessage>();
+  readonly #running = new Map<bigint, HiddenMessage>();
   #timer: NodeJS.Timeout | null = null;
 
   /** `visibilityTimeout`: seconds. */
@@ -32,14 +38,14 @@ export class VisibilityHeartbeat {
 
   /**
    * Watches a message read at `readAt` (epoch ms, taken before the read was
-   * sent, so the estimate errs early). Returns a function that tells when it
-   * becomes visible again (the deadline for its ack).
+   * sent, so the estimate errs early). The returned entry's `visibleAt`
+   * follows every extension.
    */
-  add(msgId: bigint, readAt: number): () => number {
-    const entry: RunningMessage = { msgId, visibleAt: readAt + this.#timeout, extending: false };
-    this.#running.set(msgId, entry);
+  add(message: ReadMessage, readAt: number): HiddenMessage {
+    const entry = new HiddenMessage(message, readAt + this.#timeout);
+    this.#running.set(message.msgId, entry);
     this.#ensureTimer();
-    return () => entry.visibleAt;
+    return entry;
   }
 
   /** Stops extending a message: its job has finished (its ack will follow). */
@@ -70,7 +76,7 @@ export class VisibilityHeartbeat {
       if (entry.extending || entry.visibleAt - now > this.#timeout / 2) continue;
       entry.extending = true;
       const sentAt = Date.now();
-      void this.#acks.extend(entry.msgId, this.#timeout / 1000, entry.visibleAt).then((written) => {
+      void this.#acks.extend(entry.message.msgId, this.#timeout / 1000, entry.visibleAt).then((written) => {
         entry.extending = false;
         if (written) entry.visibleAt = sentAt + this.#timeout;
       });

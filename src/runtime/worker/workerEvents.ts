@@ -27,6 +27,12 @@ export class WorkerEventEmitter {
     this.#listeners.get(event)?.delete(listener as unknown as AnyListener);
   }
 
+  /** Whether `event` has a listener: lets a hot path skip building an event nobody hears. */
+  listens(event: keyof WorkerEvents): boolean {
+    const set = this.#listeners.get(event);
+    return set !== undefined && set.size > 0;
+  }
+
   /** Calls every listener of `event`; never throws. */
   emit<E extends keyof WorkerEvents>(event: E, ...args: WorkerEvents[E]): void {
     const set = this.#listeners.get(event);

@@ -40,7 +40,7 @@ export type QueueDefinitions =
   | readonly QueueDefinition<string, any>[];
 
 /** The default `batchSize` floor (see `resolveWorkerSettings`). */
-const DEFAULT_BATCH_SIZE = 100;
+const DEFAULT_BATCH_SIZE = 500;
 
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
   const resolved = value ?? fallback;

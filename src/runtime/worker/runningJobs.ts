@@ -1,0 +1,71 @@
+/**
+ * One queue's jobs in flight, counted in two stages: handler running, and
+ * job unfinished (handler over, ack not yet written). Each stage change
+ * moves the job's slot in `JobSlots`; `stop()` waits for each count to reach
+ * zero.
+ *
+ * Counters instead of a promise per job: the drain profile showed the
+ * per-job promises and closures of a Set-of-promises design as a visible
+ * share of a no-op job's cost (docs/performance.md).
+ */
+import type { JobSlots } from "./jobSlots.js";
+
+class Countdown {
+  count = 0;
+  #waiters: Array<() => void> = [];
+
+  decrement(): void {
+    this.count -= 1;
+    if (this.count === 0 && this.#waiters.length > 0) {
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /** Resolves when the count is (or next reaches) zero. */
+  zero(): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+}
+
+export class RunningJobs {
+  readonly #queue: string;
+  readonly #slots: JobSlots;
+  readonly #handlers = new Countdown();
+  readonly #unfinished = new Countdown();
+
+  constructor(queue: string, slots: JobSlots) {
+    this.#queue = queue;
+    this.#slots = slots;
+  }
+
+  /** A job whose slot `JobSlots.reserve` gave is starting. */
+  started(): void {
+    this.#handlers.count += 1;
+    this.#unfinished.count += 1;
+  }
+
+  /** Its handler is over (or was never called): the slot is free, the ack is pending. Call once per job. */
+  handlerSettled(): void {
+    this.#slots.toSettling(this.#queue);
+    this.#handlers.decrement();
+  }
+
+  /** Its ack is written or given up. Call once per job, after `handlerSettled`. */
+  finished(): void {
+    this.#slots.settled(this.#queue);
+    this.#unfinished.decrement();
+  }
+
+  /** Resolves when no handler runs. */
+  handlersIdle(): Promise<void> {
+    return this.#handlers.zero();
+  }
+
+  /** Resolves when every started job has finished, ack included. */
+  allFinished(): Promise<void> {
+    return this.#unfinished.zero();
+  }
+}
