@@ -6,7 +6,7 @@
  * systems: the default `onSuccess: "archive"`, and `"delete"` (drain only).
  */
 import pg from "pg";
-import { configure, createQueueWorker, ensureQueues } from "../../src/runtime/index.js";
+import { configure, ensureQueues } from "../../src/runtime/index.js";
 import type { Producer, QueueDefinition, Worker, WorkerOptions } from "../../src/runtime/index.js";
 import type { BenchJob, SystemAdapter, SystemSession, WorkerSpec, WorkloadId } from "../system.js";
 import { repoVersion } from "../versions.js";
@@ -30,32 +30,6 @@ const poolSize = 10;
 const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 const generatedUrl = new URL(`../.tmp/pgmq-gen/generated/index${extension}`, import.meta.url);
 
-/**
- * The generated `createWorker` documents "handlers for any subset of the
- * queues", but the runtime (workerSettings.ts) still demands a handler for
- * every queue it is given. Until that is fixed, fall back to the runtime's
- * `createQueueWorker` with the generated definition of the one queue; once
- * `createWorker` accepts a subset, this path is no longer taken.
- */
-function createBenchWorker(
-  module: GeneratedBenchModule,
-  queue: QueueKey,
-  handle: (job: BenchJob) => void,
-  options: WorkerOptions<QueueKey>,
-): Worker {
-  try {
-    return module.createWorker({ [queue]: handle }, options);
-  } catch (error) {
-    if (!(error instanceof TypeError && error.message.includes("no handler for queue"))) throw error;
-    if (!warnedAboutSubset) {
-      warnedAboutSubset = true;
-      console.error(`pgmq-gen: createWorker rejects a subset of queues (${error.message}); using createQueueWorker`);
-    }
-    return createQueueWorker({ [queue]: module.queueDefinitions[queue] }, { [queue]: handle }, options);
-  }
-}
-let warnedAboutSubset = false;
-
 let generated: Promise<GeneratedBenchModule> | undefined;
 function loadGenerated(): Promise<GeneratedBenchModule> {
   generated ??= import(generatedUrl.href) as Promise<GeneratedBenchModule>;
@@ -70,7 +44,7 @@ function pgmqGenAdapter(id: string, queue: QueueKey, workloads: readonly Workloa
       onSuccess: queue === "bench_archive" ? "archive" : "delete",
       "pool.max": poolSize,
       concurrency: "per workload",
-      batchSize: "default (= max(concurrency, 100))",
+      batchSize: "default (= max(concurrency, 500); buffers free slots + ~100 ms of work)",
       listen: "default (true)",
       validation: "precompiled ajv, on every push",
     },
@@ -91,7 +65,7 @@ function pgmqGenAdapter(id: string, queue: QueueKey, workloads: readonly Workloa
           await producer.pushBatch(jobs);
         },
         async startWorker(spec: WorkerSpec) {
-          const worker = createBenchWorker(module, queue, (job) => spec.handle(job), {
+          const worker = module.createWorker({ [queue]: (job: BenchJob) => spec.handle(job) }, {
             pool,
             concurrency: spec.concurrency,
           });

@@ -176,9 +176,10 @@ export interface WorkerOptions<TQueue extends string = string> {
   /**
    * Most messages fetched by one read, and most held per queue in a local
    * prefetch buffer waiting for a free slot (kept hidden by the heartbeat,
-   * released at once on `stop()`). Larger means fewer reads per job; smaller
-   * means fewer messages held back from other workers. (Default: the larger
-   * of `concurrency` and 100)
+   * released at once on `stop()`). Within it the buffer holds the free
+   * slots plus about 100 ms of work at the rate jobs have been starting: no
+   * more than the free slots for slow jobs, up to `batchSize` for fast ones.
+   * (Default: the larger of `concurrency` and 500)
    */
   batchSize?: number;
   /** Milliseconds between polls when no notification arrives. (Default: 1000) */

@@ -1,10 +1,13 @@
 /**
  * One queue's fetch loop, in two halves that overlap:
- * - the reader keeps a local buffer (`PrefetchBuffer`) stocked: when it
- *   falls below half of `batchSize` it reads enough to fill it. One read
+ * - the reader keeps a local buffer (`PrefetchBuffer`) stocked: its goal is
+ *   the free slots plus the prefetch target (`PrefetchTarget`: ~100 ms of
+ *   work at the recent start rate, at most `batchSize`), and when the buffer
+ *   falls below half of that it reads up to the goal. For fast jobs one read
  *   thus feeds several rounds of `concurrency` handlers, and the next read
  *   runs while they work (a read per `concurrency` jobs made the database
- *   round trips, not the handlers, the limit on throughput);
+ *   round trips, not the handlers, the limit on throughput); slow jobs get
+ *   reads sized to their free slots and no hoard;
  * - the dispatcher starts buffered messages as slots free up (`JobSlots`),
  *   so handlers still run at most `concurrency` at a time.
  *
@@ -21,6 +24,7 @@ import type { PgmqClient, ReadMessage } from "../pgmq.js";
 import type { JobRunner } from "./jobRunner.js";
 import type { JobSlots } from "./jobSlots.js";
 import { PrefetchBuffer } from "./prefetchBuffer.js";
+import { PrefetchTarget } from "./prefetchTarget.js";
 import type { QueueAcks } from "./queueAcks.js";
 import type { RunningJobs } from "./runningJobs.js";
 import type { VisibilityHeartbeat } from "./visibilityHeartbeat.js";
@@ -50,11 +54,10 @@ const readRetryBackoff = { kind: "exponential", initial: 0.1, factor: 2, max: 5,
 export class QueueFetcher {
   readonly #options: QueueFetcherOptions;
   readonly #buffer: PrefetchBuffer;
-  /** Refill below this many buffered messages: half the buffer, so a read overlaps the handling of the rest. */
-  readonly #lowWater: number;
+  readonly #prefetch: PrefetchTarget;
   /** The reader's: NOTIFY, reconnect, stop. */
   readonly #wakeup = new Wakeup();
-  /** The reader's, while the buffer is full enough: the dispatcher took messages. */
+  /** The reader's, while the buffer is full enough: the dispatcher took messages or a job freed its slot. */
   readonly #bufferLow = new Wakeup();
   /** The dispatcher's, while the buffer is empty: the reader added messages. */
   readonly #bufferFilled = new Wakeup();
@@ -62,7 +65,10 @@ export class QueueFetcher {
   constructor(options: QueueFetcherOptions) {
     this.#options = options;
     this.#buffer = new PrefetchBuffer(options.heartbeat, options.acks);
-    this.#lowWater = Math.ceil(options.queue.batchSize / 2);
+    this.#prefetch = new PrefetchTarget(options.queue.batchSize);
+    options.running.onSlotFreed = () => {
+      if (this.#refillWanted()) this.#bufferLow.wake();
+    };
     options.stopSignal.addEventListener(
       "abort",
       () => {
@@ -89,12 +95,14 @@ export class QueueFetcher {
     const buffer = this.#buffer;
     let failures = 0;
     while (!stopSignal.aborted) {
-      if (buffer.size >= this.#lowWater) {
-        // Timed only as a safety net: the dispatcher wakes us when it takes messages.
+      this.#prefetch.update();
+      const goal = this.#bufferGoal();
+      if (buffer.size * 2 >= goal) {
+        // Timed only as a safety net: the dispatcher wakes us when it takes messages, jobs when they free slots.
         await this.#bufferLow.sleep(pollInterval);
         continue;
       }
-      const wanted = queue.batchSize - buffer.size;
+      const wanted = goal - buffer.size;
       // Whatever woke us is covered by this read; a wake-up during it is kept for the next sleep.
       this.#wakeup.clear();
       const readAt = Date.now();
@@ -129,15 +137,28 @@ export class QueueFetcher {
       await slots.waitForFree(queue.name, stopSignal);
       if (stopSignal.aborted) break;
       const { running, runner } = this.#options;
-      for (let free = slots.reserve(queue.name, buffer.size); free > 0; free--) {
+      const starting = slots.reserve(queue.name, buffer.size);
+      this.#prefetch.started(starting);
+      for (let i = 0; i < starting; i++) {
         running.started();
         // run() never rejects: it reports its own failures and ends the job in `running`.
         void runner.run(buffer.take()!);
       }
-      if (buffer.size < this.#lowWater) this.#bufferLow.wake();
+      if (this.#refillWanted()) this.#bufferLow.wake();
     }
     // Stopping: nothing buffered will start, so none of it should wait out its visibility timeout.
     buffer.releaseAll();
+  }
+
+  /** Messages the buffer should hold now: one per free slot plus the prefetch target, at most `batchSize`. */
+  #bufferGoal(): number {
+    const { queue, slots } = this.#options;
+    return Math.min(queue.batchSize, slots.free(queue.name) + this.#prefetch.target);
+  }
+
+  /** The buffer is below half its goal: a read should fetch more. */
+  #refillWanted(): boolean {
+    return this.#buffer.size * 2 < this.#bufferGoal();
   }
 
   /** Messages read after stop() began: visible again now, not after their timeout. */

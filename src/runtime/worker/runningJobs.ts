@@ -35,6 +35,8 @@ export class RunningJobs {
   readonly #slots: JobSlots;
   readonly #handlers = new Countdown();
   readonly #unfinished = new Countdown();
+  /** Called each time a handler settles and frees its slot (the queue's reader may want to read). */
+  onSlotFreed: (() => void) | null = null;
 
   constructor(queue: string, slots: JobSlots) {
     this.#queue = queue;
@@ -51,6 +53,7 @@ export class RunningJobs {
   handlerSettled(): void {
     this.#slots.toSettling(this.#queue);
     this.#handlers.decrement();
+    this.onSlotFreed?.();
   }
 
   /** Its ack is written or given up. Call once per job, after `handlerSettled`. */
