@@ -9,7 +9,10 @@
  *   process kept a core busy) and PostgreSQL's, from /proc (how much the
  *   server did for the same jobs);
  * - the database transactions per job (pg_stat_database);
- * - the functions with the most self time, and the same grouped by module.
+ * - the functions with the most self time, and the same grouped by module;
+ * - the bytes allocated per job (V8's sampling heap profiler, collected
+ *   objects included), by allocating function: what drives GC and the
+ *   worker's memory.
  * The raw profile goes to bench/.tmp/profiles/ (open it in Chrome DevTools).
  * docs/performance.md quotes its output.
  */
@@ -26,6 +29,11 @@ import { fanOut } from "./workloads/params.js";
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface AllocationNode {
+  callFrame: ProfileNode["callFrame"];
+  selfSize: number;
+  children: AllocationNode[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -95,6 +103,26 @@ function summarize(profile: Profile, top: number): string[] {
   ];
 }
 
+function summarizeAllocations(head: AllocationNode, jobs: number, top: number): string[] {
+  const byFunction = new Map<string, number>();
+  let total = 0;
+  const visit = (node: AllocationNode): void => {
+    const frame = node.callFrame;
+    const name = `${frame.functionName || "(anonymous)"}  ${where(frame.url)}:${frame.lineNumber + 1}`;
+    byFunction.set(name, (byFunction.get(name) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    for (const child of node.children) visit(child);
+  };
+  visit(head);
+  return [
+    `allocated during the drain (sampled): ${(total / 1e6).toFixed(1)} MB = ${Math.round(total / jobs)} bytes per job; top ${top} allocating functions:`,
+    ...[...byFunction]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([key, bytes]) => `${(bytes / jobs).toFixed(0).padStart(7)} B/job ${((100 * bytes) / total).toFixed(1).padStart(5)}%  ${key}`),
+  ];
+}
+
 async function main(): Promise<void> {
   const systemId = option("system", "pgmq-gen-delete");
   const jobs = Number(option("jobs", "20000"));
@@ -117,10 +145,19 @@ async function main(): Promise<void> {
     const postgresBefore = cpuSecondsOf(/^postgres: /);
     const cpuBefore = process.cpuUsage();
     await inspector.post("Profiler.start");
+    // Every allocation is sampled (about one per 4 KiB), collected or not: where the garbage comes from.
+    await inspector.post("HeapProfiler.startSampling", {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
     const started = performance.now();
     const worker = await session.startWorker({ concurrency, handle: (job) => ledger.record(job.seq) });
     await ledger.waitFor(jobs, 300_000);
     const seconds = (performance.now() - started) / 1000;
+    const { profile: allocations } = (await inspector.post("HeapProfiler.stopSampling")) as {
+      profile: { head: AllocationNode };
+    };
     const { profile } = (await inspector.post("Profiler.stop")) as { profile: Profile };
     const cpu = process.cpuUsage(cpuBefore);
     const postgresSeconds = cpuSecondsOf(/^postgres: /) - postgresBefore;
@@ -143,6 +180,8 @@ async function main(): Promise<void> {
     console.log(`database: ${transactions} transactions = ${(transactions / jobs).toFixed(4)} per job (stop and its final acks included)`);
     console.log(`profile: ${file.pathname}\n`);
     for (const line of summarize(profile, Number(option("top", "30")))) console.log(line);
+    console.log("");
+    for (const line of summarizeAllocations(allocations.head, jobs, Number(option("top", "30")))) console.log(line);
   } finally {
     await database.drop();
   }

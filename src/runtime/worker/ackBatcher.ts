@@ -13,6 +13,10 @@
  * timer was within noise of none and a 5 ms timer was slower at
  * concurrency 10.
  *
+ * Callbacks, not a promise per entry: an ack is written for every job, and
+ * the promise, its executor and its resolver list were a visible share of
+ * what a no-op job allocates (docs/performance.md).
+ *
  * A failed flush (lost connection) is reported and retried with backoff.
  * Each entry carries a deadline, the moment its message becomes visible
  * again anyway: past it the entry is dropped (resolving `false`), since the
@@ -24,20 +28,22 @@ export interface AckEntry {
   readonly msgId: bigint;
 }
 
+/** Told whether the ack was written (`true`) or given up (`false`, its deadline passed while the database was unreachable). */
+export type AckCallback = (written: boolean) => void;
+
 export interface AckBatcherOptions<E extends AckEntry> {
   /** Writes one batch in one statement. */
   write(entries: E[]): Promise<unknown>;
   /** Reports a failed write. */
   onError(error: unknown): void;
+  /**
+   * A later entry for a message replaces an earlier one not yet written (a
+   * retry's set_vt wins over a heartbeat's). Off for acks that end a
+   * delivery: a message is done, deleted or dead-lettered once.
+   */
+  coalesce?: boolean;
   /** Most entries per statement. (Default: `ACK_BATCH_MAX`) */
   maxBatch?: number;
-}
-
-interface Pending<E> {
-  entry: E;
-  /** Epoch milliseconds after which this ack is not worth writing. */
-  deadline: number;
-  resolvers: Array<(written: boolean) => void>;
 }
 
 /** Most ids one ack statement carries by default: large enough that acks cost a small share of a transaction per job, small enough that one statement stays short. */
@@ -46,11 +52,41 @@ export const ACK_BATCH_MAX = 1000;
 /** Backoff between retries of a failed flush: 0.1 s doubling to 5 s. */
 const flushRetryBackoff = { kind: "exponential", initial: 0.1, factor: 2, max: 5, jitter: false } as const;
 
+class Pending<E> {
+  /** Callbacks past the first, when entries for one message were coalesced (rare). */
+  more: AckCallback[] | null = null;
+
+  constructor(
+    public entry: E,
+    /** Epoch milliseconds after which this ack is not worth writing. */
+    public deadline: number,
+    public callback: AckCallback | null,
+  ) {}
+
+  addCallback(callback: AckCallback | null): void {
+    if (callback === null) return;
+    if (this.callback === null) this.callback = callback;
+    else (this.more ??= []).push(callback);
+  }
+
+  absorb(older: Pending<E>): void {
+    this.addCallback(older.callback);
+    for (const callback of older.more ?? []) this.addCallback(callback);
+  }
+
+  settle(written: boolean): void {
+    this.callback?.(written);
+    for (const callback of this.more ?? []) callback(written);
+  }
+}
+
 export class AckBatcher<E extends AckEntry> {
   readonly #options: AckBatcherOptions<E>;
   readonly #maxBatch: number;
-  /** Keyed by message id: a later entry for the same message replaces an earlier one (a retry's set_vt wins over a heartbeat's). */
-  #pending = new Map<bigint, Pending<E>>();
+  /** Unwritten entries, oldest first. */
+  #queue: Pending<E>[] = [];
+  /** With `coalesce`: each message's entry in `#queue`. */
+  readonly #latest: Map<bigint, Pending<E>> | null;
   #flushing: Promise<void> | null = null;
   #scheduled = false;
   #retryTimer: NodeJS.Timeout | null = null;
@@ -59,27 +95,29 @@ export class AckBatcher<E extends AckEntry> {
   constructor(options: AckBatcherOptions<E>) {
     this.#options = options;
     this.#maxBatch = options.maxBatch ?? ACK_BATCH_MAX;
+    this.#latest = options.coalesce === true ? new Map() : null;
   }
 
   /** Entries not yet written. */
   get size(): number {
-    return this.#pending.size;
+    return this.#queue.length;
   }
 
-  /**
-   * Queues `entry`; resolves `true` once written, `false` if given up
-   * (deadline passed while the database was unreachable). Never rejects.
-   */
-  add(entry: E, deadline: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const previous = this.#pending.get(entry.msgId);
-      const resolvers = previous?.resolvers ?? [];
-      resolvers.push(resolve);
-      // Re-insert so the entry moves behind older ones (Map keeps insertion order).
-      this.#pending.delete(entry.msgId);
-      this.#pending.set(entry.msgId, { entry, deadline, resolvers });
-      this.#schedule();
-    });
+  /** Queues `entry`; `onSettled`, if given, learns whether it was written before `deadline` (epoch ms). */
+  add(entry: E, deadline: number, onSettled: AckCallback | null = null): void {
+    const latest = this.#latest;
+    const previous = latest?.get(entry.msgId);
+    if (previous !== undefined) {
+      // Not yet written: the newer entry takes its place (and its callbacks).
+      previous.entry = entry;
+      previous.deadline = deadline;
+      previous.addCallback(onSettled);
+    } else {
+      const pending = new Pending(entry, deadline, onSettled);
+      this.#queue.push(pending);
+      latest?.set(entry.msgId, pending);
+    }
+    this.#schedule();
   }
 
   /**
@@ -97,7 +135,7 @@ export class AckBatcher<E extends AckEntry> {
         await this.#flushing;
         continue;
       }
-      if (this.#pending.size === 0) return;
+      if (this.#queue.length === 0) return;
       if (Date.now() >= until) {
         this.#giveUp(() => true);
         return;
@@ -121,16 +159,15 @@ export class AckBatcher<E extends AckEntry> {
   }
 
   #flush(): Promise<void> {
-    const batch: Pending<E>[] = [];
-    for (const [msgId, pending] of this.#pending) {
-      if (batch.length >= this.#maxBatch) break;
-      batch.push(pending);
-      this.#pending.delete(msgId);
-    }
-    if (batch.length === 0) return Promise.resolve();
+    if (this.#queue.length === 0) return Promise.resolve();
+    const batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
+    this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
+    const latest = this.#latest;
+    // From here a new entry for one of these messages is a new write, after this one.
+    if (latest !== null) for (const pending of batch) latest.delete(pending.entry.msgId);
     const flushing = this.#write(batch).finally(() => {
       this.#flushing = null;
-      if (this.#pending.size > 0 && this.#retryTimer === null) {
+      if (this.#queue.length > 0 && this.#retryTimer === null) {
         if (this.#failures === 0) void this.#flush();
         else this.#retryLater();
       }
@@ -140,22 +177,45 @@ export class AckBatcher<E extends AckEntry> {
   }
 
   async #write(batch: Pending<E>[]): Promise<void> {
+    const entries = new Array<E>(batch.length);
+    for (let i = 0; i < batch.length; i++) entries[i] = batch[i]!.entry;
     try {
-      await this.#options.write(batch.map((pending) => pending.entry));
-      this.#failures = 0;
-      for (const pending of batch) for (const resolve of pending.resolvers) resolve(true);
+      await this.#options.write(entries);
     } catch (error) {
       this.#failures += 1;
       this.#options.onError(error);
-      // Put the batch back, unless a newer entry for the same message arrived meanwhile.
-      for (const pending of batch) {
-        const newer = this.#pending.get(pending.entry.msgId);
-        if (newer === undefined) this.#pending.set(pending.entry.msgId, pending);
-        else newer.resolvers.push(...pending.resolvers);
-      }
+      this.#putBack(batch);
       const now = Date.now();
       this.#giveUp((pending) => pending.deadline <= now);
+      return;
     }
+    this.#failures = 0;
+    for (const pending of batch) this.#settle(pending, true);
+  }
+
+  /** Runs an entry's callbacks; one that throws is reported, and neither stops the others nor counts as a failed write. */
+  #settle(pending: Pending<E>, written: boolean): void {
+    try {
+      pending.settle(written);
+    } catch (error) {
+      this.#options.onError(error);
+    }
+  }
+
+  /** A failed batch goes back in front, except where a newer entry for the same message arrived meanwhile. */
+  #putBack(batch: Pending<E>[]): void {
+    const latest = this.#latest;
+    const back: Pending<E>[] = [];
+    for (const pending of batch) {
+      const newer = latest?.get(pending.entry.msgId);
+      if (newer !== undefined) {
+        newer.absorb(pending);
+        continue;
+      }
+      back.push(pending);
+      latest?.set(pending.entry.msgId, pending);
+    }
+    this.#queue = back.concat(this.#queue);
   }
 
   #retryLater(): void {
@@ -169,10 +229,14 @@ export class AckBatcher<E extends AckEntry> {
   }
 
   #giveUp(shouldDrop: (pending: Pending<E>) => boolean): void {
-    for (const [msgId, pending] of this.#pending) {
-      if (!shouldDrop(pending)) continue;
-      this.#pending.delete(msgId);
-      for (const resolve of pending.resolvers) resolve(false);
+    const kept: Pending<E>[] = [];
+    const dropped: Pending<E>[] = [];
+    for (const pending of this.#queue) (shouldDrop(pending) ? dropped : kept).push(pending);
+    if (dropped.length === 0) return;
+    this.#queue = kept;
+    for (const pending of dropped) {
+      this.#latest?.delete(pending.entry.msgId);
+      this.#settle(pending, false);
     }
   }
 }

@@ -1,28 +1,35 @@
 /**
- * Each running job's abort signal, created only when its handler reads
- * `ctx.signal`, and the set of them, so `stop()` can abort every running
- * job at its deadline.
+ * Each running job's abort signal, and `stop()`'s way to abort them all at
+ * its deadline.
  *
- * Lazy because an `AbortController` is among the costliest things a job
- * allocates (a tenth of a no-op job's CPU time in the drain profile, see
- * docs/performance.md) and most handlers never look at it. A job aborted
- * before its handler asks gets a signal that is already aborted, with the
- * same reason.
+ * A job's `AbortController` is made only when its handler reads
+ * `ctx.signal`, and only then does the job join the set `abortAll` walks:
+ * the controller was among the costliest things a no-op job allocated (a
+ * tenth of its CPU time in the drain profile, see docs/performance.md), and
+ * a handler that never looks at its signal cannot tell whether it aborted.
+ * One that asks after `abortAll` (or its timeout) gets a signal that is
+ * already aborted, with the same reason.
  *
  * A Set costs O(1) per job; a listener per job on one shared signal grew
  * that signal's listener list with concurrency (and tripped Node's
  * MaxListenersExceededWarning past 10).
  */
 export class JobAbort {
+  readonly #registry: JobAborts;
   #controller: AbortController | null = null;
   #aborted = false;
   #reason: unknown = undefined;
+
+  constructor(registry: JobAborts) {
+    this.#registry = registry;
+  }
 
   /** The job's signal; made on first use. */
   get signal(): AbortSignal {
     if (this.#controller === null) {
       this.#controller = new AbortController();
       if (this.#aborted) this.#controller.abort(this.#reason);
+      else this.#registry.track(this);
     }
     return this.#controller.signal;
   }
@@ -34,31 +41,38 @@ export class JobAbort {
     this.#reason = reason;
     this.#controller?.abort(reason);
   }
+
+  /** The job is over: `abortAll` no longer concerns it. */
+  close(): void {
+    if (this.#controller !== null) this.#registry.untrack(this);
+  }
 }
 
 export class JobAborts {
-  readonly #running = new Set<JobAbort>();
+  readonly #tracked = new Set<JobAbort>();
   #reason: unknown = undefined;
   #aborted = false;
 
-  /** The abort of a job starting now; already aborted if `abortAll` has run. */
+  /** The abort of a job starting now. */
   add(): JobAbort {
-    const abort = new JobAbort();
-    if (this.#aborted) abort.abort(this.#reason);
-    else this.#running.add(abort);
-    return abort;
+    return new JobAbort(this);
   }
 
-  /** The job is over: forget it. */
-  delete(abort: JobAbort): void {
-    this.#running.delete(abort);
+  /** A job's signal was made: abort it with the others (at once, if `abortAll` already ran). */
+  track(abort: JobAbort): void {
+    if (this.#aborted) abort.abort(this.#reason);
+    else this.#tracked.add(abort);
+  }
+
+  untrack(abort: JobAbort): void {
+    this.#tracked.delete(abort);
   }
 
   /** Aborts every running job with `reason`, and every job that starts later. */
   abortAll(reason: unknown): void {
     this.#aborted = true;
     this.#reason = reason;
-    for (const abort of this.#running) abort.abort(reason);
-    this.#running.clear();
+    for (const abort of this.#tracked) abort.abort(reason);
+    this.#tracked.clear();
   }
 }

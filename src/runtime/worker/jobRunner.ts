@@ -120,16 +120,17 @@ export class JobRunner {
   /**
    * Runs one buffered message to its end, ack included, and ends its job in
    * `running`: `handlerSettled()` once the handler is over (or was never
-   * called), before the ack is written, then `finished()`. The message is on
-   * the heartbeat since its read (see `PrefetchBuffer`); its `visibleAt`
-   * tells when it becomes visible again. Never rejects: what a handler does
-   * is its job's outcome, and anything else (a bug of ours) is reported on
-   * the `error` event.
+   * called), before the ack is written, then `finished()` once the ack is
+   * written or given up. The message is on the heartbeat since its read
+   * (see `PrefetchBuffer`); its `visibleAt` tells when it becomes visible
+   * again. Never rejects: what a handler does is its job's outcome, and
+   * anything else (a bug of ours) is reported on the `error` event.
    */
   async run(hidden: HiddenMessage): Promise<void> {
     const { queue, heartbeat, running, events } = this.#options;
     const message = hidden.message;
     let handlerSettled = false;
+    let ackHandedOver = false;
     try {
       let outcome: Outcome;
       let durationMs = 0;
@@ -155,16 +156,17 @@ export class JobRunner {
           }
         }
       } finally {
-        heartbeat.remove(message.msgId);
+        heartbeat.remove(hidden);
         handlerSettled = true;
         running.handlerSettled();
       }
-      await this.#settle(message, outcome, hidden.visibleAt, durationMs);
+      this.#settle(message, outcome, hidden.visibleAt, durationMs);
+      ackHandedOver = true;
     } catch (error) {
       events.error(error);
     } finally {
       if (!handlerSettled) running.handlerSettled();
-      running.finished();
+      if (!ackHandedOver) running.finished();
     }
   }
 
@@ -177,8 +179,8 @@ export class JobRunner {
   }
 
   async #runHandler(job: unknown, message: ReadMessage): Promise<Outcome> {
-    const { queue, aborts } = this.#options;
-    const abort = aborts.add();
+    const abort = this.#options.aborts.add();
+    const queue = this.#options.queue;
     const jobTimeout = queue.definition.options.jobTimeout;
     let timedOut: JobTimeoutError | null = null;
     const timer =
@@ -211,7 +213,7 @@ export class JobRunner {
       return { kind: "failed", error };
     } finally {
       if (timer !== null) clearTimeout(timer);
-      aborts.delete(abort);
+      abort.close();
     }
   }
 
@@ -263,21 +265,31 @@ export class JobRunner {
     }
   }
 
-  async #settle(message: ReadMessage, outcome: Outcome, deadline: number, durationMs: number): Promise<void> {
-    const { queue, acks, events } = this.#options;
+  /**
+   * Hands the outcome's ack to `QueueAcks`; once it is written (or given
+   * up), the job's event is emitted and the job finished in `running`.
+   */
+  #settle(message: ReadMessage, outcome: Outcome, deadline: number, durationMs: number): void {
+    const { queue, acks, events, running } = this.#options;
     const attempt = message.readCt;
     if (outcome.kind === "done") {
-      if (!outcome.acked) await acks.done(message.msgId, deadline);
-      if (events.listens("job:complete")) {
-        events.emit("job:complete", { queue: queue.name, msgId: message.msgId, attempt, durationMs });
-      }
+      const completed = (): void => {
+        if (events.listens("job:complete")) {
+          events.emit("job:complete", { queue: queue.name, msgId: message.msgId, attempt, durationMs });
+        }
+        running.finished();
+      };
+      if (outcome.acked) completed();
+      else acks.done(message.msgId, deadline, completed);
       return;
     }
     const event = { queue: queue.name, msgId: message.msgId, attempt };
     if (outcome.kind === "failed" && attempt < queue.maxAttempts) {
       const retryInSeconds = retryDelaySeconds(queue.definition.options.backoff, attempt);
-      await acks.retry(message.msgId, retryInSeconds, deadline);
-      events.emit("job:fail", { ...event, error: outcome.error, retryInSeconds });
+      acks.retry(message.msgId, retryInSeconds, deadline, () => {
+        events.emit("job:fail", { ...event, error: outcome.error, retryInSeconds });
+        running.finished();
+      });
       return;
     }
     const reason =
@@ -285,8 +297,10 @@ export class JobRunner {
         ? `failed on its last attempt (${attempt} of ${queue.maxAttempts}): ${describeError(outcome.error)}`
         : outcome.reason;
     const error = outcome.error;
-    await acks.kill(message.msgId, reason, attempt, deadline);
     const deadLetter = queue.definition.options.deadLetter;
-    events.emit("job:kill", { ...event, reason, deadLetter, ...(error !== undefined ? { error } : {}) });
+    acks.kill(message.msgId, reason, attempt, deadline, () => {
+      events.emit("job:kill", { ...event, reason, deadLetter, ...(error !== undefined ? { error } : {}) });
+      running.finished();
+    });
   }
 }

@@ -50,8 +50,8 @@ export class PrefetchBuffer {
     this.#entries = [];
     this.#head = 0;
     for (const entry of entries) {
-      this.#heartbeat.remove(entry.message.msgId);
-      void this.#acks.release(entry.message.msgId, entry.visibleAt);
+      this.#heartbeat.remove(entry);
+      this.#acks.release(entry.message.msgId, entry.visibleAt);
     }
   }
 }

@@ -10,7 +10,7 @@
  * push it out to the full visibility timeout.
  */
 import type { PgmqClient } from "../pgmq.js";
-import { AckBatcher } from "./ackBatcher.js";
+import { type AckCallback, AckBatcher } from "./ackBatcher.js";
 
 export interface QueueAcksOptions {
   readonly queue: string;
@@ -45,7 +45,11 @@ export class QueueAcks {
     const ids = (entries: readonly { msgId: bigint }[]) => entries.map((entry) => entry.msgId);
     this.#archive = new AckBatcher({ onError, write: (entries) => client.archive(queue, ids(entries)) });
     this.#delete = new AckBatcher({ onError, write: (entries) => client.delete(queue, ids(entries)) });
-    this.#visibility = new AckBatcher({ onError, write: (entries) => client.setVisibility(queue, entries) });
+    this.#visibility = new AckBatcher({
+      onError,
+      coalesce: true,
+      write: (entries) => client.setVisibility(queue, entries),
+    });
     const deadLetter = options.deadLetter;
     this.#deadLetter =
       deadLetter === null
@@ -54,34 +58,34 @@ export class QueueAcks {
   }
 
   /**
-   * The job is done: archive or delete it per `onSuccess`. Resolves whether
-   * it was written before `deadline` (epoch ms, when the message becomes
-   * visible again anyway).
+   * The job is done: archive or delete it per `onSuccess`. `onSettled`
+   * learns whether it was written before `deadline` (epoch ms, when the
+   * message becomes visible again anyway).
    */
-  done(msgId: bigint, deadline: number): Promise<boolean> {
+  done(msgId: bigint, deadline: number, onSettled: AckCallback | null = null): void {
     const batcher = this.#options.onSuccess === "archive" ? this.#archive : this.#delete;
-    return batcher.add({ msgId }, deadline);
+    batcher.add({ msgId }, deadline, onSettled);
   }
 
   /** The job failed with attempts left: visible again in `delaySeconds`. */
-  retry(msgId: bigint, delaySeconds: number, deadline: number): Promise<boolean> {
-    return this.#visibility.add({ msgId, delaySeconds }, deadline);
+  retry(msgId: bigint, delaySeconds: number, deadline: number, onSettled: AckCallback | null = null): void {
+    this.#visibility.add({ msgId, delaySeconds }, deadline, onSettled);
   }
 
   /** The job is killed: dead-lettered with `reason` where the queue has a dead-letter queue, else deleted. */
-  kill(msgId: bigint, reason: string, attempts: number, deadline: number): Promise<boolean> {
-    if (this.#deadLetter === null) return this.#delete.add({ msgId }, deadline);
-    return this.#deadLetter.add({ msgId, reason, attempts }, deadline);
+  kill(msgId: bigint, reason: string, attempts: number, deadline: number, onSettled: AckCallback | null = null): void {
+    if (this.#deadLetter === null) this.#delete.add({ msgId }, deadline, onSettled);
+    else this.#deadLetter.add({ msgId, reason, attempts }, deadline, onSettled);
   }
 
   /** Heartbeat: hide a running job's message for `seconds` more. */
-  extend(msgId: bigint, seconds: number, deadline: number): Promise<boolean> {
-    return this.#visibility.add({ msgId, delaySeconds: seconds }, deadline);
+  extend(msgId: bigint, seconds: number, deadline: number, onSettled: AckCallback): void {
+    this.#visibility.add({ msgId, delaySeconds: seconds }, deadline, onSettled);
   }
 
-  /** Makes messages this worker took but will not run visible again now. */
-  release(msgId: bigint, deadline: number): Promise<boolean> {
-    return this.#visibility.add({ msgId, delaySeconds: 0 }, deadline);
+  /** Makes a message this worker took but will not run visible again now. */
+  release(msgId: bigint, deadline: number): void {
+    this.#visibility.add({ msgId, delaySeconds: 0 }, deadline);
   }
 
   /** Writes everything pending, retrying until `until` (epoch ms). */

@@ -1,12 +1,16 @@
 /**
- * Keeps the messages of running jobs hidden while their handlers work.
+ * Keeps the messages this worker holds (buffered or running) hidden.
  *
  * A read hides a message for the visibility timeout. A job that runs longer
  * would reappear and be handed to a second worker while the first is still
  * on it, so once half of a job's timeout has passed its message is hidden
  * for a full timeout again. One timer per queue ticks every quarter timeout
- * and extends every job due in one set_vt statement (through `QueueAcks`,
- * which batches them).
+ * and extends every message due in one set_vt statement (through
+ * `QueueAcks`, which batches them).
+ *
+ * The held messages form a doubly linked list through their own entries:
+ * adding and removing one (twice per job) allocates nothing beyond the
+ * entry, where a Map or Set of them had to grow and rehash.
  */
 import type { ReadMessage } from "../pgmq.js";
 import type { QueueAcks } from "./queueAcks.js";
@@ -15,6 +19,10 @@ import type { QueueAcks } from "./queueAcks.js";
 export class HiddenMessage {
   /** An extension is being written. */
   extending = false;
+  /** Still on the heartbeat (not yet removed). */
+  held = true;
+  previous: HiddenMessage | null = null;
+  next: HiddenMessage | null = null;
 
   constructor(
     readonly message: ReadMessage,
@@ -27,7 +35,8 @@ export class VisibilityHeartbeat {
   readonly #acks: QueueAcks;
   /** Milliseconds. */
   readonly #timeout: number;
-  readonly #running = new Map<bigint, HiddenMessage>();
+  #first: HiddenMessage | null = null;
+  #last: HiddenMessage | null = null;
   #timer: NodeJS.Timeout | null = null;
 
   /** `visibilityTimeout`: seconds. */
@@ -43,23 +52,33 @@ export class VisibilityHeartbeat {
    */
   add(message: ReadMessage, readAt: number): HiddenMessage {
     const entry = new HiddenMessage(message, readAt + this.#timeout);
-    this.#running.set(message.msgId, entry);
+    entry.previous = this.#last;
+    if (this.#last === null) this.#first = entry;
+    else this.#last.next = entry;
+    this.#last = entry;
     this.#ensureTimer();
     return entry;
   }
 
-  /** Stops extending a message: its job has finished (its ack will follow). */
-  remove(msgId: bigint): void {
-    this.#running.delete(msgId);
-    if (this.#running.size === 0 && this.#timer !== null) {
+  /** Stops extending a message: its job has finished (its ack will follow) or it was released. */
+  remove(entry: HiddenMessage): void {
+    if (!entry.held) return;
+    entry.held = false;
+    if (entry.previous === null) this.#first = entry.next;
+    else entry.previous.next = entry.next;
+    if (entry.next === null) this.#last = entry.previous;
+    else entry.next.previous = entry.previous;
+    entry.previous = null;
+    entry.next = null;
+    if (this.#first === null && this.#timer !== null) {
       clearInterval(this.#timer);
       this.#timer = null;
     }
   }
 
-  /** Stops the timer; messages still registered will reappear when their timeout passes. */
+  /** Stops the timer; messages still held will reappear when their timeout passes. */
   close(): void {
-    this.#running.clear();
+    while (this.#first !== null) this.remove(this.#first);
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
   }
@@ -72,13 +91,14 @@ export class VisibilityHeartbeat {
 
   #beat(): void {
     const now = Date.now();
-    for (const entry of this.#running.values()) {
+    for (let entry = this.#first; entry !== null; entry = entry.next) {
       if (entry.extending || entry.visibleAt - now > this.#timeout / 2) continue;
       entry.extending = true;
       const sentAt = Date.now();
-      void this.#acks.extend(entry.message.msgId, this.#timeout / 1000, entry.visibleAt).then((written) => {
-        entry.extending = false;
-        if (written) entry.visibleAt = sentAt + this.#timeout;
+      const target = entry;
+      this.#acks.extend(entry.message.msgId, this.#timeout / 1000, entry.visibleAt, (written) => {
+        target.extending = false;
+        if (written) target.visibleAt = sentAt + this.#timeout;
       });
     }
   }
