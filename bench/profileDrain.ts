@@ -28,6 +28,7 @@ import { fanOut } from "./workloads/params.js";
 
 interface ProfileNode {
   id: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 interface AllocationNode {
@@ -75,12 +76,26 @@ function where(url: string): string {
   return repo === "" ? "(node internals / GC)" : repo.startsWith("node:") ? "node:" + repo.split(":")[1]!.split("/")[0] : repo;
 }
 
+/** Ids of the nodes under the inspector's own calls (stopping the profiler serializes it): not the drain's time. */
+function inspectorNodes(profile: Profile): Set<number> {
+  const children = new Map(profile.nodes.map((node) => [node.id, node.children ?? []]));
+  const under = new Set<number>();
+  const mark = (id: number): void => {
+    under.add(id);
+    for (const child of children.get(id) ?? []) mark(child);
+  };
+  for (const node of profile.nodes) if (node.callFrame.url === "node:inspector" && !under.has(node.id)) mark(node.id);
+  return under;
+}
+
 function summarize(profile: Profile, top: number): string[] {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const skipped = inspectorNodes(profile);
   const selfByFunction = new Map<string, number>();
   const selfByModule = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, index) => {
+    if (skipped.has(id)) return;
     const micros = profile.timeDeltas[index] ?? 0;
     const frame = nodes.get(id)!.callFrame;
     const module = where(frame.url);

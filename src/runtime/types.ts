@@ -125,7 +125,12 @@ export interface JobContext {
   readonly maxAttempts: number;
   readonly enqueuedAt: Date;
   readonly headers: MessageHeaders | null;
-  /** Aborts when the job times out or the worker is stopping. */
+  /**
+   * Aborts when the job times out or the worker is stopping. Made on first
+   * read (most handlers never look at it, and an `AbortController` per job
+   * is costly), so it is an accessor: a spread copy of the context
+   * (`{ ...ctx }`) does not carry it; pass `ctx` itself or `ctx.signal`.
+   */
   readonly signal: AbortSignal;
 }
 

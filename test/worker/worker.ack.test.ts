@@ -54,12 +54,16 @@ async function startWorker(name: string, options: Partial<QueueOptions>, handle:
 describe("a handler that returns", () => {
   it("archives the message (onSuccess: archive)", async () => {
     const seen: Array<{ n: number; attempt: number; maxAttempts: number; queue: string }> = [];
+    const signals: boolean[] = [];
     const { events, push } = await startWorker("done_archive", { onSuccess: "archive" }, (job, ctx) => {
       seen.push({ n: job.n, attempt: ctx.attempt, maxAttempts: ctx.maxAttempts, queue: ctx.queue });
+      // The signal is made on first use, once per job.
+      signals.push(ctx.signal instanceof AbortSignal && ctx.signal === ctx.signal && !ctx.signal.aborted);
     });
     const msgId = await push({ n: 1 });
     await waitFor(() => events["job:complete"].length === 1, 10_000, "job:complete");
     expect(seen).toEqual([{ n: 1, attempt: 1, maxAttempts: 4, queue: "done_archive" }]);
+    expect(signals).toEqual([true]);
     expect(await archivedIds(db.pool, "done_archive")).toEqual([msgId]);
     expect(await queueRows(db.pool, "done_archive")).toEqual([]);
     expect(events["job:complete"][0]).toMatchObject({ queue: "done_archive", msgId, attempt: 1 });
