@@ -7,19 +7,19 @@ import { validatorRuntime, type CompiledValidator } from "pgmq-gen/runtime";
 /** Validates one `email_dead` job; on failure `validateEmailDeadJob.errors` lists ajv's errors. */
 export const validateEmailDeadJob: CompiledValidator = validate0;
 
-const schema0 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "Email", "description": "A transactional email rendered from a template and sent to one or more recipients.", "type": "object", "properties": { "to": { "type": "array", "items": { "type": "string", "format": "email", "maxLength": 254 }, "minItems": 1, "maxItems": 50, "description": "Recipients." }, "cc": { "type": "array", "items": { "$ref": "#/properties/to/items" }, "maxItems": 50 }, "subject": { "type": "string", "minLength": 1, "maxLength": 200 }, "template": { "type": "string", "enum": ["welcome", "password_reset", "invoice_ready", "weekly_digest"], "description": "Name of the template to render." }, "variables": { "type": "object", "description": "Values substituted into the template.", "additionalProperties": { "type": ["string", "number", "boolean"] } }, "sendAt": { "type": "string", "format": "date-time", "description": "Do not send before this moment (ISO 8601)." }, "priority": { "type": "integer", "minimum": 0, "maximum": 9, "default": 5 } }, "required": ["to", "subject", "template"], "additionalProperties": false };
-const schema1 = { "type": "string", "format": "email", "maxLength": 254 };
+const schema0 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Email","description":"A transactional email rendered from a template and sent to one or more recipients.","type":"object","properties":{"to":{"type":"array","items":{"type":"string","format":"email","maxLength":254},"minItems":1,"maxItems":50,"description":"Recipients."},"cc":{"type":"array","items":{"$ref":"#/properties/to/items"},"maxItems":50},"subject":{"type":"string","minLength":1,"maxLength":200},"template":{"type":"string","enum":["welcome","password_reset","invoice_ready","weekly_digest"],"description":"Name of the template to render."},"variables":{"type":"object","description":"Values substituted into the template.","additionalProperties":{"type":["string","number","boolean"]}},"sendAt":{"type":"string","format":"date-time","description":"Do not send before this moment (ISO 8601)."},"priority":{"type":"integer","minimum":0,"maximum":9,"default":5}},"required":["to","subject","template"],"additionalProperties":false};
+const schema1 = {"type":"string","format":"email","maxLength":254};
 const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 const formats4 = validatorRuntime.formats["date-time"];
 const func0 = validatorRuntime.ucs2length;
 
-function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   let vErrors = null;
   let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.to === undefined) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "to" }, message: "must have required property '" + "to" + "'" };
-      if (vErrors === null) {
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if(data.to === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+      if(vErrors === null){
         vErrors = [err0];
       }
       else {
@@ -27,9 +27,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.subject === undefined) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "subject" }, message: "must have required property '" + "subject" + "'" };
-      if (vErrors === null) {
+    if(data.subject === undefined){
+      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};
+      if(vErrors === null){
         vErrors = [err1];
       }
       else {
@@ -37,9 +37,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.template === undefined) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "template" }, message: "must have required property '" + "template" + "'" };
-      if (vErrors === null) {
+    if(data.template === undefined){
+      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "template"},message:"must have required property '"+"template"+"'"};
+      if(vErrors === null){
         vErrors = [err2];
       }
       else {
@@ -47,10 +47,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    for (const key0 in data) {
-      if (!(((((((key0 === "to") || (key0 === "cc")) || (key0 === "subject")) || (key0 === "template")) || (key0 === "variables")) || (key0 === "sendAt")) || (key0 === "priority"))) {
-        const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
+    for(const key0 in data){
+      if(!(((((((key0 === "to") || (key0 === "cc")) || (key0 === "subject")) || (key0 === "template")) || (key0 === "variables")) || (key0 === "sendAt")) || (key0 === "priority"))){
+        const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+        if(vErrors === null){
           vErrors = [err3];
         }
         else {
@@ -59,12 +59,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.to !== undefined) {
+    if(data.to !== undefined){
       let data0 = data.to;
-      if (Array.isArray(data0)) {
-        if (data0.length > 50) {
-          const err4 = { instancePath: instancePath + "/to", schemaPath: "#/properties/to/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items" };
-          if (vErrors === null) {
+      if(Array.isArray(data0)){
+        if(data0.length > 50){
+          const err4 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+          if(vErrors === null){
             vErrors = [err4];
           }
           else {
@@ -72,9 +72,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        if (data0.length < 1) {
-          const err5 = { instancePath: instancePath + "/to", schemaPath: "#/properties/to/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-          if (vErrors === null) {
+        if(data0.length < 1){
+          const err5 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+          if(vErrors === null){
             vErrors = [err5];
           }
           else {
@@ -83,12 +83,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
+        for(let i0=0; i0<len0; i0++){
           let data1 = data0[i0];
-          if (typeof data1 === "string") {
-            if (func0(data1) > 254) {
-              const err6 = { instancePath: instancePath + "/to/" + i0, schemaPath: "#/properties/to/items/maxLength", keyword: "maxLength", params: { limit: 254 }, message: "must NOT have more than 254 characters" };
-              if (vErrors === null) {
+          if(typeof data1 === "string"){
+            if(func0(data1) > 254){
+              const err6 = {instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+              if(vErrors === null){
                 vErrors = [err6];
               }
               else {
@@ -96,9 +96,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if (!(formats0.test(data1))) {
-              const err7 = { instancePath: instancePath + "/to/" + i0, schemaPath: "#/properties/to/items/format", keyword: "format", params: { format: "email" }, message: "must match format \"" + "email" + "\"" };
-              if (vErrors === null) {
+            if(!(formats0.test(data1))){
+              const err7 = {instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+              if(vErrors === null){
                 vErrors = [err7];
               }
               else {
@@ -108,8 +108,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
           else {
-            const err8 = { instancePath: instancePath + "/to/" + i0, schemaPath: "#/properties/to/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
+            const err8 = {instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
               vErrors = [err8];
             }
             else {
@@ -120,8 +120,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err9 = { instancePath: instancePath + "/to", schemaPath: "#/properties/to/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
+        const err9 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"};
+        if(vErrors === null){
           vErrors = [err9];
         }
         else {
@@ -130,12 +130,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.cc !== undefined) {
+    if(data.cc !== undefined){
       let data2 = data.cc;
-      if (Array.isArray(data2)) {
-        if (data2.length > 50) {
-          const err10 = { instancePath: instancePath + "/cc", schemaPath: "#/properties/cc/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items" };
-          if (vErrors === null) {
+      if(Array.isArray(data2)){
+        if(data2.length > 50){
+          const err10 = {instancePath:instancePath+"/cc",schemaPath:"#/properties/cc/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+          if(vErrors === null){
             vErrors = [err10];
           }
           else {
@@ -144,12 +144,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         const len1 = data2.length;
-        for (let i1 = 0; i1 < len1; i1++) {
+        for(let i1=0; i1<len1; i1++){
           let data3 = data2[i1];
-          if (typeof data3 === "string") {
-            if (func0(data3) > 254) {
-              const err11 = { instancePath: instancePath + "/cc/" + i1, schemaPath: "#/properties/to/items/maxLength", keyword: "maxLength", params: { limit: 254 }, message: "must NOT have more than 254 characters" };
-              if (vErrors === null) {
+          if(typeof data3 === "string"){
+            if(func0(data3) > 254){
+              const err11 = {instancePath:instancePath+"/cc/" + i1,schemaPath:"#/properties/to/items/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+              if(vErrors === null){
                 vErrors = [err11];
               }
               else {
@@ -157,9 +157,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if (!(formats0.test(data3))) {
-              const err12 = { instancePath: instancePath + "/cc/" + i1, schemaPath: "#/properties/to/items/format", keyword: "format", params: { format: "email" }, message: "must match format \"" + "email" + "\"" };
-              if (vErrors === null) {
+            if(!(formats0.test(data3))){
+              const err12 = {instancePath:instancePath+"/cc/" + i1,schemaPath:"#/properties/to/items/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+              if(vErrors === null){
                 vErrors = [err12];
               }
               else {
@@ -169,8 +169,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
           else {
-            const err13 = { instancePath: instancePath + "/cc/" + i1, schemaPath: "#/properties/to/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
+            const err13 = {instancePath:instancePath+"/cc/" + i1,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
               vErrors = [err13];
             }
             else {
@@ -181,8 +181,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err14 = { instancePath: instancePath + "/cc", schemaPath: "#/properties/cc/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
+        const err14 = {instancePath:instancePath+"/cc",schemaPath:"#/properties/cc/type",keyword:"type",params:{type: "array"},message:"must be array"};
+        if(vErrors === null){
           vErrors = [err14];
         }
         else {
@@ -191,12 +191,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.subject !== undefined) {
+    if(data.subject !== undefined){
       let data4 = data.subject;
-      if (typeof data4 === "string") {
-        if (func0(data4) > 200) {
-          const err15 = { instancePath: instancePath + "/subject", schemaPath: "#/properties/subject/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
-          if (vErrors === null) {
+      if(typeof data4 === "string"){
+        if(func0(data4) > 200){
+          const err15 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+          if(vErrors === null){
             vErrors = [err15];
           }
           else {
@@ -204,9 +204,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        if (func0(data4) < 1) {
-          const err16 = { instancePath: instancePath + "/subject", schemaPath: "#/properties/subject/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
+        if(func0(data4) < 1){
+          const err16 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+          if(vErrors === null){
             vErrors = [err16];
           }
           else {
@@ -216,8 +216,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err17 = { instancePath: instancePath + "/subject", schemaPath: "#/properties/subject/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+        const err17 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err17];
         }
         else {
@@ -226,11 +226,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.template !== undefined) {
+    if(data.template !== undefined){
       let data5 = data.template;
-      if (typeof data5 !== "string") {
-        const err18 = { instancePath: instancePath + "/template", schemaPath: "#/properties/template/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+      if(typeof data5 !== "string"){
+        const err18 = {instancePath:instancePath+"/template",schemaPath:"#/properties/template/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err18];
         }
         else {
@@ -238,9 +238,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if (!((((data5 === "welcome") || (data5 === "password_reset")) || (data5 === "invoice_ready")) || (data5 === "weekly_digest"))) {
-        const err19 = { instancePath: instancePath + "/template", schemaPath: "#/properties/template/enum", keyword: "enum", params: { allowedValues: schema0.properties.template.enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
+      if(!((((data5 === "welcome") || (data5 === "password_reset")) || (data5 === "invoice_ready")) || (data5 === "weekly_digest"))){
+        const err19 = {instancePath:instancePath+"/template",schemaPath:"#/properties/template/enum",keyword:"enum",params:{allowedValues: schema0.properties.template.enum},message:"must be equal to one of the allowed values"};
+        if(vErrors === null){
           vErrors = [err19];
         }
         else {
@@ -249,14 +249,14 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.variables !== undefined) {
+    if(data.variables !== undefined){
       let data6 = data.variables;
-      if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
-        for (const key1 in data6) {
+      if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+        for(const key1 in data6){
           let data7 = data6[key1];
-          if (((typeof data7 !== "string") && (!((typeof data7 == "number") && (isFinite(data7))))) && (typeof data7 !== "boolean")) {
-            const err20 = { instancePath: instancePath + "/variables/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/variables/additionalProperties/type", keyword: "type", params: { type: schema0.properties.variables.additionalProperties.type }, message: "must be string,number,boolean" };
-            if (vErrors === null) {
+          if(((typeof data7 !== "string") && (!((typeof data7 == "number") && (isFinite(data7))))) && (typeof data7 !== "boolean")){
+            const err20 = {instancePath:instancePath+"/variables/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/variables/additionalProperties/type",keyword:"type",params:{type: schema0.properties.variables.additionalProperties.type},message:"must be string,number,boolean"};
+            if(vErrors === null){
               vErrors = [err20];
             }
             else {
@@ -267,8 +267,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err21 = { instancePath: instancePath + "/variables", schemaPath: "#/properties/variables/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
+        const err21 = {instancePath:instancePath+"/variables",schemaPath:"#/properties/variables/type",keyword:"type",params:{type: "object"},message:"must be object"};
+        if(vErrors === null){
           vErrors = [err21];
         }
         else {
@@ -277,12 +277,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.sendAt !== undefined) {
+    if(data.sendAt !== undefined){
       let data8 = data.sendAt;
-      if (typeof data8 === "string") {
-        if (!(formats4.validate(data8))) {
-          const err22 = { instancePath: instancePath + "/sendAt", schemaPath: "#/properties/sendAt/format", keyword: "format", params: { format: "date-time" }, message: "must match format \"" + "date-time" + "\"" };
-          if (vErrors === null) {
+      if(typeof data8 === "string"){
+        if(!(formats4.validate(data8))){
+          const err22 = {instancePath:instancePath+"/sendAt",schemaPath:"#/properties/sendAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+          if(vErrors === null){
             vErrors = [err22];
           }
           else {
@@ -292,8 +292,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err23 = { instancePath: instancePath + "/sendAt", schemaPath: "#/properties/sendAt/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+        const err23 = {instancePath:instancePath+"/sendAt",schemaPath:"#/properties/sendAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err23];
         }
         else {
@@ -302,11 +302,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.priority !== undefined) {
+    if(data.priority !== undefined){
       let data9 = data.priority;
-      if (!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) {
-        const err24 = { instancePath: instancePath + "/priority", schemaPath: "#/properties/priority/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-        if (vErrors === null) {
+      if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+        const err24 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+        if(vErrors === null){
           vErrors = [err24];
         }
         else {
@@ -314,10 +314,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if ((typeof data9 == "number") && (isFinite(data9))) {
-        if (data9 > 9 || isNaN(data9)) {
-          const err25 = { instancePath: instancePath + "/priority", schemaPath: "#/properties/priority/maximum", keyword: "maximum", params: { comparison: "<=", limit: 9 }, message: "must be <= 9" };
-          if (vErrors === null) {
+      if((typeof data9 == "number") && (isFinite(data9))){
+        if(data9 > 9 || isNaN(data9)){
+          const err25 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9},message:"must be <= 9"};
+          if(vErrors === null){
             vErrors = [err25];
           }
           else {
@@ -325,9 +325,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        if (data9 < 0 || isNaN(data9)) {
-          const err26 = { instancePath: instancePath + "/priority", schemaPath: "#/properties/priority/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-          if (vErrors === null) {
+        if(data9 < 0 || isNaN(data9)){
+          const err26 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+          if(vErrors === null){
             vErrors = [err26];
           }
           else {
@@ -339,8 +339,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
     }
   }
   else {
-    const err27 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
+    const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+    if(vErrors === null){
       vErrors = [err27];
     }
     else {

@@ -7,10 +7,10 @@ import { validatorRuntime, type CompiledValidator } from "pgmq-gen/runtime";
 /** Validates one `invoice_pdf` job; on failure `validateInvoicePdfJob.errors` lists ajv's errors. */
 export const validateInvoicePdfJob: CompiledValidator = validate0;
 
-const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "InvoicePdf", "description": "Render an invoice as PDF and store it, in the same transaction that marks the invoice rendered.", "type": "object", "properties": { "invoiceId": { "description": "A UUID identifying a stored entity.", "type": "string", "format": "uuid" }, "version": { "const": 2 }, "locale": { "type": "string", "enum": ["en-GB", "fr-FR", "de-DE"] }, "billTo": { "title": "PostalAddress", "description": "A postal address, as printed on documents.", "type": "object", "properties": { "line1": { "type": "string", "minLength": 1, "maxLength": 200 }, "line2": { "type": ["string", "null"], "maxLength": 200 }, "city": { "type": "string", "minLength": 1, "maxLength": 100 }, "postalCode": { "type": "string", "pattern": "^[A-Za-z0-9 -]{2,12}$" }, "country": { "type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2 code." } }, "required": ["line1", "city", "postalCode", "country"], "additionalProperties": false }, "delivery": { "description": "Where the PDF goes once rendered.", "oneOf": [{ "$ref": "#/$defs/emailDelivery" }, { "$ref": "#/$defs/storageDelivery" }] }, "lines": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/line" } }, "notes": { "type": ["string", "null"], "maxLength": 2000 }, "issuedAt": { "type": "string", "format": "date-time" } }, "required": ["invoiceId", "version", "locale", "billTo", "delivery", "lines", "issuedAt"], "additionalProperties": false, "$defs": { "emailDelivery": { "title": "EmailDelivery", "type": "object", "properties": { "kind": { "const": "email" }, "to": { "type": "string", "format": "email", "maxLength": 254 } }, "required": ["kind", "to"], "additionalProperties": false }, "storageDelivery": { "title": "StorageDelivery", "type": "object", "properties": { "kind": { "const": "storage" }, "bucket": { "type": "string", "minLength": 3, "maxLength": 63 }, "key": { "type": "string", "minLength": 1 } }, "required": ["kind", "bucket", "key"], "additionalProperties": false }, "line": { "title": "InvoiceLine", "type": "object", "properties": { "description": { "type": "string", "minLength": 1, "maxLength": 500 }, "quantity": { "type": "number", "exclusiveMinimum": 0 }, "unitPriceCents": { "type": "integer", "minimum": 0 }, "taxRate": { "type": "number", "minimum": 0, "maximum": 1 } }, "required": ["description", "quantity", "unitPriceCents"], "additionalProperties": false } } };
-const schema1 = { "title": "EmailDelivery", "type": "object", "properties": { "kind": { "const": "email" }, "to": { "type": "string", "format": "email", "maxLength": 254 } }, "required": ["kind", "to"], "additionalProperties": false };
-const schema2 = { "title": "StorageDelivery", "type": "object", "properties": { "kind": { "const": "storage" }, "bucket": { "type": "string", "minLength": 3, "maxLength": 63 }, "key": { "type": "string", "minLength": 1 } }, "required": ["kind", "bucket", "key"], "additionalProperties": false };
-const schema3 = { "title": "InvoiceLine", "type": "object", "properties": { "description": { "type": "string", "minLength": 1, "maxLength": 500 }, "quantity": { "type": "number", "exclusiveMinimum": 0 }, "unitPriceCents": { "type": "integer", "minimum": 0 }, "taxRate": { "type": "number", "minimum": 0, "maximum": 1 } }, "required": ["description", "quantity", "unitPriceCents"], "additionalProperties": false };
+const schema0 = {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"InvoicePdf","description":"Render an invoice as PDF and store it, in the same transaction that marks the invoice rendered.","type":"object","properties":{"invoiceId":{"description":"A UUID identifying a stored entity.","type":"string","format":"uuid"},"version":{"const":2},"locale":{"type":"string","enum":["en-GB","fr-FR","de-DE"]},"billTo":{"title":"PostalAddress","description":"A postal address, as printed on documents.","type":"object","properties":{"line1":{"type":"string","minLength":1,"maxLength":200},"line2":{"type":["string","null"],"maxLength":200},"city":{"type":"string","minLength":1,"maxLength":100},"postalCode":{"type":"string","pattern":"^[A-Za-z0-9 -]{2,12}$"},"country":{"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166-1 alpha-2 code."}},"required":["line1","city","postalCode","country"],"additionalProperties":false},"delivery":{"description":"Where the PDF goes once rendered.","oneOf":[{"$ref":"#/$defs/emailDelivery"},{"$ref":"#/$defs/storageDelivery"}]},"lines":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/line"}},"notes":{"type":["string","null"],"maxLength":2000},"issuedAt":{"type":"string","format":"date-time"}},"required":["invoiceId","version","locale","billTo","delivery","lines","issuedAt"],"additionalProperties":false,"$defs":{"emailDelivery":{"title":"EmailDelivery","type":"object","properties":{"kind":{"const":"email"},"to":{"type":"string","format":"email","maxLength":254}},"required":["kind","to"],"additionalProperties":false},"storageDelivery":{"title":"StorageDelivery","type":"object","properties":{"kind":{"const":"storage"},"bucket":{"type":"string","minLength":3,"maxLength":63},"key":{"type":"string","minLength":1}},"required":["kind","bucket","key"],"additionalProperties":false},"line":{"title":"InvoiceLine","type":"object","properties":{"description":{"type":"string","minLength":1,"maxLength":500},"quantity":{"type":"number","exclusiveMinimum":0},"unitPriceCents":{"type":"integer","minimum":0},"taxRate":{"type":"number","minimum":0,"maximum":1}},"required":["description","quantity","unitPriceCents"],"additionalProperties":false}}};
+const schema1 = {"title":"EmailDelivery","type":"object","properties":{"kind":{"const":"email"},"to":{"type":"string","format":"email","maxLength":254}},"required":["kind","to"],"additionalProperties":false};
+const schema2 = {"title":"StorageDelivery","type":"object","properties":{"kind":{"const":"storage"},"bucket":{"type":"string","minLength":3,"maxLength":63},"key":{"type":"string","minLength":1}},"required":["kind","bucket","key"],"additionalProperties":false};
+const schema3 = {"title":"InvoiceLine","type":"object","properties":{"description":{"type":"string","minLength":1,"maxLength":500},"quantity":{"type":"number","exclusiveMinimum":0},"unitPriceCents":{"type":"integer","minimum":0},"taxRate":{"type":"number","minimum":0,"maximum":1}},"required":["description","quantity","unitPriceCents"],"additionalProperties":false};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 const formats4 = validatorRuntime.formats["date-time"];
@@ -18,20 +18,20 @@ const func0 = validatorRuntime.ucs2length;
 const pattern0 = new RegExp("^[A-Za-z0-9 -]{2,12}$", "u");
 const pattern1 = new RegExp("^[A-Z]{2}$", "u");
 
-function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate0.evaluated;
-  if (evaluated0.dynamicProps) {
+  if(evaluated0.dynamicProps){
     evaluated0.props = undefined;
   }
-  if (evaluated0.dynamicItems) {
+  if(evaluated0.dynamicItems){
     evaluated0.items = undefined;
   }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.invoiceId === undefined) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "invoiceId" }, message: "must have required property '" + "invoiceId" + "'" };
-      if (vErrors === null) {
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if(data.invoiceId === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "invoiceId"},message:"must have required property '"+"invoiceId"+"'"};
+      if(vErrors === null){
         vErrors = [err0];
       }
       else {
@@ -39,9 +39,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.version === undefined) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property '" + "version" + "'" };
-      if (vErrors === null) {
+    if(data.version === undefined){
+      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+      if(vErrors === null){
         vErrors = [err1];
       }
       else {
@@ -49,9 +49,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.locale === undefined) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "locale" }, message: "must have required property '" + "locale" + "'" };
-      if (vErrors === null) {
+    if(data.locale === undefined){
+      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locale"},message:"must have required property '"+"locale"+"'"};
+      if(vErrors === null){
         vErrors = [err2];
       }
       else {
@@ -59,9 +59,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.billTo === undefined) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "billTo" }, message: "must have required property '" + "billTo" + "'" };
-      if (vErrors === null) {
+    if(data.billTo === undefined){
+      const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "billTo"},message:"must have required property '"+"billTo"+"'"};
+      if(vErrors === null){
         vErrors = [err3];
       }
       else {
@@ -69,9 +69,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.delivery === undefined) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "delivery" }, message: "must have required property '" + "delivery" + "'" };
-      if (vErrors === null) {
+    if(data.delivery === undefined){
+      const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "delivery"},message:"must have required property '"+"delivery"+"'"};
+      if(vErrors === null){
         vErrors = [err4];
       }
       else {
@@ -79,9 +79,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.lines === undefined) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "lines" }, message: "must have required property '" + "lines" + "'" };
-      if (vErrors === null) {
+    if(data.lines === undefined){
+      const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
+      if(vErrors === null){
         vErrors = [err5];
       }
       else {
@@ -89,9 +89,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.issuedAt === undefined) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "issuedAt" }, message: "must have required property '" + "issuedAt" + "'" };
-      if (vErrors === null) {
+    if(data.issuedAt === undefined){
+      const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "issuedAt"},message:"must have required property '"+"issuedAt"+"'"};
+      if(vErrors === null){
         vErrors = [err6];
       }
       else {
@@ -99,10 +99,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    for (const key0 in data) {
-      if (!((((((((key0 === "invoiceId") || (key0 === "version")) || (key0 === "locale")) || (key0 === "billTo")) || (key0 === "delivery")) || (key0 === "lines")) || (key0 === "notes")) || (key0 === "issuedAt"))) {
-        const err7 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
+    for(const key0 in data){
+      if(!((((((((key0 === "invoiceId") || (key0 === "version")) || (key0 === "locale")) || (key0 === "billTo")) || (key0 === "delivery")) || (key0 === "lines")) || (key0 === "notes")) || (key0 === "issuedAt"))){
+        const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+        if(vErrors === null){
           vErrors = [err7];
         }
         else {
@@ -111,12 +111,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.invoiceId !== undefined) {
+    if(data.invoiceId !== undefined){
       let data0 = data.invoiceId;
-      if (typeof data0 === "string") {
-        if (!(formats0.test(data0))) {
-          const err8 = { instancePath: instancePath + "/invoiceId", schemaPath: "#/properties/invoiceId/format", keyword: "format", params: { format: "uuid" }, message: "must match format \"" + "uuid" + "\"" };
-          if (vErrors === null) {
+      if(typeof data0 === "string"){
+        if(!(formats0.test(data0))){
+          const err8 = {instancePath:instancePath+"/invoiceId",schemaPath:"#/properties/invoiceId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+          if(vErrors === null){
             vErrors = [err8];
           }
           else {
@@ -126,8 +126,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err9 = { instancePath: instancePath + "/invoiceId", schemaPath: "#/properties/invoiceId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+        const err9 = {instancePath:instancePath+"/invoiceId",schemaPath:"#/properties/invoiceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err9];
         }
         else {
@@ -136,10 +136,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.version !== undefined) {
-      if (2 !== data.version) {
-        const err10 = { instancePath: instancePath + "/version", schemaPath: "#/properties/version/const", keyword: "const", params: { allowedValue: 2 }, message: "must be equal to constant" };
-        if (vErrors === null) {
+    if(data.version !== undefined){
+      if(2 !== data.version){
+        const err10 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"};
+        if(vErrors === null){
           vErrors = [err10];
         }
         else {
@@ -148,11 +148,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.locale !== undefined) {
+    if(data.locale !== undefined){
       let data2 = data.locale;
-      if (typeof data2 !== "string") {
-        const err11 = { instancePath: instancePath + "/locale", schemaPath: "#/properties/locale/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+      if(typeof data2 !== "string"){
+        const err11 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err11];
         }
         else {
@@ -160,9 +160,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if (!(((data2 === "en-GB") || (data2 === "fr-FR")) || (data2 === "de-DE"))) {
-        const err12 = { instancePath: instancePath + "/locale", schemaPath: "#/properties/locale/enum", keyword: "enum", params: { allowedValues: schema0.properties.locale.enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
+      if(!(((data2 === "en-GB") || (data2 === "fr-FR")) || (data2 === "de-DE"))){
+        const err12 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/enum",keyword:"enum",params:{allowedValues: schema0.properties.locale.enum},message:"must be equal to one of the allowed values"};
+        if(vErrors === null){
           vErrors = [err12];
         }
         else {
@@ -171,12 +171,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.billTo !== undefined) {
+    if(data.billTo !== undefined){
       let data3 = data.billTo;
-      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-        if (data3.line1 === undefined) {
-          const err13 = { instancePath: instancePath + "/billTo", schemaPath: "#/properties/billTo/required", keyword: "required", params: { missingProperty: "line1" }, message: "must have required property '" + "line1" + "'" };
-          if (vErrors === null) {
+      if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+        if(data3.line1 === undefined){
+          const err13 = {instancePath:instancePath+"/billTo",schemaPath:"#/properties/billTo/required",keyword:"required",params:{missingProperty: "line1"},message:"must have required property '"+"line1"+"'"};
+          if(vErrors === null){
             vErrors = [err13];
           }
           else {
@@ -184,9 +184,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        if (data3.city === undefined) {
-          const err14 = { instancePath: instancePath + "/billTo", schemaPath: "#/properties/billTo/required", keyword: "required", params: { missingProperty: "city" }, message: "must have required property '" + "city" + "'" };
-          if (vErrors === null) {
+        if(data3.city === undefined){
+          const err14 = {instancePath:instancePath+"/billTo",schemaPath:"#/properties/billTo/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
+          if(vErrors === null){
             vErrors = [err14];
           }
           else {
@@ -194,9 +194,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        if (data3.postalCode === undefined) {
-          const err15 = { instancePath: instancePath + "/billTo", schemaPath: "#/properties/billTo/required", keyword: "required", params: { missingProperty: "postalCode" }, message: "must have required property '" + "postalCode" + "'" };
-          if (vErrors === null) {
+        if(data3.postalCode === undefined){
+          const err15 = {instancePath:instancePath+"/billTo",schemaPath:"#/properties/billTo/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
+          if(vErrors === null){
             vErrors = [err15];
           }
           else {
@@ -204,9 +204,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        if (data3.country === undefined) {
-          const err16 = { instancePath: instancePath + "/billTo", schemaPath: "#/properties/billTo/required", keyword: "required", params: { missingProperty: "country" }, message: "must have required property '" + "country" + "'" };
-          if (vErrors === null) {
+        if(data3.country === undefined){
+          const err16 = {instancePath:instancePath+"/billTo",schemaPath:"#/properties/billTo/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
+          if(vErrors === null){
             vErrors = [err16];
           }
           else {
@@ -214,10 +214,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        for (const key1 in data3) {
-          if (!(((((key1 === "line1") || (key1 === "line2")) || (key1 === "city")) || (key1 === "postalCode")) || (key1 === "country"))) {
-            const err17 = { instancePath: instancePath + "/billTo", schemaPath: "#/properties/billTo/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
+        for(const key1 in data3){
+          if(!(((((key1 === "line1") || (key1 === "line2")) || (key1 === "city")) || (key1 === "postalCode")) || (key1 === "country"))){
+            const err17 = {instancePath:instancePath+"/billTo",schemaPath:"#/properties/billTo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+            if(vErrors === null){
               vErrors = [err17];
             }
             else {
@@ -226,12 +226,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             errors++;
           }
         }
-        if (data3.line1 !== undefined) {
+        if(data3.line1 !== undefined){
           let data4 = data3.line1;
-          if (typeof data4 === "string") {
-            if (func0(data4) > 200) {
-              const err18 = { instancePath: instancePath + "/billTo/line1", schemaPath: "#/properties/billTo/properties/line1/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
-              if (vErrors === null) {
+          if(typeof data4 === "string"){
+            if(func0(data4) > 200){
+              const err18 = {instancePath:instancePath+"/billTo/line1",schemaPath:"#/properties/billTo/properties/line1/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+              if(vErrors === null){
                 vErrors = [err18];
               }
               else {
@@ -239,9 +239,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if (func0(data4) < 1) {
-              const err19 = { instancePath: instancePath + "/billTo/line1", schemaPath: "#/properties/billTo/properties/line1/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-              if (vErrors === null) {
+            if(func0(data4) < 1){
+              const err19 = {instancePath:instancePath+"/billTo/line1",schemaPath:"#/properties/billTo/properties/line1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+              if(vErrors === null){
                 vErrors = [err19];
               }
               else {
@@ -251,8 +251,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
           else {
-            const err20 = { instancePath: instancePath + "/billTo/line1", schemaPath: "#/properties/billTo/properties/line1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
+            const err20 = {instancePath:instancePath+"/billTo/line1",schemaPath:"#/properties/billTo/properties/line1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
               vErrors = [err20];
             }
             else {
@@ -261,11 +261,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             errors++;
           }
         }
-        if (data3.line2 !== undefined) {
+        if(data3.line2 !== undefined){
           let data5 = data3.line2;
-          if ((typeof data5 !== "string") && (data5 !== null)) {
-            const err21 = { instancePath: instancePath + "/billTo/line2", schemaPath: "#/properties/billTo/properties/line2/type", keyword: "type", params: { type: schema0.properties.billTo.properties.line2.type }, message: "must be string,null" };
-            if (vErrors === null) {
+          if((typeof data5 !== "string") && (data5 !== null)){
+            const err21 = {instancePath:instancePath+"/billTo/line2",schemaPath:"#/properties/billTo/properties/line2/type",keyword:"type",params:{type: schema0.properties.billTo.properties.line2.type},message:"must be string,null"};
+            if(vErrors === null){
               vErrors = [err21];
             }
             else {
@@ -273,10 +273,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
             errors++;
           }
-          if (typeof data5 === "string") {
-            if (func0(data5) > 200) {
-              const err22 = { instancePath: instancePath + "/billTo/line2", schemaPath: "#/properties/billTo/properties/line2/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
-              if (vErrors === null) {
+          if(typeof data5 === "string"){
+            if(func0(data5) > 200){
+              const err22 = {instancePath:instancePath+"/billTo/line2",schemaPath:"#/properties/billTo/properties/line2/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+              if(vErrors === null){
                 vErrors = [err22];
               }
               else {
@@ -286,12 +286,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
         }
-        if (data3.city !== undefined) {
+        if(data3.city !== undefined){
           let data6 = data3.city;
-          if (typeof data6 === "string") {
-            if (func0(data6) > 100) {
-              const err23 = { instancePath: instancePath + "/billTo/city", schemaPath: "#/properties/billTo/properties/city/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
-              if (vErrors === null) {
+          if(typeof data6 === "string"){
+            if(func0(data6) > 100){
+              const err23 = {instancePath:instancePath+"/billTo/city",schemaPath:"#/properties/billTo/properties/city/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+              if(vErrors === null){
                 vErrors = [err23];
               }
               else {
@@ -299,9 +299,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if (func0(data6) < 1) {
-              const err24 = { instancePath: instancePath + "/billTo/city", schemaPath: "#/properties/billTo/properties/city/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-              if (vErrors === null) {
+            if(func0(data6) < 1){
+              const err24 = {instancePath:instancePath+"/billTo/city",schemaPath:"#/properties/billTo/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+              if(vErrors === null){
                 vErrors = [err24];
               }
               else {
@@ -311,8 +311,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
           else {
-            const err25 = { instancePath: instancePath + "/billTo/city", schemaPath: "#/properties/billTo/properties/city/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
+            const err25 = {instancePath:instancePath+"/billTo/city",schemaPath:"#/properties/billTo/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
               vErrors = [err25];
             }
             else {
@@ -321,12 +321,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             errors++;
           }
         }
-        if (data3.postalCode !== undefined) {
+        if(data3.postalCode !== undefined){
           let data7 = data3.postalCode;
-          if (typeof data7 === "string") {
-            if (!pattern0.test(data7)) {
-              const err26 = { instancePath: instancePath + "/billTo/postalCode", schemaPath: "#/properties/billTo/properties/postalCode/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9 -]{2,12}$" }, message: "must match pattern \"" + "^[A-Za-z0-9 -]{2,12}$" + "\"" };
-              if (vErrors === null) {
+          if(typeof data7 === "string"){
+            if(!pattern0.test(data7)){
+              const err26 = {instancePath:instancePath+"/billTo/postalCode",schemaPath:"#/properties/billTo/properties/postalCode/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 -]{2,12}$"},message:"must match pattern \""+"^[A-Za-z0-9 -]{2,12}$"+"\""};
+              if(vErrors === null){
                 vErrors = [err26];
               }
               else {
@@ -336,8 +336,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
           else {
-            const err27 = { instancePath: instancePath + "/billTo/postalCode", schemaPath: "#/properties/billTo/properties/postalCode/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
+            const err27 = {instancePath:instancePath+"/billTo/postalCode",schemaPath:"#/properties/billTo/properties/postalCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
               vErrors = [err27];
             }
             else {
@@ -346,12 +346,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             errors++;
           }
         }
-        if (data3.country !== undefined) {
+        if(data3.country !== undefined){
           let data8 = data3.country;
-          if (typeof data8 === "string") {
-            if (!pattern1.test(data8)) {
-              const err28 = { instancePath: instancePath + "/billTo/country", schemaPath: "#/properties/billTo/properties/country/pattern", keyword: "pattern", params: { pattern: "^[A-Z]{2}$" }, message: "must match pattern \"" + "^[A-Z]{2}$" + "\"" };
-              if (vErrors === null) {
+          if(typeof data8 === "string"){
+            if(!pattern1.test(data8)){
+              const err28 = {instancePath:instancePath+"/billTo/country",schemaPath:"#/properties/billTo/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+              if(vErrors === null){
                 vErrors = [err28];
               }
               else {
@@ -361,8 +361,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
           else {
-            const err29 = { instancePath: instancePath + "/billTo/country", schemaPath: "#/properties/billTo/properties/country/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
+            const err29 = {instancePath:instancePath+"/billTo/country",schemaPath:"#/properties/billTo/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
               vErrors = [err29];
             }
             else {
@@ -373,8 +373,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err30 = { instancePath: instancePath + "/billTo", schemaPath: "#/properties/billTo/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
+        const err30 = {instancePath:instancePath+"/billTo",schemaPath:"#/properties/billTo/type",keyword:"type",params:{type: "object"},message:"must be object"};
+        if(vErrors === null){
           vErrors = [err30];
         }
         else {
@@ -383,16 +383,16 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.delivery !== undefined) {
+    if(data.delivery !== undefined){
       let data9 = data.delivery;
       const _errs21 = errors;
       let valid2 = false;
       let passing0 = null;
       const _errs22 = errors;
-      if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
-        if (data9.kind === undefined) {
-          const err31 = { instancePath: instancePath + "/delivery", schemaPath: "#/$defs/emailDelivery/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property '" + "kind" + "'" };
-          if (vErrors === null) {
+      if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+        if(data9.kind === undefined){
+          const err31 = {instancePath:instancePath+"/delivery",schemaPath:"#/$defs/emailDelivery/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+          if(vErrors === null){
             vErrors = [err31];
           }
           else {
@@ -400,9 +400,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        if (data9.to === undefined) {
-          const err32 = { instancePath: instancePath + "/delivery", schemaPath: "#/$defs/emailDelivery/required", keyword: "required", params: { missingProperty: "to" }, message: "must have required property '" + "to" + "'" };
-          if (vErrors === null) {
+        if(data9.to === undefined){
+          const err32 = {instancePath:instancePath+"/delivery",schemaPath:"#/$defs/emailDelivery/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+          if(vErrors === null){
             vErrors = [err32];
           }
           else {
@@ -410,10 +410,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        for (const key2 in data9) {
-          if (!((key2 === "kind") || (key2 === "to"))) {
-            const err33 = { instancePath: instancePath + "/delivery", schemaPath: "#/$defs/emailDelivery/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
+        for(const key2 in data9){
+          if(!((key2 === "kind") || (key2 === "to"))){
+            const err33 = {instancePath:instancePath+"/delivery",schemaPath:"#/$defs/emailDelivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+            if(vErrors === null){
               vErrors = [err33];
             }
             else {
@@ -422,10 +422,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             errors++;
           }
         }
-        if (data9.kind !== undefined) {
-          if ("email" !== data9.kind) {
-            const err34 = { instancePath: instancePath + "/delivery/kind", schemaPath: "#/$defs/emailDelivery/properties/kind/const", keyword: "const", params: { allowedValue: "email" }, message: "must be equal to constant" };
-            if (vErrors === null) {
+        if(data9.kind !== undefined){
+          if("email" !== data9.kind){
+            const err34 = {instancePath:instancePath+"/delivery/kind",schemaPath:"#/$defs/emailDelivery/properties/kind/const",keyword:"const",params:{allowedValue: "email"},message:"must be equal to constant"};
+            if(vErrors === null){
               vErrors = [err34];
             }
             else {
@@ -434,12 +434,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             errors++;
           }
         }
-        if (data9.to !== undefined) {
+        if(data9.to !== undefined){
           let data11 = data9.to;
-          if (typeof data11 === "string") {
-            if (func0(data11) > 254) {
-              const err35 = { instancePath: instancePath + "/delivery/to", schemaPath: "#/$defs/emailDelivery/properties/to/maxLength", keyword: "maxLength", params: { limit: 254 }, message: "must NOT have more than 254 characters" };
-              if (vErrors === null) {
+          if(typeof data11 === "string"){
+            if(func0(data11) > 254){
+              const err35 = {instancePath:instancePath+"/delivery/to",schemaPath:"#/$defs/emailDelivery/properties/to/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+              if(vErrors === null){
                 vErrors = [err35];
               }
               else {
@@ -447,9 +447,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if (!(formats2.test(data11))) {
-              const err36 = { instancePath: instancePath + "/delivery/to", schemaPath: "#/$defs/emailDelivery/properties/to/format", keyword: "format", params: { format: "email" }, message: "must match format \"" + "email" + "\"" };
-              if (vErrors === null) {
+            if(!(formats2.test(data11))){
+              const err36 = {instancePath:instancePath+"/delivery/to",schemaPath:"#/$defs/emailDelivery/properties/to/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+              if(vErrors === null){
                 vErrors = [err36];
               }
               else {
@@ -459,8 +459,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
           else {
-            const err37 = { instancePath: instancePath + "/delivery/to", schemaPath: "#/$defs/emailDelivery/properties/to/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
+            const err37 = {instancePath:instancePath+"/delivery/to",schemaPath:"#/$defs/emailDelivery/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
               vErrors = [err37];
             }
             else {
@@ -471,8 +471,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err38 = { instancePath: instancePath + "/delivery", schemaPath: "#/$defs/emailDelivery/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
+        const err38 = {instancePath:instancePath+"/delivery",schemaPath:"#/$defs/emailDelivery/type",keyword:"type",params:{type: "object"},message:"must be object"};
+        if(vErrors === null){
           vErrors = [err38];
         }
         else {
@@ -481,16 +481,16 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
       var _valid0 = _errs22 === errors;
-      if (_valid0) {
+      if(_valid0){
         valid2 = true;
         passing0 = 0;
         var props0 = true;
       }
       const _errs29 = errors;
-      if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
-        if (data9.kind === undefined) {
-          const err39 = { instancePath: instancePath + "/delivery", schemaPath: "#/$defs/storageDelivery/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property '" + "kind" + "'" };
-          if (vErrors === null) {
+      if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+        if(data9.kind === undefined){
+          const err39 = {instancePath:instancePath+"/delivery",schemaPath:"#/$defs/storageDelivery/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+          if(vErrors === null){
             vErrors = [err39];
           }
           else {
@@ -498,9 +498,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        if (data9.bucket === undefined) {
-          const err40 = { instancePath: instancePath + "/delivery", schemaPath: "#/$defs/storageDelivery/required", keyword: "required", params: { missingProperty: "bucket" }, message: "must have required property '" + "bucket" + "'" };
-          if (vErrors === null) {
+        if(data9.bucket === undefined){
+          const err40 = {instancePath:instancePath+"/delivery",schemaPath:"#/$defs/storageDelivery/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'"};
+          if(vErrors === null){
             vErrors = [err40];
           }
           else {
@@ -508,9 +508,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        if (data9.key === undefined) {
-          const err41 = { instancePath: instancePath + "/delivery", schemaPath: "#/$defs/storageDelivery/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property '" + "key" + "'" };
-          if (vErrors === null) {
+        if(data9.key === undefined){
+          const err41 = {instancePath:instancePath+"/delivery",schemaPath:"#/$defs/storageDelivery/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+          if(vErrors === null){
             vErrors = [err41];
           }
           else {
@@ -518,10 +518,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        for (const key3 in data9) {
-          if (!(((key3 === "kind") || (key3 === "bucket")) || (key3 === "key"))) {
-            const err42 = { instancePath: instancePath + "/delivery", schemaPath: "#/$defs/storageDelivery/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
+        for(const key3 in data9){
+          if(!(((key3 === "kind") || (key3 === "bucket")) || (key3 === "key"))){
+            const err42 = {instancePath:instancePath+"/delivery",schemaPath:"#/$defs/storageDelivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+            if(vErrors === null){
               vErrors = [err42];
             }
             else {
@@ -530,10 +530,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             errors++;
           }
         }
-        if (data9.kind !== undefined) {
-          if ("storage" !== data9.kind) {
-            const err43 = { instancePath: instancePath + "/delivery/kind", schemaPath: "#/$defs/storageDelivery/properties/kind/const", keyword: "const", params: { allowedValue: "storage" }, message: "must be equal to constant" };
-            if (vErrors === null) {
+        if(data9.kind !== undefined){
+          if("storage" !== data9.kind){
+            const err43 = {instancePath:instancePath+"/delivery/kind",schemaPath:"#/$defs/storageDelivery/properties/kind/const",keyword:"const",params:{allowedValue: "storage"},message:"must be equal to constant"};
+            if(vErrors === null){
               vErrors = [err43];
             }
             else {
@@ -542,12 +542,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             errors++;
           }
         }
-        if (data9.bucket !== undefined) {
+        if(data9.bucket !== undefined){
           let data13 = data9.bucket;
-          if (typeof data13 === "string") {
-            if (func0(data13) > 63) {
-              const err44 = { instancePath: instancePath + "/delivery/bucket", schemaPath: "#/$defs/storageDelivery/properties/bucket/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters" };
-              if (vErrors === null) {
+          if(typeof data13 === "string"){
+            if(func0(data13) > 63){
+              const err44 = {instancePath:instancePath+"/delivery/bucket",schemaPath:"#/$defs/storageDelivery/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+              if(vErrors === null){
                 vErrors = [err44];
               }
               else {
@@ -555,9 +555,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if (func0(data13) < 3) {
-              const err45 = { instancePath: instancePath + "/delivery/bucket", schemaPath: "#/$defs/storageDelivery/properties/bucket/minLength", keyword: "minLength", params: { limit: 3 }, message: "must NOT have fewer than 3 characters" };
-              if (vErrors === null) {
+            if(func0(data13) < 3){
+              const err45 = {instancePath:instancePath+"/delivery/bucket",schemaPath:"#/$defs/storageDelivery/properties/bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
+              if(vErrors === null){
                 vErrors = [err45];
               }
               else {
@@ -567,8 +567,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
           else {
-            const err46 = { instancePath: instancePath + "/delivery/bucket", schemaPath: "#/$defs/storageDelivery/properties/bucket/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
+            const err46 = {instancePath:instancePath+"/delivery/bucket",schemaPath:"#/$defs/storageDelivery/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
               vErrors = [err46];
             }
             else {
@@ -577,12 +577,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             errors++;
           }
         }
-        if (data9.key !== undefined) {
+        if(data9.key !== undefined){
           let data14 = data9.key;
-          if (typeof data14 === "string") {
-            if (func0(data14) < 1) {
-              const err47 = { instancePath: instancePath + "/delivery/key", schemaPath: "#/$defs/storageDelivery/properties/key/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-              if (vErrors === null) {
+          if(typeof data14 === "string"){
+            if(func0(data14) < 1){
+              const err47 = {instancePath:instancePath+"/delivery/key",schemaPath:"#/$defs/storageDelivery/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+              if(vErrors === null){
                 vErrors = [err47];
               }
               else {
@@ -592,8 +592,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
           else {
-            const err48 = { instancePath: instancePath + "/delivery/key", schemaPath: "#/$defs/storageDelivery/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
+            const err48 = {instancePath:instancePath+"/delivery/key",schemaPath:"#/$defs/storageDelivery/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
               vErrors = [err48];
             }
             else {
@@ -604,8 +604,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err49 = { instancePath: instancePath + "/delivery", schemaPath: "#/$defs/storageDelivery/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
+        const err49 = {instancePath:instancePath+"/delivery",schemaPath:"#/$defs/storageDelivery/type",keyword:"type",params:{type: "object"},message:"must be object"};
+        if(vErrors === null){
           vErrors = [err49];
         }
         else {
@@ -614,22 +614,22 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
       var _valid0 = _errs29 === errors;
-      if (_valid0 && valid2) {
+      if(_valid0 && valid2){
         valid2 = false;
         passing0 = [passing0, 1];
       }
       else {
-        if (_valid0) {
+        if(_valid0){
           valid2 = true;
           passing0 = 1;
-          if (props0 !== true) {
+          if(props0 !== true){
             props0 = true;
           }
         }
       }
-      if (!valid2) {
-        const err50 = { instancePath: instancePath + "/delivery", schemaPath: "#/properties/delivery/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
-        if (vErrors === null) {
+      if(!valid2){
+        const err50 = {instancePath:instancePath+"/delivery",schemaPath:"#/properties/delivery/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+        if(vErrors === null){
           vErrors = [err50];
         }
         else {
@@ -639,8 +639,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       else {
         errors = _errs21;
-        if (vErrors !== null) {
-          if (_errs21) {
+        if(vErrors !== null){
+          if(_errs21){
             vErrors.length = _errs21;
           }
           else {
@@ -649,12 +649,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
     }
-    if (data.lines !== undefined) {
+    if(data.lines !== undefined){
       let data15 = data.lines;
-      if (Array.isArray(data15)) {
-        if (data15.length < 1) {
-          const err51 = { instancePath: instancePath + "/lines", schemaPath: "#/properties/lines/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-          if (vErrors === null) {
+      if(Array.isArray(data15)){
+        if(data15.length < 1){
+          const err51 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+          if(vErrors === null){
             vErrors = [err51];
           }
           else {
@@ -663,12 +663,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         const len0 = data15.length;
-        for (let i0 = 0; i0 < len0; i0++) {
+        for(let i0=0; i0<len0; i0++){
           let data16 = data15[i0];
-          if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
-            if (data16.description === undefined) {
-              const err52 = { instancePath: instancePath + "/lines/" + i0, schemaPath: "#/$defs/line/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property '" + "description" + "'" };
-              if (vErrors === null) {
+          if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+            if(data16.description === undefined){
+              const err52 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/$defs/line/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'"};
+              if(vErrors === null){
                 vErrors = [err52];
               }
               else {
@@ -676,9 +676,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if (data16.quantity === undefined) {
-              const err53 = { instancePath: instancePath + "/lines/" + i0, schemaPath: "#/$defs/line/required", keyword: "required", params: { missingProperty: "quantity" }, message: "must have required property '" + "quantity" + "'" };
-              if (vErrors === null) {
+            if(data16.quantity === undefined){
+              const err53 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/$defs/line/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+              if(vErrors === null){
                 vErrors = [err53];
               }
               else {
@@ -686,9 +686,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if (data16.unitPriceCents === undefined) {
-              const err54 = { instancePath: instancePath + "/lines/" + i0, schemaPath: "#/$defs/line/required", keyword: "required", params: { missingProperty: "unitPriceCents" }, message: "must have required property '" + "unitPriceCents" + "'" };
-              if (vErrors === null) {
+            if(data16.unitPriceCents === undefined){
+              const err54 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/$defs/line/required",keyword:"required",params:{missingProperty: "unitPriceCents"},message:"must have required property '"+"unitPriceCents"+"'"};
+              if(vErrors === null){
                 vErrors = [err54];
               }
               else {
@@ -696,10 +696,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            for (const key4 in data16) {
-              if (!((((key4 === "description") || (key4 === "quantity")) || (key4 === "unitPriceCents")) || (key4 === "taxRate"))) {
-                const err55 = { instancePath: instancePath + "/lines/" + i0, schemaPath: "#/$defs/line/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
+            for(const key4 in data16){
+              if(!((((key4 === "description") || (key4 === "quantity")) || (key4 === "unitPriceCents")) || (key4 === "taxRate"))){
+                const err55 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/$defs/line/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+                if(vErrors === null){
                   vErrors = [err55];
                 }
                 else {
@@ -708,12 +708,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data16.description !== undefined) {
+            if(data16.description !== undefined){
               let data17 = data16.description;
-              if (typeof data17 === "string") {
-                if (func0(data17) > 500) {
-                  const err56 = { instancePath: instancePath + "/lines/" + i0 + "/description", schemaPath: "#/$defs/line/properties/description/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
-                  if (vErrors === null) {
+              if(typeof data17 === "string"){
+                if(func0(data17) > 500){
+                  const err56 = {instancePath:instancePath+"/lines/" + i0+"/description",schemaPath:"#/$defs/line/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+                  if(vErrors === null){
                     vErrors = [err56];
                   }
                   else {
@@ -721,9 +721,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                   }
                   errors++;
                 }
-                if (func0(data17) < 1) {
-                  const err57 = { instancePath: instancePath + "/lines/" + i0 + "/description", schemaPath: "#/$defs/line/properties/description/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
+                if(func0(data17) < 1){
+                  const err57 = {instancePath:instancePath+"/lines/" + i0+"/description",schemaPath:"#/$defs/line/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+                  if(vErrors === null){
                     vErrors = [err57];
                   }
                   else {
@@ -733,8 +733,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 }
               }
               else {
-                const err58 = { instancePath: instancePath + "/lines/" + i0 + "/description", schemaPath: "#/$defs/line/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
+                const err58 = {instancePath:instancePath+"/lines/" + i0+"/description",schemaPath:"#/$defs/line/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                if(vErrors === null){
                   vErrors = [err58];
                 }
                 else {
@@ -743,12 +743,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data16.quantity !== undefined) {
+            if(data16.quantity !== undefined){
               let data18 = data16.quantity;
-              if ((typeof data18 == "number") && (isFinite(data18))) {
-                if (data18 <= 0 || isNaN(data18)) {
-                  const err59 = { instancePath: instancePath + "/lines/" + i0 + "/quantity", schemaPath: "#/$defs/line/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" };
-                  if (vErrors === null) {
+              if((typeof data18 == "number") && (isFinite(data18))){
+                if(data18 <= 0 || isNaN(data18)){
+                  const err59 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/$defs/line/properties/quantity/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+                  if(vErrors === null){
                     vErrors = [err59];
                   }
                   else {
@@ -758,8 +758,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 }
               }
               else {
-                const err60 = { instancePath: instancePath + "/lines/" + i0 + "/quantity", schemaPath: "#/$defs/line/properties/quantity/type", keyword: "type", params: { type: "number" }, message: "must be number" };
-                if (vErrors === null) {
+                const err60 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/$defs/line/properties/quantity/type",keyword:"type",params:{type: "number"},message:"must be number"};
+                if(vErrors === null){
                   vErrors = [err60];
                 }
                 else {
@@ -768,11 +768,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data16.unitPriceCents !== undefined) {
+            if(data16.unitPriceCents !== undefined){
               let data19 = data16.unitPriceCents;
-              if (!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))) {
-                const err61 = { instancePath: instancePath + "/lines/" + i0 + "/unitPriceCents", schemaPath: "#/$defs/line/properties/unitPriceCents/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-                if (vErrors === null) {
+              if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+                const err61 = {instancePath:instancePath+"/lines/" + i0+"/unitPriceCents",schemaPath:"#/$defs/line/properties/unitPriceCents/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+                if(vErrors === null){
                   vErrors = [err61];
                 }
                 else {
@@ -780,10 +780,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 }
                 errors++;
               }
-              if ((typeof data19 == "number") && (isFinite(data19))) {
-                if (data19 < 0 || isNaN(data19)) {
-                  const err62 = { instancePath: instancePath + "/lines/" + i0 + "/unitPriceCents", schemaPath: "#/$defs/line/properties/unitPriceCents/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-                  if (vErrors === null) {
+              if((typeof data19 == "number") && (isFinite(data19))){
+                if(data19 < 0 || isNaN(data19)){
+                  const err62 = {instancePath:instancePath+"/lines/" + i0+"/unitPriceCents",schemaPath:"#/$defs/line/properties/unitPriceCents/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+                  if(vErrors === null){
                     vErrors = [err62];
                   }
                   else {
@@ -793,12 +793,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 }
               }
             }
-            if (data16.taxRate !== undefined) {
+            if(data16.taxRate !== undefined){
               let data20 = data16.taxRate;
-              if ((typeof data20 == "number") && (isFinite(data20))) {
-                if (data20 > 1 || isNaN(data20)) {
-                  const err63 = { instancePath: instancePath + "/lines/" + i0 + "/taxRate", schemaPath: "#/$defs/line/properties/taxRate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1" };
-                  if (vErrors === null) {
+              if((typeof data20 == "number") && (isFinite(data20))){
+                if(data20 > 1 || isNaN(data20)){
+                  const err63 = {instancePath:instancePath+"/lines/" + i0+"/taxRate",schemaPath:"#/$defs/line/properties/taxRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+                  if(vErrors === null){
                     vErrors = [err63];
                   }
                   else {
@@ -806,9 +806,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                   }
                   errors++;
                 }
-                if (data20 < 0 || isNaN(data20)) {
-                  const err64 = { instancePath: instancePath + "/lines/" + i0 + "/taxRate", schemaPath: "#/$defs/line/properties/taxRate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-                  if (vErrors === null) {
+                if(data20 < 0 || isNaN(data20)){
+                  const err64 = {instancePath:instancePath+"/lines/" + i0+"/taxRate",schemaPath:"#/$defs/line/properties/taxRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+                  if(vErrors === null){
                     vErrors = [err64];
                   }
                   else {
@@ -818,8 +818,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 }
               }
               else {
-                const err65 = { instancePath: instancePath + "/lines/" + i0 + "/taxRate", schemaPath: "#/$defs/line/properties/taxRate/type", keyword: "type", params: { type: "number" }, message: "must be number" };
-                if (vErrors === null) {
+                const err65 = {instancePath:instancePath+"/lines/" + i0+"/taxRate",schemaPath:"#/$defs/line/properties/taxRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+                if(vErrors === null){
                   vErrors = [err65];
                 }
                 else {
@@ -830,8 +830,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
           else {
-            const err66 = { instancePath: instancePath + "/lines/" + i0, schemaPath: "#/$defs/line/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
+            const err66 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/$defs/line/type",keyword:"type",params:{type: "object"},message:"must be object"};
+            if(vErrors === null){
               vErrors = [err66];
             }
             else {
@@ -842,8 +842,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err67 = { instancePath: instancePath + "/lines", schemaPath: "#/properties/lines/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
+        const err67 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
+        if(vErrors === null){
           vErrors = [err67];
         }
         else {
@@ -852,11 +852,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.notes !== undefined) {
+    if(data.notes !== undefined){
       let data21 = data.notes;
-      if ((typeof data21 !== "string") && (data21 !== null)) {
-        const err68 = { instancePath: instancePath + "/notes", schemaPath: "#/properties/notes/type", keyword: "type", params: { type: schema0.properties.notes.type }, message: "must be string,null" };
-        if (vErrors === null) {
+      if((typeof data21 !== "string") && (data21 !== null)){
+        const err68 = {instancePath:instancePath+"/notes",schemaPath:"#/properties/notes/type",keyword:"type",params:{type: schema0.properties.notes.type},message:"must be string,null"};
+        if(vErrors === null){
           vErrors = [err68];
         }
         else {
@@ -864,10 +864,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if (typeof data21 === "string") {
-        if (func0(data21) > 2000) {
-          const err69 = { instancePath: instancePath + "/notes", schemaPath: "#/properties/notes/maxLength", keyword: "maxLength", params: { limit: 2000 }, message: "must NOT have more than 2000 characters" };
-          if (vErrors === null) {
+      if(typeof data21 === "string"){
+        if(func0(data21) > 2000){
+          const err69 = {instancePath:instancePath+"/notes",schemaPath:"#/properties/notes/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+          if(vErrors === null){
             vErrors = [err69];
           }
           else {
@@ -877,12 +877,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
     }
-    if (data.issuedAt !== undefined) {
+    if(data.issuedAt !== undefined){
       let data22 = data.issuedAt;
-      if (typeof data22 === "string") {
-        if (!(formats4.validate(data22))) {
-          const err70 = { instancePath: instancePath + "/issuedAt", schemaPath: "#/properties/issuedAt/format", keyword: "format", params: { format: "date-time" }, message: "must match format \"" + "date-time" + "\"" };
-          if (vErrors === null) {
+      if(typeof data22 === "string"){
+        if(!(formats4.validate(data22))){
+          const err70 = {instancePath:instancePath+"/issuedAt",schemaPath:"#/properties/issuedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+          if(vErrors === null){
             vErrors = [err70];
           }
           else {
@@ -892,8 +892,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err71 = { instancePath: instancePath + "/issuedAt", schemaPath: "#/properties/issuedAt/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+        const err71 = {instancePath:instancePath+"/issuedAt",schemaPath:"#/properties/issuedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err71];
         }
         else {
@@ -904,8 +904,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
     }
   }
   else {
-    const err72 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
+    const err72 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+    if(vErrors === null){
       vErrors = [err72];
     }
     else {
@@ -916,4 +916,4 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
   validate0.errors = vErrors;
   return errors === 0;
 }
-validate0.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+validate0.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};

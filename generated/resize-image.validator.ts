@@ -7,18 +7,18 @@ import { validatorRuntime, type CompiledValidator } from "pgmq-gen/runtime";
 /** Validates one `resize_image` job; on failure `validateResizeImageJob.errors` lists ajv's errors. */
 export const validateResizeImageJob: CompiledValidator = validate0;
 
-const schema0 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "ResizeImage", "description": "Resize an uploaded image into one stored rendition.", "type": "object", "properties": { "imageId": { "description": "A UUID identifying a stored entity.", "type": "string", "format": "uuid" }, "ownerId": { "$ref": "#/properties/imageId" }, "source": { "type": "string", "format": "uri", "description": "Where to download the original from." }, "width": { "type": "integer", "minimum": 1, "maximum": 8192 }, "height": { "type": "integer", "minimum": 1, "maximum": 8192 }, "format": { "type": "string", "enum": ["jpeg", "png", "webp", "avif"] }, "quality": { "type": "integer", "minimum": 1, "maximum": 100 }, "fit": { "description": "How the image fills the target box.", "anyOf": [{ "type": "string", "enum": ["cover", "contain", "fill"] }, { "type": "null" }] } }, "required": ["imageId", "source", "width", "height", "format"], "additionalProperties": false };
-const schema1 = { "description": "A UUID identifying a stored entity.", "type": "string", "format": "uuid" };
+const schema0 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"ResizeImage","description":"Resize an uploaded image into one stored rendition.","type":"object","properties":{"imageId":{"description":"A UUID identifying a stored entity.","type":"string","format":"uuid"},"ownerId":{"$ref":"#/properties/imageId"},"source":{"type":"string","format":"uri","description":"Where to download the original from."},"width":{"type":"integer","minimum":1,"maximum":8192},"height":{"type":"integer","minimum":1,"maximum":8192},"format":{"type":"string","enum":["jpeg","png","webp","avif"]},"quality":{"type":"integer","minimum":1,"maximum":100},"fit":{"description":"How the image fills the target box.","anyOf":[{"type":"string","enum":["cover","contain","fill"]},{"type":"null"}]}},"required":["imageId","source","width","height","format"],"additionalProperties":false};
+const schema1 = {"description":"A UUID identifying a stored entity.","type":"string","format":"uuid"};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = validatorRuntime.formats["uri"];
 
-function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   let vErrors = null;
   let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.imageId === undefined) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "imageId" }, message: "must have required property '" + "imageId" + "'" };
-      if (vErrors === null) {
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if(data.imageId === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "imageId"},message:"must have required property '"+"imageId"+"'"};
+      if(vErrors === null){
         vErrors = [err0];
       }
       else {
@@ -26,9 +26,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.source === undefined) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property '" + "source" + "'" };
-      if (vErrors === null) {
+    if(data.source === undefined){
+      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
+      if(vErrors === null){
         vErrors = [err1];
       }
       else {
@@ -36,9 +36,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.width === undefined) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "width" }, message: "must have required property '" + "width" + "'" };
-      if (vErrors === null) {
+    if(data.width === undefined){
+      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
+      if(vErrors === null){
         vErrors = [err2];
       }
       else {
@@ -46,9 +46,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.height === undefined) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "height" }, message: "must have required property '" + "height" + "'" };
-      if (vErrors === null) {
+    if(data.height === undefined){
+      const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "height"},message:"must have required property '"+"height"+"'"};
+      if(vErrors === null){
         vErrors = [err3];
       }
       else {
@@ -56,9 +56,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.format === undefined) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "format" }, message: "must have required property '" + "format" + "'" };
-      if (vErrors === null) {
+    if(data.format === undefined){
+      const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
+      if(vErrors === null){
         vErrors = [err4];
       }
       else {
@@ -66,10 +66,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    for (const key0 in data) {
-      if (!((((((((key0 === "imageId") || (key0 === "ownerId")) || (key0 === "source")) || (key0 === "width")) || (key0 === "height")) || (key0 === "format")) || (key0 === "quality")) || (key0 === "fit"))) {
-        const err5 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
+    for(const key0 in data){
+      if(!((((((((key0 === "imageId") || (key0 === "ownerId")) || (key0 === "source")) || (key0 === "width")) || (key0 === "height")) || (key0 === "format")) || (key0 === "quality")) || (key0 === "fit"))){
+        const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+        if(vErrors === null){
           vErrors = [err5];
         }
         else {
@@ -78,12 +78,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.imageId !== undefined) {
+    if(data.imageId !== undefined){
       let data0 = data.imageId;
-      if (typeof data0 === "string") {
-        if (!(formats0.test(data0))) {
-          const err6 = { instancePath: instancePath + "/imageId", schemaPath: "#/properties/imageId/format", keyword: "format", params: { format: "uuid" }, message: "must match format \"" + "uuid" + "\"" };
-          if (vErrors === null) {
+      if(typeof data0 === "string"){
+        if(!(formats0.test(data0))){
+          const err6 = {instancePath:instancePath+"/imageId",schemaPath:"#/properties/imageId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+          if(vErrors === null){
             vErrors = [err6];
           }
           else {
@@ -93,8 +93,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err7 = { instancePath: instancePath + "/imageId", schemaPath: "#/properties/imageId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+        const err7 = {instancePath:instancePath+"/imageId",schemaPath:"#/properties/imageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err7];
         }
         else {
@@ -103,12 +103,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.ownerId !== undefined) {
+    if(data.ownerId !== undefined){
       let data1 = data.ownerId;
-      if (typeof data1 === "string") {
-        if (!(formats0.test(data1))) {
-          const err8 = { instancePath: instancePath + "/ownerId", schemaPath: "#/properties/imageId/format", keyword: "format", params: { format: "uuid" }, message: "must match format \"" + "uuid" + "\"" };
-          if (vErrors === null) {
+      if(typeof data1 === "string"){
+        if(!(formats0.test(data1))){
+          const err8 = {instancePath:instancePath+"/ownerId",schemaPath:"#/properties/imageId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+          if(vErrors === null){
             vErrors = [err8];
           }
           else {
@@ -118,8 +118,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err9 = { instancePath: instancePath + "/ownerId", schemaPath: "#/properties/imageId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+        const err9 = {instancePath:instancePath+"/ownerId",schemaPath:"#/properties/imageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err9];
         }
         else {
@@ -128,12 +128,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.source !== undefined) {
+    if(data.source !== undefined){
       let data2 = data.source;
-      if (typeof data2 === "string") {
-        if (!(formats4(data2))) {
-          const err10 = { instancePath: instancePath + "/source", schemaPath: "#/properties/source/format", keyword: "format", params: { format: "uri" }, message: "must match format \"" + "uri" + "\"" };
-          if (vErrors === null) {
+      if(typeof data2 === "string"){
+        if(!(formats4(data2))){
+          const err10 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+          if(vErrors === null){
             vErrors = [err10];
           }
           else {
@@ -143,8 +143,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err11 = { instancePath: instancePath + "/source", schemaPath: "#/properties/source/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+        const err11 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err11];
         }
         else {
@@ -153,11 +153,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.width !== undefined) {
+    if(data.width !== undefined){
       let data3 = data.width;
-      if (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))) {
-        const err12 = { instancePath: instancePath + "/width", schemaPath: "#/properties/width/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-        if (vErrors === null) {
+      if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+        const err12 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+        if(vErrors === null){
           vErrors = [err12];
         }
         else {
@@ -165,10 +165,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if ((typeof data3 == "number") && (isFinite(data3))) {
-        if (data3 > 8192 || isNaN(data3)) {
-          const err13 = { instancePath: instancePath + "/width", schemaPath: "#/properties/width/maximum", keyword: "maximum", params: { comparison: "<=", limit: 8192 }, message: "must be <= 8192" };
-          if (vErrors === null) {
+      if((typeof data3 == "number") && (isFinite(data3))){
+        if(data3 > 8192 || isNaN(data3)){
+          const err13 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
+          if(vErrors === null){
             vErrors = [err13];
           }
           else {
@@ -176,9 +176,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        if (data3 < 1 || isNaN(data3)) {
-          const err14 = { instancePath: instancePath + "/width", schemaPath: "#/properties/width/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-          if (vErrors === null) {
+        if(data3 < 1 || isNaN(data3)){
+          const err14 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+          if(vErrors === null){
             vErrors = [err14];
           }
           else {
@@ -188,11 +188,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
     }
-    if (data.height !== undefined) {
+    if(data.height !== undefined){
       let data4 = data.height;
-      if (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) {
-        const err15 = { instancePath: instancePath + "/height", schemaPath: "#/properties/height/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-        if (vErrors === null) {
+      if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+        const err15 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+        if(vErrors === null){
           vErrors = [err15];
         }
         else {
@@ -200,10 +200,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if ((typeof data4 == "number") && (isFinite(data4))) {
-        if (data4 > 8192 || isNaN(data4)) {
-          const err16 = { instancePath: instancePath + "/height", schemaPath: "#/properties/height/maximum", keyword: "maximum", params: { comparison: "<=", limit: 8192 }, message: "must be <= 8192" };
-          if (vErrors === null) {
+      if((typeof data4 == "number") && (isFinite(data4))){
+        if(data4 > 8192 || isNaN(data4)){
+          const err16 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
+          if(vErrors === null){
             vErrors = [err16];
           }
           else {
@@ -211,9 +211,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        if (data4 < 1 || isNaN(data4)) {
-          const err17 = { instancePath: instancePath + "/height", schemaPath: "#/properties/height/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-          if (vErrors === null) {
+        if(data4 < 1 || isNaN(data4)){
+          const err17 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+          if(vErrors === null){
             vErrors = [err17];
           }
           else {
@@ -223,11 +223,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
     }
-    if (data.format !== undefined) {
+    if(data.format !== undefined){
       let data5 = data.format;
-      if (typeof data5 !== "string") {
-        const err18 = { instancePath: instancePath + "/format", schemaPath: "#/properties/format/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+      if(typeof data5 !== "string"){
+        const err18 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err18];
         }
         else {
@@ -235,9 +235,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if (!((((data5 === "jpeg") || (data5 === "png")) || (data5 === "webp")) || (data5 === "avif"))) {
-        const err19 = { instancePath: instancePath + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: schema0.properties.format.enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
+      if(!((((data5 === "jpeg") || (data5 === "png")) || (data5 === "webp")) || (data5 === "avif"))){
+        const err19 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/enum",keyword:"enum",params:{allowedValues: schema0.properties.format.enum},message:"must be equal to one of the allowed values"};
+        if(vErrors === null){
           vErrors = [err19];
         }
         else {
@@ -246,11 +246,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.quality !== undefined) {
+    if(data.quality !== undefined){
       let data6 = data.quality;
-      if (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) {
-        const err20 = { instancePath: instancePath + "/quality", schemaPath: "#/properties/quality/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-        if (vErrors === null) {
+      if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+        const err20 = {instancePath:instancePath+"/quality",schemaPath:"#/properties/quality/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+        if(vErrors === null){
           vErrors = [err20];
         }
         else {
@@ -258,10 +258,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if ((typeof data6 == "number") && (isFinite(data6))) {
-        if (data6 > 100 || isNaN(data6)) {
-          const err21 = { instancePath: instancePath + "/quality", schemaPath: "#/properties/quality/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" };
-          if (vErrors === null) {
+      if((typeof data6 == "number") && (isFinite(data6))){
+        if(data6 > 100 || isNaN(data6)){
+          const err21 = {instancePath:instancePath+"/quality",schemaPath:"#/properties/quality/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+          if(vErrors === null){
             vErrors = [err21];
           }
           else {
@@ -269,9 +269,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           errors++;
         }
-        if (data6 < 1 || isNaN(data6)) {
-          const err22 = { instancePath: instancePath + "/quality", schemaPath: "#/properties/quality/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-          if (vErrors === null) {
+        if(data6 < 1 || isNaN(data6)){
+          const err22 = {instancePath:instancePath+"/quality",schemaPath:"#/properties/quality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+          if(vErrors === null){
             vErrors = [err22];
           }
           else {
@@ -281,14 +281,14 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
     }
-    if (data.fit !== undefined) {
+    if(data.fit !== undefined){
       let data7 = data.fit;
       const _errs18 = errors;
       let valid2 = false;
       const _errs19 = errors;
-      if (typeof data7 !== "string") {
-        const err23 = { instancePath: instancePath + "/fit", schemaPath: "#/properties/fit/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+      if(typeof data7 !== "string"){
+        const err23 = {instancePath:instancePath+"/fit",schemaPath:"#/properties/fit/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err23];
         }
         else {
@@ -296,9 +296,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if (!(((data7 === "cover") || (data7 === "contain")) || (data7 === "fill"))) {
-        const err24 = { instancePath: instancePath + "/fit", schemaPath: "#/properties/fit/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema0.properties.fit.anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
+      if(!(((data7 === "cover") || (data7 === "contain")) || (data7 === "fill"))){
+        const err24 = {instancePath:instancePath+"/fit",schemaPath:"#/properties/fit/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema0.properties.fit.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+        if(vErrors === null){
           vErrors = [err24];
         }
         else {
@@ -308,11 +308,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       var _valid0 = _errs19 === errors;
       valid2 = valid2 || _valid0;
-      if (!valid2) {
+      if(!valid2){
         const _errs21 = errors;
-        if (data7 !== null) {
-          const err25 = { instancePath: instancePath + "/fit", schemaPath: "#/properties/fit/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null" };
-          if (vErrors === null) {
+        if(data7 !== null){
+          const err25 = {instancePath:instancePath+"/fit",schemaPath:"#/properties/fit/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+          if(vErrors === null){
             vErrors = [err25];
           }
           else {
@@ -323,9 +323,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         var _valid0 = _errs21 === errors;
         valid2 = valid2 || _valid0;
       }
-      if (!valid2) {
-        const err26 = { instancePath: instancePath + "/fit", schemaPath: "#/properties/fit/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-        if (vErrors === null) {
+      if(!valid2){
+        const err26 = {instancePath:instancePath+"/fit",schemaPath:"#/properties/fit/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+        if(vErrors === null){
           vErrors = [err26];
         }
         else {
@@ -335,8 +335,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       else {
         errors = _errs18;
-        if (vErrors !== null) {
-          if (_errs18) {
+        if(vErrors !== null){
+          if(_errs18){
             vErrors.length = _errs18;
           }
           else {
@@ -347,8 +347,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
     }
   }
   else {
-    const err27 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
+    const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+    if(vErrors === null){
       vErrors = [err27];
     }
     else {

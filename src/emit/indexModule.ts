@@ -2,21 +2,21 @@
  * `index.ts`: re-exports every queue module and adds what spans queues: the
  * definitions registry, the `Handlers` map and a typed `createWorker`.
  */
-import { VariableDeclarationKind, type Project } from "ts-morph";
+import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import type { ProjectModel } from "../model/types.js";
-import { finishSourceFile } from "./sourceFiles.js";
+import { printModule, TopLevelInitializers } from "./sourceFiles.js";
 import { fillTemplate } from "./templates.js";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-export function emitIndexModule(project: Project, model: ProjectModel): string {
-  const file = project.createSourceFile("index.ts", "", { overwrite: true });
+export function emitIndexModule(model: ProjectModel): string {
   const { queues } = model;
+  const initializers = new TopLevelInitializers();
+  const statements: StatementStructures[] = [];
 
-  // One insertion per kind, not one per queue: ts-morph re-parses the file after each, which is quadratic in queues.
-  file.addExportDeclarations(queues.map((queue) => ({ moduleSpecifier: `./${queue.names.file}.js` })));
-  file.addImportDeclarations(
-    queues.map((queue) => ({
+  statements.push(
+    ...queues.map((queue) => ({
+      kind: StructureKind.ImportDeclaration as const,
       moduleSpecifier: `./${queue.names.file}.js`,
       namedImports: [
         { name: queue.names.definition },
@@ -25,36 +25,41 @@ export function emitIndexModule(project: Project, model: ProjectModel): string {
       ],
     })),
   );
-  file.addImportDeclaration({
+  statements.push({
+    kind: StructureKind.ImportDeclaration,
     moduleSpecifier: model.runtimeImport,
     namedImports: [{ name: "createQueueWorker" }, { name: "Worker", isTypeOnly: true }, { name: "WorkerOptions", isTypeOnly: true }],
   });
+  statements.push(...queues.map((queue) => ({ kind: StructureKind.ExportDeclaration, moduleSpecifier: `./${queue.names.file}.js` }) as const));
 
-  file.addVariableStatement({
+  statements.push({
+    kind: StructureKind.VariableStatement,
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: [fillTemplate("queue-definitions.md", {})],
     declarations: [
       {
         name: "queueDefinitions",
-        initializer: (writer) => {
+        initializer: initializers.add((writer) => {
           writer.inlineBlock(() => {
             for (const queue of queues) writer.writeLine(`${queue.key}: ${queue.names.definition},`);
           });
           writer.write(" as const");
-        },
+        }),
       },
     ],
   });
 
-  file.addTypeAlias({
+  statements.push({
+    kind: StructureKind.TypeAlias,
     isExported: true,
     name: "QueueName",
     docs: ["The name of every queue in this project."],
     type: "keyof typeof queueDefinitions",
   });
 
-  file.addInterface({
+  statements.push({
+    kind: StructureKind.Interface,
     isExported: true,
     name: "Handlers",
     docs: [fillTemplate("handlers.md", {})],
@@ -64,7 +69,8 @@ export function emitIndexModule(project: Project, model: ProjectModel): string {
     })),
   });
 
-  file.addFunction({
+  statements.push({
+    kind: StructureKind.Function,
     isExported: true,
     name: "createWorker",
     docs: [fillTemplate("create-worker.md", { exampleQueue: queues[0]?.key ?? "queue" })],
@@ -78,5 +84,5 @@ export function emitIndexModule(project: Project, model: ProjectModel): string {
     statements: ["return createQueueWorker(queueDefinitions, handlers, options);"],
   });
 
-  return finishSourceFile(file, model.configFile);
+  return printModule(statements, model.configFile, initializers);
 }

@@ -81,7 +81,17 @@ const TYPE_OPTIONS: Partial<Options> = {
   // With optional properties next to an index signature, strict mode needs `| undefined` on the signature.
   strictIndexSignatures: true,
   format: true,
-  style: { bracketSpacing: true, printWidth: 100, semi: true, singleQuote: false, tabWidth: 2, trailingComma: "all", useTabs: false },
+  style: {
+    bracketSpacing: true,
+    printWidth: 100,
+    semi: true,
+    singleQuote: false,
+    tabWidth: 2,
+    trailingComma: "all",
+    useTabs: false,
+    // Same printer, about twice as fast a parse as prettier's "typescript" on these declarations (and the same output).
+    parser: "babel-ts",
+  },
   // The schema is bundled: every $ref is internal, nothing is read from disk.
   $refOptions: { resolve: { external: false } },
 };
@@ -132,5 +142,5 @@ export async function emitAllPayloadTypes(queues: readonly QueueModel[], configF
     return Promise.all(queues.map((queue) => emitPayloadTypes(queue, configFile)));
   }
   // Alone, prettier's output has no leading blank line and ends in exactly one newline.
-  return parts.map((part) => `${part.replace(/^\n+/, "").replace(/\s*$/, "")}\n`);
+  return parts.map((part) => `${part.replace(/^\n+/, "").trimEnd()}\n`);
 }

@@ -8,12 +8,10 @@ import type { ProjectModel } from "../model/types.js";
 import { emitIndexModule } from "./indexModule.js";
 import { emitAllPayloadTypes } from "./payloadTypes.js";
 import { emitQueueModule } from "./queueModule.js";
-import { createEmitProject, printMachineModule } from "./sourceFiles.js";
 import type { GeneratedFile } from "./types.js";
 import { emitValidatorModule } from "./validatorModule.js";
 
 export async function emitProject(model: ProjectModel): Promise<GeneratedFile[]> {
-  const project = createEmitProject();
   const { configFile, runtimeImport } = model;
   // Types first, all formatted together: json-schema-to-typescript is async (prettier); the rest is synchronous.
   const payloadTypes = await emitAllPayloadTypes(model.queues, configFile);
@@ -24,17 +22,17 @@ export async function emitProject(model: ProjectModel): Promise<GeneratedFile[]>
     files.push({
       path: `${queue.names.file}.ts`,
       contents: withStackGuardSync(location, "generating the queue module", () =>
-        emitQueueModule(project, { queue, payloadTypes: payloadTypes[index]!, runtimeImport, configFile }),
+        emitQueueModule({ queue, payloadTypes: payloadTypes[index]!, runtimeImport, configFile }),
       ),
     });
     files.push({
       path: `${queue.names.file}.validator.ts`,
       contents: withStackGuardSync(location, "generating the validator", () =>
-        printMachineModule(emitValidatorModule(queue, runtimeImport, configFile), configFile),
+        emitValidatorModule(queue, runtimeImport, configFile),
       ),
     });
   });
-  files.push({ path: "index.ts", contents: emitIndexModule(project, model) });
+  files.push({ path: "index.ts", contents: emitIndexModule(model) });
 
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -8,7 +8,6 @@ import {
   VariableDeclarationKind,
   type ImportSpecifierStructure,
   type OptionalKind,
-  type Project,
   type StatementStructures,
 } from "ts-morph";
 import type { QueueModel } from "../model/types.js";
@@ -18,7 +17,7 @@ import {
   describeSuccess,
   describeTransaction,
 } from "./queueDocs.js";
-import { finishSourceFile, writeLiteral } from "./sourceFiles.js";
+import { printModule, TopLevelInitializers, writeLiteral } from "./sourceFiles.js";
 import { fillTemplate } from "./templates.js";
 
 export interface QueueModuleInput {
@@ -48,10 +47,11 @@ function runtimeImports(queue: QueueModel): OptionalKind<ImportSpecifierStructur
   ];
 }
 
-export function emitQueueModule(project: Project, { queue, payloadTypes, runtimeImport, configFile }: QueueModuleInput): string {
+export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile }: QueueModuleInput): string {
   const { names, options, key } = queue;
   // Every statement is printed in one go: each ts-morph `add*` call would re-parse the file so far.
   const statements: (StatementStructures | string)[] = [];
+  const initializers = new TopLevelInitializers();
   statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: runtimeImport, namedImports: runtimeImports(queue) });
   statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: `./${names.file}.validator.js`, namedImports: [names.validator] });
   if (queue.codecImport !== null) {
@@ -73,7 +73,7 @@ export function emitQueueModule(project: Project, { queue, payloadTypes, runtime
     declarations: [
       {
         name: names.codec,
-        initializer: (writer) => {
+        initializer: initializers.add((writer) => {
           writer.write(`createQueueCodec<${names.job}>(`);
           writer.inlineBlock(() => {
             writer.writeLine(`queue: ${JSON.stringify(key)},`);
@@ -81,7 +81,7 @@ export function emitQueueModule(project: Project, { queue, payloadTypes, runtime
             if (queue.codecImport !== null) writer.writeLine(`transform: ${transformName(queue)},`);
           });
           writer.write(")");
-        },
+        }),
       },
     ],
   });
@@ -95,7 +95,7 @@ export function emitQueueModule(project: Project, { queue, payloadTypes, runtime
       {
         name: names.definition,
         type: `QueueDefinition<${JSON.stringify(key)}, ${names.job}>`,
-        initializer: (writer) => {
+        initializer: initializers.add((writer) => {
           writer.inlineBlock(() => {
             writer.writeLine(`name: ${JSON.stringify(key)},`);
             writer.write("options: ");
@@ -103,7 +103,7 @@ export function emitQueueModule(project: Project, { queue, payloadTypes, runtime
             writer.write(",").newLine();
             writer.writeLine(`codec: ${names.codec},`);
           });
-        },
+        }),
       },
     ],
   });
@@ -141,6 +141,5 @@ export function emitQueueModule(project: Project, { queue, payloadTypes, runtime
     type: `${names.handler}["handle"]`,
   });
 
-  const file = project.createSourceFile(`${names.file}.ts`, { statements }, { overwrite: true });
-  return finishSourceFile(file, configFile);
+  return printModule(statements, configFile, initializers);
 }

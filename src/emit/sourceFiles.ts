@@ -1,37 +1,62 @@
 /**
- * ts-morph plumbing shared by the module emitters: an in-memory project, one
- * formatting profile for every generated file, and object literals written
- * from plain data.
+ * ts-morph plumbing shared by the module emitters: one formatting profile for
+ * every generated file, modules printed from structures, and object literals
+ * written from plain data.
  */
-import { IndentationText, Project, QuoteKind, ts, type CodeBlockWriter, type SourceFile } from "ts-morph";
+import { CodeBlockWriter, printStructure, StructureKind, ts, type PrintStructureOptions, type StatementStructures } from "ts-morph";
 import { bannerLine } from "./banner.js";
 
-export function createEmitProject(): Project {
-  return new Project({
-    useInMemoryFileSystem: true,
-    skipLoadingLibFiles: true,
-    manipulationSettings: {
-      indentationText: IndentationText.TwoSpaces,
-      quoteKind: QuoteKind.Double,
-      useTrailingCommas: true,
-      insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true,
-    },
-  });
+/**
+ * Two-space indentation, double quotes, `{ a }`. ts-morph's printer writes
+ * the finished layout itself (one member per line, semicolons), so there is no
+ * formatter pass. That pass only undid the initializers' hanging indent (see
+ * TopLevelInitializers) and re-indented prettier's layout of union members in
+ * payload types, which now stays exactly as prettier prints it.
+ */
+const PRINT_OPTIONS: PrintStructureOptions = { indentNumberOfSpaces: 2, newLine: "\n", useSingleQuote: false, insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true };
+const WRITER_OPTIONS = { indentNumberOfSpaces: 2, newLine: "\n", useSingleQuote: false } as const;
+
+const PLACEHOLDER = "__pgmqGenInitializer_";
+const PLACEHOLDERS = new RegExp(`\\b${PLACEHOLDER}\\d+\\b`, "g");
+
+/**
+ * Multi-line initializers of top-level declarations. ts-morph prints an
+ * initializer with a hanging indent (every line after the first one level
+ * deeper); undoing that took a formatter pass, a language-service parse of
+ * every file, which was most of the time spent on these modules. Instead the
+ * initializer is written here, at the top level's indentation, ts-morph
+ * prints a placeholder, and printModule swaps the text in.
+ */
+export class TopLevelInitializers {
+  readonly #texts: string[] = [];
+
+  /** The placeholder to give ts-morph as the initializer. */
+  add(write: (writer: CodeBlockWriter) => void): string {
+    const writer = new CodeBlockWriter(WRITER_OPTIONS);
+    write(writer);
+    this.#texts.push(writer.toString());
+    return `${PLACEHOLDER}${this.#texts.length - 1}`;
+  }
+
+  /** `text` with each placeholder replaced; throws unless each occurs exactly once. */
+  splice(text: string): string {
+    const found = text.match(PLACEHOLDERS) ?? [];
+    if (found.length !== this.#texts.length || new Set(found).size !== found.length) {
+      throw new Error(`internal error: expected ${this.#texts.length} initializer placeholders, found ${found.length}`);
+    }
+    return text.replace(PLACEHOLDERS, (placeholder) => this.#texts[Number(placeholder.slice(PLACEHOLDER.length))]!);
+  }
 }
 
-/** Formats the file with TypeScript's formatter and puts the banner on line 1. */
-export function finishSourceFile(file: SourceFile, configFile: string): string {
-  file.formatText({
-    indentSize: 2,
-    tabSize: 2,
-    convertTabsToSpaces: true,
-    newLineCharacter: "\n",
-    semicolons: ts.SemicolonPreference.Insert,
-    insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true,
-  });
-  const text = file.getFullText().replace(/^\s+/, "").replace(/\s*$/, "\n");
-  // Done with it: a file left in the project would be part of the program every later formatText builds.
-  file.forget();
+/**
+ * A module printed from structures by ts-morph's structure printer alone, with
+ * the banner on line 1. No source file is created: that would parse the text
+ * just printed, and nothing here needs the syntax tree.
+ */
+export function printModule(statements: (StatementStructures | string)[], configFile: string, initializers: TopLevelInitializers): string {
+  const printed = printStructure({ kind: StructureKind.SourceFile, statements }, PRINT_OPTIONS);
+  // trim(), not `/\s*$/`: that regex rescans every run of whitespace and was measurable on these files.
+  const text = initializers.splice(`${printed.trim()}\n`);
   return `${bannerLine(configFile)}\n${separateDeclarations(text)}`;
 }
 
@@ -54,19 +79,25 @@ function separateDeclarations(text: string): string {
   return out.join("\n");
 }
 
+/** Banner and blank lines for a machine-written module (ajv's validators) whose code is formatted already. */
+export function finishMachineModule(text: string, configFile: string): string {
+  return `${bannerLine(configFile)}\n${separateDeclarations(`${text.trimEnd()}\n`)}`;
+}
+
 /**
- * Formats a machine-written module (ajv's validators) with TypeScript's
- * printer: several times faster than the formatter on these large files, and
- * just as deterministic. The printer indents by four spaces; its leading
- * whitespace is indentation only (ajv writes no multi-line strings), so it is
- * halved to match the other files.
+ * Formats a machine-written module with TypeScript's printer: the fallback
+ * for validator code that ajvIndent.ts does not recognise. Several times
+ * faster than the formatter on these large files, and just as deterministic.
+ * The printer indents by four spaces; its leading whitespace is indentation
+ * only (ajv writes no multi-line strings), so it is halved to match the other
+ * files.
  */
 export function printMachineModule(text: string, configFile: string): string {
   // No parent pointers: the printer does not need them, and setting them is a third of the parse.
   const source = ts.createSourceFile("module.ts", text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const printed = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed }).printFile(source);
   const indented = printed.replace(/^( {4})+/gm, (indent) => " ".repeat(indent.length / 2));
-  return `${bannerLine(configFile)}\n${separateDeclarations(indented.replace(/\s*$/, "\n"))}`;
+  return finishMachineModule(indented, configFile);
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

@@ -8,6 +8,8 @@ import standaloneModule from "ajv/dist/standalone/index.js";
 import { CompileError } from "../errors.js";
 import { compiledSchemaOf } from "../model/compiledSchemas.js";
 import type { QueueModel } from "../model/types.js";
+import { indentAjvCode } from "./ajvIndent.js";
+import { finishMachineModule, printMachineModule } from "./sourceFiles.js";
 import { fillTemplate } from "./templates.js";
 import { rewriteValidatorRequires } from "./validatorRequires.js";
 
@@ -24,7 +26,7 @@ function ajvStandaloneSource(queue: QueueModel): string {
   return standaloneCode(ajv, validate);
 }
 
-/** Module body (without banner), not yet formatted. */
+/** The whole module, banner included. */
 export function emitValidatorModule(queue: QueueModel, runtimeImport: string, configFile: string): string {
   const location = { file: queue.schemaFile ?? configFile, queue: queue.key, pointer: "" };
   let source: string;
@@ -38,13 +40,16 @@ export function emitValidatorModule(queue: QueueModel, runtimeImport: string, co
     throw new CompileError(location, "cannot generate the validator: ajv's standalone output no longer has the expected exports (ajv upgrade?)");
   }
   const body = source.replace(USE_STRICT, "").replace(EXPORTS, "");
-  return [
+  // ajv writes one statement per line (`code.lines`), so indenting it is enough; the printer is for code in a shape ajvIndent.ts does not know.
+  const indented = indentAjvCode(body);
+  const text = [
     fillTemplate("validator-nocheck.md", {}),
     `import { validatorRuntime, type CompiledValidator } from ${JSON.stringify(runtimeImport)};`,
     "",
     `/** Validates one \`${queue.key}\` job; on failure \`${queue.names.validator}.errors\` lists ajv's errors. */`,
     `export const ${queue.names.validator}: CompiledValidator = ${exported[1]};`,
     "",
-    body,
+    indented ?? body,
   ].join("\n");
+  return indented === null ? printMachineModule(text, configFile) : finishMachineModule(text, configFile);
 }

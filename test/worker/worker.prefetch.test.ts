@@ -88,7 +88,8 @@ describe("prefetch", () => {
     // Hidden = running or buffered by the first worker. A fixed prefetch of the default batchSize would hide all 40.
     const hidden = (await queueRows(db.pool, name)).filter((row) => row.visibleIn > 0).length;
     expect(hidden).toBeGreaterThanOrEqual(2);
-    expect(hidden).toBeLessThanOrEqual(4);
+    // Running (2), buffered (free slots + ~1) and finished but not yet archived: a few, never the backlog.
+    expect(hidden).toBeLessThanOrEqual(8);
 
     const second = createQueueWorker({ [name]: definition }, { [name]: handler("second") }, {
       pool: db.pool,
