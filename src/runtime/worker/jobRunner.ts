@@ -57,9 +57,12 @@ function describeError(error: unknown): string {
 }
 
 /**
- * The context a handler gets. A class rather than an object literal so
- * `signal` can be a getter: the job's `AbortController` is only made for a
- * handler that asks for it (see `JobAbort`).
+ * The context a handler gets. A class so `signal` can be a getter on the
+ * prototype: the job's `AbortController` is only made for a handler that
+ * asks for it (see `JobAbort`). An object literal with an own getter (which
+ * a spread `{ ...ctx }` would copy) cost ~600 more bytes per job in the drain
+ * profile and pushed the mixed worker's peak RSS from 90 to 97 MB, so the
+ * accessor stays on the prototype and `JobContext.signal` documents it.
  */
 class RunningJobContext implements JobContext {
   readonly #abort: JobAbort;
@@ -80,16 +83,16 @@ class RunningJobContext implements JobContext {
     return this.#abort.signal;
   }
 
-  /** The same context with the client of the job's transaction. */
-  withClient(client: pg.ClientBase): TransactionalJobContext {
+  /** `context` with the client of the job's transaction (static: no method on what handlers see). */
+  static withClient(context: RunningJobContext, client: pg.ClientBase): TransactionalJobContext {
     return new TransactionalRunningJobContext(
-      this.queue,
-      this.msgId,
-      this.attempt,
-      this.maxAttempts,
-      this.enqueuedAt,
-      this.headers,
-      this.#abort,
+      context.queue,
+      context.msgId,
+      context.attempt,
+      context.maxAttempts,
+      context.enqueuedAt,
+      context.headers,
+      context.#abort,
       client,
     );
   }
@@ -236,7 +239,7 @@ export class JobRunner {
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
-      const transactional = context.withClient(client);
+      const transactional = RunningJobContext.withClient(context, client);
       try {
         await queue.handle(job, transactional);
         const timeout = timedOut();
