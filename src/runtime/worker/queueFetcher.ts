@@ -127,7 +127,7 @@ export class QueueFetcher {
   }
 
   async #dispatch(): Promise<void> {
-    const { queue, slots, pollInterval, stopSignal } = this.#options;
+    const { queue, slots, running, runner, pollInterval, stopSignal } = this.#options;
     const buffer = this.#buffer;
     while (!stopSignal.aborted) {
       if (buffer.size === 0) {
@@ -136,7 +136,6 @@ export class QueueFetcher {
       }
       await slots.waitForFree(queue.name, stopSignal);
       if (stopSignal.aborted) break;
-      const { running, runner } = this.#options;
       const starting = slots.reserve(queue.name, buffer.size);
       this.#prefetch.started(starting);
       for (let i = 0; i < starting; i++) {

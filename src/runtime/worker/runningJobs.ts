@@ -11,12 +11,16 @@
 import type { JobSlots } from "./jobSlots.js";
 
 class Countdown {
-  count = 0;
+  #count = 0;
   #waiters: Array<() => void> = [];
 
+  increment(): void {
+    this.#count += 1;
+  }
+
   decrement(): void {
-    this.count -= 1;
-    if (this.count === 0 && this.#waiters.length > 0) {
+    this.#count -= 1;
+    if (this.#count === 0 && this.#waiters.length > 0) {
       const waiters = this.#waiters;
       this.#waiters = [];
       for (const resolve of waiters) resolve();
@@ -25,7 +29,7 @@ class Countdown {
 
   /** Resolves when the count is (or next reaches) zero. */
   zero(): Promise<void> {
-    if (this.count === 0) return Promise.resolve();
+    if (this.#count === 0) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 }
@@ -45,8 +49,8 @@ export class RunningJobs {
 
   /** A job whose slot `JobSlots.reserve` gave is starting. */
   started(): void {
-    this.#handlers.count += 1;
-    this.#unfinished.count += 1;
+    this.#handlers.increment();
+    this.#unfinished.increment();
   }
 
   /** Its handler is over (or was never called): the slot is free, the ack is pending. Call once per job. */
