@@ -4,11 +4,13 @@
  * Every error is found before anything is written.
  */
 import path from "node:path";
+import { NO_CACHE, openGeneratorCache } from "./cache/generatorCache.js";
 import { loadConfig } from "./config/load.js";
 import { validateConfig } from "./config/validate.js";
 import { emitProject } from "./emit/project.js";
 import { writeGeneratedFiles, type WriteResult } from "./emit/writer.js";
-import { buildProjectModel } from "./model/projectModel.js";
+import { startCompileThreads } from "./model/compileThreads.js";
+import { prepareProjectModel } from "./model/projectModel.js";
 
 export { loadConfig, CONFIG_SEARCH_PLACES, PACKAGE_JSON_KEY } from "./config/load.js";
 export type { LoadConfigOptions, LoadedConfig } from "./config/load.js";
@@ -29,6 +31,12 @@ export interface GenerateOptions {
   configPath?: string;
   /** Write nothing; report out-of-date files in `write.stale`. (Default: false) */
   check?: boolean;
+  /**
+   * Reuse validators and payload types an identical generator made for an
+   * identical schema, from `node_modules/.cache/pgmq-gen/` (see
+   * cache/generatorCache.ts), and save this run's there. (Default: true)
+   */
+  cache?: boolean;
 }
 
 export interface GenerateResult {
@@ -52,9 +60,18 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const loaded = await loadConfig({ cwd, ...(options.configPath !== undefined ? { configPath: options.configPath } : {}) });
   const config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
-  const model = await buildProjectModel(config, loaded.filePath);
-  const files = await emitProject(model);
+  const cache = options.cache === false ? NO_CACHE : await openGeneratorCache(loaded.filePath);
+  // Without cached validators every schema compiles: the threads load ajv while this thread resolves the schemas.
+  if (!cache.warm) startCompileThreads();
+  const { model, schemasCompiled } = await prepareProjectModel(config, loaded.filePath, { cache });
+  // Emit starts on the payload types while the schemas finish compiling.
+  const emitted = emitProject(model, cache);
+  // If a schema does not compile, that CompileError is the one to report, not what emit then makes of it.
+  emitted.catch(() => undefined);
+  await schemasCompiled;
+  const files = await emitted;
   const write = await writeGeneratedFiles(model.outDir, files, { check: options.check ?? false });
+  await cache.save();
   return {
     configFile: loaded.filePath,
     outDir: model.outDir,

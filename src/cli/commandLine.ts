@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 export type Command =
   | { kind: "help" }
   | { kind: "version" }
-  | { kind: "generate"; configPath?: string; check: boolean; watch: boolean }
+  | { kind: "generate"; configPath?: string; check: boolean; watch: boolean; cache: boolean }
   | { kind: "migrate"; configPath?: string; databaseUrl?: string; dryRun: boolean };
 
 /** A command line that cannot be run as written. */
@@ -16,7 +16,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  pgmq-gen [generate] [--config <path>] [--check | --watch]
+  pgmq-gen [generate] [--config <path>] [--check | --watch] [--no-cache]
   pgmq-gen migrate [--config <path>] [--database-url <url>] [--dry-run]
   pgmq-gen --help | --version
 
@@ -29,6 +29,8 @@ Options:
                           pgmq.config.{ts,mts,cts,js,mjs,cjs,json} or a "pgmq" key in package.json.
       --check             Write nothing; exit 1 and list the generated files that are out of date.
   -w, --watch             Generate again whenever the config or a schema file changes.
+      --no-cache          Compile every schema again, without reading or saving the build cache
+                          (node_modules/.cache/pgmq-gen: validators and types of unchanged schemas).
       --database-url <url>  Server to migrate. (Default: $DATABASE_URL)
       --dry-run           Print the queues migrate would create, without connecting.
   -h, --help              Show this help.
@@ -39,6 +41,7 @@ const OPTIONS = {
   config: { type: "string", short: "c" },
   check: { type: "boolean" },
   watch: { type: "boolean", short: "w" },
+  "no-cache": { type: "boolean" },
   "database-url": { type: "string" },
   "dry-run": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -46,7 +49,7 @@ const OPTIONS = {
 } as const;
 
 const OPTIONS_OF: Record<"generate" | "migrate", readonly string[]> = {
-  generate: ["config", "check", "watch"],
+  generate: ["config", "check", "watch", "no-cache"],
   migrate: ["config", "database-url", "dry-run"],
 };
 
@@ -73,5 +76,5 @@ export function parseCommandLine(args: readonly string[]): Command {
     return { kind: "migrate", ...configPath, ...databaseUrl, dryRun: values["dry-run"] ?? false };
   }
   if (values.check === true && values.watch === true) throw new UsageError("--check and --watch cannot be combined");
-  return { kind: "generate", ...configPath, check: values.check ?? false, watch: values.watch ?? false };
+  return { kind: "generate", ...configPath, check: values.check ?? false, watch: values.watch ?? false, cache: values["no-cache"] !== true };
 }

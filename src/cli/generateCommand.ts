@@ -7,6 +7,7 @@ export interface GenerateCommandOptions {
   cwd: string;
   configPath?: string;
   check: boolean;
+  cache: boolean;
 }
 
 export async function runGenerateCommand(options: GenerateCommandOptions, terminal: Terminal): Promise<ExitCode> {

@@ -24,10 +24,10 @@ async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
     case "generate":
       if (command.watch) {
         const { runWatchCommand } = await import("./watchCommand.js");
-        return runWatchCommand(common, terminal);
+        return runWatchCommand({ ...common, cache: command.cache }, terminal);
       }
       const { runGenerateCommand } = await import("./generateCommand.js");
-      return runGenerateCommand({ ...common, check: command.check }, terminal);
+      return runGenerateCommand({ ...common, check: command.check, cache: command.cache }, terminal);
     case "migrate": {
       const { runMigrateCommand } = await import("./migrateCommand.js");
       const databaseUrl = command.databaseUrl ?? process.env.DATABASE_URL;

@@ -23,6 +23,8 @@ const DEBOUNCE_MS = 100;
 export interface WatchCommandOptions {
   cwd: string;
   configPath?: string;
+  /** Read and save the build cache. (Default: true) */
+  cache?: boolean;
 }
 
 interface WatchTargets {

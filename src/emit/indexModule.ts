@@ -2,7 +2,8 @@
  * `index.ts`: re-exports every queue module and adds what spans queues: the
  * definitions registry, the `Handlers` map and a typed `createWorker`.
  */
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
+import type { StatementStructures } from "ts-morph";
+import { StructureKind, VariableDeclarationKind } from "../tsMorph.js";
 import type { ProjectModel } from "../model/types.js";
 import { printModule, TopLevelInitializers } from "./sourceFiles.js";
 import { fillTemplate } from "./templates.js";
@@ -15,8 +16,8 @@ export function emitIndexModule(model: ProjectModel): string {
   const statements: StatementStructures[] = [];
 
   statements.push(
-    ...queues.map((queue) => ({
-      kind: StructureKind.ImportDeclaration as const,
+    ...queues.map((queue): StatementStructures => ({
+      kind: StructureKind.ImportDeclaration,
       moduleSpecifier: `./${queue.names.file}.js`,
       namedImports: [
         { name: queue.names.definition },

@@ -4,9 +4,8 @@
  * defined subschema gets the queue's prefix, because index.ts re-exports every
  * queue module and two queues may both define an `Address`.
  */
-import { compile, type Options } from "json-schema-to-typescript";
-// json-schema-to-typescript's own formatter (prettier with its parser options); the package has no `exports` map, and is pinned.
-import { format } from "json-schema-to-typescript/dist/src/formatter.js";
+import type { Options } from "json-schema-to-typescript";
+import { NO_CACHE, type GeneratorCache } from "../cache/generatorCache.js";
 import { CompileError } from "../errors.js";
 import type { QueueModel } from "../model/types.js";
 
@@ -109,7 +108,21 @@ function typesError(queue: QueueModel, configFile: string, error: unknown): Comp
   );
 }
 
+/**
+ * json-schema-to-typescript and prettier are loaded on first use: a run whose
+ * types all come from the build cache never needs them.
+ */
+async function typeGenerator() {
+  const [{ compile }, { format }] = await Promise.all([
+    import("json-schema-to-typescript"),
+    // Its own formatter (prettier with its parser options); the package has no `exports` map, and is pinned.
+    import("json-schema-to-typescript/dist/src/formatter.js"),
+  ]);
+  return { compile, format };
+}
+
 export async function emitPayloadTypes(queue: QueueModel, configFile: string, options: Partial<Options> = TYPE_OPTIONS): Promise<string> {
+  const { compile } = await typeGenerator();
   try {
     return await compile(namedSchema(queue) as Parameters<typeof compile>[0], queue.names.job, options);
   } catch (error) {
@@ -129,7 +142,8 @@ const BOUNDARY_LINE = /^\/\/ @pgmq-gen payload types boundary\n/m;
  * queue's part is what formatting it alone gives; if the batch fails, each
  * queue is formatted alone, so the error names the queue at fault.
  */
-export async function emitAllPayloadTypes(queues: readonly QueueModel[], configFile: string): Promise<string[]> {
+async function formatTogether(queues: readonly QueueModel[], configFile: string): Promise<string[]> {
+  const { format } = await typeGenerator();
   const raw = await Promise.all(queues.map((queue) => emitPayloadTypes(queue, configFile, { ...TYPE_OPTIONS, format: false })));
   let parts: string[] | null = null;
   try {
@@ -143,4 +157,24 @@ export async function emitAllPayloadTypes(queues: readonly QueueModel[], configF
   }
   // Alone, prettier's output has no leading blank line and ends in exactly one newline.
   return parts.map((part) => `${part.replace(/^\n+/, "").trimEnd()}\n`);
+}
+
+/**
+ * Every queue's payload types, in queue order: from the build cache where an
+ * identical generator already wrote them for the same named schema, the rest
+ * written now, together.
+ */
+export async function emitAllPayloadTypes(queues: readonly QueueModel[], configFile: string, cache: GeneratorCache = NO_CACHE): Promise<string[]> {
+  const inputs = queues.map((queue) => `${queue.names.job}\n${JSON.stringify(namedSchema(queue))}`);
+  const types = inputs.map((input) => cache.get("payload-types", input));
+  const missing = queues.filter((_queue, index) => types[index] === undefined);
+  if (missing.length === 0) return types as string[];
+  const written = await formatTogether(missing, configFile);
+  let next = 0;
+  return types.map((cached, index) => {
+    if (cached !== undefined) return cached;
+    const fresh = written[next++]!;
+    cache.set("payload-types", inputs[index]!, fresh);
+    return fresh;
+  });
 }

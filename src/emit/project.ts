@@ -3,6 +3,8 @@
  * `<file>.validator.ts`, plus `index.ts`. Output depends on the model only,
  * and the model is sorted, so the same input gives the same bytes anywhere.
  */
+import { NO_CACHE, type GeneratorCache } from "../cache/generatorCache.js";
+import { compilationOf } from "../model/compiledSchemas.js";
 import { withStackGuardSync } from "../model/stackOverflow.js";
 import type { ProjectModel } from "../model/types.js";
 import { emitIndexModule } from "./indexModule.js";
@@ -11,10 +13,13 @@ import { emitQueueModule } from "./queueModule.js";
 import type { GeneratedFile } from "./types.js";
 import { emitValidatorModule } from "./validatorModule.js";
 
-export async function emitProject(model: ProjectModel): Promise<GeneratedFile[]> {
+export async function emitProject(model: ProjectModel, cache: GeneratorCache = NO_CACHE): Promise<GeneratedFile[]> {
   const { configFile, runtimeImport } = model;
-  // Types first, all formatted together: json-schema-to-typescript is async (prettier); the rest is synchronous.
-  const payloadTypes = await emitAllPayloadTypes(model.queues, configFile);
+  // Types are written here (all formatted together) while the compiler threads finish the validators; the rest is synchronous.
+  const [payloadTypes, validators] = await Promise.all([
+    emitAllPayloadTypes(model.queues, configFile, cache),
+    Promise.all(model.queues.map((queue) => compilationOf(queue.schema, queue.dialect))),
+  ]);
 
   const files: GeneratedFile[] = [];
   model.queues.forEach((queue, index) => {
@@ -28,7 +33,7 @@ export async function emitProject(model: ProjectModel): Promise<GeneratedFile[]>
     files.push({
       path: `${queue.names.file}.validator.ts`,
       contents: withStackGuardSync(location, "generating the validator", () =>
-        emitValidatorModule(queue, runtimeImport, configFile),
+        emitValidatorModule(queue, validators[index]!, runtimeImport, configFile),
       ),
     });
   });

@@ -3,13 +3,8 @@
  * name, options and codec to the runtime (codec, definition, producer), plus
  * the handler interface a worker implements.
  */
-import {
-  StructureKind,
-  VariableDeclarationKind,
-  type ImportSpecifierStructure,
-  type OptionalKind,
-  type StatementStructures,
-} from "ts-morph";
+import type { ImportSpecifierStructure, OptionalKind, StatementStructures } from "ts-morph";
+import { StructureKind, VariableDeclarationKind } from "../tsMorph.js";
 import type { QueueModel } from "../model/types.js";
 import {
   describeAbortReasons,

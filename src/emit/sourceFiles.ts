@@ -3,7 +3,8 @@
  * every generated file, modules printed from structures, and object literals
  * written from plain data.
  */
-import { CodeBlockWriter, printStructure, StructureKind, ts, type PrintStructureOptions, type StatementStructures } from "ts-morph";
+import type { PrintStructureOptions, StatementStructures } from "ts-morph";
+import { CodeBlockWriter, printStructure, StructureKind, ts } from "../tsMorph.js";
 import { bannerLine } from "./banner.js";
 
 /**

@@ -4,34 +4,29 @@
  * start-up. The code is ajv's; this module only binds its helpers to the
  * runtime and gives its one export a type.
  */
-import standaloneModule from "ajv/dist/standalone/index.js";
 import { CompileError } from "../errors.js";
-import { compiledSchemaOf } from "../model/compiledSchemas.js";
 import type { QueueModel } from "../model/types.js";
+import type { ValidatorSourceOutcome } from "../model/validatorSource.js";
 import { indentAjvCode } from "./ajvIndent.js";
 import { finishMachineModule, printMachineModule } from "./sourceFiles.js";
 import { fillTemplate } from "./templates.js";
 import { rewriteValidatorRequires } from "./validatorRequires.js";
 
-const standaloneCode = standaloneModule.default;
-
 /** ajv's ESM preamble: `"use strict"` (modules are strict already) and its two exports of the function. */
 const USE_STRICT = /^"use strict";\n/;
 const EXPORTS = /^export const validate = (validate\d+);\nexport default \1;\n/m;
 
-/** ajv's standalone ESM source for the queue's schema, with its own exports still in place. */
-function ajvStandaloneSource(queue: QueueModel): string {
-  // Compiled once, while the model was built, by an instance of its own (see compiledSchemas.ts).
-  const { ajv, validate } = compiledSchemaOf(queue.schema, queue.dialect);
-  return standaloneCode(ajv, validate);
-}
-
-/** The whole module, banner included. */
-export function emitValidatorModule(queue: QueueModel, runtimeImport: string, configFile: string): string {
+/**
+ * The whole module, banner included, from `compiled`: ajv's standalone ESM
+ * source for the queue's schema (see model/validatorSource.ts), with its own
+ * exports still in place.
+ */
+export function emitValidatorModule(queue: QueueModel, compiled: ValidatorSourceOutcome, runtimeImport: string, configFile: string): string {
   const location = { file: queue.schemaFile ?? configFile, queue: queue.key, pointer: "" };
+  if (!compiled.ok) throw new CompileError(location, `cannot generate the validator: ${compiled.message}`);
   let source: string;
   try {
-    source = rewriteValidatorRequires(ajvStandaloneSource(queue));
+    source = rewriteValidatorRequires(compiled.source);
   } catch (error) {
     throw new CompileError(location, `cannot generate the validator: ${(error as Error).message}`, { cause: error });
   }

@@ -1,44 +1,38 @@
 /**
- * Each queue's schema is compiled by ajv once per build: while the model is
- * built (strict mode catches unknown keywords and formats there), and the
- * same compiled function is what emit turns into the standalone validator.
- * Compiling is most of ajv's cost, so doing it once halves it.
+ * Each queue's schema is compiled by ajv once per build, on a compiler thread
+ * (compileThreads.ts), or taken from the build cache: the model builder starts
+ * the compilation (strict mode catches unknown keywords and formats there) and
+ * emit turns the same source into the queue's validator module.
  *
  * The compilation is remembered against the frozen schema object of the
  * model being built, not against the schema's content: a new build (a new
  * `generate()`, `--check` included) makes new objects and compiles again, so
  * nothing here can make a build see an earlier build's result.
  */
-import type { Ajv } from "ajv";
-import type { AnyValidateFunction } from "ajv/dist/core.js";
-import { createSchemaAjv } from "./schemaAjv.js";
+import type { GeneratorCache } from "../cache/generatorCache.js";
+import { compileOnThread } from "./compileThreads.js";
 import type { BundledSchema, SchemaDialect } from "./types.js";
+import type { ValidatorSourceOutcome } from "./validatorSource.js";
 
-export interface CompiledSchema {
-  /** The instance that compiled `validate`: its scope holds the names and values the standalone code needs. */
-  readonly ajv: Ajv;
-  readonly validate: AnyValidateFunction;
-}
+const compilations = new WeakMap<BundledSchema, Promise<ValidatorSourceOutcome>>();
 
-const compiledSchemas = new WeakMap<BundledSchema, CompiledSchema>();
-
-/**
- * Compiles `schema` (which ajv keeps: pass a copy the caller will not
- * change) with a fresh code-emitting instance. Fresh, because ajv numbers
- * its functions per instance and the numbers are in the generated code.
- * Throws ajv's error for what strict mode rejects.
- */
-export function compileSchema(schema: object, dialect: SchemaDialect): CompiledSchema {
-  const ajv = createSchemaAjv(dialect, { standalone: true });
-  return { ajv, validate: ajv.compile(schema) };
+/** Compiles `schema` on a compiler thread, unless the cache has its source from an identical generator. */
+export function compileSchema(schema: BundledSchema, dialect: SchemaDialect, cache: GeneratorCache): Promise<ValidatorSourceOutcome> {
+  const input = `${dialect}\n${JSON.stringify(schema)}`;
+  const source = cache.get("validator-source", input);
+  if (source !== undefined) return Promise.resolve({ ok: true, source });
+  return compileOnThread(schema, dialect).then((outcome) => {
+    if (outcome.ok) cache.set("validator-source", input, outcome.source);
+    return outcome;
+  });
 }
 
 /** Records the compilation of a model's schema for emit. */
-export function rememberCompiledSchema(schema: BundledSchema, compiled: CompiledSchema): void {
-  compiledSchemas.set(schema, compiled);
+export function rememberCompilation(schema: BundledSchema, compilation: Promise<ValidatorSourceOutcome>): void {
+  compilations.set(schema, compilation);
 }
 
-/** The compilation made while building the model, or a new one for a schema the model builder did not see. */
-export function compiledSchemaOf(schema: BundledSchema, dialect: SchemaDialect): CompiledSchema {
-  return compiledSchemas.get(schema) ?? compileSchema(structuredClone(schema) as object, dialect);
+/** The compilation started while building the model, or a new one for a schema the model builder did not see. */
+export function compilationOf(schema: BundledSchema, dialect: SchemaDialect): Promise<ValidatorSourceOutcome> {
+  return compilations.get(schema) ?? compileOnThread(schema, dialect);
 }

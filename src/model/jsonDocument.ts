@@ -2,7 +2,8 @@
  * Parses one JSON file's text. JSON.parse says what is wrong; this adds where
  * (line and column), because a schema file is fixed in an editor, not a debugger.
  */
-import { ts } from "ts-morph";
+import type { ts as typescript } from "ts-morph";
+import { ts } from "../tsMorph.js";
 import { CompileError, type CompileErrorLocation } from "../errors.js";
 
 /** 1-based line and column of a character offset. */
@@ -23,8 +24,8 @@ function failureOffset(text: string, message: string): number | null {
   if (fromMessage?.[1] !== undefined) return Number(fromMessage[1]);
   if (message.includes("Unexpected end of JSON input")) return text.length;
   // parseDiagnostics is not in TypeScript's public typings, but is present on every JsonSourceFile.
-  const parsed = ts.parseJsonText("schema.json", text) as ts.JsonSourceFile & {
-    parseDiagnostics?: readonly ts.Diagnostic[];
+  const parsed = ts.parseJsonText("schema.json", text) as typescript.JsonSourceFile & {
+    parseDiagnostics?: readonly typescript.Diagnostic[];
   };
   const first = parsed.parseDiagnostics?.[0];
   return first?.start ?? null;

@@ -2,8 +2,14 @@
  * Builds the compiler's model from a validated config: options with defaults,
  * schemas resolved and bundled, identifiers derived, queues sorted by key.
  * This is the last step that reads files; emit works from the model alone.
+ *
+ * Compiling the schemas with ajv (which finds what strict mode rejects) runs
+ * on compiler threads and finishes after the rest of the model is built.
+ * `prepareProjectModel` hands back the model with that check still running,
+ * so the caller can emit payload types meanwhile; `buildProjectModel` waits.
  */
 import path from "node:path";
+import { NO_CACHE, type GeneratorCache } from "../cache/generatorCache.js";
 import type { PgmqGenConfig, QueueConfig } from "../config/types.js";
 import { CompileError, CompileErrors } from "../errors.js";
 import { codecImport } from "./codecImport.js";
@@ -11,19 +17,27 @@ import { queueNames } from "./queueNames.js";
 import { queueOptions } from "./queueOptions.js";
 import { resolveQueueSchema, type QueueSchemaContext } from "./queueSchema.js";
 import { createSchemaFileReader, displayPath } from "./schemaFiles.js";
-import { withStackGuard } from "./stackOverflow.js";
+import { stackOverflowAsCompileError, withStackGuard } from "./stackOverflow.js";
 import type { ProjectModel, QueueModel } from "./types.js";
 
 const DEFAULT_RUNTIME_IMPORT = "pgmq-gen/runtime";
 
-async function queueModel(key: string, config: QueueConfig, context: QueueSchemaContext & { outDir: string }): Promise<QueueModel> {
+interface ResolvedQueue {
+  readonly model: QueueModel;
+  /** The schema's compilation error, already worded for this queue, or undefined; never rejects. */
+  readonly compileError: Promise<unknown>;
+}
+
+async function queueModel(key: string, config: QueueConfig, context: QueueSchemaContext & { outDir: string }): Promise<ResolvedQueue> {
   const where =
     typeof config.schema === "string"
       ? { file: displayPath(context.rootDir, path.resolve(context.schemasDir, config.schema)), queue: key }
       : { file: context.configFile, queue: key, option: `queues.${key}.schema` };
-  const { schema, dialect, schemaFile } = await withStackGuard(where, "resolving the schema", () => resolveQueueSchema(key, config.schema, context));
+  const { schema, dialect, schemaFile, compileError } = await withStackGuard(where, "resolving the schema", () =>
+    resolveQueueSchema(key, config.schema, context),
+  );
   const schemaDescription = typeof schema["description"] === "string" ? schema["description"] : null;
-  return {
+  const model: QueueModel = {
     key,
     names: queueNames(key),
     options: queueOptions(config),
@@ -33,37 +47,68 @@ async function queueModel(key: string, config: QueueConfig, context: QueueSchema
     codecImport: config.codec === undefined ? null : codecImport(context.rootDir, context.outDir, config.codec),
     description: config.description ?? schemaDescription,
   };
+  const worded = compileError.then((error) => (error === undefined ? undefined : stackOverflowAsCompileError(error, where, "compiling the schema")));
+  return { model, compileError: worded };
 }
 
-/** Several queues can be wrong at once; report them all, in key order. */
-function failures(results: readonly PromiseSettledResult<QueueModel>[]): unknown[] {
-  return results.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
+/** Several queues can be wrong at once: all of them are reported, in key order. */
+async function queueErrors(results: readonly PromiseSettledResult<ResolvedQueue>[]): Promise<unknown[]> {
+  const errors = await Promise.all(results.map((result) => (result.status === "rejected" ? result.reason : result.value.compileError)));
+  return errors.filter((error) => error !== undefined);
 }
 
-export async function buildProjectModel(config: PgmqGenConfig, configFilePath: string): Promise<ProjectModel> {
-  const configPath = path.resolve(configFilePath);
-  const rootDir = path.dirname(configPath);
-  const configFile = path.basename(configPath);
-  const outDir = path.resolve(rootDir, config.outDir ?? "generated");
-  const reader = createSchemaFileReader(rootDir);
-  const context = { rootDir, outDir, configFile, reader, schemasDir: path.resolve(rootDir, config.schemasDir ?? "schemas") };
-
-  // Code-unit order, not localeCompare: the same on every machine.
-  const keys = Object.keys(config.queues).sort();
-  const results = await Promise.allSettled(keys.map((key) => queueModel(key, config.queues[key]!, context)));
-  const errors = failures(results);
+function throwQueueErrors(errors: readonly unknown[]): void {
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) {
     if (errors.every((error) => error instanceof CompileError)) throw new CompileErrors(errors);
     throw errors.find((error) => !(error instanceof CompileError));
   }
+}
 
-  return {
+export interface ProjectModelOptions {
+  /** Where compiled validators are looked up and stored. (Default: no cache) */
+  readonly cache?: GeneratorCache;
+}
+
+export interface PreparedProjectModel {
+  readonly model: ProjectModel;
+  /** Resolves once every schema has compiled; rejects with what `buildProjectModel` would throw. */
+  readonly schemasCompiled: Promise<void>;
+}
+
+/** The model as soon as every schema is resolved, with their compilation still running. */
+export async function prepareProjectModel(config: PgmqGenConfig, configFilePath: string, options: ProjectModelOptions = {}): Promise<PreparedProjectModel> {
+  const configPath = path.resolve(configFilePath);
+  const rootDir = path.dirname(configPath);
+  const configFile = path.basename(configPath);
+  const outDir = path.resolve(rootDir, config.outDir ?? "generated");
+  const reader = createSchemaFileReader(rootDir);
+  const schemasDir = path.resolve(rootDir, config.schemasDir ?? "schemas");
+  const context = { rootDir, outDir, configFile, reader, schemasDir, cache: options.cache ?? NO_CACHE };
+
+  // Code-unit order, not localeCompare: the same on every machine.
+  const keys = Object.keys(config.queues).sort();
+  const results = await Promise.allSettled(keys.map((key) => queueModel(key, config.queues[key]!, context)));
+  const schemasCompiled = queueErrors(results).then(throwQueueErrors);
+  // Handled here, so it is no unhandled rejection before the caller awaits it; awaiting it still throws.
+  schemasCompiled.catch(() => undefined);
+  // A queue that could not be resolved fails the build now, together with whatever the others' compilation finds.
+  if (results.some((result) => result.status === "rejected")) await schemasCompiled;
+
+  const model: ProjectModel = {
     configFile,
     rootDir,
     outDir,
     runtimeImport: config.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
-    queues: results.map((result) => (result as PromiseFulfilledResult<QueueModel>).value),
+    queues: results.map((result) => (result as PromiseFulfilledResult<ResolvedQueue>).value.model),
     inputFiles: [configPath, ...reader.filesRead].sort(),
   };
+  return { model, schemasCompiled };
+}
+
+/** The model, every schema resolved and compiled; throws `CompileError`/`CompileErrors` for every queue at fault. */
+export async function buildProjectModel(config: PgmqGenConfig, configFilePath: string, options: ProjectModelOptions = {}): Promise<ProjectModel> {
+  const { model, schemasCompiled } = await prepareProjectModel(config, configFilePath, options);
+  await schemasCompiled;
+  return model;
 }

@@ -1,17 +1,19 @@
 /**
  * One queue's payload schema, from a file name or an inline object to a
  * bundled, checked document: parse, pick the dialect, validate against the
- * meta-schema, follow `$ref`s, bundle, and compile once in strict mode.
+ * meta-schema, follow `$ref`s, bundle, and start its compilation in strict
+ * mode (on a compiler thread; its outcome is awaited by the model builder).
  */
 import path from "node:path";
 import type { JSONSchema } from "../config/jsonSchema.js";
 import type { CompileErrorLocation } from "../errors.js";
-import { rememberCompiledSchema } from "./compiledSchemas.js";
+import type { GeneratorCache } from "../cache/generatorCache.js";
+import { compileSchema, rememberCompilation } from "./compiledSchemas.js";
 import { bundleSchema } from "./schemaBundle.js";
 import { checkSchemaDepth } from "./schemaDepth.js";
 import { schemaDialect } from "./schemaDialect.js";
 import { displayPath, type SchemaFile, type SchemaFileReader } from "./schemaFiles.js";
-import { checkSchemaCompiles, validateAgainstMetaSchema } from "./schemaMetaValidation.js";
+import { schemaCompileError, validateAgainstMetaSchema } from "./schemaMetaValidation.js";
 import { followSchemaRefs } from "./schemaRefs.js";
 import type { BundledSchema, SchemaDialect } from "./types.js";
 
@@ -21,6 +23,7 @@ export interface QueueSchemaContext {
   /** The config file as shown in errors. */
   readonly configFile: string;
   readonly reader: SchemaFileReader;
+  readonly cache: GeneratorCache;
 }
 
 export interface QueueSchema {
@@ -28,6 +31,13 @@ export interface QueueSchema {
   readonly dialect: SchemaDialect;
   /** Relative to the config file's folder, or null when inline. */
   readonly schemaFile: string | null;
+  /**
+   * Settles when ajv has compiled the schema: to undefined, or to the error
+   * that makes the schema unusable (a CompileError at the culprit keyword, a
+   * RangeError for a stack overflow). It never rejects, so an error nobody has
+   * awaited yet is not an unhandled rejection.
+   */
+  readonly compileError: Promise<Error | undefined>;
 }
 
 /** A read-only model all the way down: emit must clone before handing it to a library that mutates. */
@@ -64,18 +74,19 @@ export async function resolveQueueSchema(key: string, schema: string | JSONSchem
     validateAgainstMetaSchema(file.document, schemaDialect(file.document, dialect, locationOf(file)), locationOf(file));
   }
   const bundled = await bundleSchema(root, files);
-  // ajv keeps the schema it compiles; it gets its own copy, so freezing the model's cannot affect it.
-  const compiled = checkSchemaCompiles(
-    structuredClone(bundled),
-    dialect,
-    files.map((file) => ({ document: file.document, location: locationOf(file) })),
-    locationOf(root),
-  );
+  // Posting the schema copies it, so freezing the model's afterwards cannot affect the compilation.
+  const compilation = compileSchema(bundled, dialect, context.cache);
   const frozen = deepFreeze(bundled);
-  rememberCompiledSchema(frozen, compiled);
+  rememberCompilation(frozen, compilation);
+  const documents = files.map((file) => ({ document: file.document, location: locationOf(file) }));
+  const compileError = compilation.then(
+    (outcome) => (outcome.ok ? undefined : schemaCompileError(outcome, documents, locationOf(root))),
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
   return {
     schema: frozen,
     dialect,
     schemaFile: inline ? null : displayPath(context.rootDir, root.path),
+    compileError,
   };
 }

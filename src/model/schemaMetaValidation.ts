@@ -4,7 +4,6 @@
  */
 import type { Ajv, ErrorObject } from "ajv";
 import { CompileError, type CompileErrorLocation } from "../errors.js";
-import { compileSchema, type CompiledSchema } from "./compiledSchemas.js";
 import { createSchemaAjv } from "./schemaAjv.js";
 import { findKeyword } from "./schemaKeywords.js";
 import type { SchemaDialect } from "./types.js";
@@ -51,30 +50,28 @@ export function validateAgainstMetaSchema(document: unknown, dialect: SchemaDial
 }
 
 /**
- * Compiles the bundled schema once with strict mode, which catches what the
- * meta-schema allows but ajv cannot use: unknown keywords (usually typos) and
- * unknown formats. `files` are searched for the culprit so the error points
- * into the file that holds it. The compilation is returned for emit to reuse.
+ * The error for a schema ajv would not compile in strict mode, which catches
+ * what the meta-schema allows but ajv cannot use: unknown keywords (usually
+ * typos) and unknown formats. `files` are searched for the culprit so the
+ * error points into the file that holds it. A stack overflow comes back as a
+ * RangeError, for the caller's stack guard to word.
  */
-export function checkSchemaCompiles(
-  bundled: object,
-  dialect: SchemaDialect,
+export function schemaCompileError(
+  failure: { readonly message: string; readonly stackOverflow: boolean },
   files: readonly { document: unknown; location: CompileErrorLocation }[],
   fallback: CompileErrorLocation,
-): CompiledSchema {
-  try {
-    return compileSchema(bundled, dialect);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
-    const format = /unknown format "([^"]+)"/.exec(message)?.[1];
-    const culprit = keyword !== undefined ? [keyword, undefined] as const : format !== undefined ? ["format", format] as const : null;
-    for (const file of culprit === null ? [] : files) {
-      const pointer = findKeyword(file.document, culprit![0], culprit![1]);
-      if (pointer !== null) throw new CompileError({ ...file.location, pointer }, explain(message), { cause: error });
-    }
-    throw new CompileError(fallback, explain(message), { cause: error });
+): Error {
+  const { message } = failure;
+  if (failure.stackOverflow) return new RangeError(message);
+  const cause = new Error(message);
+  const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
+  const format = /unknown format "([^"]+)"/.exec(message)?.[1];
+  const culprit = keyword !== undefined ? ([keyword, undefined] as const) : format !== undefined ? (["format", format] as const) : null;
+  for (const file of culprit === null ? [] : files) {
+    const pointer = findKeyword(file.document, culprit![0], culprit![1]);
+    if (pointer !== null) return new CompileError({ ...file.location, pointer }, explain(message), { cause });
   }
+  return new CompileError(fallback, explain(message), { cause });
 }
 
 function explain(ajvMessage: string): string {

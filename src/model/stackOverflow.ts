@@ -25,7 +25,8 @@ export function withStackGuardSync<T>(location: CompileErrorLocation, doing: str
   }
 }
 
-function stackOverflowAsCompileError(error: unknown, location: CompileErrorLocation, doing: string): unknown {
+/** A stack overflow (RangeError) as a CompileError at `location`; any other error as it is. */
+export function stackOverflowAsCompileError(error: unknown, location: CompileErrorLocation, doing: string): unknown {
   if (!(error instanceof RangeError)) return error;
   return new CompileError(
     location,
