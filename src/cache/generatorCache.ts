@@ -14,7 +14,7 @@
  * unreadable or of another format is an empty cache; failing to save is
  * silent: the cache can only make a run faster, never fail one.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -101,7 +101,7 @@ class FileCache implements GeneratorCache {
     if (!this.#changed && this.#used.size === this.#stored.size) return;
     // Sorted keys: the same entries give the same file.
     const entries = Object.fromEntries([...this.#used].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    const temporary = `${this.#file}.${process.pid}.tmp`;
+    const temporary = `${this.#file}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
     try {
       await mkdir(path.dirname(this.#file), { recursive: true });
       await writeFile(temporary, JSON.stringify({ format: FORMAT, entries } satisfies CacheFile));

@@ -10,6 +10,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { workerEntry } from "../model/compileThreads.js";
 
 const require = createRequire(import.meta.url);
 
@@ -24,10 +25,16 @@ function libraryManifests(): string[] {
   ];
 }
 
-/** The generator's code: every file of model/ and emit/ beside this folder (src/ or dist/), and the templates. */
+/**
+ * The generator's code: every file of model/ and emit/ beside this folder
+ * (src/ or dist/), the templates, and the folder the compiler threads run
+ * from, which is dist/ even when this runs from src/ (see compileThreads.ts):
+ * a stale build must not have its output cached under the sources' key.
+ */
 function codeFolders(): string[] {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  return [path.join(here, "../model"), path.join(here, "../emit"), path.join(here, "../../templates")];
+  const folders = [path.join(here, "../model"), path.join(here, "../emit"), path.join(here, "../../templates"), path.dirname(fileURLToPath(workerEntry()))];
+  return [...new Set(folders.map((folder) => path.resolve(folder)))];
 }
 
 let fingerprint: Promise<string> | undefined;

@@ -3,12 +3,18 @@
  * The `pgmq-gen` executable: parses argv, runs one command, sets the exit
  * code. The only module that reads argv or decides how the process ends.
  */
+import nodeModule from "node:module";
 import { parseCommandLine, USAGE, UsageError, type Command } from "./commandLine.js";
 import { ExitCode, processTerminal, type Terminal } from "./terminal.js";
 import { packageVersion } from "./version.js";
 
 // Commands are imported when run: --help and --version answer without
 // loading the compiler (ts-morph, ajv, ...), and migrate without it either.
+
+// From Node 22.1, V8's compiled code of every module is kept on disk (in the
+// OS temp folder) and reused: compiling the TypeScript compiler that ts-morph
+// bundles is a third of a cold generate. Node 20 has no such cache.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
   const cwd = process.cwd();

@@ -26,7 +26,7 @@ const MAX_THREADS = 4;
  * From src/ (vitest, tsx) it is the build's copy in dist/, because a worker
  * thread does not inherit their TypeScript loaders; `npm test` builds first.
  */
-function workerEntry(): URL {
+export function workerEntry(): URL {
   const here = import.meta.url;
   return here.endsWith(".ts") ? new URL("../../dist/model/compileWorker.js", here) : new URL("./compileWorker.js", here);
 }

@@ -29,6 +29,8 @@ export function createFixtureProject(label: string, extraFiles: Record<string, s
     "pgmq.config.ts": fixtureConfig,
     "schemas/email.schema.json": `${JSON.stringify(emailSchema, null, 2)}\n`,
     "schemas/resize.schema.json": `${JSON.stringify(resizeSchema, null, 2)}\n`,
+    // Its own node_modules, so the build cache (node_modules/.cache/pgmq-gen) stays in the project and goes with it.
+    "node_modules/.keep": "",
     ...extraFiles,
   });
 }

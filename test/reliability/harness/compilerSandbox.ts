@@ -21,7 +21,8 @@ export interface CompilerSandbox {
 
 export async function createCompilerSandbox(label: string): Promise<CompilerSandbox> {
   const dir = path.join(tmpRoot, `reliability-${label}-${randomBytes(4).toString("hex")}`);
-  await mkdir(dir, { recursive: true });
+  // Its own node_modules, so the build cache (node_modules/.cache/pgmq-gen) stays in the sandbox and goes with it.
+  await mkdir(path.join(dir, "node_modules"), { recursive: true });
   return {
     dir,
     async write(files) {
