@@ -24,6 +24,8 @@ import { generatorFingerprint } from "./generatorFingerprint.js";
 export type CachedArtifact = "validator-source" | "payload-types";
 
 export interface GeneratorCache {
+  /** False for NO_CACHE: callers then skip computing keys. */
+  readonly enabled: boolean;
   /** True when the cache started with entries (a previous run saved some). */
   readonly warm: boolean;
   /** The artifact made from `input` by an identical generator, if one was saved. */
@@ -34,7 +36,7 @@ export interface GeneratorCache {
 }
 
 /** A cache that holds nothing: `generate({ cache: false })`, `--no-cache`, or no `node_modules` folder. */
-export const NO_CACHE: GeneratorCache = { warm: false, get: () => undefined, set: () => undefined, save: async () => undefined };
+export const NO_CACHE: GeneratorCache = { enabled: false, warm: false, get: () => undefined, set: () => undefined, save: async () => undefined };
 
 const FORMAT = "pgmq-gen-cache/1";
 
@@ -66,6 +68,7 @@ function sha256(text: string): string {
 }
 
 class FileCache implements GeneratorCache {
+  readonly enabled = true;
   readonly warm: boolean;
   readonly #file: string;
   readonly #fingerprint: string;

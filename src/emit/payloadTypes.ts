@@ -165,6 +165,7 @@ async function formatTogether(queues: readonly QueueModel[], configFile: string)
  * written now, together.
  */
 export async function emitAllPayloadTypes(queues: readonly QueueModel[], configFile: string, cache: GeneratorCache = NO_CACHE): Promise<string[]> {
+  if (!cache.enabled) return formatTogether(queues, configFile);
   const inputs = queues.map((queue) => `${queue.names.job}\n${JSON.stringify(namedSchema(queue))}`);
   const types = inputs.map((input) => cache.get("payload-types", input));
   const missing = queues.filter((_queue, index) => types[index] === undefined);

@@ -18,6 +18,7 @@ const compilations = new WeakMap<BundledSchema, Promise<ValidatorSourceOutcome>>
 
 /** Compiles `schema` on a compiler thread, unless the cache has its source from an identical generator. */
 export function compileSchema(schema: BundledSchema, dialect: SchemaDialect, cache: GeneratorCache): Promise<ValidatorSourceOutcome> {
+  if (!cache.enabled) return compileOnThread(schema, dialect);
   const input = `${dialect}\n${JSON.stringify(schema)}`;
   const source = cache.get("validator-source", input);
   if (source !== undefined) return Promise.resolve({ ok: true, source });
