@@ -111,15 +111,20 @@ function typesError(queue: QueueModel, configFile: string, error: unknown): Comp
 }
 
 /**
- * json-schema-to-typescript and prettier are loaded on first use: a run whose
- * types all come from the build cache never needs them.
+ * json-schema-to-typescript and prettier are loaded on first use (once per
+ * process): a run whose types all come from the build cache never needs them.
  */
+let typeGeneratorModules:
+  | Promise<[typeof import("json-schema-to-typescript"), typeof import("json-schema-to-typescript/dist/src/formatter.js")]>
+  | undefined;
+
 async function typeGenerator() {
-  const [{ compile }, { format }] = await Promise.all([
+  typeGeneratorModules ??= Promise.all([
     import("json-schema-to-typescript"),
     // Its own formatter (prettier with its parser options); the package has no `exports` map, and is pinned.
     import("json-schema-to-typescript/dist/src/formatter.js"),
   ]);
+  const [{ compile }, { format }] = await typeGeneratorModules;
   return { compile, format };
 }
 

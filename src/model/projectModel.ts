@@ -17,15 +17,15 @@ import { queueNames } from "./queueNames.js";
 import { queueOptions } from "./queueOptions.js";
 import { resolveQueueSchema, type QueueSchemaContext } from "./queueSchema.js";
 import { createSchemaFileReader, displayPath } from "./schemaFiles.js";
-import { stackOverflowAsCompileError, withStackGuard } from "./stackOverflow.js";
+import { withStackGuard } from "./stackOverflow.js";
 import type { ProjectModel, QueueModel } from "./types.js";
 
 const DEFAULT_RUNTIME_IMPORT = "pgmq-gen/runtime";
 
 interface ResolvedQueue {
   readonly model: QueueModel;
-  /** The schema's compilation error, already worded for this queue, or undefined; never rejects. */
-  readonly compileError: Promise<unknown>;
+  /** The schema's compilation error, or undefined; never rejects. */
+  readonly compileError: Promise<Error | undefined>;
 }
 
 async function queueModel(key: string, config: QueueConfig, context: QueueSchemaContext & { outDir: string }): Promise<ResolvedQueue> {
@@ -47,8 +47,7 @@ async function queueModel(key: string, config: QueueConfig, context: QueueSchema
     codecImport: config.codec === undefined ? null : codecImport(context.rootDir, context.outDir, config.codec),
     description: config.description ?? schemaDescription,
   };
-  const worded = compileError.then((error) => (error === undefined ? undefined : stackOverflowAsCompileError(error, where, "compiling the schema")));
-  return { model, compileError: worded };
+  return { model, compileError };
 }
 
 /** Several queues can be wrong at once: all of them are reported, in key order. */

@@ -33,9 +33,10 @@ export interface QueueSchema {
   readonly schemaFile: string | null;
   /**
    * Settles when ajv has compiled the schema: to undefined, or to the error
-   * that makes the schema unusable (a CompileError at the culprit keyword, a
-   * RangeError for a stack overflow). It never rejects, so an error nobody has
-   * awaited yet is not an unhandled rejection.
+   * that makes the schema unusable (a CompileError at the culprit keyword, or
+   * at the schema for a stack overflow; a plain Error when a compiler thread
+   * failed). It never rejects, so an error nobody has awaited yet is not an
+   * unhandled rejection.
    */
   readonly compileError: Promise<Error | undefined>;
 }

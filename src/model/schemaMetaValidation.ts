@@ -5,6 +5,7 @@
 import type { Ajv, ErrorObject } from "ajv";
 import { CompileError, type CompileErrorLocation } from "../errors.js";
 import { createSchemaAjv } from "./schemaAjv.js";
+import { stackOverflowAsCompileError } from "./stackOverflow.js";
 import { findKeyword } from "./schemaKeywords.js";
 import type { SchemaDialect } from "./types.js";
 
@@ -53,8 +54,8 @@ export function validateAgainstMetaSchema(document: unknown, dialect: SchemaDial
  * The error for a schema ajv would not compile in strict mode, which catches
  * what the meta-schema allows but ajv cannot use: unknown keywords (usually
  * typos) and unknown formats. `files` are searched for the culprit so the
- * error points into the file that holds it. A stack overflow comes back as a
- * RangeError, for the caller's stack guard to word.
+ * error points into the file that holds it. A stack overflow is worded as
+ * the stack guard words one (stackOverflow.ts), at `fallback`.
  */
 export function schemaCompileError(
   failure: { readonly message: string; readonly stackOverflow: boolean },
@@ -62,7 +63,7 @@ export function schemaCompileError(
   fallback: CompileErrorLocation,
 ): Error {
   const { message } = failure;
-  if (failure.stackOverflow) return new RangeError(message);
+  if (failure.stackOverflow) return stackOverflowAsCompileError(new RangeError(message), fallback, "compiling the schema") as CompileError;
   const cause = new Error(message);
   const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
   const format = /unknown format "([^"]+)"/.exec(message)?.[1];
