@@ -16,6 +16,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/globalSetup.ts"],
     exclude: ["**/node_modules/**", "test/.tmp/**"],
     pool: "forks",
     testTimeout: 60_000,
