@@ -41,11 +41,18 @@ export interface QueueOptions {
 
 /** One reason a value does not match a queue's schema. */
 export interface ValidationIssue {
-  /** JSON pointer of the offending value inside the payload ("" for the payload itself). */
+  /**
+   * JSON pointer of the offending value inside the payload ("" for the
+   * payload itself); for a push's headers, `headers` followed by the pointer
+   * inside them (`headers/traceId`).
+   */
   readonly pointer: string;
   /** What is wrong, in words ("must have required property 'to'"). */
   readonly message: string;
-  /** The JSON Schema keyword that failed ("required", "enum", ...). */
+  /**
+   * The JSON Schema keyword that failed ("required", "enum", ...), or
+   * "json" when the value cannot be stored as JSON at all (see `Producer.push`).
+   */
   readonly keyword: string;
 }
 
@@ -72,6 +79,14 @@ export interface PayloadTransform {
   decode(stored: JsonValue): JsonValue;
 }
 
+/** A job ready to store: the exact JSON text sent to PostgreSQL and the value that text is. */
+export interface EncodedJob {
+  /** The text stored in `message`, byte for byte. */
+  readonly json: string;
+  /** `JSON.parse(json)`. */
+  readonly value: JsonValue;
+}
+
 /** Validates, encodes and decodes one queue's jobs. */
 export interface QueueCodec<TJob> {
   readonly queue: string;
@@ -79,7 +94,15 @@ export interface QueueCodec<TJob> {
   validate(value: unknown): ValidationIssue[];
   /** Whether `value` is a valid job. */
   is(value: unknown): value is TJob;
-  /** Validates a job and turns it into the stored JSON value; throws `ValidationError`. */
+  /**
+   * Turns a job into its JSON form (as `JSON.stringify` does: `toJSON`
+   * honoured, `undefined` properties dropped), validates that form, and
+   * returns the JSON stored (the transform's output, when the queue has
+   * one). Throws `ValidationError`, also for what JSON or PostgreSQL cannot
+   * store (see `Producer.push`).
+   */
+  encodeJson(job: TJob): EncodedJob;
+  /** `encodeJson(job).value`: the stored JSON value. */
   encode(job: TJob): JsonValue;
   /** Turns a stored JSON value back into a validated job; throws `DecodeError`. */
   decode(stored: unknown): TJob;
