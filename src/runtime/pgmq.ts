@@ -10,7 +10,7 @@
 import type pg from "pg";
 import { isAutoCreateEnabled, watchPoolErrors } from "./connection.js";
 import { type JobIssues, QueueMissingError, ValidationError } from "./errors.js";
-import { dropQueue, ensureQueueOnce, forgetQueue } from "./queueSetup.js";
+import { dropQueue, ensureQueueOnce, forgetQueue, withDedicatedConnection } from "./queueSetup.js";
 import { archiveMessagesStatement } from "./sql/archiveMessages.js";
 import { deadLetterMessagesStatement } from "./sql/deadLetterMessages.js";
 import { deleteMessagesStatement } from "./sql/deleteMessages.js";
@@ -345,7 +345,13 @@ export class PgmqClient {
   private async load(queue: string, client: pg.ClientBase | undefined): Promise<QueueHandle> {
     validateQueueName(queue);
     await this.ensureQueue(queue, client);
-    const columns = await readQueueColumns(client ?? this.pool, queue);
+    let columns = await readQueueColumns(client ?? this.pool, queue);
+    if (columns === null && client !== undefined) {
+      // A REPEATABLE READ or SERIALIZABLE caller's snapshot may predate the queue's creation: look outside it.
+      columns = await withDedicatedConnection(this.pool, `reading the columns of queue "${queue}"`, (own) =>
+        readQueueColumns(own, queue),
+      );
+    }
     if (columns === null) {
       // Dropped between the check and now.
       forgetQueue(this.pool, queue);

@@ -207,7 +207,7 @@ function createOnDedicatedConnection(pool: pg.Pool, queue: string): Promise<void
   const creations = entriesOf(dedicatedCreations, pool);
   let creation = creations.get(queue);
   if (creation === undefined) {
-    creation = withDedicatedConnection(pool, queue, (client) => ensureQueues(client, [queue]));
+    creation = withDedicatedConnection(pool, `creating queue "${queue}"`, (client) => ensureQueues(client, [queue]));
     creations.set(queue, creation);
     const clear = () => creations.delete(queue);
     creation.then(clear, clear);
@@ -220,27 +220,32 @@ const DEDICATED_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Runs `work` on a new connection made with the pool's own settings (and
- * its client class), outside the pool and its limit, ended afterwards.
+ * its client class), outside the pool and its limit, ended afterwards: for
+ * a caller that holds a client of the pool and must not wait on it.
+ * `purpose` names the work in the error when the connection fails.
  */
-async function withDedicatedConnection<T>(
+export async function withDedicatedConnection<T>(
   pool: pg.Pool,
-  queue: string,
+  purpose: string,
   work: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
   const Client = (pool as unknown as { Client?: typeof pg.Client }).Client ?? pg.Client;
-  const settings = pool.options ?? {};
-  const client = new Client({
+  const settings: pg.PoolConfig = pool.options ?? {};
+  const config: pg.ClientConfig = {
     ...settings,
     connectionTimeoutMillis: settings.connectionTimeoutMillis || DEDICATED_CONNECT_TIMEOUT_MS,
-  });
+  };
+  // pg-pool keeps the password as a non-enumerable property, which a spread leaves behind.
+  if ("password" in settings) config.password = settings.password;
+  const client = new Client(config);
   // A failure surfaces as a rejected connect or query; an 'error' event must not crash the process.
   client.on("error", () => {});
   try {
     await client.connect();
   } catch (cause) {
     throw new Error(
-      `queue "${queue}" does not exist yet, and creating it needs a connection of its own (the push was given a ` +
-        `client, whose transaction must not run DDL): ${cause instanceof Error ? cause.message : String(cause)}. ` +
+      `${purpose} needs a connection of its own (the push was given a client, whose transaction must not run ` +
+        `DDL, and the pool's connections may all be taken): ${cause instanceof Error ? cause.message : String(cause)}. ` +
         "Create queues beforehand with `pgmq-gen migrate` (or ensureQueues) to avoid this",
       { cause },
     );

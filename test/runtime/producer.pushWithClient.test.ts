@@ -88,6 +88,64 @@ describe("createProducer: push({ client }) with no free pool connection", () => 
     }
   });
 
+  it("round two #9: a REPEATABLE READ caller whose snapshot predates the queue still pushes to it", async () => {
+    const pool = poolOf(1);
+    configure({ pool });
+    try {
+      const producer = createProducer(emailDefinition("fresh_repeatable_read"));
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+        await client.query("SELECT 1");
+        await within(10_000, "push({ client })", producer.push(valid, { client }));
+        await client.query("COMMIT");
+      } finally {
+        client.release();
+      }
+      expect(await queueRows(db.pool, "fresh_repeatable_read")).toHaveLength(1);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("round two #9: the queue is created on a connection made from the pool's own settings and client class, then closed", async () => {
+    const configs: pg.ClientConfig[] = [];
+    const ended: boolean[] = [];
+    class RecordingClient extends pg.Client {
+      constructor(config?: pg.ClientConfig) {
+        super(config);
+        const index = configs.push(config ?? {}) - 1;
+        ended[index] = false;
+        this.once("end", () => {
+          ended[index] = true;
+        });
+      }
+    }
+    // The server trusts local connections, so the password is only carried, never checked.
+    const pool = new pg.Pool({ connectionString: db.url, max: 1, password: "kept", Client: RecordingClient });
+    pool.on("error", () => {});
+    configure({ pool });
+    try {
+      const producer = createProducer(emailDefinition("fresh_own_settings"));
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        await within(10_000, "push({ client })", producer.push(valid, { client }));
+        await client.query("COMMIT");
+      } finally {
+        client.release();
+      }
+      // The pool's one client, and the dedicated one: same class, same password, a connect timeout.
+      expect(configs).toHaveLength(2);
+      expect(configs[1]!.password).toBe("kept");
+      expect(configs[1]!.connectionTimeoutMillis).toBeGreaterThan(0);
+      // The dedicated connection is closed once the queue exists; the pool's stays.
+      expect(ended).toEqual([false, true]);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("round two #9: with autoCreate off, a missing queue is a QueueMissingError at once, not a wait on the pool", async () => {
     const pool = poolOf(1);
     configure({ pool, autoCreate: false });
