@@ -64,12 +64,47 @@ export function toStorableJson(input: unknown): StorableJson {
   }
   const value = JSON.parse(text) as JsonValue;
   const checkStrings = UNSTORABLE_ESCAPE.test(text);
-  // Nesting `MAX_JSON_DEPTH` levels takes at least two characters a level: shorter texts need no walk.
-  if (checkStrings || text.length > 2 * MAX_JSON_DEPTH) {
+  if (checkStrings || (mayNestTooDeep(text) && nestsTooDeep(value as object, 1))) {
     const issues = findUnstorable(value, { raw: false, checkStrings });
     if (issues.length > 0) return { ok: false, issues };
   }
   return { ok: true, text, value };
+}
+
+/**
+ * Whether `text` has more than `MAX_JSON_DEPTH` opening brackets, the least
+ * that nesting past it takes. Most payloads have a few, found by native
+ * `indexOf` scans: no walk over the value at all.
+ */
+function mayNestTooDeep(text: string): boolean {
+  if (text.length <= 2 * MAX_JSON_DEPTH) return false;
+  let brackets = 0;
+  for (const bracket of ["{", "["]) {
+    for (let at = text.indexOf(bracket); at !== -1; at = text.indexOf(bracket, at + 1)) {
+      if (++brackets > MAX_JSON_DEPTH) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether a parsed value nests past `MAX_JSON_DEPTH` (`depth`: the level of
+ * `value`). Visits arrays and objects only, with no pointer kept.
+ */
+function nestsTooDeep(value: object, depth: number): boolean {
+  if (depth > MAX_JSON_DEPTH) return true;
+  if (Array.isArray(value)) {
+    for (const child of value as unknown[]) {
+      if (typeof child === "object" && child !== null && nestsTooDeep(child, depth + 1)) return true;
+    }
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const child = record[key];
+    if (typeof child === "object" && child !== null && nestsTooDeep(child, depth + 1)) return true;
+  }
+  return false;
 }
 
 /**
