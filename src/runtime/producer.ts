@@ -15,6 +15,7 @@ import type pg from "pg";
 import { getPool } from "./connection.js";
 import { type JobIssues, ValidationError } from "./errors.js";
 import { type PgmqClient, pgmqClientFor } from "./pgmq.js";
+import { delayValue } from "./sql/sendMessages.js";
 import { toStorableHeaders } from "./storableJson.js";
 import type { Producer, PushOptions, QueueDefinition, ValidationIssue } from "./types.js";
 
@@ -37,11 +38,16 @@ export function createProducer<TName extends string, TJob>(definition: QueueDefi
     return pgmq;
   }
 
-  /** The headers' JSON text (null for none); a ValidationError before anything is sent. */
-  function headersJsonOf(options: PushOptions): string | null {
+  /**
+   * Checks a push's options before anything is sent or created (a
+   * ValidationError for the headers, a RangeError for the delay) and gives
+   * the headers' JSON text (null for none).
+   */
+  function checkOptions(options: PushOptions): { headersJson: string | null } {
     const headers = toStorableHeaders(options.headers);
     if (!headers.ok) throw ValidationError.forHeaders(queue, headers.issues);
-    return headers.text;
+    delayValue(options.delay);
+    return { headersJson: headers.text };
   }
 
   return {
@@ -49,7 +55,7 @@ export function createProducer<TName extends string, TJob>(definition: QueueDefi
 
     async push(job: TJob, options: PushOptions = {}): Promise<bigint> {
       const { json } = codec.encodeJson(job);
-      const headersJson = headersJsonOf(options);
+      const { headersJson } = checkOptions(options);
       const pgmq = await ensured(options.client);
       return pgmq.sendJson(queue, json, {
         delay: options.delay,
@@ -62,21 +68,21 @@ export function createProducer<TName extends string, TJob>(definition: QueueDefi
       // Every job is checked before anything is sent: one invalid job sends none.
       const messages: string[] = [];
       const failures: JobIssues[] = [];
-      // A for loop, not forEach: forEach skips the holes of a sparse array, which would shift every id after one.
+      // A for loop, not forEach: forEach skips a sparse array's holes, and `[, job]` would get one id for two slots.
       for (let index = 0; index < jobs.length; index++) {
         if (!(index in jobs)) {
           failures.push({ index, issues: [HOLE] });
           continue;
         }
         try {
-          messages.push(codec.encodeJson(jobs[index]!).json);
+          messages.push(codec.encodeJson(jobs[index] as TJob).json);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
           failures.push({ index, issues: error.issues });
         }
       }
       if (failures.length > 0) throw ValidationError.forBatch(queue, failures);
-      const headersJson = headersJsonOf(options);
+      const { headersJson } = checkOptions(options);
       if (messages.length === 0) return [];
       const pgmq = await ensured(options.client);
       return pgmq.sendJsonBatch(queue, messages, {

@@ -368,6 +368,9 @@ describe("createProducer: values JSON or PostgreSQL cannot store are refused bef
       const batch = await rejection(producer.pushBatch([valid], { delay }));
       expect(batch, String(delay)).toBeInstanceOf(RangeError);
     }
+    const fresh = createProducer(emailDefinition("bad_delay_fresh"));
+    expect(await rejection(fresh.push(valid, { delay: 1e15 }))).toBeInstanceOf(RangeError);
+    expect(await tableExists(db.pool, "pgmq.q_bad_delay_fresh")).toBe(false);
     // A day after PostgreSQL's first moment (4714-11-24 BC, proleptic Gregorian) is a valid delay: visible at once.
     const first = new Date(Date.UTC(-4713, 10, 25));
     await producer.push(valid, { delay: first });
