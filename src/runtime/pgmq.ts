@@ -166,31 +166,29 @@ export class PgmqClient {
    * byte for byte: nothing is stringified or checked again.
    */
   async sendJson(queue: string, messageJson: string, options: SendJsonOptions = {}): Promise<bigint> {
-    const form = delayForm(options.delay);
-    const delay = delayValue(options.delay);
-    const headersJson = options.headersJson ?? null;
-    const { rows } = await this.run<{ msg_id: bigint }>(queue, options.client, (handle) => {
-      const values: unknown[] = [messageJson];
-      if (handle.columns.headers) values.push(headersJson);
-      else if (headersJson !== null) throw noHeadersColumn(queue);
-      if (form !== "now") values.push(delay);
-      return [handle.statement(`send:${form}`, () => sendMessageStatement(queue, handle.columns, form)), values];
-    });
-    return rows[0]!.msg_id;
+    return (await this.insert(queue, messageJson, options))[0]!;
   }
 
   /** `sendJson` for many messages in one statement: all or none. Resolves to their ids, in order. */
   async sendJsonBatch(queue: string, messagesJson: readonly string[], options: SendJsonOptions = {}): Promise<bigint[]> {
+    if (messagesJson.length > 0) return this.insert(queue, messagesJson, options);
+    delayValue(options.delay);
+    return [];
+  }
+
+  /** One message (`send`) or an array of them (`send_batch`), as JSON text. */
+  private async insert(queue: string, messages: string | readonly string[], options: SendJsonOptions): Promise<bigint[]> {
     const form = delayForm(options.delay);
     const delay = delayValue(options.delay);
-    if (messagesJson.length === 0) return [];
     const headersJson = options.headersJson ?? null;
+    const operation = typeof messages === "string" ? "send" : "send_batch";
+    const build = typeof messages === "string" ? sendMessageStatement : sendMessagesStatement;
     const { rows } = await this.run<{ msg_id: bigint }>(queue, options.client, (handle) => {
-      const values: unknown[] = [messagesJson];
+      const values: unknown[] = [messages];
       if (handle.columns.headers) values.push(headersJson);
       else if (headersJson !== null) throw noHeadersColumn(queue);
       if (form !== "now") values.push(delay);
-      return [handle.statement(`send_batch:${form}`, () => sendMessagesStatement(queue, handle.columns, form)), values];
+      return [handle.statement(`${operation}:${form}`, () => build(queue, handle.columns, form)), values];
     });
     return rows.map((row) => row.msg_id);
   }

@@ -64,7 +64,8 @@ export function toStorableJson(input: unknown): StorableJson {
   }
   const value = JSON.parse(text) as JsonValue;
   const checkStrings = UNSTORABLE_ESCAPE.test(text);
-  if (checkStrings || (mayNestTooDeep(text) && nestsTooDeep(value as object, 1))) {
+  const deep = typeof value === "object" && value !== null && mayNestTooDeep(text) && nestsTooDeep(value, 1);
+  if (checkStrings || deep) {
     const issues = findUnstorable(value, { raw: false, checkStrings });
     if (issues.length > 0) return { ok: false, issues };
   }
