@@ -41,7 +41,7 @@ export interface ReadMessage {
 export interface SendOptions {
   /** Seconds before the message becomes visible, or the moment it does. (Default: 0) */
   delay?: number | Date;
-  /** Headers stored with the message(s). (Default: null) */
+  /** Headers stored with the message(s): a JSON object, checked like a message; null for none. (Default: null) */
   headers?: MessageHeaders | null;
   /** Run on this client (e.g. inside the caller's transaction). (Default: the client's pool) */
   client?: pg.ClientBase;

@@ -244,8 +244,8 @@ export async function withDedicatedConnection<T>(
     await client.connect();
   } catch (cause) {
     throw new Error(
-      `${purpose} needs a connection of its own (the push was given a client, whose transaction must not run ` +
-        `DDL, and the pool's connections may all be taken): ${cause instanceof Error ? cause.message : String(cause)}. ` +
+      `${purpose} needs a connection of its own (the caller's client is in a transaction that must not run DDL, ` +
+        `and the pool's connections may all be taken): ${cause instanceof Error ? cause.message : String(cause)}. ` +
         "Create queues beforehand with `pgmq-gen migrate` (or ensureQueues) to avoid this",
       { cause },
     );
