@@ -146,6 +146,38 @@ describe("createProducer: push({ client }) with no free pool connection", () => 
     }
   });
 
+  it("round two #9: when the dedicated connection cannot be made, the push fails at once saying what to do", async () => {
+    const closedPort = new URL(db.url);
+    closedPort.port = "1";
+    let made = 0;
+    class RefusingClient extends pg.Client {
+      constructor(config?: pg.ClientConfig) {
+        made += 1;
+        // The pool's own connection works; the one made for queue creation finds nobody listening.
+        super(made > 1 ? { ...config, connectionString: closedPort.toString() } : config);
+      }
+    }
+    const pool = new pg.Pool({ connectionString: db.url, max: 1, Client: RefusingClient });
+    pool.on("error", () => {});
+    configure({ pool });
+    try {
+      const producer = createProducer(emailDefinition("fresh_refused"));
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const push = within(10_000, "push({ client })", producer.push(valid, { client }));
+        await expect(push).rejects.toThrow(
+          /creating queue "fresh_refused" needs a connection of its own .*ECONNREFUSED.*pgmq-gen migrate/,
+        );
+        await client.query("ROLLBACK");
+      } finally {
+        client.release();
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("round two #9: with autoCreate off, a missing queue is a QueueMissingError at once, not a wait on the pool", async () => {
     const pool = poolOf(1);
     configure({ pool, autoCreate: false });
