@@ -3,9 +3,11 @@
  * between the job a handler sees and the JSON stored in `message`.
  */
 import { DecodeError, ValidationError } from "./errors.js";
+import { escapePointerToken, toStorableJson } from "./storableJson.js";
 import type {
   CompiledValidator,
   CompiledValidatorError,
+  EncodedJob,
   JsonValue,
   PayloadTransform,
   QueueCodec,
@@ -19,11 +21,6 @@ export interface QueueCodecOptions {
   validator: CompiledValidator;
   /** Turns valid jobs into stored JSON and back. (Default: none: the job is stored as is) */
   transform?: PayloadTransform;
-}
-
-/** RFC 6901: `~` → `~0`, `/` → `~1`. */
-function escapePointerToken(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 /**
@@ -58,16 +55,37 @@ export function createQueueCodec<TJob>(options: QueueCodecOptions): QueueCodec<T
     return errors.map(toValidationIssue);
   }
 
+  /**
+   * The job's JSON form is what gets validated and stored: a `toJSON` that
+   * adds a field, or a Date where the schema wants a string, is judged as
+   * the JSON the worker will read, never as the object in memory.
+   */
+  function encodeJson(job: TJob): EncodedJob {
+    const json = toStorableJson(job);
+    if (!json.ok) throw new ValidationError(queue, json.issues);
+    const issues = validate(json.value);
+    if (issues.length > 0) throw new ValidationError(queue, issues);
+    if (transform === undefined) return { json: json.text, value: json.value };
+    // The transform gets the validated value; what it returns is stored as its JSON, checked the same way.
+    const stored = toStorableJson(transform.encode(json.value));
+    if (!stored.ok) {
+      throw new ValidationError(
+        queue,
+        stored.issues.map((issue) => ({ ...issue, message: `${issue.message} (in the value the queue's transform encoded)` })),
+      );
+    }
+    return { json: stored.text, value: stored.value };
+  }
+
   return {
     queue,
     validate,
     is(value: unknown): value is TJob {
       return validator(value);
     },
+    encodeJson,
     encode(job: TJob): JsonValue {
-      const issues = validate(job);
-      if (issues.length > 0) throw new ValidationError(queue, issues);
-      return transform === undefined ? (job as JsonValue) : transform.encode(job as JsonValue);
+      return encodeJson(job).value;
     },
     decode(stored: unknown): TJob {
       let payload: unknown = stored;

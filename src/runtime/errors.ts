@@ -26,7 +26,11 @@ export interface JobIssues {
   readonly issues: readonly ValidationIssue[];
 }
 
-/** A job does not match its queue's schema; nothing was sent. */
+/**
+ * A job does not match its queue's schema, cannot be stored as JSON (a
+ * NUL, a lone surrogate, a BigInt, a cycle, too deep: keyword `json`), or
+ * the push's headers cannot be; nothing was sent.
+ */
 export class ValidationError extends Error {
   override readonly name = "ValidationError";
   readonly queue: string;
@@ -38,10 +42,15 @@ export class ValidationError extends Error {
   /** For a batch: the failures grouped by job. Empty for a single job. */
   readonly jobs: readonly JobIssues[];
 
-  constructor(queue: string, issues: readonly ValidationIssue[], options?: { jobs?: readonly JobIssues[] }) {
+  constructor(
+    queue: string,
+    issues: readonly ValidationIssue[],
+    options?: { jobs?: readonly JobIssues[]; headers?: boolean },
+  ) {
     const jobs = options?.jobs ?? [];
-    const detail =
-      jobs.length > 0
+    const detail = options?.headers
+      ? `invalid headers: ${issues.map(describeIssue).join("; ")}`
+      : jobs.length > 0
         ? `invalid jobs: ${jobs
             .flatMap((job) => job.issues.map((issue) => `job ${job.index}: ${describeIssue(issue)}`))
             .join("; ")}`
@@ -58,6 +67,11 @@ export class ValidationError extends Error {
       job.issues.map((issue) => ({ ...issue, pointer: `/${job.index}${issue.pointer}` })),
     );
     return new ValidationError(queue, issues, { jobs });
+  }
+
+  /** The error of a push's headers; pointers start with `headers` (`headers/traceId`). */
+  static forHeaders(queue: string, issues: readonly ValidationIssue[]): ValidationError {
+    return new ValidationError(queue, issues, { headers: true });
   }
 }
 

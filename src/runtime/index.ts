@@ -10,6 +10,7 @@ export type { ConfigureOptions, PoolErrorListener } from "./connection.js";
 export { createQueueCodec } from "./codec.js";
 export type { QueueCodecOptions } from "./codec.js";
 export { createProducer } from "./producer.js";
+export { MAX_JSON_DEPTH } from "./storableJson.js";
 export { PgmqClient, pgmqClientFor } from "./pgmq.js";
 export type { ReadMessage, SendOptions, PgmqClientOptions, QueueMetrics } from "./pgmq.js";
 export { ensureQueues, queueExists } from "./queueSetup.js";

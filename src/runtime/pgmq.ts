@@ -9,8 +9,8 @@
  */
 import type pg from "pg";
 import { isAutoCreateEnabled, watchPoolErrors } from "./connection.js";
-import { QueueMissingError } from "./errors.js";
-import { dropQueue, ensureQueueOnce, forgetQueue } from "./queueSetup.js";
+import { type JobIssues, QueueMissingError, ValidationError } from "./errors.js";
+import { dropQueue, ensureQueueOnce, forgetQueue, withDedicatedConnection } from "./queueSetup.js";
 import { archiveMessagesStatement } from "./sql/archiveMessages.js";
 import { deadLetterMessagesStatement } from "./sql/deadLetterMessages.js";
 import { deleteMessagesStatement } from "./sql/deleteMessages.js";
@@ -22,6 +22,7 @@ import { type MessageRow, readMessagesStatement } from "./sql/readMessages.js";
 import { delayForm, delayValue, sendMessageStatement, sendMessagesStatement } from "./sql/sendMessages.js";
 import { setVisibilityStatement } from "./sql/setVisibility.js";
 import { idsParameter, type Queryable, runStatement, type Statement } from "./sql/statement.js";
+import { toStorableHeaders, toStorableJson } from "./storableJson.js";
 import type { JsonValue, MessageHeaders } from "./types.js";
 
 /** A message as `read` returns it. */
@@ -40,10 +41,16 @@ export interface ReadMessage {
 export interface SendOptions {
   /** Seconds before the message becomes visible, or the moment it does. (Default: 0) */
   delay?: number | Date;
-  /** Headers stored with the message(s). (Default: null) */
+  /** Headers stored with the message(s): a JSON object, checked like a message; null for none. (Default: null) */
   headers?: MessageHeaders | null;
   /** Run on this client (e.g. inside the caller's transaction). (Default: the client's pool) */
   client?: pg.ClientBase;
+}
+
+/** Options of `sendJson` and `sendJsonBatch`: the headers come as JSON text, like the messages. */
+export interface SendJsonOptions extends Omit<SendOptions, "headers"> {
+  /** JSON text of a headers object, stored as is; null for none. (Default: null) */
+  headersJson?: string | null;
 }
 
 export interface PgmqClientOptions {
@@ -84,14 +91,11 @@ function isUndefinedTable(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === UNDEFINED_TABLE;
 }
 
-function toJsonText(value: unknown, what: string): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) throw new TypeError(`${what}: expected a JSON value, got ${String(value)}`);
-  return text;
-}
-
-function headersParameter(headers: MessageHeaders | null | undefined): string | null {
-  return headers === undefined || headers === null ? null : toJsonText(headers, "headers");
+/** The JSON text of a push's headers; a ValidationError (pointers `headers/...`) when they cannot be stored. */
+function headersJsonOf(queue: string, headers: MessageHeaders | null | undefined): string | null {
+  const json = toStorableHeaders(headers);
+  if (!json.ok) throw ValidationError.forHeaders(queue, json.issues);
+  return json.text;
 }
 
 function positiveInteger(value: number, what: string): number {
@@ -118,41 +122,73 @@ export class PgmqClient {
 
   /**
    * Creates the queue if missing (or throws `QueueMissingError` when
-   * autoCreate is off); cached per pool. Runs on the pool, outside any
-   * caller transaction: DDL inside a transaction that rolls back would vanish
-   * while the cache still said the queue exists.
+   * autoCreate is off); cached per pool. Creation never runs inside a
+   * caller's transaction: DDL that rolls back would vanish while the cache
+   * still said the queue exists. Given the caller's `client`, the check runs
+   * on it, and a missing queue is created on a connection of its own rather
+   * than one from the pool, which the caller may be holding the last of.
    */
-  ensureQueue(queue: string): Promise<void> {
-    return ensureQueueOnce(this.pool, queue, { autoCreate: this.autoCreate ?? isAutoCreateEnabled() });
-  }
-
-  /** Sends one message; resolves to its id. */
-  async send(queue: string, message: JsonValue, options: SendOptions = {}): Promise<bigint> {
-    const form = delayForm(options.delay);
-    const delay = delayValue(options.delay);
-    const messageText = toJsonText(message, "message");
-    const { rows } = await this.run<{ msg_id: bigint }>(queue, options.client, (handle) => {
-      const values: unknown[] = [messageText];
-      if (handle.columns.headers) values.push(headersParameter(options.headers));
-      else if (options.headers != null) throw noHeadersColumn(queue);
-      if (form !== "now") values.push(delay);
-      return [handle.statement(`send:${form}`, () => sendMessageStatement(queue, handle.columns, form)), values];
+  ensureQueue(queue: string, client?: pg.ClientBase): Promise<void> {
+    return ensureQueueOnce(this.pool, queue, {
+      autoCreate: this.autoCreate ?? isAutoCreateEnabled(),
+      ...(client !== undefined ? { client } : {}),
     });
-    return rows[0]!.msg_id;
   }
 
-  /** Sends many messages in one statement: all or none. Resolves to their ids, in order. */
+  /**
+   * Sends one message; resolves to its id. The message and headers are
+   * stored as their `JSON.stringify` text; what PostgreSQL cannot store
+   * (NUL, lone surrogates, BigInt, ...) is a `ValidationError` first.
+   */
+  async send(queue: string, message: JsonValue, options: SendOptions = {}): Promise<bigint> {
+    const { headers, ...rest } = options;
+    const json = toStorableJson(message);
+    if (!json.ok) throw new ValidationError(queue, json.issues);
+    return this.sendJson(queue, json.text, { ...rest, headersJson: headersJsonOf(queue, headers) });
+  }
+
+  /** Sends many messages in one statement: all or none. Resolves to their ids, in order. Checked as `send` checks. */
   async sendBatch(queue: string, messages: readonly JsonValue[], options: SendOptions = {}): Promise<bigint[]> {
+    const { headers, ...rest } = options;
+    const texts: string[] = [];
+    const failures: JobIssues[] = [];
+    for (let index = 0; index < messages.length; index++) {
+      const json = toStorableJson(messages[index]);
+      if (json.ok) texts.push(json.text);
+      else failures.push({ index, issues: json.issues });
+    }
+    if (failures.length > 0) throw ValidationError.forBatch(queue, failures);
+    return this.sendJsonBatch(queue, texts, { ...rest, headersJson: headersJsonOf(queue, headers) });
+  }
+
+  /**
+   * Sends one message given as JSON text (a codec's `encodeJson`), stored
+   * byte for byte: nothing is stringified or checked again.
+   */
+  async sendJson(queue: string, messageJson: string, options: SendJsonOptions = {}): Promise<bigint> {
+    return (await this.insert(queue, messageJson, options))[0]!;
+  }
+
+  /** `sendJson` for many messages in one statement: all or none. Resolves to their ids, in order. */
+  async sendJsonBatch(queue: string, messagesJson: readonly string[], options: SendJsonOptions = {}): Promise<bigint[]> {
+    if (messagesJson.length > 0) return this.insert(queue, messagesJson, options);
+    delayValue(options.delay);
+    return [];
+  }
+
+  /** One message (`send`) or an array of them (`send_batch`), as JSON text. */
+  private async insert(queue: string, messages: string | readonly string[], options: SendJsonOptions): Promise<bigint[]> {
     const form = delayForm(options.delay);
     const delay = delayValue(options.delay);
-    if (messages.length === 0) return [];
-    const messageTexts = messages.map((message, index) => toJsonText(message, `messages[${index}]`));
+    const headersJson = options.headersJson ?? null;
+    const operation = typeof messages === "string" ? "send" : "send_batch";
+    const build = typeof messages === "string" ? sendMessageStatement : sendMessagesStatement;
     const { rows } = await this.run<{ msg_id: bigint }>(queue, options.client, (handle) => {
-      const values: unknown[] = [messageTexts];
-      if (handle.columns.headers) values.push(headersParameter(options.headers));
-      else if (options.headers != null) throw noHeadersColumn(queue);
+      const values: unknown[] = [messages];
+      if (handle.columns.headers) values.push(headersJson);
+      else if (headersJson !== null) throw noHeadersColumn(queue);
       if (form !== "now") values.push(delay);
-      return [handle.statement(`send_batch:${form}`, () => sendMessagesStatement(queue, handle.columns, form)), values];
+      return [handle.statement(`${operation}:${form}`, () => build(queue, handle.columns, form)), values];
     });
     return rows.map((row) => row.msg_id);
   }
@@ -285,10 +321,15 @@ export class PgmqClient {
     this.forget(queue);
   }
 
-  /** The queue's handle, loaded (and the queue ensured) on first use. */
+  /**
+   * The queue's handle, loaded (and the queue ensured) on first use. A
+   * caller with its own client loads on it: sharing a load in flight on the
+   * pool could make it wait for a connection it holds itself.
+   */
   private handle(queue: string, client: pg.ClientBase | undefined): Promise<QueueHandle> | QueueHandle {
     const handle = this.handles.get(queue);
     if (handle !== undefined) return handle;
+    if (client !== undefined) return this.load(queue, client);
     let loading = this.loading.get(queue);
     if (loading === undefined) {
       loading = this.load(queue, client);
@@ -301,8 +342,14 @@ export class PgmqClient {
 
   private async load(queue: string, client: pg.ClientBase | undefined): Promise<QueueHandle> {
     validateQueueName(queue);
-    await this.ensureQueue(queue);
-    const columns = await readQueueColumns(client ?? this.pool, queue);
+    await this.ensureQueue(queue, client);
+    let columns = await readQueueColumns(client ?? this.pool, queue);
+    if (columns === null && client !== undefined) {
+      // A REPEATABLE READ or SERIALIZABLE caller's snapshot may predate the queue's creation: look outside it.
+      columns = await withDedicatedConnection(this.pool, `reading the columns of queue "${queue}"`, (own) =>
+        readQueueColumns(own, queue),
+      );
+    }
     if (columns === null) {
       // Dropped between the check and now.
       forgetQueue(this.pool, queue);

@@ -1,62 +1,93 @@
 /**
- * Typed producers: what `emailQueue.push(job)` runs. Validates and encodes
- * with the queue's codec, makes sure the queue exists, sends.
+ * Typed producers: what `emailQueue.push(job)` runs. Turns each job into
+ * its JSON form, validates that form with the queue's codec, makes sure
+ * the queue exists, and sends the very JSON text that was validated.
  *
- * Queue creation (first push per pool, the queue and its dead-letter queue) always runs on the shared pool, in
- * its own transaction, even when the push is given the caller's `client`:
- * DDL inside the caller's transaction would be rolled back with it while the
- * "queue exists" cache kept saying otherwise. The cost: with `client`, the
- * first push per queue needs a second connection from the shared pool for a
- * moment (or the queues created beforehand with `pgmq-gen migrate`).
+ * Queue creation (first push per pool, the queue and its dead-letter queue)
+ * never runs inside the caller's transaction: DDL there would be rolled
+ * back with it while the "queue exists" cache kept saying otherwise.
+ * Without `client` it runs on the shared pool. With `client`, the queue is
+ * looked up on that client, and only a missing one is created, on a
+ * short-lived connection of its own: the caller may hold the pool's last
+ * free connection, so the push never waits on the pool.
  */
+import type pg from "pg";
 import { getPool } from "./connection.js";
 import { type JobIssues, ValidationError } from "./errors.js";
 import { type PgmqClient, pgmqClientFor } from "./pgmq.js";
-import type { JsonValue, Producer, PushOptions, QueueDefinition } from "./types.js";
+import { delayValue } from "./sql/sendMessages.js";
+import { toStorableHeaders } from "./storableJson.js";
+import type { Producer, PushOptions, QueueDefinition, ValidationIssue } from "./types.js";
+
+/** What a hole of a sparse `pushBatch` array is reported as. */
+const HOLE: ValidationIssue = {
+  pointer: "",
+  message: "is a hole in a sparse array: every index of the array given to pushBatch must hold a job",
+  keyword: "json",
+};
 
 export function createProducer<TName extends string, TJob>(definition: QueueDefinition<TName, TJob>): Producer<TJob> {
   const { name: queue, codec } = definition;
   const deadLetter = definition.options.deadLetter;
 
   /** The queue and its dead-letter queue exist (created on first use unless autoCreate is off); cached per pool. */
-  async function ensured(): Promise<PgmqClient> {
-    const client = pgmqClientFor(getPool());
-    await client.ensureQueue(queue);
-    if (deadLetter !== null) await client.ensureQueue(deadLetter);
-    return client;
+  async function ensured(client: pg.ClientBase | undefined): Promise<PgmqClient> {
+    const pgmq = pgmqClientFor(getPool());
+    await pgmq.ensureQueue(queue, client);
+    if (deadLetter !== null) await pgmq.ensureQueue(deadLetter, client);
+    return pgmq;
+  }
+
+  /**
+   * Checks a push's options before anything is sent or created (a
+   * ValidationError for the headers, a RangeError for the delay) and gives
+   * the headers' JSON text (null for none).
+   */
+  function checkOptions(options: PushOptions): { headersJson: string | null } {
+    const headers = toStorableHeaders(options.headers);
+    if (!headers.ok) throw ValidationError.forHeaders(queue, headers.issues);
+    delayValue(options.delay);
+    return { headersJson: headers.text };
   }
 
   return {
     queue,
 
     async push(job: TJob, options: PushOptions = {}): Promise<bigint> {
-      const message = codec.encode(job);
-      const client = await ensured();
-      return client.send(queue, message, {
+      const { json } = codec.encodeJson(job);
+      const { headersJson } = checkOptions(options);
+      const pgmq = await ensured(options.client);
+      return pgmq.sendJson(queue, json, {
         delay: options.delay,
-        headers: options.headers ?? null,
+        headersJson,
         ...(options.client !== undefined ? { client: options.client } : {}),
       });
     },
 
     async pushBatch(jobs: readonly TJob[], options: PushOptions = {}): Promise<bigint[]> {
       // Every job is checked before anything is sent: one invalid job sends none.
-      const messages: JsonValue[] = [];
+      const messages: string[] = [];
       const failures: JobIssues[] = [];
-      jobs.forEach((job, index) => {
+      // A for loop, not forEach: forEach skips a sparse array's holes, and `[, job]` would get one id for two slots.
+      for (let index = 0; index < jobs.length; index++) {
+        if (!(index in jobs)) {
+          failures.push({ index, issues: [HOLE] });
+          continue;
+        }
         try {
-          messages.push(codec.encode(job));
+          messages.push(codec.encodeJson(jobs[index] as TJob).json);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
           failures.push({ index, issues: error.issues });
         }
-      });
+      }
       if (failures.length > 0) throw ValidationError.forBatch(queue, failures);
+      const { headersJson } = checkOptions(options);
       if (messages.length === 0) return [];
-      const client = await ensured();
-      return client.sendBatch(queue, messages, {
+      const pgmq = await ensured(options.client);
+      return pgmq.sendJsonBatch(queue, messages, {
         delay: options.delay,
-        headers: options.headers ?? null,
+        headersJson,
         ...(options.client !== undefined ? { client: options.client } : {}),
       });
     },

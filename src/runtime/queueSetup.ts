@@ -128,30 +128,133 @@ export async function dropQueue(db: Queryable, queue: string): Promise<void> {
   if (isPool(db)) forgetQueue(db, queue);
 }
 
-// Queues known to exist, per pool: after the first use the check costs a Set lookup.
-const knownQueues = new WeakMap<pg.Pool, Map<string, Promise<void>>>();
+/** A queue's check in one pool: in flight, or done (`confirmed`: the queue exists). */
+interface QueueCheck {
+  readonly done: Promise<void>;
+  confirmed: boolean;
+}
+
+// Queues known to exist, per pool: after the first use the check costs a Map lookup.
+const knownQueues = new WeakMap<pg.Pool, Map<string, QueueCheck>>();
+// Creations in flight on a dedicated connection, per pool: callers holding clients share one.
+const dedicatedCreations = new WeakMap<pg.Pool, Map<string, Promise<void>>>();
+
+function entriesOf<T>(registry: WeakMap<pg.Pool, Map<string, T>>, pool: pg.Pool): Map<string, T> {
+  let entries = registry.get(pool);
+  if (entries === undefined) {
+    entries = new Map();
+    registry.set(pool, entries);
+  }
+  return entries;
+}
+
+export interface EnsureQueueOptions {
+  /** Create the queue when it is missing; else a missing queue is a `QueueMissingError`. */
+  autoCreate: boolean;
+  /**
+   * The caller's client, possibly inside its open transaction, holding a
+   * connection of `pool`. The check runs on it; a missing queue is created
+   * on a dedicated connection (never in the caller's transaction, never
+   * waiting on the pool). (Default: none: the check runs on the pool)
+   */
+  client?: pg.ClientBase;
+}
 
 /**
  * Makes sure `queue` exists, once per pool: creates it when `autoCreate`,
  * else throws `QueueMissingError` when it is missing. Concurrent callers
- * share one check; a failed check is not cached.
+ * without a client share one check; a failed check is not cached.
  */
-export function ensureQueueOnce(pool: pg.Pool, queue: string, options: { autoCreate: boolean }): Promise<void> {
+export function ensureQueueOnce(pool: pg.Pool, queue: string, options: EnsureQueueOptions): Promise<void> {
   validateQueueName(queue);
-  let queues = knownQueues.get(pool);
-  if (queues === undefined) {
-    queues = new Map();
-    knownQueues.set(pool, queues);
-  }
+  const queues = entriesOf(knownQueues, pool);
   const known = queues.get(queue);
-  if (known !== undefined) return known;
-  const check = (async () => {
-    if (options.autoCreate) await ensureQueues(pool, [queue]);
-    else if (!(await queueExists(pool, queue))) throw new QueueMissingError(queue);
-  })();
+  if (known !== undefined && (known.confirmed || options.client === undefined)) return known.done;
+  // A check on the pool still in flight may be waiting for the very connection this caller holds: check on its client.
+  if (options.client !== undefined) return ensureWithClient(pool, queue, options.client, options.autoCreate);
+  const check: QueueCheck = {
+    done: (async () => {
+      if (options.autoCreate) await ensureQueues(pool, [queue]);
+      else if (!(await queueExists(pool, queue))) throw new QueueMissingError(queue);
+    })(),
+    confirmed: false,
+  };
   queues.set(queue, check);
-  check.catch(() => queues.delete(queue));
-  return check;
+  check.done.then(
+    () => {
+      check.confirmed = true;
+    },
+    () => {
+      if (queues.get(queue) === check) queues.delete(queue);
+    },
+  );
+  return check.done;
+}
+
+async function ensureWithClient(pool: pg.Pool, queue: string, client: pg.ClientBase, autoCreate: boolean): Promise<void> {
+  // Read-only, so it may run inside the caller's transaction.
+  const state = await readDatabaseState(client, [queue]);
+  const ready = autoCreate ? isComplete(state) : (state.queues.get(queue)?.tablesExist ?? false);
+  if (!ready) {
+    if (!autoCreate) throw new QueueMissingError(queue);
+    await createOnDedicatedConnection(pool, queue);
+  }
+  entriesOf(knownQueues, pool).set(queue, { done: Promise.resolve(), confirmed: true });
+}
+
+/** Creates `queue` on a connection of its own (shared by concurrent callers). */
+function createOnDedicatedConnection(pool: pg.Pool, queue: string): Promise<void> {
+  const creations = entriesOf(dedicatedCreations, pool);
+  let creation = creations.get(queue);
+  if (creation === undefined) {
+    creation = withDedicatedConnection(pool, `creating queue "${queue}"`, (client) => ensureQueues(client, [queue]));
+    creations.set(queue, creation);
+    const clear = () => creations.delete(queue);
+    creation.then(clear, clear);
+  }
+  return creation;
+}
+
+/** Connect timeout of a dedicated connection when the pool sets none, in milliseconds. */
+const DEDICATED_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs `work` on a new connection made with the pool's own settings (and
+ * its client class), outside the pool and its limit, ended afterwards: for
+ * a caller that holds a client of the pool and must not wait on it.
+ * `purpose` names the work in the error when the connection fails.
+ */
+export async function withDedicatedConnection<T>(
+  pool: pg.Pool,
+  purpose: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const Client = (pool as unknown as { Client?: typeof pg.Client }).Client ?? pg.Client;
+  const settings: pg.PoolConfig = pool.options ?? {};
+  const config: pg.ClientConfig = {
+    ...settings,
+    connectionTimeoutMillis: settings.connectionTimeoutMillis || DEDICATED_CONNECT_TIMEOUT_MS,
+  };
+  // pg-pool keeps the password as a non-enumerable property, which a spread leaves behind.
+  if ("password" in settings) config.password = settings.password;
+  const client = new Client(config);
+  // A failure surfaces as a rejected connect or query; an 'error' event must not crash the process.
+  client.on("error", () => {});
+  try {
+    await client.connect();
+  } catch (cause) {
+    throw new Error(
+      `${purpose} needs a connection of its own (the caller's client is in a transaction that must not run DDL, ` +
+        `and the pool's connections may all be taken): ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        "Create queues beforehand with `pgmq-gen migrate` (or ensureQueues) to avoid this",
+      { cause },
+    );
+  }
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** Forgets that `queue` exists in `pool` (it was dropped, or a statement found its table missing). */

@@ -41,11 +41,18 @@ export interface QueueOptions {
 
 /** One reason a value does not match a queue's schema. */
 export interface ValidationIssue {
-  /** JSON pointer of the offending value inside the payload ("" for the payload itself). */
+  /**
+   * JSON pointer of the offending value inside the payload ("" for the
+   * payload itself); for a push's headers, `headers` followed by the pointer
+   * inside them (`headers/traceId`).
+   */
   readonly pointer: string;
   /** What is wrong, in words ("must have required property 'to'"). */
   readonly message: string;
-  /** The JSON Schema keyword that failed ("required", "enum", ...). */
+  /**
+   * The JSON Schema keyword that failed ("required", "enum", ...), or
+   * "json" when the value cannot be stored as JSON at all (see `Producer.push`).
+   */
   readonly keyword: string;
 }
 
@@ -72,6 +79,14 @@ export interface PayloadTransform {
   decode(stored: JsonValue): JsonValue;
 }
 
+/** A job ready to store: the exact JSON text sent to PostgreSQL and the value that text is. */
+export interface EncodedJob {
+  /** The text stored in `message`, byte for byte. */
+  readonly json: string;
+  /** `JSON.parse(json)`. */
+  readonly value: JsonValue;
+}
+
 /** Validates, encodes and decodes one queue's jobs. */
 export interface QueueCodec<TJob> {
   readonly queue: string;
@@ -79,7 +94,15 @@ export interface QueueCodec<TJob> {
   validate(value: unknown): ValidationIssue[];
   /** Whether `value` is a valid job. */
   is(value: unknown): value is TJob;
-  /** Validates a job and turns it into the stored JSON value; throws `ValidationError`. */
+  /**
+   * Turns a job into its JSON form (as `JSON.stringify` does: `toJSON`
+   * honoured, `undefined` properties dropped), validates that form, and
+   * returns the JSON stored (the transform's output, when the queue has
+   * one). Throws `ValidationError`, also for what JSON or PostgreSQL cannot
+   * store (see `Producer.push`).
+   */
+  encodeJson(job: TJob): EncodedJob;
+  /** `encodeJson(job).value`: the stored JSON value. */
   encode(job: TJob): JsonValue;
   /** Turns a stored JSON value back into a validated job; throws `DecodeError`. */
   decode(stored: unknown): TJob;
@@ -94,13 +117,29 @@ export interface QueueDefinition<TName extends string = string, TJob = unknown> 
 
 /** Per-push options. */
 export interface PushOptions {
-  /** Seconds before the job becomes visible, or the moment it does. (Default: 0) */
+  /**
+   * Seconds before the job becomes visible, or the moment it does. The
+   * moment must fall inside PostgreSQL's timestamptz range, with a day off
+   * each end (4714-11-25 BC to 294276 AD): anything else, like a negative or
+   * non-finite number or an invalid Date, is a `RangeError` ("delay: ...")
+   * and nothing is sent. (Default: 0)
+   */
   delay?: number | Date;
-  /** Headers stored with the message (`headers` column). (Default: none) */
-  headers?: MessageHeaders;
+  /**
+   * A JSON object stored with the message (`headers` column); null or
+   * absent for none. Anything else (a string, a number, an array, a Date)
+   * is a `ValidationError`, and the headers are checked like the job (see
+   * `Producer.push`), with pointers such as `headers/traceId`.
+   * (Default: none)
+   */
+  headers?: MessageHeaders | null;
   /**
    * A `pg` client inside the caller's open transaction: the push commits or
-   * rolls back with the caller's work. (Default: the shared pool)
+   * rolls back with the caller's work. A queue not created yet is looked up
+   * on this client and, when missing, created on a short-lived connection
+   * of its own (outside the caller's transaction, not taken from the pool):
+   * a push never waits for a pool connection while the caller holds one.
+   * (Default: the shared pool)
    */
   client?: pg.ClientBase;
 }
@@ -108,9 +147,30 @@ export interface PushOptions {
 /** A typed producer for one queue (`emailQueue`). */
 export interface Producer<TJob> {
   readonly queue: string;
-  /** Validates, encodes and sends one job; resolves to its PGMQ message id. */
+  /**
+   * Validates, encodes and sends one job; resolves to its PGMQ message id.
+   *
+   * What is validated and stored is the job's JSON form (what
+   * `JSON.stringify` writes), and the handler receives that form, so JSON's
+   * own conversions apply before the schema sees the job: `toJSON()` is
+   * honoured (a `Date` becomes its ISO string, a class instance whatever
+   * its `toJSON` returns), properties whose value is `undefined`, a function
+   * or a symbol are dropped (in an array they become `null`), `NaN` and
+   * `±Infinity` become `null`, and `-0` becomes `0`.
+   *
+   * Refused before anything is sent, with a `ValidationError` naming the
+   * JSON pointer (keyword `json`): a string or key holding U+0000 (NUL) or
+   * a lone UTF-16 surrogate (PostgreSQL's `jsonb` stores neither), a
+   * `BigInt`, a circular reference, and nesting deeper than 1000 arrays and
+   * objects (`MAX_JSON_DEPTH`, the root counting as one).
+   */
   push(job: TJob, options?: PushOptions): Promise<bigint>;
-  /** Validates every job first, then sends them all in one statement: all or none. */
+  /**
+   * Validates every job first, each as `push` does, then sends them all in
+   * one statement: all or none. The `ValidationError` names each failing
+   * job's index (`jobs`, and pointers like `/3/to`); a hole in a sparse
+   * array (`[, job]`) is one such failure.
+   */
   pushBatch(jobs: readonly TJob[], options?: PushOptions): Promise<bigint[]>;
 }
 

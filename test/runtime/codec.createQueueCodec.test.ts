@@ -116,3 +116,40 @@ describe("createQueueCodec: decode", () => {
     expect((caught as DecodeError).withMsgId(7n).message).toBe("email message 7: stored message could not be decoded: bad version");
   });
 });
+
+describe("createQueueCodec: encodeJson", () => {
+  it("round two #1: validates the job's JSON form and returns exactly the text that parses to it", () => {
+    class Recipient {
+      constructor(readonly address: string) {}
+      toJSON() {
+        return this.address;
+      }
+    }
+    const job = { to: new Recipient("a@example.com"), subject: "s", body: undefined } as unknown as EmailJob;
+    // The object in memory fails the schema (`to` is not a string); its JSON form passes.
+    expect(codec.validate(job)).not.toEqual([]);
+    const encoded = codec.encodeJson(job);
+    expect(encoded.json).toBe('{"to":"a@example.com","subject":"s"}');
+    expect(encoded.value).toEqual(JSON.parse(encoded.json));
+    expect(codec.encode(job)).toEqual({ to: "a@example.com", subject: "s" });
+  });
+
+  it("round two #1: JSON's own conversions apply before validation (NaN and -0, undefined in arrays)", () => {
+    const numbers = createQueueCodec<unknown>({
+      queue: "numbers",
+      validator: compileValidator({ type: "array", items: { type: ["number", "null"] } }),
+    });
+    expect(numbers.encodeJson([Number.NaN, -0, Number.POSITIVE_INFINITY, undefined, 1.5]).json).toBe("[null,0,null,null,1.5]");
+  });
+
+  it("round two #18: a transform output JSON cannot store is a ValidationError saying it came from the transform", () => {
+    const transformed = createQueueCodec<EmailJob>({
+      queue: "email",
+      validator: compileValidator(emailSchema),
+      transform: { encode: (payload) => ({ payload, note: "a\u0000" }), decode: (stored) => stored },
+    });
+    expect(() => transformed.encodeJson({ to: "a@example.com", subject: "s" })).toThrow(
+      /email: invalid job: \/note contains the character U\+0000 .* \(in the value the queue's transform encoded\)/,
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ValidationError } from "../../src/runtime/errors.js";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { queueRows, tableExists } from "./support.js";
@@ -135,6 +136,33 @@ describe("PgmqClient.send", () => {
     const { rows } = await db.pool.query("SELECT 9007199254740993::int8 AS big, now() AS at");
     expect(rows[0].big).toBe("9007199254740993");
     expect(rows[0].at).toBeInstanceOf(Date);
+  });
+});
+
+describe("PgmqClient.send: what PostgreSQL cannot store", () => {
+  it("round two #18: NUL, lone surrogates, BigInt and bad headers are ValidationErrors with pointers, and nothing is sent", async () => {
+    await pgmq.send("unstorable", { n: 0 });
+    const cases: [() => Promise<unknown>, string[]][] = [
+      [() => pgmq.send("unstorable", { text: "a\u0000" }), ["/text"]],
+      [() => pgmq.send("unstorable", ["\ud800"]), ["/0"]],
+      [() => pgmq.send("unstorable", { n: 1n } as never), ["/n"]],
+      [() => pgmq.send("unstorable", { n: 1 }, { headers: { h: "\u0000" } }), ["headers/h"]],
+      [() => pgmq.send("unstorable", { n: 1 }, { headers: "text" as never }), ["headers"]],
+      [() => pgmq.sendBatch("unstorable", [{ n: 1 }, { text: "\udc00" }]), ["/1/text"]],
+    ];
+    for (const [send, pointers] of cases) {
+      const error = await send().then(() => null, (caught: unknown) => caught);
+      expect(error, pointers.join()).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues.map((issue) => issue.pointer)).toEqual(pointers);
+    }
+    expect(await queueRows(db.pool, "unstorable")).toHaveLength(1);
+  });
+
+  it("round two #18: a delay past PostgreSQL's range is a RangeError, before anything is sent", async () => {
+    await pgmq.send("delay_range", { n: 0 });
+    await expect(pgmq.send("delay_range", { n: 1 }, { delay: 1e15 })).rejects.toThrow(/^delay: .*294276/);
+    await expect(pgmq.sendBatch("delay_range", [{ n: 1 }], { delay: new Date(-8.64e15) })).rejects.toThrow(RangeError);
+    expect(await queueRows(db.pool, "delay_range")).toHaveLength(1);
   });
 });
 

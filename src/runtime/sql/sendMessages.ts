@@ -18,15 +18,39 @@ export function delayForm(delay: number | Date | undefined): DelayForm {
   return delay instanceof Date ? "at" : "seconds";
 }
 
-/** The delay parameter for `form` ("now" takes none). */
+const DAY_MS = 86_400_000;
+
+/**
+ * PostgreSQL's timestamptz runs from 4714-11-24 00:00 UTC BC to the end of
+ * 294276 AD. A day is kept off each end, so a client clock ahead of the
+ * server's, or `pg` writing an ancient Date in a local zone whose offset has
+ * seconds, cannot step outside. (A JS Date never reaches the upper end.)
+ */
+const FIRST_DELAY_MS = Date.UTC(-4713, 10, 24) + DAY_MS;
+/** 294277-01-01 00:00 UTC in seconds since 1970 (beyond a JS Date), less a day. */
+const LAST_DELAY_EPOCH_SECONDS = 9_224_318_016_000 - DAY_MS / 1000;
+
+/** The delay parameter for `form` ("now" takes none); a RangeError for one PostgreSQL cannot store. */
 export function delayValue(delay: number | Date | undefined): number | Date | undefined {
   if (delay === undefined || delay === 0) return undefined;
   if (delay instanceof Date) {
-    if (Number.isNaN(delay.getTime())) throw new RangeError("delay: invalid Date");
+    const time = delay.getTime();
+    if (Number.isNaN(time)) throw new RangeError("delay: invalid Date");
+    if (time < FIRST_DELAY_MS) {
+      throw new RangeError(
+        `delay: ${delay.toISOString()} is before ${new Date(FIRST_DELAY_MS).toISOString()}, ` +
+          "where PostgreSQL's timestamptz range begins (4714-11-24 BC, with a day's margin)",
+      );
+    }
     return delay;
   }
-  if (!Number.isFinite(delay) || delay < 0) {
-    throw new RangeError(`delay: expected a finite number of seconds >= 0 or a Date, got ${delay}`);
+  if (typeof delay !== "number" || !Number.isFinite(delay) || delay < 0) {
+    throw new RangeError(`delay: expected a finite number of seconds >= 0 or a Date, got ${String(delay)}`);
+  }
+  if (Date.now() / 1000 + delay > LAST_DELAY_EPOCH_SECONDS) {
+    throw new RangeError(
+      `delay: ${delay} seconds from now is past the end of PostgreSQL's timestamptz range (294276 AD)`,
+    );
   }
   return delay;
 }
