@@ -70,7 +70,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   emitted.catch(() => undefined);
   await schemasCompiled;
   const files = await emitted;
-  const write = await writeGeneratedFiles(model.outDir, files, { check: options.check ?? false });
+  const write = await writeGeneratedFiles(model.outDir, files, { check: options.check ?? false, displayFrom: model.rootDir });
   await cache.save();
   return {
     configFile: loaded.filePath,
