@@ -68,7 +68,21 @@ export interface QueueConfig {
 export interface PgmqGenConfig {
   /** Folder holding the JSON Schema files, relative to the config file. (Default: "schemas") */
   schemasDir?: string;
-  /** Folder the generated TypeScript is written to, relative to the config file. (Default: "generated") */
+  /**
+   * Read schema files (a queue's `schema` or a `$ref`) outside the project.
+   * By default pgmq-gen reads schema files only inside the config file's
+   * folder and `schemasDir` (links are followed to their real path first),
+   * so a path such as `"../../../../etc/passwd"` is refused before it is
+   * read. Set `true` for schemas kept elsewhere on purpose, such as a
+   * sibling repository. (Default: false)
+   */
+  allowSchemasOutsideProject?: boolean;
+  /**
+   * Folder the generated TypeScript is written to, relative to the config file.
+   * pgmq-gen never overwrites or removes a file there that does not start with
+   * its do-not-edit banner: a run that would fails naming the file, and writes
+   * nothing. (Default: "generated")
+   */
   outDir?: string;
   /**
    * Module specifier the generated code imports the runtime from.

@@ -81,8 +81,8 @@ export async function prepareProjectModel(config: PgmqGenConfig, configFilePath:
   const rootDir = path.dirname(configPath);
   const configFile = path.basename(configPath);
   const outDir = path.resolve(rootDir, config.outDir ?? "generated");
-  const reader = createSchemaFileReader(rootDir);
   const schemasDir = path.resolve(rootDir, config.schemasDir ?? "schemas");
+  const reader = createSchemaFileReader(rootDir, config.allowSchemasOutsideProject === true ? "anywhere" : [rootDir, schemasDir]);
   const context = { rootDir, outDir, configFile, reader, schemasDir, cache: options.cache ?? NO_CACHE };
 
   // Code-unit order, not localeCompare: the same on every machine.
