@@ -10,6 +10,7 @@
 import path from "node:path";
 import { CompileError } from "../errors.js";
 import { formatPointer, resolvePointer } from "./jsonPointer.js";
+import { checkSameValueCycles } from "./schemaCycles.js";
 import type { SchemaFile, SchemaFileReader } from "./schemaFiles.js";
 
 /** Keywords whose values are data, not schemas: a "$ref" inside them is not a reference. */
@@ -99,6 +100,8 @@ export async function followSchemaRefs(
     }
   }
   checkRefLoops(resolved, queue, errorLocation);
+  const refEdges = resolved.map(({ file, site, target }) => ({ file, holder: site.pointer.slice(0, -"/$ref".length), ref: site.ref, target }));
+  checkSameValueCycles(root, refEdges, queue, errorLocation);
   return [...reached.values()];
 }
 
