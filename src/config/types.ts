@@ -78,6 +78,17 @@ export interface PgmqGenConfig {
    */
   allowSchemasOutsideProject?: boolean;
   /**
+   * What to do with a schema `pattern` (or `patternProperties` key) that can
+   * take exponential or polynomial time to match a crafted string
+   * (catastrophic backtracking, as in `^(a+)+$`): one such string in a push,
+   * or in a message another client wrote, blocks the producer's or worker's
+   * event loop for seconds or more. `"warn"` prints a warning naming the
+   * schema file, queue and JSON pointer (and lists it in `generate()`'s
+   * `warnings`) and generates anyway; `"error"` fails the build instead;
+   * `"off"` does not check. (Default: "warn")
+   */
+  unsafePatterns?: "warn" | "error" | "off";
+  /**
    * Folder the generated TypeScript is written to, relative to the config file.
    * pgmq-gen never overwrites or removes a file there that does not start with
    * its do-not-edit banner: a run that would fails naming the file, and writes

@@ -9,87 +9,27 @@
  * linked list) and fine: each step consumes a level of the data.
  *
  * Only schemas reachable from the queue's root are checked (a definition that
- * nothing refers to is never applied). The walks use explicit stacks: the
- * schemas may be as deep as schemaDepth.ts allows.
+ * nothing refers to is never applied).
  */
 import { CompileError } from "../errors.js";
-import { formatPointer } from "./jsonPointer.js";
 import type { SchemaFile } from "./schemaFiles.js";
-import { isSchemaObject, subschemas } from "./subschemas.js";
-
-/** A `$ref` already resolved by schemaRefs.ts. */
-export interface ResolvedRefEdge {
-  readonly file: SchemaFile;
-  /** Pointer of the object holding the `$ref`. */
-  readonly holder: string;
-  readonly ref: string;
-  readonly target: { readonly file: SchemaFile; readonly pointer: string; readonly value: unknown };
-}
-
-interface SchemaNode {
-  readonly key: string;
-  readonly file: SchemaFile;
-  readonly pointer: string;
-  readonly schema: Record<string, unknown>;
-}
-
-interface Edge {
-  readonly to: SchemaNode;
-  readonly sameValue: boolean;
-  /** The `$ref` this edge follows, or null for a keyword's subschema. */
-  readonly ref: ResolvedRefEdge | null;
-}
-
-const keyOf = (file: SchemaFile, pointer: string) => `${file.displayPath}#${pointer}`;
-
-function node(file: SchemaFile, pointer: string, schema: Record<string, unknown>): SchemaNode {
-  return { key: keyOf(file, pointer), file, pointer, schema };
-}
+import type { SchemaEdge, SchemaGraph, SchemaNode } from "./schemaGraph.js";
 
 /** Throws a CompileError at the `$ref` that closes the first such cycle, listing the cycle. */
 export function checkSameValueCycles(
-  root: SchemaFile,
-  refs: readonly ResolvedRefEdge[],
+  graph: SchemaGraph,
   queue: string,
   errorLocation: (file: SchemaFile) => { file: string; option?: string },
 ): void {
-  if (!isSchemaObject(root.document)) return;
-  const refByHolder = new Map(refs.map((ref) => [keyOf(ref.file, ref.holder), ref]));
-  const edgesOf = (from: SchemaNode): Edge[] => {
-    const edges: Edge[] = [];
-    for (const sub of subschemas(from.schema)) {
-      if (sub.kind === "definition") continue;
-      edges.push({ to: node(from.file, from.pointer + formatPointer(sub.tokens), sub.schema), sameValue: sub.kind === "same-value", ref: null });
-    }
-    const ref = refByHolder.get(from.key);
-    if (ref !== undefined && isSchemaObject(ref.target.value)) {
-      edges.push({ to: node(ref.target.file, ref.target.pointer, ref.target.value), sameValue: true, ref });
-    }
-    return edges;
-  };
-
-  // Every schema the root applies, in document order.
-  const reachable: SchemaNode[] = [];
-  const seen = new Set<string>();
-  const pending = [node(root, "", root.document)];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (seen.has(next.key)) continue;
-    seen.add(next.key);
-    reachable.push(next);
-    const edges = edgesOf(next);
-    // Reversed onto the stack, so the first subschema is visited first; a loop, since a spread of a huge object's edges would overflow.
-    for (let index = edges.length - 1; index >= 0; index--) pending.push(edges[index]!.to);
-  }
-
   // Depth-first along same-value edges only; a node met again while still on the path closes a cycle.
   const finished = new Set<string>();
-  for (const start of reachable) {
+  for (const start of graph.reachable) {
     if (finished.has(start.key)) continue;
-    const path: { node: SchemaNode; entered: Edge | null; edges: Edge[]; next: number }[] = [];
+    const path: { node: SchemaNode; entered: SchemaEdge | null; edges: SchemaEdge[]; next: number }[] = [];
     const onPath = new Map<string, number>();
-    const enter = (to: SchemaNode, entered: Edge | null) => {
+    const enter = (to: SchemaNode, entered: SchemaEdge | null) => {
       onPath.set(to.key, path.length);
-      path.push({ node: to, entered, edges: edgesOf(to).filter((edge) => edge.sameValue), next: 0 });
+      path.push({ node: to, entered, edges: graph.edgesOf(to).filter((edge) => edge.sameValue), next: 0 });
     };
     enter(start, null);
     while (path.length > 0) {
@@ -109,7 +49,7 @@ export function checkSameValueCycles(
 }
 
 function cycleError(
-  cycle: readonly Edge[],
+  cycle: readonly SchemaEdge[],
   first: SchemaNode,
   queue: string,
   errorLocation: (file: SchemaFile) => { file: string; option?: string },
