@@ -59,6 +59,13 @@ const files = {
   "schemas/mutual-x.schema.json": { type: "object", properties: { v: { $ref: "mutual-y.schema.json" } } },
   "schemas/mutual-y.schema.json": { if: { type: "string" }, then: { $ref: "mutual-z.schema.json#/definitions/z" } },
   "schemas/mutual-z.schema.json": { definitions: { z: { allOf: [{ $ref: "mutual-y.schema.json" }] } } },
+  "schemas/duplicate-enum.schema.json": { type: "object", properties: { a: { enum: ["x", { p: 1, q: [1, 2] }, 3, { q: [1, 2], p: 1 }] } } },
+  "schemas/duplicate-enum-in-common.schema.json": { type: "object", properties: { a: { $ref: "enum-common.schema.json#/definitions/e" } } },
+  "schemas/enum-common.schema.json": { definitions: { e: { anyOf: [{ enum: [1, 2] }, { enum: ["a", "b", "a"] }] } } },
+  "schemas/distinct-enum.schema.json": {
+    type: "object",
+    properties: { a: { enum: ["1", 1, null, "null", { p: 1 }, { p: "1" }, [1, 2], [2, 1], true, "true", 0, -1] } },
+  },
   "schemas/tree.schema.json": {
     type: "object",
     properties: { root: { $ref: "#/definitions/node" } },
@@ -122,6 +129,8 @@ describe("buildProjectModel with invalid schemas", () => {
     ["round two #15: anyOf at the root that refers to the root", { given: "root-anyof.schema.json", want: { file: "schemas/root-anyof.schema.json", pointer: "/anyOf/1/$ref", problem: /closes a cycle of schemas applied to the same value \(schemas\/root-anyof.schema.json# -> schemas\/root-anyof.schema.json#\/anyOf\/1 -> schemas\/root-anyof.schema.json#\)/ } }],
     ["round two #15: a mutual cycle a -> b -> a through anyOf, oneOf and not", { given: "mutual.schema.json", want: { file: "schemas/mutual.schema.json", pointer: "/definitions/b/oneOf/0/not/$ref", problem: /#\/definitions\/a -> .*#\/definitions\/a\/anyOf\/1 -> .*#\/definitions\/b -> .*#\/definitions\/b\/oneOf\/0 -> .*#\/definitions\/b\/oneOf\/0\/not -> .*#\/definitions\/a\)/ } }],
     ["round two #15: a mutual cycle across files through if/then and allOf", { given: "mutual-x.schema.json", want: { file: "schemas/mutual-z.schema.json", pointer: "/definitions/z/allOf/0/$ref", problem: /\(schemas\/mutual-y.schema.json# -> schemas\/mutual-y.schema.json#\/then -> schemas\/mutual-z.schema.json#\/definitions\/z -> schemas\/mutual-z.schema.json#\/definitions\/z\/allOf\/0 -> schemas\/mutual-y.schema.json#\)/ } }],
+    ["round two #17: duplicate enum values (objects compared by value, in any key order)", { given: "duplicate-enum.schema.json", want: { file: "schemas/duplicate-enum.schema.json", pointer: "/properties/a/enum", problem: /not a valid JSON Schema: keyword "enum" must NOT have duplicate items \(items ## 1 and 3 are identical\) \(draft-07\)/ } }],
+    ["round two #17: duplicate enum values in a referenced file, inside anyOf", { given: "duplicate-enum-in-common.schema.json", want: { file: "schemas/enum-common.schema.json", pointer: "/definitions/e/anyOf/1/enum", problem: /keyword "enum" must NOT have duplicate items \(items ## 0 and 2 are identical\)/ } }],
     ["inline schema: broken ref", { given: { type: "object", properties: { n: { $ref: "common.schema.json#/definitions/nope" } } }, want: { file: "pgmq.config.ts", option: "queues.job.schema", pointer: "/properties/n/$ref", problem: /has no #\/definitions\/nope/ } }],
   ];
 
@@ -139,6 +148,7 @@ describe("buildProjectModel with invalid schemas", () => {
   it.each([
     ["recursion through properties and items back to the root", "recursive-root.schema.json"],
     ["nesting just inside the depth limit", "at-limit.schema.json"],
+    ["round two #17: enum values that differ only in type or order", "distinct-enum.schema.json"],
     ["round two #15: cycles through properties, items and additionalProperties (a tree), and a cycle in an unused definition", "tree.schema.json"],
   ])("accepts %s", async (_name, schema) => {
     const model = await buildProjectModel({ queues: { job: { schema } } }, project.configPath);
