@@ -35,7 +35,9 @@ export interface FixedBackoffConfig {
 export interface QueueConfig {
   /**
    * The job payload's JSON Schema: a file name relative to `schemasDir`
-   * (`"email.schema.json"`), or an inline JSON Schema object.
+   * (`"email.schema.json"`), or an inline JSON Schema object. The file, and
+   * every file it `$ref`s, must be inside the config file's folder or
+   * `schemasDir` (see `allowSchemasOutsideProject`).
    */
   schema: string | JSONSchema;
   /** Seconds a read message stays invisible to other workers. (Default: 30) */
