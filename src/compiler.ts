@@ -11,6 +11,7 @@ import { emitProject } from "./emit/project.js";
 import { writeGeneratedFiles, type WriteResult } from "./emit/writer.js";
 import { startCompileThreads } from "./model/compileThreads.js";
 import { prepareProjectModel } from "./model/projectModel.js";
+import type { CompileWarning } from "./errors.js";
 
 export { loadConfig, CONFIG_SEARCH_PLACES, PACKAGE_JSON_KEY } from "./config/load.js";
 export type { LoadConfigOptions, LoadedConfig } from "./config/load.js";
@@ -19,7 +20,7 @@ export type { ValidateConfigOptions } from "./config/validate.js";
 export { writeGeneratedFiles } from "./emit/writer.js";
 export { GENERATED_MARKER } from "./emit/banner.js";
 export type { WriteOptions, WriteResult } from "./emit/writer.js";
-export { CompileError, CompileErrors, formatLocation } from "./errors.js";
+export { CompileError, CompileErrors, CompileWarning, formatLocation } from "./errors.js";
 export type { CompileErrorLocation } from "./errors.js";
 export type { GeneratedFile } from "./emit/types.js";
 export type { ProjectModel, QueueModel } from "./model/types.js";
@@ -52,6 +53,8 @@ export interface GenerateResult {
   readonly inputFiles: readonly string[];
   /** Wall-clock time of the whole pass, in milliseconds. */
   readonly durationMs: number;
+  /** What the user should fix that did not stop the build (patterns with catastrophic backtracking), in queue key order. */
+  readonly warnings: readonly CompileWarning[];
 }
 
 /** Loads, validates, models, emits and writes; throws `CompileError`/`CompileErrors` before writing anything. */
@@ -68,9 +71,9 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const emitted = emitProject(model, cache);
   // If a schema does not compile, that CompileError is the one to report, not what emit then makes of it.
   emitted.catch(() => undefined);
-  await schemasCompiled;
+  const warnings = await schemasCompiled;
   const files = await emitted;
-  const write = await writeGeneratedFiles(model.outDir, files, { check: options.check ?? false });
+  const write = await writeGeneratedFiles(model.outDir, files, { check: options.check ?? false, displayFrom: model.rootDir });
   await cache.save();
   return {
     configFile: loaded.filePath,
@@ -79,5 +82,6 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     write,
     inputFiles: model.inputFiles,
     durationMs: Math.round(performance.now() - started),
+    warnings,
   };
 }

@@ -42,3 +42,21 @@ export class CompileErrors extends Error {
     super(errors.map((error) => error.message).join("\n"));
   }
 }
+
+/**
+ * Something the user should fix that does not stop the build (a pattern with
+ * catastrophic backtracking): located and worded as a CompileError is.
+ */
+export class CompileWarning {
+  readonly location: CompileErrorLocation;
+  /** The problem without its location. */
+  readonly problem: string;
+  /** `<location>: <problem>`, as a CompileError's message. */
+  readonly message: string;
+
+  constructor(location: CompileErrorLocation, problem: string) {
+    this.location = location;
+    this.problem = problem;
+    this.message = `${formatLocation(location)}: ${problem}`;
+  }
+}

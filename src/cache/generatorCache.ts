@@ -21,7 +21,7 @@ import path from "node:path";
 import { generatorFingerprint } from "./generatorFingerprint.js";
 
 /** The kinds of artifact cached; part of each key. */
-export type CachedArtifact = "validator-source" | "payload-types";
+export type CachedArtifact = "validator-source" | "payload-types" | "pattern-check";
 
 export interface GeneratorCache {
   /** False for NO_CACHE: callers then skip computing keys. */

@@ -1,7 +1,7 @@
 /**
  * What, besides its own input, decides a cached artifact's bytes: the
  * versions of the libraries that write them (ajv, ajv-formats,
- * json-schema-to-typescript, prettier) and pgmq-gen's own model and emit
+ * json-schema-to-typescript, prettier, recheck's verdicts on patterns) and pgmq-gen's own model and emit
  * code, hashed file by file, so an edit to the generator (a local build, not
  * only a release) invalidates every entry.
  */
@@ -22,6 +22,7 @@ function libraryManifests(): string[] {
     require.resolve("ajv-formats/package.json"),
     require.resolve("json-schema-to-typescript/package.json"),
     fromTypeGenerator.resolve("prettier/package.json"),
+    require.resolve("recheck/package.json"),
   ];
 }
 

@@ -1,6 +1,6 @@
 /** `pgmq-gen [generate] [--check]`: one compile pass. */
 import { generate } from "../compiler.js";
-import { checkReport, errorLines, generateSummary } from "./messages.js";
+import { checkReport, errorLines, generateSummary, warningLines } from "./messages.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 
 export interface GenerateCommandOptions {
@@ -13,6 +13,7 @@ export interface GenerateCommandOptions {
 export async function runGenerateCommand(options: GenerateCommandOptions, terminal: Terminal): Promise<ExitCode> {
   try {
     const result = await generate(options);
+    for (const line of warningLines(result)) terminal.err(line);
     if (!options.check) {
       terminal.out(generateSummary(result));
       return ExitCode.ok;

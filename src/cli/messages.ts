@@ -31,9 +31,17 @@ export function checkReport(result: GenerateResult, cwd: string): { fresh: boole
   };
 }
 
+/** One line per warning, for stderr. */
+export function warningLines(result: GenerateResult): string[] {
+  return result.warnings.map((warning) => `warning: ${oneLine(warning.message)}`);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
 /** One line per compile error; unexpected errors keep their stack, which is what a bug report needs. */
 export function errorLines(error: unknown): string[] {
-  const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim();
   if (error instanceof CompileErrors) return error.errors.map((each) => `error: ${oneLine(each.message)}`);
   if (error instanceof CompileError) return [`error: ${oneLine(error.message)}`];
   if (error instanceof Error) return [`pgmq-gen: unexpected error: ${error.stack ?? error.message}`];

@@ -14,7 +14,7 @@ import path from "node:path";
 import { generate, type GenerateResult } from "../compiler.js";
 import { loadConfig } from "../config/load.js";
 import { validateConfig } from "../config/validate.js";
-import { errorLines, generateSummary } from "./messages.js";
+import { errorLines, generateSummary, warningLines } from "./messages.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 
 /** Quiet time after the last change before generating, in milliseconds: one save often fires several events. */
@@ -84,7 +84,10 @@ export async function runWatchCommand(options: WatchCommandOptions, terminal: Te
         for (const line of errorLines(error)) terminal.err(line);
         return null;
       });
-      if (result !== null) terminal.out(generateSummary(result));
+      if (result !== null) {
+        for (const line of warningLines(result)) terminal.err(line);
+        terminal.out(generateSummary(result));
+      }
       targets = result !== null ? targetsOf(result) : await targetsAfterFailure(options, targets);
       updateWatchers();
     } finally {

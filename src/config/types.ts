@@ -35,7 +35,9 @@ export interface FixedBackoffConfig {
 export interface QueueConfig {
   /**
    * The job payload's JSON Schema: a file name relative to `schemasDir`
-   * (`"email.schema.json"`), or an inline JSON Schema object.
+   * (`"email.schema.json"`), or an inline JSON Schema object. The file, and
+   * every file it `$ref`s, must be inside the config file's folder or
+   * `schemasDir` (see `allowSchemasOutsideProject`).
    */
   schema: string | JSONSchema;
   /** Seconds a read message stays invisible to other workers. (Default: 30) */
@@ -68,7 +70,32 @@ export interface QueueConfig {
 export interface PgmqGenConfig {
   /** Folder holding the JSON Schema files, relative to the config file. (Default: "schemas") */
   schemasDir?: string;
-  /** Folder the generated TypeScript is written to, relative to the config file. (Default: "generated") */
+  /**
+   * Read schema files (a queue's `schema` or a `$ref`) outside the project.
+   * By default pgmq-gen reads schema files only inside the config file's
+   * folder and `schemasDir` (links are followed to their real path first),
+   * so a path such as `"../../../../etc/passwd"` is refused before it is
+   * read. Set `true` for schemas kept elsewhere on purpose, such as a
+   * sibling repository. (Default: false)
+   */
+  allowSchemasOutsideProject?: boolean;
+  /**
+   * What to do with a schema `pattern` (or `patternProperties` key) that can
+   * take exponential or polynomial time to match a crafted string
+   * (catastrophic backtracking, as in `^(a+)+$`): one such string in a push,
+   * or in a message another client wrote, blocks the producer's or worker's
+   * event loop for seconds or more. `"warn"` prints a warning naming the
+   * schema file, queue and JSON pointer (and lists it in `generate()`'s
+   * `warnings`) and generates anyway; `"error"` fails the build instead;
+   * `"off"` does not check. (Default: "warn")
+   */
+  unsafePatterns?: "warn" | "error" | "off";
+  /**
+   * Folder the generated TypeScript is written to, relative to the config file.
+   * pgmq-gen never overwrites or removes a file there that does not start with
+   * its do-not-edit banner: a run that would fails naming the file, and writes
+   * nothing. (Default: "generated")
+   */
   outDir?: string;
   /**
    * Module specifier the generated code imports the runtime from.

@@ -9,7 +9,7 @@ import type { PgmqGenConfig } from "./types.js";
 import { ConfigIssues, describeValue, isRecord } from "./configIssues.js";
 import { QUEUE_NAME_RULE, validateQueue } from "./validateQueue.js";
 
-export const TOP_LEVEL_OPTIONS = ["queues", "schemasDir", "outDir", "runtimeImport"] as const;
+export const TOP_LEVEL_OPTIONS = ["queues", "schemasDir", "outDir", "runtimeImport", "allowSchemasOutsideProject", "unsafePatterns"] as const;
 
 /** The defaults of `schemasDir` and `outDir` (see `PgmqGenConfig`), needed to compare the folders. */
 const DEFAULT_SCHEMAS_DIR = "schemas";
@@ -39,6 +39,13 @@ export function validateConfig(config: unknown, configFilePath: string, options:
   validateFolders(config, path.dirname(configFilePath), issues);
   if (config.runtimeImport !== undefined && !(typeof config.runtimeImport === "string" && config.runtimeImport.length > 0)) {
     issues.expected('a module specifier such as "pgmq-gen/runtime"', config.runtimeImport, { option: "runtimeImport" });
+  }
+  if (config.allowSchemasOutsideProject !== undefined && typeof config.allowSchemasOutsideProject !== "boolean") {
+    issues.expected("true or false", config.allowSchemasOutsideProject, { option: "allowSchemasOutsideProject" });
+  }
+  const { unsafePatterns } = config;
+  if (unsafePatterns !== undefined && unsafePatterns !== "warn" && unsafePatterns !== "error" && unsafePatterns !== "off") {
+    issues.expected('"warn", "error" or "off"', unsafePatterns, { option: "unsafePatterns" });
   }
   validateQueues(config.queues, issues);
   issues.throwIfAny();

@@ -43,7 +43,6 @@ class CompileThread {
 
   constructor(entry: URL) {
     this.#worker = new Worker(entry);
-    this.#worker.unref();
     this.#worker.on("message", (reply: CompileReply) => {
       const waiting = this.#inFlight.get(reply.id);
       this.#inFlight.delete(reply.id);
@@ -52,6 +51,10 @@ class CompileThread {
     });
     this.#worker.on("error", (error) => this.#fail(error));
     this.#worker.on("exit", (code) => this.#fail(new Error(`it exited with code ${code}`)));
+    // Only after the listeners: adding a "message" listener refs the thread's port again (Node refs a
+    // MessagePort that has one), and a thread started by a run that then failed before compiling
+    // anything (a missing or broken schema file) would keep the CLI alive after it printed the error.
+    this.#worker.unref();
   }
 
   get inFlight(): number {

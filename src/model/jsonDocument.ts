@@ -14,21 +14,57 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column };
 }
 
+/** Tokens JSON is made of (TypeScript's scanner reads a superset); whitespace and newlines between them. */
+const JSON_TOKENS = new Set<typescript.SyntaxKind>([
+  ts.SyntaxKind.OpenBraceToken,
+  ts.SyntaxKind.CloseBraceToken,
+  ts.SyntaxKind.OpenBracketToken,
+  ts.SyntaxKind.CloseBracketToken,
+  ts.SyntaxKind.ColonToken,
+  ts.SyntaxKind.CommaToken,
+  ts.SyntaxKind.MinusToken,
+  ts.SyntaxKind.NumericLiteral,
+  ts.SyntaxKind.TrueKeyword,
+  ts.SyntaxKind.FalseKeyword,
+  ts.SyntaxKind.NullKeyword,
+  ts.SyntaxKind.WhitespaceTrivia,
+  ts.SyntaxKind.NewLineTrivia,
+]);
+
+/** Offset of the first token that cannot be JSON (`tru`, a comment, a single-quoted string), or null. */
+function firstNonJsonToken(text: string): number | null {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+    const start = scanner.getTokenStart();
+    const isJsonString = token === ts.SyntaxKind.StringLiteral && text[start] === '"';
+    if (!isJsonString && !JSON_TOKENS.has(token)) return start;
+  }
+  return null;
+}
+
 /**
- * Where JSON.parse gave up. V8 names the position in most messages
- * ("... in JSON at position 11"); for the rest TypeScript's JSON scanner
- * finds the first bad token, and an empty or truncated text fails at its end.
+ * Where JSON.parse gave up, and why, in words that never quote the text: the
+ * file may not be the user's to show (a path outside the project, with
+ * `allowSchemasOutsideProject`), and V8's "Unexpected token" messages quote
+ * the text around the error. V8 names the position in its other messages
+ * ("Expected ',' or '}' after property value in JSON at position 11"), which
+ * describe the grammar only; for the rest TypeScript's JSON scanner finds the
+ * first bad token, and an empty or truncated text fails at its end.
  */
-function failureOffset(text: string, message: string): number | null {
-  const fromMessage = /at position (\d+)/.exec(message);
-  if (fromMessage?.[1] !== undefined) return Number(fromMessage[1]);
-  if (message.includes("Unexpected end of JSON input")) return text.length;
+function failure(text: string, message: string): { offset: number | null; reason: string } {
+  const positioned = /^(.+?) in JSON at position (\d+)/.exec(message);
+  if (positioned?.[1] !== undefined && positioned[2] !== undefined) {
+    const reason = positioned[1].charAt(0).toLowerCase() + positioned[1].slice(1);
+    return { offset: Number(positioned[2]), reason };
+  }
+  if (message.includes("Unexpected end of JSON input")) return { offset: text.length, reason: "unexpected end of the file" };
+  const badToken = firstNonJsonToken(text);
+  if (badToken !== null) return { offset: badToken, reason: "unexpected character" };
   // parseDiagnostics is not in TypeScript's public typings, but is present on every JsonSourceFile.
   const parsed = ts.parseJsonText("schema.json", text) as typescript.JsonSourceFile & {
     parseDiagnostics?: readonly typescript.Diagnostic[];
   };
-  const first = parsed.parseDiagnostics?.[0];
-  return first?.start ?? null;
+  return { offset: parsed.parseDiagnostics?.[0]?.start ?? null, reason: "unexpected character" };
 }
 
 /** Parses `text` as JSON, or throws a CompileError at `location` naming the line and column. */
@@ -36,13 +72,9 @@ export function parseJsonDocument(text: string, location: CompileErrorLocation):
   try {
     return JSON.parse(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const offset = failureOffset(text, message);
+    const { offset, reason } = failure(text, error instanceof Error ? error.message : String(error));
     const where = offset === null ? "" : (({ line, column }) => ` at line ${line}, column ${column}`)(lineAndColumn(text, offset));
-    throw new CompileError(
-      { ...location, pointer: "" },
-      `not valid JSON${where}: ${message}. Fix the syntax of the file.`,
-      { cause: error },
-    );
+    // No `cause`: JSON.parse's message may quote the file, and a cause is printed with the error.
+    throw new CompileError({ ...location, pointer: "" }, `not valid JSON${where}: ${reason}. Fix the syntax of the file.`);
   }
 }

@@ -11,7 +11,7 @@
 import path from "node:path";
 import { NO_CACHE, type GeneratorCache } from "../cache/generatorCache.js";
 import type { PgmqGenConfig, QueueConfig } from "../config/types.js";
-import { CompileError, CompileErrors } from "../errors.js";
+import { CompileError, CompileErrors, type CompileWarning } from "../errors.js";
 import { codecImport } from "./codecImport.js";
 import { queueNames } from "./queueNames.js";
 import { queueOptions } from "./queueOptions.js";
@@ -19,6 +19,7 @@ import { resolveQueueSchema, type QueueSchemaContext } from "./queueSchema.js";
 import { createSchemaFileReader, displayPath } from "./schemaFiles.js";
 import { withStackGuard } from "./stackOverflow.js";
 import type { ProjectModel, QueueModel } from "./types.js";
+import type { UnsafePatternsMode } from "./unsafePatterns.js";
 
 const DEFAULT_RUNTIME_IMPORT = "pgmq-gen/runtime";
 
@@ -26,6 +27,8 @@ interface ResolvedQueue {
   readonly model: QueueModel;
   /** The schema's compilation error, or undefined; never rejects. */
   readonly compileError: Promise<Error | undefined>;
+  /** A warning at each pattern with catastrophic backtracking. */
+  readonly unsafePatterns: Promise<CompileWarning[]>;
 }
 
 async function queueModel(key: string, config: QueueConfig, context: QueueSchemaContext & { outDir: string }): Promise<ResolvedQueue> {
@@ -33,7 +36,7 @@ async function queueModel(key: string, config: QueueConfig, context: QueueSchema
     typeof config.schema === "string"
       ? { file: displayPath(context.rootDir, path.resolve(context.schemasDir, config.schema)), queue: key }
       : { file: context.configFile, queue: key, option: `queues.${key}.schema` };
-  const { schema, dialect, schemaFile, compileError } = await withStackGuard(where, "resolving the schema", () =>
+  const { schema, dialect, schemaFile, compileError, unsafePatterns } = await withStackGuard(where, "resolving the schema", () =>
     resolveQueueSchema(key, config.schema, context),
   );
   const schemaDescription = typeof schema["description"] === "string" ? schema["description"] : null;
@@ -47,13 +50,31 @@ async function queueModel(key: string, config: QueueConfig, context: QueueSchema
     codecImport: config.codec === undefined ? null : codecImport(context.rootDir, context.outDir, config.codec),
     description: config.description ?? schemaDescription,
   };
-  return { model, compileError };
+  return { model, compileError, unsafePatterns };
 }
 
-/** Several queues can be wrong at once: all of them are reported, in key order. */
-async function queueErrors(results: readonly PromiseSettledResult<ResolvedQueue>[]): Promise<unknown[]> {
-  const errors = await Promise.all(results.map((result) => (result.status === "rejected" ? result.reason : result.value.compileError)));
-  return errors.filter((error) => error !== undefined);
+/**
+ * Several queues can be wrong at once: all of them are reported, in key
+ * order, with the unsafe patterns as errors in `unsafePatterns: "error"` mode.
+ */
+async function queueOutcomes(
+  results: readonly PromiseSettledResult<ResolvedQueue>[],
+  unsafePatterns: UnsafePatternsMode,
+): Promise<{ errors: unknown[]; warnings: CompileWarning[] }> {
+  const outcomes = await Promise.all(
+    results.map(async (result): Promise<{ errors: unknown[]; warnings: CompileWarning[] }> => {
+      if (result.status === "rejected") return { errors: [result.reason], warnings: [] };
+      const [compileError, patterns] = await Promise.all([
+        result.value.compileError,
+        result.value.unsafePatterns.catch((error: unknown) => error as Error),
+      ]);
+      if (!Array.isArray(patterns)) return { errors: [compileError ?? patterns], warnings: [] };
+      const errors: unknown[] = compileError === undefined ? [] : [compileError];
+      if (unsafePatterns !== "error") return { errors, warnings: patterns };
+      return { errors: [...errors, ...patterns.map((warning) => new CompileError(warning.location, warning.problem))], warnings: [] };
+    }),
+  );
+  return { errors: outcomes.flatMap((outcome) => outcome.errors), warnings: outcomes.flatMap((outcome) => outcome.warnings) };
 }
 
 function throwQueueErrors(errors: readonly unknown[]): void {
@@ -71,8 +92,12 @@ export interface ProjectModelOptions {
 
 export interface PreparedProjectModel {
   readonly model: ProjectModel;
-  /** Resolves once every schema has compiled; rejects with what `buildProjectModel` would throw. */
-  readonly schemasCompiled: Promise<void>;
+  /**
+   * Resolves once every schema has compiled and its patterns are checked, to
+   * the warnings found (unsafe patterns, in key order); rejects with what
+   * `buildProjectModel` would throw.
+   */
+  readonly schemasCompiled: Promise<CompileWarning[]>;
 }
 
 /** The model as soon as every schema is resolved, with their compilation still running. */
@@ -81,14 +106,18 @@ export async function prepareProjectModel(config: PgmqGenConfig, configFilePath:
   const rootDir = path.dirname(configPath);
   const configFile = path.basename(configPath);
   const outDir = path.resolve(rootDir, config.outDir ?? "generated");
-  const reader = createSchemaFileReader(rootDir);
   const schemasDir = path.resolve(rootDir, config.schemasDir ?? "schemas");
-  const context = { rootDir, outDir, configFile, reader, schemasDir, cache: options.cache ?? NO_CACHE };
+  const reader = createSchemaFileReader(rootDir, config.allowSchemasOutsideProject === true ? "anywhere" : [rootDir, schemasDir]);
+  const unsafePatterns = config.unsafePatterns ?? "warn";
+  const context = { rootDir, outDir, configFile, reader, schemasDir, cache: options.cache ?? NO_CACHE, unsafePatterns };
 
   // Code-unit order, not localeCompare: the same on every machine.
   const keys = Object.keys(config.queues).sort();
   const results = await Promise.allSettled(keys.map((key) => queueModel(key, config.queues[key]!, context)));
-  const schemasCompiled = queueErrors(results).then(throwQueueErrors);
+  const schemasCompiled = queueOutcomes(results, unsafePatterns).then(({ errors, warnings }) => {
+    throwQueueErrors(errors);
+    return warnings;
+  });
   // Handled here, so it is no unhandled rejection before the caller awaits it; awaiting it still throws.
   schemasCompiled.catch(() => undefined);
   // A queue that could not be resolved fails the build now, together with whatever the others' compilation finds.

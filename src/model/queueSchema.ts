@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import type { JSONSchema } from "../config/jsonSchema.js";
-import type { CompileErrorLocation } from "../errors.js";
+import type { CompileErrorLocation, CompileWarning } from "../errors.js";
 import type { GeneratorCache } from "../cache/generatorCache.js";
 import { compileSchema, rememberCompilation } from "./compiledSchemas.js";
 import { bundleSchema } from "./schemaBundle.js";
@@ -16,6 +16,7 @@ import { displayPath, type SchemaFile, type SchemaFileReader } from "./schemaFil
 import { schemaCompileError, validateAgainstMetaSchema } from "./schemaMetaValidation.js";
 import { followSchemaRefs } from "./schemaRefs.js";
 import type { BundledSchema, SchemaDialect } from "./types.js";
+import { findUnsafePatterns, type UnsafePatternsMode } from "./unsafePatterns.js";
 
 export interface QueueSchemaContext {
   readonly rootDir: string;
@@ -24,6 +25,7 @@ export interface QueueSchemaContext {
   readonly configFile: string;
   readonly reader: SchemaFileReader;
   readonly cache: GeneratorCache;
+  readonly unsafePatterns: UnsafePatternsMode;
 }
 
 export interface QueueSchema {
@@ -39,6 +41,8 @@ export interface QueueSchema {
    * unhandled rejection.
    */
   readonly compileError: Promise<Error | undefined>;
+  /** Settles to a warning at each pattern with catastrophic backtracking (none with `unsafePatterns: "off"`); rejects only on an unexpected failure. */
+  readonly unsafePatterns: Promise<CompileWarning[]>;
 }
 
 /** A read-only model all the way down: emit must clone before handing it to a library that mutates. */
@@ -70,10 +74,13 @@ export async function resolveQueueSchema(key: string, schema: string | JSONSchem
 
   const dialect = schemaDialect(root.document, "draft-07", locationOf(root));
   validateAgainstMetaSchema(root.document, dialect, locationOf(root));
-  const files = await followSchemaRefs(root, context.reader, key, locationOf);
+  const { files, graph } = await followSchemaRefs(root, context.reader, key, locationOf);
   for (const file of files.slice(1)) {
     validateAgainstMetaSchema(file.document, schemaDialect(file.document, dialect, locationOf(file)), locationOf(file));
   }
+  const unsafePatterns = context.unsafePatterns === "off" ? Promise.resolve([]) : findUnsafePatterns(graph, locationOf, context.cache);
+  // Handled here, so it is no unhandled rejection if bundling fails first; awaiting it still throws.
+  unsafePatterns.catch(() => undefined);
   const bundled = await bundleSchema(root, files);
   // Posting the schema copies it, so freezing the model's afterwards cannot affect the compilation.
   const compilation = compileSchema(bundled, dialect, context.cache);
@@ -89,5 +96,6 @@ export async function resolveQueueSchema(key: string, schema: string | JSONSchem
     dialect,
     schemaFile: inline ? null : displayPath(context.rootDir, root.path),
     compileError,
+    unsafePatterns,
   };
 }

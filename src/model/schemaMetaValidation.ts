@@ -4,6 +4,7 @@
  */
 import type { Ajv, ErrorObject } from "ajv";
 import { CompileError, type CompileErrorLocation } from "../errors.js";
+import { checkEnumUniqueness } from "./enumUniqueness.js";
 import { createSchemaAjv } from "./schemaAjv.js";
 import { stackOverflowAsCompileError } from "./stackOverflow.js";
 import { findKeyword } from "./schemaKeywords.js";
@@ -11,14 +12,30 @@ import type { SchemaDialect } from "./types.js";
 
 const checkers = new Map<SchemaDialect, Ajv>();
 
+const DRAFT_07_META_SCHEMA = "http://json-schema.org/draft-07/schema";
+/** draft-07's meta-schema without `uniqueItems` on `enum`, which enumUniqueness.ts checks in linear time. */
+const DRAFT_07_META_SCHEMA_LINEAR = "pgmq-gen:draft-07-schema-without-enum-uniqueness";
+
 /** A checking (not code-emitting) ajv per dialect; meta-schema validation keeps no state between files. */
 export function schemaChecker(dialect: SchemaDialect): Ajv {
   let ajv = checkers.get(dialect);
   if (ajv === undefined) {
     ajv = createSchemaAjv(dialect, { standalone: false });
+    if (dialect === "draft-07") {
+      const metaSchema = structuredClone(ajv.getSchema(DRAFT_07_META_SCHEMA)!.schema) as { $id: string; properties: { enum: Record<string, unknown> } };
+      metaSchema.$id = DRAFT_07_META_SCHEMA_LINEAR;
+      delete metaSchema.properties.enum["uniqueItems"];
+      ajv.addMetaSchema(metaSchema);
+    }
     checkers.set(dialect, ajv);
   }
   return ajv;
+}
+
+/** Whether `document` is valid against its dialect's meta-schema (errors in `ajv.errors`). */
+function matchesMetaSchema(ajv: Ajv, document: object, dialect: SchemaDialect): boolean {
+  // ajv checks uniqueItems on values of any type pair by pair; the linear check of the same rule follows, when the rest is valid.
+  return dialect === "draft-07" ? (ajv.validate(DRAFT_07_META_SCHEMA_LINEAR, document) as boolean) : (ajv.validateSchema(document) as boolean);
 }
 
 /**
@@ -44,7 +61,10 @@ export function validateAgainstMetaSchema(document: unknown, dialect: SchemaDial
     throw new CompileError({ ...location, pointer: "" }, "a payload schema must be a JSON object (a JSON Schema such as { \"type\": \"object\", ... })");
   }
   const ajv = schemaChecker(dialect);
-  if (ajv.validateSchema(document)) return;
+  if (matchesMetaSchema(ajv, document, dialect)) {
+    if (dialect === "draft-07") checkEnumUniqueness(document, location);
+    return;
+  }
   const error = mostSpecific(ajv.errors ?? []);
   if (error === undefined) return;
   throw new CompileError({ ...location, pointer: error.instancePath }, `${describe(error)} (${dialect})`);

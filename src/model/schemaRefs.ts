@@ -10,6 +10,8 @@
 import path from "node:path";
 import { CompileError } from "../errors.js";
 import { formatPointer, resolvePointer } from "./jsonPointer.js";
+import { checkSameValueCycles } from "./schemaCycles.js";
+import { schemaGraph, type SchemaGraph } from "./schemaGraph.js";
 import type { SchemaFile, SchemaFileReader } from "./schemaFiles.js";
 
 /** Keywords whose values are data, not schemas: a "$ref" inside them is not a reference. */
@@ -62,14 +64,15 @@ function normalizeFragment(fragment: string): string {
 /**
  * Checks every `$ref` reachable from `root` and returns each file involved
  * (the root first), so the caller can validate each against its meta-schema
- * and report pointers in the file that holds them.
+ * and report pointers in the file that holds them, and the graph of the
+ * schemas the root applies (after refusing a cycle in it: schemaCycles.ts).
  */
 export async function followSchemaRefs(
   root: SchemaFile,
   reader: SchemaFileReader,
   queue: string,
   errorLocation: (file: SchemaFile) => { file: string; option?: string },
-): Promise<SchemaFile[]> {
+): Promise<{ files: SchemaFile[]; graph: SchemaGraph }> {
   const reached = new Map<string, SchemaFile>([[root.path, root]]);
   const pending: SchemaFile[] = [root];
   const resolved: ResolvedRef[] = [];
@@ -99,7 +102,12 @@ export async function followSchemaRefs(
     }
   }
   checkRefLoops(resolved, queue, errorLocation);
-  return [...reached.values()];
+  const graph = schemaGraph(
+    root,
+    resolved.map(({ file, site, target }) => ({ file, holder: site.pointer.slice(0, -"/$ref".length), ref: site.ref, target })),
+  );
+  checkSameValueCycles(graph, queue, errorLocation);
+  return { files: [...reached.values()], graph };
 }
 
 /**

@@ -93,10 +93,16 @@ function isValidatorSource(text: string): boolean {
   return /^export const validate = validate\d+;$/m.test(text);
 }
 
-function countKinds(entries: Record<string, string>): { validators: number; types: number } {
+/** recheck's verdict on a pattern (src/model/unsafePatterns.ts), as opposed to generated code. */
+function isPatternVerdict(text: string): boolean {
+  return text.startsWith('{"kind":');
+}
+
+function countKinds(entries: Record<string, string>): { validators: number; types: number; patterns: number } {
   const values = Object.values(entries);
   const validators = values.filter(isValidatorSource).length;
-  return { validators, types: values.length - validators };
+  const patterns = values.filter(isPatternVerdict).length;
+  return { validators, types: values.length - validators - patterns, patterns };
 }
 
 /** Every generated file, by path relative to generated/. */
@@ -114,14 +120,14 @@ async function exists(file: string): Promise<boolean> {
 }
 
 describe("generate() with the build cache", () => {
-  it("saves the cache at node_modules/.cache/pgmq-gen/<hash of the config path>.json with one validator and one type entry per queue", async () => {
+  it("saves the cache at node_modules/.cache/pgmq-gen/<hash of the config path>.json with one validator and one type entry per queue and one verdict per pattern", async () => {
     const dir = (await project("place")).dir;
     const result = await generate({ cwd: dir });
     expect(result.queueCount).toBe(3);
     const cache = await readCache(dir);
     expect(cache.format).toBe(FORMAT);
-    expect(Object.keys(cache.entries)).toHaveLength(6);
-    expect(countKinds(cache.entries)).toEqual({ validators: 3, types: 3 });
+    expect(Object.keys(cache.entries)).toHaveLength(7);
+    expect(countKinds(cache.entries)).toEqual({ validators: 3, types: 3, patterns: 1 });
     for (const key of Object.keys(cache.entries)) expect(key).toMatch(/^[0-9a-f]{64}$/);
     // Nothing else was put in the cache folder (no temporary file left behind).
     expect(await readdir(path.dirname(cacheFileOf(dir)))).toEqual([path.basename(cacheFileOf(dir))]);
@@ -178,14 +184,14 @@ describe("generate() with the build cache", () => {
     expect(await target.read("generated/resize-image.ts")).toMatch(/height\?: number;/);
     expect(await target.read("generated/email.validator.ts")).toContain(MARKER);
     expect(await target.read("generated/monthly-report.validator.ts")).toContain(MARKER);
-    // The stale entries are gone, the new ones in: still one of each per queue.
-    expect(countKinds((await readCache(dir)).entries)).toEqual({ validators: 3, types: 3 });
+    // The stale entries are gone, the new ones in: still one of each per queue (and the one pattern's verdict).
+    expect(countKinds((await readCache(dir)).entries)).toEqual({ validators: 3, types: 3, patterns: 1 });
   });
 
   it("keeps only the entries of the queues still configured", async () => {
     const target = await project("prune");
     await generate({ cwd: target.dir });
-    expect(Object.keys((await readCache(target.dir)).entries)).toHaveLength(6);
+    expect(Object.keys((await readCache(target.dir)).entries)).toHaveLength(7);
 
     const { monthly_report: _dropped, ...remaining } = queues;
     await target.write("pgmq.config.json", configText(remaining));
@@ -194,7 +200,7 @@ describe("generate() with the build cache", () => {
     expect(result.write.removed.sort()).toEqual(["monthly-report.ts", "monthly-report.validator.ts"]);
     const entries = (await readCache(target.dir)).entries;
     expect(Object.keys(entries)).toHaveLength(4);
-    expect(countKinds(entries)).toEqual({ validators: 2, types: 2 });
+    expect(countKinds(entries)).toEqual({ validators: 2, types: 2, patterns: 0 });
   });
 
   it("treats a corrupt cache file as empty and rewrites it in the valid format", async () => {
@@ -209,7 +215,7 @@ describe("generate() with the build cache", () => {
     expect(await outputOf(target.dir)).toEqual(await outputOf(reference.dir));
     const cache = await readCache(target.dir);
     expect(cache.format).toBe(FORMAT);
-    expect(countKinds(cache.entries)).toEqual({ validators: 3, types: 3 });
+    expect(countKinds(cache.entries)).toEqual({ validators: 3, types: 3, patterns: 1 });
   });
 
   it.each([
@@ -222,8 +228,8 @@ describe("generate() with the build cache", () => {
     await generate({ cwd: target.dir });
     const cache = await readCache(target.dir);
     expect(cache.format).toBe(FORMAT);
-    expect(Object.keys(cache.entries)).toHaveLength(6);
-    expect(countKinds(cache.entries)).toEqual({ validators: 3, types: 3 });
+    expect(Object.keys(cache.entries)).toHaveLength(7);
+    expect(countKinds(cache.entries)).toEqual({ validators: 3, types: 3, patterns: 1 });
   });
 
   it("writes no cache with cache: false", async () => {

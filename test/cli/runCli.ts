@@ -16,11 +16,15 @@ export interface CliRun {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** True when the CLI was still running after `timeoutMs` and was killed. */
+  readonly timedOut: boolean;
 }
 
 export interface CliOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /** Kill the CLI (SIGKILL) if it has not exited after this many milliseconds. (Default: no limit) */
+  timeoutMs?: number;
 }
 
 /** Starts the CLI; the caller reads its output and stops it (used by --watch). */
@@ -38,9 +42,23 @@ export function runCli(args: readonly string[], options: CliOptions): Promise<Cl
     const child = startCli(args, options);
     let stdout = "";
     let stderr = "";
+    let timedOut = false;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGKILL");
+          }, options.timeoutMs);
     child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, timedOut });
+    });
   });
 }

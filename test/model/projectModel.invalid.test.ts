@@ -49,6 +49,33 @@ const files = {
   "schemas/array-root.schema.json": [1, 2],
   "schemas/bad-in-common.schema.json": { type: "object", properties: { x: { $ref: "invalid-common.schema.json#/definitions/a" } } },
   "schemas/invalid-common.schema.json": { definitions: { a: { type: "string", maxLength: -1 } } },
+  "schemas/self-allof.schema.json": { type: "object", properties: { a: { $ref: "#/definitions/a" } }, definitions: { a: { allOf: [{ $ref: "#/definitions/a" }] } } },
+  "schemas/root-anyof.schema.json": { type: "object", anyOf: [{ required: ["x"] }, { $ref: "#" }] },
+  "schemas/mutual.schema.json": {
+    type: "object",
+    properties: { v: { $ref: "#/definitions/a" } },
+    definitions: { a: { anyOf: [{ type: "string" }, { $ref: "#/definitions/b" }] }, b: { oneOf: [{ not: { $ref: "#/definitions/a" } }] } },
+  },
+  "schemas/mutual-x.schema.json": { type: "object", properties: { v: { $ref: "mutual-y.schema.json" } } },
+  "schemas/mutual-y.schema.json": { if: { type: "string" }, then: { $ref: "mutual-z.schema.json#/definitions/z" } },
+  "schemas/mutual-z.schema.json": { definitions: { z: { allOf: [{ $ref: "mutual-y.schema.json" }] } } },
+  "schemas/duplicate-enum.schema.json": { type: "object", properties: { a: { enum: ["x", { p: 1, q: [1, 2] }, 3, { q: [1, 2], p: 1 }] } } },
+  "schemas/duplicate-enum-in-common.schema.json": { type: "object", properties: { a: { $ref: "enum-common.schema.json#/definitions/e" } } },
+  "schemas/enum-common.schema.json": { definitions: { e: { anyOf: [{ enum: [1, 2] }, { enum: ["a", "b", "a"] }] } } },
+  "schemas/distinct-enum.schema.json": {
+    type: "object",
+    properties: { a: { enum: ["1", 1, null, "null", { p: 1 }, { p: "1" }, [1, 2], [2, 1], true, "true", 0, -1] } },
+  },
+  "schemas/tree.schema.json": {
+    type: "object",
+    properties: { root: { $ref: "#/definitions/node" } },
+    definitions: {
+      node: { type: "object", properties: { value: { type: "integer" }, children: { type: "array", items: { $ref: "#/definitions/node" } } } },
+      tagged: { allOf: [{ $ref: "#/definitions/node" }, { properties: { next: { $ref: "#/definitions/tagged" } } }] },
+      unused: { allOf: [{ $ref: "#/definitions/unused" }] },
+    },
+    anyOf: [{ $ref: "#/definitions/tagged" }, { additionalProperties: { anyOf: [{ $ref: "#" }] } }],
+  },
 };
 
 interface Want {
@@ -98,6 +125,12 @@ describe("buildProjectModel with invalid schemas", () => {
     ["a schema nested 20,000 levels deep: where it passes the limit", { given: "deep.schema.json", want: { file: "schemas/deep.schema.json", pointer: tooDeepPointer, problem: new RegExp(`nested more than ${MAX_SCHEMA_DEPTH} levels deep`) } }],
     ["too deep inside a referenced file is reported in that file", { given: "deep-in-common.schema.json", want: { file: "schemas/deep-common.schema.json", pointer: `/definitions/a${tooDeepPointer.slice(0, -"/properties/a".length)}`, problem: /nested more than/ } }],
     ["inline schema too deep", { given: nested(MAX_SCHEMA_DEPTH) as QueueConfig["schema"], want: { file: "pgmq.config.ts", option: "queues.job.schema", pointer: tooDeepPointer, problem: /nested more than/ } }],
+    ["round two #15: allOf that refers to its own definition", { given: "self-allof.schema.json", want: { file: "schemas/self-allof.schema.json", pointer: "/definitions/a/allOf/0/$ref", problem: /\$ref "#\/definitions\/a" closes a cycle of schemas applied to the same value \(schemas\/self-allof.schema.json#\/definitions\/a -> schemas\/self-allof.schema.json#\/definitions\/a\/allOf\/0 -> schemas\/self-allof.schema.json#\/definitions\/a\)/ } }],
+    ["round two #15: anyOf at the root that refers to the root", { given: "root-anyof.schema.json", want: { file: "schemas/root-anyof.schema.json", pointer: "/anyOf/1/$ref", problem: /closes a cycle of schemas applied to the same value \(schemas\/root-anyof.schema.json# -> schemas\/root-anyof.schema.json#\/anyOf\/1 -> schemas\/root-anyof.schema.json#\)/ } }],
+    ["round two #15: a mutual cycle a -> b -> a through anyOf, oneOf and not", { given: "mutual.schema.json", want: { file: "schemas/mutual.schema.json", pointer: "/definitions/b/oneOf/0/not/$ref", problem: /#\/definitions\/a -> .*#\/definitions\/a\/anyOf\/1 -> .*#\/definitions\/b -> .*#\/definitions\/b\/oneOf\/0 -> .*#\/definitions\/b\/oneOf\/0\/not -> .*#\/definitions\/a\)/ } }],
+    ["round two #15: a mutual cycle across files through if/then and allOf", { given: "mutual-x.schema.json", want: { file: "schemas/mutual-z.schema.json", pointer: "/definitions/z/allOf/0/$ref", problem: /\(schemas\/mutual-y.schema.json# -> schemas\/mutual-y.schema.json#\/then -> schemas\/mutual-z.schema.json#\/definitions\/z -> schemas\/mutual-z.schema.json#\/definitions\/z\/allOf\/0 -> schemas\/mutual-y.schema.json#\)/ } }],
+    ["round two #17: duplicate enum values (objects compared by value, in any key order)", { given: "duplicate-enum.schema.json", want: { file: "schemas/duplicate-enum.schema.json", pointer: "/properties/a/enum", problem: /not a valid JSON Schema: keyword "enum" must NOT have duplicate items \(items ## 1 and 3 are identical\) \(draft-07\)/ } }],
+    ["round two #17: duplicate enum values in a referenced file, inside anyOf", { given: "duplicate-enum-in-common.schema.json", want: { file: "schemas/enum-common.schema.json", pointer: "/definitions/e/anyOf/1/enum", problem: /keyword "enum" must NOT have duplicate items \(items ## 0 and 2 are identical\)/ } }],
     ["inline schema: broken ref", { given: { type: "object", properties: { n: { $ref: "common.schema.json#/definitions/nope" } } }, want: { file: "pgmq.config.ts", option: "queues.job.schema", pointer: "/properties/n/$ref", problem: /has no #\/definitions\/nope/ } }],
   ];
 
@@ -115,6 +148,8 @@ describe("buildProjectModel with invalid schemas", () => {
   it.each([
     ["recursion through properties and items back to the root", "recursive-root.schema.json"],
     ["nesting just inside the depth limit", "at-limit.schema.json"],
+    ["round two #17: enum values that differ only in type or order", "distinct-enum.schema.json"],
+    ["round two #15: cycles through properties, items and additionalProperties (a tree), and a cycle in an unused definition", "tree.schema.json"],
   ])("accepts %s", async (_name, schema) => {
     const model = await buildProjectModel({ queues: { job: { schema } } }, project.configPath);
     expect(model.queues.map((queue) => queue.key)).toEqual(["job"]);
