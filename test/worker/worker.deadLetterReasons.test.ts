@@ -41,13 +41,16 @@ function deadLetterReason(headers: Record<string, unknown> | null): string {
 }
 
 describe("round two #4: a reason the database cannot store as it is", () => {
-  it("round two #4: 20 jobs throwing UnrecoverableError(\"a\\u0000b\") run once each and are dead-lettered with a readable reason", async () => {
+  it('round two #4: 20 jobs throwing UnrecoverableError("a\\u0000b") run once each and are dead-lettered with a readable reason', async () => {
     const name = "nul_reason";
     const dlq = "nul_reason_dlq";
     const definition = testQueue(name, { deadLetter: dlq, maxRetries: 2, visibilityTimeout: 2 });
     await pgmq.ensureQueue(name);
     await pgmq.ensureQueue(dlq);
-    await pgmq.sendBatch(name, Array.from({ length: 20 }, (_, n) => definition.codec.encode({ n })));
+    await pgmq.sendBatch(
+      name,
+      Array.from({ length: 20 }, (_, n) => definition.codec.encode({ n })),
+    );
     let runs = 0;
     const worker = createQueueWorker(
       { [name]: definition },
@@ -120,7 +123,10 @@ describe("round two #4: a reason the database cannot store as it is", () => {
       END $$;
       CREATE TRIGGER refuse_13 BEFORE INSERT ON pgmq.q_${dlq} FOR EACH ROW EXECUTE FUNCTION public.refuse_13();
     `);
-    const ids = await pgmq.sendBatch(name, Array.from({ length: 20 }, (_, n) => definition.codec.encode({ n })));
+    const ids = await pgmq.sendBatch(
+      name,
+      Array.from({ length: 20 }, (_, n) => definition.codec.encode({ n })),
+    );
     let runs = 0;
     const worker = createQueueWorker(
       { [name]: definition },
@@ -202,35 +208,41 @@ describe("round two #6: any thrown value gives a reason", () => {
     ],
   ];
 
-  it.each(throwers)("round two #6: %s thrown on the last attempt is dead-lettered with a reason", async (label, make, expected) => {
-    const name = `thrown_${label.replace(/[^a-z]+/gi, "_").toLowerCase().slice(0, 20)}`;
-    const dlq = `${name}_dlq`;
-    const definition = testQueue(name, { deadLetter: dlq, maxRetries: 0 });
-    await pgmq.ensureQueue(name);
-    await pgmq.ensureQueue(dlq);
-    const id = await pgmq.send(name, definition.codec.encode({ n: 1 }));
-    const worker = createQueueWorker(
-      { [name]: definition },
-      {
-        [name]: () => {
-          throw make();
+  it.each(throwers)(
+    "round two #6: %s thrown on the last attempt is dead-lettered with a reason",
+    async (label, make, expected) => {
+      const name = `thrown_${label
+        .replace(/[^a-z]+/gi, "_")
+        .toLowerCase()
+        .slice(0, 20)}`;
+      const dlq = `${name}_dlq`;
+      const definition = testQueue(name, { deadLetter: dlq, maxRetries: 0 });
+      await pgmq.ensureQueue(name);
+      await pgmq.ensureQueue(dlq);
+      const id = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+      const worker = createQueueWorker(
+        { [name]: definition },
+        {
+          [name]: () => {
+            throw make();
+          },
         },
-      },
-      { pool: db.pool, pollInterval: 50 },
-    );
-    workers.push(worker);
-    const { kills } = collect(worker);
-    await worker.start();
-    await waitFor(() => kills.length === 1, 10_000, "the kill");
-    const dead = await waitFor(async () => {
-      const rows = await queueRows(db.pool, dlq);
-      return rows.length === 1 ? rows : undefined;
-    });
-    const reason = deadLetterReason(dead[0]!.headers);
-    expect(reason).toMatch(/^failed on its last attempt \(1 of 1\): /);
-    expect(reason.slice("failed on its last attempt (1 of 1): ".length)).toMatch(expected);
-    expect(kills[0]!.msgId).toBe(id);
-    expect(kills[0]!.reason).toBe(reason);
-    await worker.stop();
-  });
+        { pool: db.pool, pollInterval: 50 },
+      );
+      workers.push(worker);
+      const { kills } = collect(worker);
+      await worker.start();
+      await waitFor(() => kills.length === 1, 10_000, "the kill");
+      const dead = await waitFor(async () => {
+        const rows = await queueRows(db.pool, dlq);
+        return rows.length === 1 ? rows : undefined;
+      });
+      const reason = deadLetterReason(dead[0]!.headers);
+      expect(reason).toMatch(/^failed on its last attempt \(1 of 1\): /);
+      expect(reason.slice("failed on its last attempt (1 of 1): ".length)).toMatch(expected);
+      expect(kills[0]!.msgId).toBe(id);
+      expect(kills[0]!.reason).toBe(reason);
+      await worker.stop();
+    },
+  );
 });
