@@ -180,7 +180,8 @@ export class JobRunner {
             kind: "killed",
             reason:
               `attempt ${message.readCt} exceeds maxAttempts ${queue.maxAttempts}: ` +
-              "earlier deliveries ended without an ack (the worker died or lost its connection mid-job)",
+              "earlier deliveries ended without an ack (the worker died or lost its connection mid-job, or its " +
+              "acks were not written: see the worker's AckLostError reports)",
           };
         } else {
           const decoded = this.#decode(message);
