@@ -8,9 +8,10 @@
  * and extends every message due in one set_vt statement (through
  * `QueueAcks`, which batches them).
  *
- * Extensions are fenced by the delivery like every ack (see `QueueAcks`):
- * one that matches nothing means the lease is gone (the timeout passed while
- * the event loop was blocked, and another worker read the message). The
+ * Extensions are fenced by the delivery like retries and kills (see
+ * `QueueAcks`): one that matches nothing means the lease is gone (the timeout
+ * passed while the event loop was blocked and another worker read the
+ * message, or another run of the job finished and archived it). The
  * entry is marked, no longer extended, and a running job's signal aborts
  * with `LeaseLostError` so a well-behaved handler stops.
  *
