@@ -10,7 +10,8 @@ import { UnrecoverableError } from "../../src/runtime/errors.js";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
 import type { JobContext, Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import pg from "pg";
+import { adminUrl, createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { archivedIds, deferred, queueRows, testQueue, waitFor } from "./support/workerTestQueue.js";
 
 let db: TestDatabase;
@@ -107,6 +108,68 @@ describe("round two #5: job events only for acks that were written", () => {
     // The other reader's delivery is untouched: still queued with its read_ct, nothing dead-lettered.
     expect((await queueRows(db.pool, name)).map((row) => [row.msgId, row.readCt])).toEqual([[id, 2]]);
     expect(await queueRows(db.pool, dlq)).toEqual([]);
+  });
+});
+
+/** Runs `sql` on the server's admin database (the test database may be refusing connections). */
+async function admin(sql: string, values: unknown[] = []): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql, values);
+  } finally {
+    await client.end();
+  }
+}
+
+describe("round two #5: an ack given up while the database is unreachable", () => {
+  it("round two #5: emits no job:complete but AckLostError (deadlinePassed), and the job runs again once the database is back", async () => {
+    const name = "unreachable";
+    const definition = testQueue(name, { visibilityTimeout: 2 });
+    await pgmq.ensureQueue(name);
+    const id = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    const workerPool = new pg.Pool({ connectionString: db.url, max: 4 });
+    const started = deferred();
+    const release = deferred();
+    let runs = 0;
+    const worker = createQueueWorker(
+      { [name]: definition },
+      {
+        [name]: async () => {
+          runs += 1;
+          if (runs > 1) return;
+          started.resolve();
+          await release.promise;
+        },
+      },
+      { pool: workerPool, pollInterval: 50, listen: false },
+    );
+    workers.push(worker);
+    const { events, errors } = collect(worker);
+    const completed: bigint[] = [];
+    worker.on("job:complete", (event) => completed.push(event.msgId));
+    await worker.start();
+    await started.promise;
+    // Nobody may connect to the test database, and every connection it has is ended.
+    await admin(`ALTER DATABASE ${pg.escapeIdentifier(db.name)} ALLOW_CONNECTIONS false`);
+    try {
+      await admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [db.name]);
+      release.resolve();
+      await waitFor(() => errors.some((error) => error.name === "AckLostError"), 10_000, "the ack to be given up");
+    } finally {
+      await admin(`ALTER DATABASE ${pg.escapeIdentifier(db.name)} ALLOW_CONNECTIONS true`);
+    }
+    const lost = errors.find((error) => error.name === "AckLostError") as Error & { reason?: string };
+    expect(lost.reason).toBe("deadlinePassed");
+    expect(lost.message).toContain(`${name} message ${id}`);
+    expect(events).toEqual([]);
+    // Back: the message reappears and its second run is acked.
+    await waitFor(() => completed.length === 1, 15_000, "the second run to complete");
+    await worker.stop();
+    await workerPool.end();
+    expect(runs).toBe(2);
+    expect(completed).toEqual([id]);
+    expect(await archivedIds(db.pool, name)).toEqual([id]);
   });
 });
 
