@@ -40,7 +40,19 @@ export interface QueueConfig {
    * `schemasDir` (see `allowSchemasOutsideProject`).
    */
   schema: string | JSONSchema;
-  /** Seconds a read message stays invisible to other workers. (Default: 30) */
+  /**
+   * Seconds a read message stays invisible to other workers. While a handler
+   * runs, a heartbeat extends it (at half the timeout, by the full timeout),
+   * but the heartbeat is a timer on the event loop: a handler that blocks the
+   * loop (synchronous, CPU-bound work) longer than about half this timeout
+   * lets the message reappear, and another worker may run the same job at the
+   * same time. The first run to finish acks it (archived once); the other
+   * runs' acks are fenced out and reported as `AckLostError`, and the worker
+   * reports `LeaseExpiredWarning` naming the job and the blocked time. Set it
+   * above the longest time a handler blocks the event loop, or move CPU-bound
+   * work to a worker thread (`node:worker_threads`).
+   * (Default: 30)
+   */
   visibilityTimeout?: number;
   /** Retries after the first attempt; attempts = maxRetries + 1. (Default: 5) */
   maxRetries?: number;
@@ -52,7 +64,10 @@ export interface QueueConfig {
   deadLetter?: string;
   /**
    * Run the handler inside a transaction that also acks the message; the
-   * handler's context then carries the transaction's `client`. (Default: false)
+   * handler's context then carries the transaction's `client`. A lost
+   * connection gives the attempt back instead of using it up, except when
+   * the database stays unreachable past the visibility timeout (see
+   * `QueueOptions.transactional` in the runtime for exactly when). (Default: false)
    */
   transactional?: boolean;
   /** Seconds after which a running handler's signal is aborted and the attempt counts as failed. (Default: none) */

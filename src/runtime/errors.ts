@@ -133,3 +133,110 @@ export class QueueMissingError extends Error {
     this.queue = queue;
   }
 }
+
+/** Which ack of a delivery an `AckLostError` is about. */
+export type AckKind = "done" | "retry" | "kill" | "release";
+
+/**
+ * Why an ack was not written:
+ * - `leaseLost`: the statement matched nothing: the message was no longer held
+ *   by this delivery (its visibility timeout passed and another worker read
+ *   it, or it was acked or deleted meanwhile);
+ * - `deadlinePassed`: the database stayed unreachable until the message's
+ *   visibility timeout passed, so the ack was given up;
+ * - `refused`: the database refused the row itself (a data error), even alone
+ *   and with a minimal reason.
+ */
+export type AckLostReason = "leaseLost" | "deadlinePassed" | "refused";
+
+/**
+ * Reported on a worker's `error` event, in place of the job's `job:complete`,
+ * `job:fail` or `job:kill` event, when that job's ack was not written. The
+ * message is not lost: unless another delivery of it acked it, it becomes
+ * visible again when its visibility timeout passes and is delivered again.
+ */
+export class AckLostError extends Error {
+  override readonly name = "AckLostError";
+  readonly queue: string;
+  readonly msgId: bigint;
+  /** The delivery's attempt (`read_ct`). */
+  readonly attempt: number;
+  readonly ack: AckKind;
+  readonly reason: AckLostReason;
+
+  constructor(
+    details: { queue: string; msgId: bigint; attempt: number; ack: AckKind; reason: AckLostReason },
+    options?: { cause?: unknown },
+  ) {
+    super(`${details.queue} message ${details.msgId} (attempt ${details.attempt}): ${ackLostText(details)}`, options);
+    this.queue = details.queue;
+    this.msgId = details.msgId;
+    this.attempt = details.attempt;
+    this.ack = details.ack;
+    this.reason = details.reason;
+  }
+}
+
+const ACK_WORDS: Record<AckKind, string> = {
+  done: "its done ack (archive or delete)",
+  retry: "its retry (visible again after the backoff)",
+  kill: "its kill (dead-letter or delete)",
+  release: "its release",
+};
+
+function ackLostText(details: { ack: AckKind; reason: AckLostReason }): string {
+  const what = ACK_WORDS[details.ack];
+  switch (details.reason) {
+    case "leaseLost":
+      return (
+        `${what} was not written: this delivery no longer held the message (its visibility timeout passed and ` +
+        "another worker read it, or it was acked or deleted meanwhile); the job's event is not emitted"
+      );
+    case "deadlinePassed":
+      return (
+        `${what} was not written before the message's visibility timeout passed (the database was unreachable): ` +
+        "the message will be delivered again"
+      );
+    case "refused":
+      return `${what} was refused by the database (see the cause): the message will be delivered again`;
+  }
+}
+
+/**
+ * The reason a running job's signal aborts when the visibility heartbeat
+ * finds that its delivery no longer holds the message (its visibility timeout
+ * passed, typically while a CPU-bound handler blocked the event loop, and
+ * another worker read it). The job's ack will not be written: stop working.
+ */
+export class LeaseLostError extends Error {
+  override readonly name = "LeaseLostError";
+  readonly queue: string;
+  readonly msgId: bigint;
+
+  constructor(queue: string, msgId: bigint, attempt: number) {
+    super(
+      `${queue} message ${msgId} (attempt ${attempt}): the lease on the message was lost (its visibility timeout ` +
+        "passed and another worker read it, or it was acked or deleted): this run's ack will not be written",
+    );
+    this.queue = queue;
+    this.msgId = msgId;
+  }
+}
+
+/**
+ * Reported on a worker's `error` event when a handler finished after its
+ * message's visibility timeout had passed unextended, mostly because the
+ * event loop was blocked (CPU-bound work): another worker may have run the
+ * same job meanwhile. The message names the fix.
+ */
+export class LeaseExpiredWarning extends Error {
+  override readonly name = "LeaseExpiredWarning";
+  readonly queue: string;
+  readonly msgId: bigint;
+
+  constructor(queue: string, msgId: bigint, message: string) {
+    super(`${queue} message ${msgId}: ${message}`);
+    this.queue = queue;
+    this.msgId = msgId;
+  }
+}

@@ -4,7 +4,8 @@
  */
 export type * from "./types.js";
 export { ValidationError, DecodeError, UnrecoverableError, QueueMissingError } from "./errors.js";
-export type { JobIssues } from "./errors.js";
+export { AckLostError, LeaseLostError, LeaseExpiredWarning } from "./errors.js";
+export type { JobIssues, AckKind, AckLostReason } from "./errors.js";
 export { configure, getPool, closePool, onPoolError } from "./connection.js";
 export type { ConfigureOptions, PoolErrorListener } from "./connection.js";
 export { createQueueCodec } from "./codec.js";
@@ -12,7 +13,7 @@ export type { QueueCodecOptions } from "./codec.js";
 export { createProducer } from "./producer.js";
 export { MAX_JSON_DEPTH } from "./storableJson.js";
 export { PgmqClient, pgmqClientFor } from "./pgmq.js";
-export type { ReadMessage, SendOptions, PgmqClientOptions, QueueMetrics } from "./pgmq.js";
+export type { ReadMessage, SendOptions, PgmqClientOptions, QueueMetrics, Delivery, DeliveryVisibility } from "./pgmq.js";
 export { ensureQueues, queueExists } from "./queueSetup.js";
 export { createQueueWorker, JobTimeoutError, WorkerStoppingError } from "./worker.js";
 export { validatorRuntime } from "./validatorRuntime.js";

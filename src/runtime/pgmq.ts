@@ -13,16 +13,17 @@ import { type JobIssues, QueueMissingError, ValidationError } from "./errors.js"
 import { dropQueue, ensureQueueOnce, forgetQueue, withDedicatedConnection } from "./queueSetup.js";
 import { archiveMessagesStatement } from "./sql/archiveMessages.js";
 import { deadLetterMessagesStatement } from "./sql/deadLetterMessages.js";
-import { deleteMessagesStatement } from "./sql/deleteMessages.js";
+import { deleteDeliveriesStatement, deleteMessagesStatement } from "./sql/deleteMessages.js";
 import { purgeQueueStatement } from "./sql/purgeQueue.js";
 import { type QueueColumns, readQueueColumns } from "./sql/queueColumns.js";
 import { type QueueMetricsRow, queueMetricsStatement } from "./sql/queueMetrics.js";
 import { validateQueueName } from "./sql/queueNames.js";
 import { type MessageRow, readMessagesStatement } from "./sql/readMessages.js";
 import { delayForm, delayValue, sendMessageStatement, sendMessagesStatement } from "./sql/sendMessages.js";
-import { setVisibilityStatement } from "./sql/setVisibility.js";
+import { setDeliveryVisibilityStatement, setVisibilityStatement } from "./sql/setVisibility.js";
 import { idsParameter, type Queryable, runStatement, type Statement } from "./sql/statement.js";
 import { toStorableHeaders, toStorableJson } from "./storableJson.js";
+import { storableText } from "./storableText.js";
 import type { JsonValue, MessageHeaders } from "./types.js";
 
 /** A message as `read` returns it. */
@@ -36,6 +37,28 @@ export interface ReadMessage {
   /** The stored (encoded) JSON value. */
   message: unknown;
   headers: MessageHeaders | null;
+}
+
+/**
+ * One delivery of a message: its id and the `read_ct` the read that
+ * delivered it returned. Every read bumps `read_ct`, so a later read (by
+ * another worker, once the visibility timeout passed) is a new delivery, and
+ * an ack fenced by the old one matches nothing.
+ */
+export interface Delivery {
+  readonly msgId: bigint;
+  readonly readCt: number;
+}
+
+/** A delivery's set_vt (`setDeliveryVisibility`). */
+export interface DeliveryVisibility extends Delivery {
+  /** Seconds from now until the message is visible again (0 = at once). */
+  readonly delaySeconds: number;
+  /**
+   * Give this delivery's attempt back (`read_ct - 1`): the attempt ended
+   * through no fault of the handler (a lost connection). (Default: false)
+   */
+  readonly returnAttempt?: boolean;
 }
 
 export interface SendOptions {
@@ -235,6 +258,20 @@ export class PgmqClient {
   }
 
   /**
+   * Deletes each message only while its `read_ct` is still the given
+   * delivery's (one statement); resolves to the deliveries deleted. How a
+   * worker deletes a killed job: a stale holder's kill matches nothing.
+   */
+  async deleteDeliveries(queue: string, deliveries: readonly Delivery[], client?: pg.ClientBase): Promise<Delivery[]> {
+    if (deliveries.length === 0) return [];
+    const { rows } = await this.run<DeliveryRow>(queue, client, (handle) => [
+      handle.statement("delete_deliveries", () => deleteDeliveriesStatement(queue)),
+      deliveriesParameters(deliveries),
+    ]);
+    return rows.map(toDelivery);
+  }
+
+  /**
    * PGMQ's set_vt for many messages, each visible again `delaySeconds` from
    * now (0 = at once); `read_ct` is untouched. One statement. Resolves to the
    * ids updated.
@@ -255,36 +292,71 @@ export class PgmqClient {
   }
 
   /**
+   * `setVisibility` fenced by the delivery (see `deleteDeliveries`), one
+   * statement; an entry may give its attempt back. Resolves to the
+   * deliveries updated (with the `read_ct` they had).
+   */
+  async setDeliveryVisibility(
+    queue: string,
+    entries: readonly DeliveryVisibility[],
+    client?: pg.ClientBase,
+  ): Promise<Delivery[]> {
+    if (entries.length === 0) return [];
+    const [ids, readCts] = deliveriesParameters(entries);
+    const delays = entries.map((entry) => seconds(entry.delaySeconds, "delaySeconds"));
+    const givenBack = entries.map((entry) => (entry.returnAttempt === true ? 1 : 0));
+    const { rows } = await this.run<DeliveryRow>(queue, client, (handle) => [
+      handle.statement("set_vt_deliveries", () => setDeliveryVisibilityStatement(queue)),
+      [ids, delays, readCts, givenBack],
+    ]);
+    return rows.map(toDelivery);
+  }
+
+  /**
    * Moves killed messages to `deadLetterQueue` and deletes them from `queue`
    * in one statement. The dead letter keeps the message; its headers are the
    * original headers plus `x-pgmq-gen-dead-letter: { error, attempts,
-   * sourceQueue, sourceMsgId (text), killedAt }`. Resolves to the source ids moved.
+   * sourceQueue, sourceMsgId (text), killedAt }`. A reason's NULs are
+   * written as `\u0000` and its lone surrogates as U+FFFD (PostgreSQL's text
+   * cannot hold them). An entry with `readCt` is fenced by that delivery
+   * (see `deleteDeliveries`). Resolves to the source ids moved.
    */
   async deadLetter(
     queue: string,
     deadLetterQueue: string,
-    entries: readonly { msgId: bigint; reason: string; attempts: number }[],
+    entries: readonly { msgId: bigint; reason: string; attempts: number; readCt?: number }[],
     client?: pg.ClientBase,
   ): Promise<bigint[]> {
+    return (await this.deadLetterDeliveries(queue, deadLetterQueue, entries, client)).map((moved) => moved.msgId);
+  }
+
+  /** `deadLetter`, resolving to the deliveries moved (with their `read_ct`). */
+  async deadLetterDeliveries(
+    queue: string,
+    deadLetterQueue: string,
+    entries: readonly { msgId: bigint; reason: string; attempts: number; readCt?: number }[],
+    client?: pg.ClientBase,
+  ): Promise<Delivery[]> {
     validateQueueName(deadLetterQueue);
     if (deadLetterQueue === queue) throw new RangeError(`queue "${queue}" cannot be its own dead-letter queue`);
     if (entries.length === 0) return [];
     const deadLetterHandle = await this.handle(deadLetterQueue, client);
     const values: unknown[] = [
       idsParameter(entries.map((entry) => entry.msgId)),
-      entries.map((entry) => String(entry.reason)),
+      entries.map((entry) => storableText(String(entry.reason))),
       entries.map((entry) => entry.attempts),
+      entries.map((entry) => entry.readCt ?? null),
     ];
     // The source queue's name only goes into the dead-letter record, which needs a headers column.
     if (deadLetterHandle.columns.headers) values.push(queue);
     try {
-      const { rows } = await this.run<{ msg_id: bigint }>(queue, client, (handle) => [
+      const { rows } = await this.run<DeliveryRow>(queue, client, (handle) => [
         handle.statement(`dead_letter:${deadLetterQueue}`, () =>
           deadLetterMessagesStatement(queue, deadLetterQueue, handle.columns, deadLetterHandle.columns),
         ),
         values,
       ]);
-      return rows.map((row) => row.msg_id);
+      return rows.map(toDelivery);
     } catch (error) {
       // The dead-letter queue may be the table that went missing: the next call re-ensures it.
       if (isUndefinedTable(error)) this.forget(deadLetterQueue);
@@ -389,6 +461,24 @@ export class PgmqClient {
       return runStatement<TRow>(db, retried, retriedValues);
     }
   }
+}
+
+interface DeliveryRow {
+  msg_id: bigint;
+  read_ct: number;
+}
+
+function toDelivery(row: DeliveryRow): Delivery {
+  return { msgId: row.msg_id, readCt: row.read_ct };
+}
+
+/** $1 ids and $2 read_cts of fenced statements. */
+function deliveriesParameters(deliveries: readonly Delivery[]): [string, number[]] {
+  const readCts = deliveries.map((delivery) => {
+    if (!Number.isInteger(delivery.readCt)) throw new RangeError(`readCt: expected an integer, got ${delivery.readCt}`);
+    return delivery.readCt;
+  });
+  return [idsParameter(deliveries.map((delivery) => delivery.msgId)), readCts];
 }
 
 function noHeadersColumn(queue: string): Error {

@@ -25,7 +25,18 @@ export type Backoff =
 
 /** A queue's options as the generated code passes them to the runtime, every default applied. */
 export interface QueueOptions {
-  /** Seconds a read message stays invisible to other readers. */
+  /**
+   * Seconds a read message stays invisible to other workers. While a handler
+   * runs, a heartbeat extends it (at half the timeout, by the full timeout),
+   * but the heartbeat is a timer on the event loop: a handler that blocks the
+   * loop (synchronous, CPU-bound work) longer than about half this timeout
+   * lets the message reappear, and another worker may run the same job at the
+   * same time. The first run to finish acks it (archived once); the other
+   * runs' acks are fenced out and reported as `AckLostError`, and the worker
+   * reports `LeaseExpiredWarning` naming the job and the blocked time. Set it
+   * above the longest time a handler blocks the event loop, or move CPU-bound
+   * work to a worker thread (`node:worker_threads`).
+   */
   readonly visibilityTimeout: number;
   /** Retries after the first attempt; attempts = maxRetries + 1. */
   readonly maxRetries: number;
@@ -33,7 +44,23 @@ export interface QueueOptions {
   readonly onSuccess: "archive" | "delete";
   /** Queue that receives killed messages; null deletes them. */
   readonly deadLetter: string | null;
-  /** Whether the handler runs inside the transaction that acks its message. */
+  /**
+   * The handler runs inside the transaction that acks its message: its
+   * writes and the archive (or delete) commit together or not at all, and
+   * when two runs of a job overlap (see `visibilityTimeout`), only one can
+   * commit. A lost connection is not the handler's failure: when the
+   * transaction's connection dies (the client reports an error, or its
+   * ROLLBACK fails for a lost connection, or no connection or BEGIN could be
+   * had), the transaction is gone, and the message is released at once with
+   * its attempt given back (`read_ct - 1`), so even `maxRetries: 0` runs it
+   * again. Where "nothing lost" does not hold: that release goes through the
+   * pool and is retried until the message's visibility timeout; if the
+   * database stays unreachable until then, the message reappears with the
+   * attempt counted, and with no attempts left it is killed (dead-lettered, or
+   * deleted without a dead-letter queue) without running. If the connection
+   * dies during COMMIT, the worker cannot tell whether it committed: the
+   * release then matches nothing when it did, and is reported (`AckLostError`).
+   */
   readonly transactional: boolean;
   /** Seconds before a running handler's signal aborts; null for no limit. */
   readonly jobTimeout: number | null;
@@ -229,7 +256,12 @@ export interface QueueWorkerOptions {
   concurrency?: number;
   /** Messages fetched per read. (Default: the worker's `batchSize`) */
   batchSize?: number;
-  /** Overrides the queue's configured visibility timeout, in seconds. */
+  /**
+   * Overrides the queue's configured visibility timeout, in seconds. A handler
+   * that blocks the event loop longer than about half of it may see its job
+   * run by another worker at the same time (see `QueueOptions.visibilityTimeout`).
+   * (Default: the queue's `visibilityTimeout`)
+   */
   visibilityTimeout?: number;
 }
 
@@ -259,11 +291,25 @@ export interface WorkerOptions<TQueue extends string = string> {
   queues?: { [K in TQueue]?: QueueWorkerOptions };
 }
 
-/** Events a worker emits, for logging and metrics. */
+/**
+ * Events a worker emits, for logging and metrics. `job:complete`, `job:fail`
+ * and `job:kill` are emitted once the job's ack is written; an ack that is
+ * not (its delivery no longer held the message, or the database stayed
+ * unreachable until the message's visibility timeout) is reported on `error`
+ * as `AckLostError` instead, and its message is delivered again (unless
+ * another run of it finished). `error` also carries the worker's own failures
+ * (lost connections, retried), `LeaseExpiredWarning` (a handler that blocked
+ * the event loop past the visibility timeout) and rows the database refused.
+ */
 export interface WorkerEvents {
   "job:start": [event: JobEvent];
   "job:complete": [event: JobEvent & { durationMs: number }];
   "job:fail": [event: JobEvent & { error: unknown; retryInSeconds: number }];
+  /**
+   * `reason` is what the dead-letter record stores: built from any thrown
+   * value (never fails), NULs written as `\u0000`, lone surrogates as U+FFFD,
+   * cut at 8 KiB (8192 UTF-16 code units) with a marker saying how much was cut.
+   */
   "job:kill": [event: JobEvent & { reason: string; error?: unknown; deadLetter: string | null }];
   error: [error: unknown];
 }

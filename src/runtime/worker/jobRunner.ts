@@ -8,12 +8,29 @@
  * `UnrecoverableError` kills at once. A message whose `read_ct` is already
  * past `maxAttempts` (its workers kept dying mid-job) and one that does not
  * decode or match its schema (a foreign producer) are killed without running.
+ *
+ * A job's event (`job:complete`, `job:fail`, `job:kill`) is emitted only once
+ * its ack is written. An ack that is not (its delivery lost the message to
+ * another reader, or the database stayed unreachable past the visibility
+ * timeout) is reported as `AckLostError` instead. A transactional job whose
+ * connection was lost is released with its attempt given back: a lost
+ * connection is not the handler's failure.
  */
 import type pg from "pg";
 import { retryDelaySeconds } from "../backoff.js";
-import { DecodeError, UnrecoverableError } from "../errors.js";
+import {
+  type AckKind,
+  AckLostError,
+  DecodeError,
+  LeaseExpiredWarning,
+  LeaseLostError,
+  UnrecoverableError,
+} from "../errors.js";
 import type { PgmqClient, ReadMessage } from "../pgmq.js";
 import type { JobContext, MessageHeaders, TransactionalJobContext } from "../types.js";
+import type { AckResult } from "./ackBatcher.js";
+import { isConnectionError } from "./databaseErrors.js";
+import { boundedReason, describeError } from "./failureReason.js";
 import type { JobAbort, JobAborts } from "./jobAborts.js";
 import type { QueueAcks } from "./queueAcks.js";
 import type { QueueSettings } from "./workerSettings.js";
@@ -46,14 +63,31 @@ export interface JobRunnerOptions {
 type Outcome =
   | { kind: "done"; acked: boolean }
   | { kind: "failed"; error: unknown }
-  | { kind: "killed"; reason: string; error?: unknown };
+  | { kind: "killed"; reason: string; error?: unknown }
+  /** The transaction's connection was lost: not the handler's failure, so its attempt is given back. */
+  | { kind: "released"; error: unknown }
+  /** Nothing to ack: the delivery lost its message (reported with `error`). */
+  | { kind: "lost"; error: Error };
 
 const DONE: Outcome = { kind: "done", acked: false };
 const DONE_AND_ACKED: Outcome = { kind: "done", acked: true };
 
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
+/** `instanceof` that cannot throw (a thrown Proxy may trap `getPrototypeOf`). */
+function isInstance(value: unknown, type: abstract new (...args: never[]) => unknown): boolean {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}
+
+/** Thrown out of a transactional run whose connection was lost; `cause` is what the handler or pg threw. */
+class TransactionConnectionLost extends Error {}
+
+const ACK_LOST_REASONS = { lost: "leaseLost", expired: "deadlinePassed", refused: "refused" } as const;
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
 }
 
 /**
@@ -138,24 +172,30 @@ export class JobRunner {
       let outcome: Outcome;
       let durationMs = 0;
       try {
-        if (message.readCt > queue.maxAttempts) {
+        if (hidden.leaseLost) {
+          // Lost while buffered (the event loop was blocked past its timeout): another worker holds it now.
+          outcome = { kind: "lost", error: new LeaseLostError(queue.name, message.msgId, message.readCt) };
+        } else if (message.readCt > queue.maxAttempts) {
           outcome = {
             kind: "killed",
             reason:
               `attempt ${message.readCt} exceeds maxAttempts ${queue.maxAttempts}: ` +
-              "earlier deliveries ended without an ack (the worker died or lost its connection mid-job)",
+              "earlier deliveries ended without an ack (the worker died or lost its connection mid-job, or its " +
+              "acks were not written: see the worker's AckLostError reports)",
           };
         } else {
           const decoded = this.#decode(message);
           if (!decoded.ok) {
-            outcome = { kind: "killed", reason: describeError(decoded.error), error: decoded.error };
+            outcome = { kind: "killed", reason: boundedReason(describeError(decoded.error)), error: decoded.error };
           } else {
             if (events.listens("job:start")) {
               events.emit("job:start", { queue: queue.name, msgId: message.msgId, attempt: message.readCt });
             }
             const startedAt = Date.now();
-            outcome = await this.#runHandler(decoded.job, message);
-            durationMs = Date.now() - startedAt;
+            outcome = await this.#runHandler(decoded.job, hidden);
+            const finishedAt = Date.now();
+            durationMs = finishedAt - startedAt;
+            if (finishedAt > hidden.visibleAt) this.#warnLeaseExpired(hidden, finishedAt);
           }
         }
       } finally {
@@ -177,13 +217,42 @@ export class JobRunner {
     try {
       return { ok: true, job: this.#options.queue.definition.codec.decode(message.message) };
     } catch (error) {
-      return { ok: false, error: error instanceof DecodeError ? error.withMsgId(message.msgId) : error };
+      return { ok: false, error: isInstance(error, DecodeError) ? (error as DecodeError).withMsgId(message.msgId) : error };
     }
   }
 
-  async #runHandler(job: unknown, message: ReadMessage): Promise<Outcome> {
+  /**
+   * A handler finished after its message's visibility timeout had passed
+   * unextended: another worker may have run the job meanwhile. Said loudly,
+   * with the fix, since the usual cause (CPU-bound work blocking the event
+   * loop, so the heartbeat cannot run) is a design problem of the handler.
+   * The heartbeat's longest gap between ticks measures the block.
+   */
+  #warnLeaseExpired(hidden: HiddenMessage, finishedAt: number): void {
+    const { queue, heartbeat, events } = this.#options;
+    const stalledMs = heartbeat.longestGap(hidden, finishedAt);
+    const timeout = queue.visibilityTimeout;
+    const text =
+      stalledMs > 2 * heartbeat.interval
+        ? `the handler finished ${seconds(finishedAt - hidden.visibleAt)} s after the message's visibility timeout ` +
+          `had passed: the event loop was blocked for about ${seconds(stalledMs)} s at a stretch, more than the ` +
+          `heartbeat can cover with the queue's visibilityTimeout of ${timeout} s, so another worker may have run ` +
+          "this job at the same time (the first run to finish acks it; the others' acks are reported lost). " +
+          "Raise visibilityTimeout above the longest time a handler blocks the event loop, or move CPU-bound " +
+          "work to a worker thread (node:worker_threads) so the event loop stays free."
+        : `the handler finished ${seconds(finishedAt - hidden.visibleAt)} s after the message's visibility timeout ` +
+          `(visibilityTimeout of ${timeout} s) had passed: the heartbeat's extension was not written in time (the ` +
+          "database was unreachable or slow), so another worker may have run this job at the same time (the first " +
+          "run to finish acks it; the others' acks are reported lost).";
+    events.error(new LeaseExpiredWarning(queue.name, hidden.message.msgId, text));
+  }
+
+  async #runHandler(job: unknown, hidden: HiddenMessage): Promise<Outcome> {
+    const message = hidden.message;
     const abort = this.#options.aborts.add();
     const queue = this.#options.queue;
+    // The heartbeat found the lease gone: tell a well-behaved handler to stop, its ack will not be written.
+    hidden.onLeaseLost = () => abort.abort(new LeaseLostError(queue.name, message.msgId, message.readCt));
     const jobTimeout = queue.definition.options.jobTimeout;
     let timedOut: JobTimeoutError | null = null;
     const timer =
@@ -204,17 +273,20 @@ export class JobRunner {
     );
     try {
       if (queue.definition.options.transactional) {
-        await this.#runInTransaction(job, context, () => timedOut);
-        return DONE_AND_ACKED;
+        return await this.#runInTransaction(job, context, message, () => timedOut);
       }
       await queue.handle(job, context);
       // A handler that ignored its signal and returned late still timed out.
       if (timedOut !== null) throw timedOut;
       return DONE;
     } catch (error) {
-      if (error instanceof UnrecoverableError) return { kind: "killed", reason: describeError(error), error };
+      if (isInstance(error, TransactionConnectionLost)) return { kind: "released", error: (error as Error).cause };
+      if (isInstance(error, UnrecoverableError)) {
+        return { kind: "killed", reason: boundedReason(describeError(error)), error };
+      }
       return { kind: "failed", error };
     } finally {
+      hidden.onLeaseLost = null;
       if (timer !== null) clearTimeout(timer);
       abort.close();
     }
@@ -222,88 +294,168 @@ export class JobRunner {
 
   /**
    * BEGIN, handler, ack, COMMIT on one pool client: the handler's writes and
-   * the ack commit together or not at all. An ack that finds its message
-   * gone (its timeout passed and another worker finished it) rolls back, so
-   * the handler's effects happen once.
+   * the ack commit together or not at all. An ack that finds the message gone
+   * (another run of it finished first) rolls back, so the handler's effects
+   * happen once. The archive's row lock keeps another run's ack waiting until
+   * this transaction ends, so two runs can never both commit.
+   *
+   * A lost connection is not the handler's failure. When the transaction's
+   * client reported an error, or its ROLLBACK failed because its connection
+   * is gone, or getting a connection and BEGIN failed with a connection
+   * error, the run ends in `TransactionConnectionLost`: the message is
+   * released with its attempt given back. (Checking the client, not only
+   * the error the handler threw, keeps a handler whose own other connection
+   * fails from retrying forever without counting.)
    */
   async #runInTransaction(
     job: unknown,
     context: RunningJobContext,
+    message: ReadMessage,
     timedOut: () => JobTimeoutError | null,
-  ): Promise<void> {
-    const { queue, client: pgmq } = this.#options;
-    const client = await pgmq.pool.connect();
+  ): Promise<Outcome> {
+    const { queue, client: pgmq, events } = this.#options;
+    let client: pg.PoolClient;
+    try {
+      client = await pgmq.pool.connect();
+    } catch (error) {
+      if (isConnectionError(error)) throw new TransactionConnectionLost("connect failed", { cause: error });
+      throw error;
+    }
+    let connectionLost: unknown = null;
     // A checked-out client has no pool listener: an unlistened 'error' (backend killed) would crash the process.
-    const onClientError = (error: Error): void => this.#options.events.error(error);
+    const onClientError = (error: Error): void => {
+      connectionLost ??= error;
+      events.error(error);
+    };
     client.on("error", onClientError);
     let broken: Error | undefined;
+    let began = false;
     try {
       await client.query("BEGIN");
+      began = true;
       const transactional = RunningJobContext.withClient(context, client);
       try {
         await queue.handle(job, transactional);
         const timeout = timedOut();
         if (timeout !== null) throw timeout;
-        const ids =
+        // Not fenced by the delivery, like every done ack (see `QueueAcks`): the job succeeded.
+        const acked =
           queue.definition.options.onSuccess === "archive"
-            ? await pgmq.archive(queue.name, [context.msgId], client)
-            : await pgmq.delete(queue.name, [context.msgId], client);
-        if (ids.length === 0) {
-          throw new Error(
-            `${queue.name} message ${context.msgId} was no longer in the queue at commit ` +
-              "(its visibility timeout passed and another worker took it): rolled back",
+            ? await pgmq.archive(queue.name, [message.msgId], client)
+            : await pgmq.delete(queue.name, [message.msgId], client);
+        if (acked.length === 0) {
+          await client.query("ROLLBACK");
+          const error = new AckLostError(
+            { queue: queue.name, msgId: message.msgId, attempt: message.readCt, ack: "done", reason: "leaseLost" },
           );
+          return { kind: "lost", error: withRollbackNote(error) };
         }
         await client.query("COMMIT");
+        return DONE_AND_ACKED;
       } catch (error) {
         await client.query("ROLLBACK").catch((rollbackError: Error) => {
           broken = rollbackError;
+          if (isConnectionError(rollbackError)) connectionLost ??= rollbackError;
         });
         throw error;
       }
+    } catch (error) {
+      const lost = connectionLost !== null || (!began && isConnectionError(error));
+      if (lost && !isInstance(error, UnrecoverableError)) {
+        throw new TransactionConnectionLost("connection lost", { cause: error });
+      }
+      throw error;
     } finally {
       client.off("error", onClientError);
       // A client whose ROLLBACK failed is in an unknown state: destroy it rather than return it to the pool.
-      (client as pg.PoolClient).release(broken);
+      client.release(broken ?? (connectionLost !== null ? (connectionLost as Error) : undefined));
     }
   }
 
   /**
-   * Hands the outcome's ack to `QueueAcks`; once it is written (or given
-   * up), the job's event is emitted and the job finished in `running`.
+   * Hands the outcome's ack to `QueueAcks`; once it is written the job's
+   * event is emitted, and once it is written or not (reported as
+   * `AckLostError`), the job is finished in `running`.
    */
   #settle(message: ReadMessage, outcome: Outcome, deadline: number, durationMs: number): void {
     const { queue, acks, events, running } = this.#options;
     const attempt = message.readCt;
+    const notWritten = (ack: AckKind, result: AckResult): void => {
+      if (result === "written") return;
+      events.error(
+        new AckLostError({ queue: queue.name, msgId: message.msgId, attempt, ack, reason: ACK_LOST_REASONS[result] }),
+      );
+    };
     if (outcome.kind === "done") {
       const completed = (): void => {
         if (events.listens("job:complete")) {
           events.emit("job:complete", { queue: queue.name, msgId: message.msgId, attempt, durationMs });
         }
-        running.finished();
       };
-      if (outcome.acked) completed();
-      else acks.done(message.msgId, deadline, completed);
+      if (outcome.acked) {
+        completed();
+        running.finished();
+        return;
+      }
+      acks.done(message, deadline, (result) => {
+        if (result === "written") completed();
+        else notWritten("done", result);
+        running.finished();
+      });
+      return;
+    }
+    if (outcome.kind === "lost") {
+      events.error(outcome.error);
+      running.finished();
+      return;
+    }
+    if (outcome.kind === "released") {
+      acks.release(
+        message,
+        deadline,
+        (result) => {
+          if (result === "written") {
+            events.error(
+              new Error(
+                `${queue.name} message ${message.msgId} (attempt ${attempt}): the transaction's database connection ` +
+                  `was lost mid-job (${describeError(outcome.error)}): rolled back and made visible again with ` +
+                  "its attempt given back (a lost connection does not count against maxRetries)",
+                { cause: outcome.error },
+              ),
+            );
+          } else notWritten("release", result);
+          running.finished();
+        },
+        { returnAttempt: true },
+      );
       return;
     }
     const event = { queue: queue.name, msgId: message.msgId, attempt };
     if (outcome.kind === "failed" && attempt < queue.maxAttempts) {
       const retryInSeconds = retryDelaySeconds(queue.definition.options.backoff, attempt);
-      acks.retry(message.msgId, retryInSeconds, deadline, () => {
-        events.emit("job:fail", { ...event, error: outcome.error, retryInSeconds });
+      acks.retry(message, retryInSeconds, deadline, (result) => {
+        if (result === "written") events.emit("job:fail", { ...event, error: outcome.error, retryInSeconds });
+        else notWritten("retry", result);
         running.finished();
       });
       return;
     }
     const reason =
       outcome.kind === "failed"
-        ? `failed on its last attempt (${attempt} of ${queue.maxAttempts}): ${describeError(outcome.error)}`
+        ? boundedReason(`failed on its last attempt (${attempt} of ${queue.maxAttempts}): ${describeError(outcome.error)}`)
         : outcome.reason;
     const error = outcome.error;
     const deadLetter = queue.definition.options.deadLetter;
-    acks.kill(message.msgId, reason, attempt, deadline, () => {
-      events.emit("job:kill", { ...event, reason, deadLetter, ...(error !== undefined ? { error } : {}) });
+    acks.kill(message, reason, deadline, (result) => {
+      if (result === "written") {
+        events.emit("job:kill", { ...event, reason, deadLetter, ...(error !== undefined ? { error } : {}) });
+      } else notWritten("kill", result);
       running.finished();
     });
   }
+}
+
+function withRollbackNote(error: AckLostError): AckLostError {
+  error.message += " (the handler's transaction was rolled back, so its writes did not happen)";
+  return error;
 }

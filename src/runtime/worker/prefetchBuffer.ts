@@ -51,7 +51,7 @@ export class PrefetchBuffer {
     this.#head = 0;
     for (const entry of entries) {
       this.#heartbeat.remove(entry);
-      this.#acks.release(entry.message.msgId, entry.visibleAt);
+      this.#acks.release(entry.message, entry.visibleAt);
     }
   }
 }

@@ -4,12 +4,29 @@
  * dead-letter or delete (killed). One `AckBatcher` per statement, so each
  * flush is one statement for all the messages waiting for it.
  *
+ * Kills and set_vt (retry, heartbeat, release) are fenced by their delivery
+ * (`msgId`, `readCt`): they change the message only while `read_ct` is still
+ * the one this worker's read returned. PGMQ's read bumps `read_ct`, so once
+ * the visibility timeout passed and another worker read the message, the old
+ * delivery's writes match nothing (settled `lost`) instead of killing a job
+ * another worker may yet finish, or making it visible under that worker (a
+ * third run). PGMQ's tables are unchanged: the fence is a condition.
+ *
+ * A done ack is not fenced: the job succeeded, so its message is archived
+ * (or deleted) once, by whichever of its runs finishes first; a later
+ * delivery still running finds it gone (its heartbeat aborts its signal with
+ * `LeaseLostError`, its ack is reported lost). Fencing it too would starve a
+ * job whose handler blocks the event loop longer than the visibility timeout
+ * whenever another worker is idle: each run would be taken over before it
+ * acked, until the attempts ran out and the job was killed (measured: a
+ * 2.2 s busy handler, a 1 s timeout, two workers, killed after 21 runs).
+ *
  * Heartbeats, retries and releases share one set_vt batcher on purpose:
- * its flushes run one after another and a later entry for a message replaces
+ * its flushes run one after another and a later entry for a delivery replaces
  * an earlier one, so a heartbeat can never land after a retry's backoff and
  * push it out to the full visibility timeout.
  */
-import type { PgmqClient } from "../pgmq.js";
+import type { Delivery, PgmqClient } from "../pgmq.js";
 import { type AckCallback, AckBatcher } from "./ackBatcher.js";
 
 export interface QueueAcksOptions {
@@ -17,80 +34,145 @@ export interface QueueAcksOptions {
   readonly client: PgmqClient;
   readonly onSuccess: "archive" | "delete";
   readonly deadLetter: string | null;
-  /** Reports a failed write (it is retried). */
+  /** Reports a failed write (it is retried) and a row the database refused. */
   readonly onError: (error: unknown) => void;
 }
 
-interface VisibilityEntry {
-  readonly msgId: bigint;
+interface VisibilityEntry extends Delivery {
   readonly delaySeconds: number;
+  /** Give the delivery's attempt back (`read_ct - 1`). */
+  readonly returnAttempt: boolean;
 }
 
-interface DeadLetterEntry {
-  readonly msgId: bigint;
+interface DeadLetterEntry extends Delivery {
   readonly reason: string;
   readonly attempts: number;
 }
 
 export class QueueAcks {
   readonly #options: QueueAcksOptions;
-  readonly #archive: AckBatcher<{ msgId: bigint }>;
-  readonly #delete: AckBatcher<{ msgId: bigint }>;
+  readonly #archive: AckBatcher<Delivery>;
+  /** Deletes of done jobs (`onSuccess: "delete"`): not fenced, like archives. */
+  readonly #deleteDone: AckBatcher<Delivery>;
+  /** Deletes of killed jobs (no dead-letter queue): fenced. */
+  readonly #deleteKilled: AckBatcher<Delivery>;
   readonly #visibility: AckBatcher<VisibilityEntry>;
   readonly #deadLetter: AckBatcher<DeadLetterEntry> | null;
 
   constructor(options: QueueAcksOptions) {
     this.#options = options;
     const { queue, client, onError } = options;
-    const ids = (entries: readonly { msgId: bigint }[]) => entries.map((entry) => entry.msgId);
-    this.#archive = new AckBatcher({ onError, write: (entries) => client.archive(queue, ids(entries)) });
-    this.#delete = new AckBatcher({ onError, write: (entries) => client.delete(queue, ids(entries)) });
+    const where = (entry: Delivery) => `queue ${queue}: message ${entry.msgId} (attempt ${entry.readCt})`;
+    this.#archive = new AckBatcher({
+      onError,
+      write: async (entries) => matchedByIds(entries, await client.archive(queue, ids(entries))),
+      describe: (entry) => `${where(entry)}: archive`,
+    });
+    this.#deleteDone = new AckBatcher({
+      onError,
+      write: async (entries) => matchedByIds(entries, await client.delete(queue, ids(entries))),
+      describe: (entry) => `${where(entry)}: delete`,
+    });
+    this.#deleteKilled = new AckBatcher({
+      onError,
+      write: (entries) => client.deleteDeliveries(queue, entries),
+      describe: (entry) => `${where(entry)}: delete (killed)`,
+    });
     this.#visibility = new AckBatcher({
       onError,
       coalesce: true,
-      write: (entries) => client.setVisibility(queue, entries),
+      write: (entries) => client.setDeliveryVisibility(queue, entries),
+      describe: (entry) => `${where(entry)}: set_vt`,
     });
     const deadLetter = options.deadLetter;
     this.#deadLetter =
       deadLetter === null
         ? null
-        : new AckBatcher({ onError, write: (entries) => client.deadLetter(queue, deadLetter, entries) });
+        : new AckBatcher({
+            onError,
+            write: (entries) => client.deadLetterDeliveries(queue, deadLetter, entries),
+            describe: (entry) => `${where(entry)}: dead letter into ${deadLetter}`,
+            // The reason is the likeliest culprit (it holds whatever the handler threw): try once more without it.
+            fallback: (entry) => ({
+              ...entry,
+              reason: `killed on attempt ${entry.attempts}; its reason could not be stored (see the worker's error event)`,
+            }),
+          });
   }
 
   /**
    * The job is done: archive or delete it per `onSuccess`. `onSettled`
-   * learns whether it was written before `deadline` (epoch ms, when the
-   * message becomes visible again anyway).
+   * learns how the ack ended; `deadline` (epoch ms) is when the message
+   * becomes visible again anyway.
    */
-  done(msgId: bigint, deadline: number, onSettled: AckCallback | null = null): void {
-    const batcher = this.#options.onSuccess === "archive" ? this.#archive : this.#delete;
-    batcher.add({ msgId }, deadline, onSettled);
+  done(delivery: Delivery, deadline: number, onSettled: AckCallback | null = null): void {
+    const batcher = this.#options.onSuccess === "archive" ? this.#archive : this.#deleteDone;
+    batcher.add({ msgId: delivery.msgId, readCt: delivery.readCt }, deadline, onSettled);
   }
 
   /** The job failed with attempts left: visible again in `delaySeconds`. */
-  retry(msgId: bigint, delaySeconds: number, deadline: number, onSettled: AckCallback | null = null): void {
-    this.#visibility.add({ msgId, delaySeconds }, deadline, onSettled);
+  retry(delivery: Delivery, delaySeconds: number, deadline: number, onSettled: AckCallback | null = null): void {
+    this.#visibility.add(
+      { msgId: delivery.msgId, readCt: delivery.readCt, delaySeconds, returnAttempt: false },
+      deadline,
+      onSettled,
+    );
   }
 
   /** The job is killed: dead-lettered with `reason` where the queue has a dead-letter queue, else deleted. */
-  kill(msgId: bigint, reason: string, attempts: number, deadline: number, onSettled: AckCallback | null = null): void {
-    if (this.#deadLetter === null) this.#delete.add({ msgId }, deadline, onSettled);
-    else this.#deadLetter.add({ msgId, reason, attempts }, deadline, onSettled);
+  kill(delivery: Delivery, reason: string, deadline: number, onSettled: AckCallback | null = null): void {
+    const { msgId, readCt } = delivery;
+    if (this.#deadLetter === null) this.#deleteKilled.add({ msgId, readCt }, deadline, onSettled);
+    else this.#deadLetter.add({ msgId, readCt, reason, attempts: readCt }, deadline, onSettled);
   }
 
   /** Heartbeat: hide a running job's message for `seconds` more. */
-  extend(msgId: bigint, seconds: number, deadline: number, onSettled: AckCallback): void {
-    this.#visibility.add({ msgId, delaySeconds: seconds }, deadline, onSettled);
+  extend(delivery: Delivery, seconds: number, deadline: number, onSettled: AckCallback): void {
+    this.#visibility.add(
+      { msgId: delivery.msgId, readCt: delivery.readCt, delaySeconds: seconds, returnAttempt: false },
+      deadline,
+      onSettled,
+    );
   }
 
-  /** Makes a message this worker took but will not run visible again now. */
-  release(msgId: bigint, deadline: number): void {
-    this.#visibility.add({ msgId, delaySeconds: 0 }, deadline);
+  /**
+   * Makes a message this worker took visible again now: one it will not run
+   * (stop), or, with `returnAttempt`, one whose attempt ended through no fault
+   * of its handler (its transaction's connection was lost), given back so it
+   * does not count.
+   */
+  release(
+    delivery: Delivery,
+    deadline: number,
+    onSettled: AckCallback | null = null,
+    options: { returnAttempt?: boolean } = {},
+  ): void {
+    this.#visibility.add(
+      {
+        msgId: delivery.msgId,
+        readCt: delivery.readCt,
+        delaySeconds: 0,
+        returnAttempt: options.returnAttempt === true,
+      },
+      deadline,
+      onSettled,
+    );
   }
 
   /** Writes everything pending, retrying until `until` (epoch ms). */
   async drain(until: number): Promise<void> {
-    const batchers = [this.#archive, this.#delete, this.#visibility, this.#deadLetter];
+    const batchers = [this.#archive, this.#deleteDone, this.#deleteKilled, this.#visibility, this.#deadLetter];
     await Promise.all(batchers.map((batcher) => batcher?.drain(until)));
   }
+}
+
+function ids(entries: readonly Delivery[]): bigint[] {
+  return entries.map((entry) => entry.msgId);
+}
+
+/** The entries whose message an unfenced statement moved (each id once: a message is archived once). */
+function matchedByIds(entries: readonly Delivery[], moved: readonly bigint[]): readonly Delivery[] {
+  if (moved.length === entries.length) return entries;
+  const left = new Set(moved);
+  return entries.filter((entry) => left.delete(entry.msgId));
 }

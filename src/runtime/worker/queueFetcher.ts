@@ -164,6 +164,6 @@ export class QueueFetcher {
   #release(messages: readonly ReadMessage[], readAt: number): void {
     const { queue, acks } = this.#options;
     const deadline = readAt + queue.visibilityTimeout * 1000;
-    for (const message of messages) acks.release(message.msgId, deadline);
+    for (const message of messages) acks.release(message, deadline);
   }
 }

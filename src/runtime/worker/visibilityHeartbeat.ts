@@ -8,6 +8,13 @@
  * and extends every message due in one set_vt statement (through
  * `QueueAcks`, which batches them).
  *
+ * Extensions are fenced by the delivery like retries and kills (see
+ * `QueueAcks`): one that matches nothing means the lease is gone (the timeout
+ * passed while the event loop was blocked and another worker read the
+ * message, or another run of the job finished and archived it). The
+ * entry is marked, no longer extended, and a running job's signal aborts
+ * with `LeaseLostError` so a well-behaved handler stops.
+ *
  * The held messages form a doubly linked list through their own entries:
  * adding and removing one (twice per job) allocates nothing beyond the
  * entry, where a Map or Set of them had to grow and rehash.
@@ -23,6 +30,12 @@ export class HiddenMessage {
   held = true;
   previous: HiddenMessage | null = null;
   next: HiddenMessage | null = null;
+  /** An extension found that this delivery no longer holds the message. */
+  leaseLost = false;
+  /** Longest gap between two heartbeat ticks while held, ms: about the longest the event loop was blocked. */
+  longestGapMs = 0;
+  /** While its job runs: told when the lease is lost, to abort the job's signal (set by the job's runner). */
+  onLeaseLost: (() => void) | null = null;
 
   constructor(
     readonly message: ReadMessage,
@@ -38,11 +51,28 @@ export class VisibilityHeartbeat {
   #first: HiddenMessage | null = null;
   #last: HiddenMessage | null = null;
   #timer: NodeJS.Timeout | null = null;
+  /** Epoch ms of the last tick (or of the timer's start): how long ago the event loop last got to it. */
+  #lastBeatAt = 0;
 
   /** `visibilityTimeout`: seconds. */
   constructor(acks: QueueAcks, visibilityTimeout: number) {
     this.#acks = acks;
     this.#timeout = visibilityTimeout * 1000;
+  }
+
+  /** Milliseconds between ticks. */
+  get interval(): number {
+    return Math.max(25, Math.min(this.#timeout / 4, 30_000));
+  }
+
+  /**
+   * The longest the event loop went without a heartbeat tick while `entry`
+   * was held, up to `now` (ms): about how long it was blocked at a stretch,
+   * plus up to one interval.
+   */
+  longestGap(entry: HiddenMessage, now: number): number {
+    const current = this.#timer === null ? 0 : now - this.#lastBeatAt;
+    return Math.max(entry.longestGapMs, current);
   }
 
   /**
@@ -85,20 +115,26 @@ export class VisibilityHeartbeat {
 
   #ensureTimer(): void {
     if (this.#timer !== null) return;
-    const interval = Math.max(25, Math.min(this.#timeout / 4, 30_000));
-    this.#timer = setInterval(() => this.#beat(), interval);
+    this.#lastBeatAt = Date.now();
+    this.#timer = setInterval(() => this.#beat(), this.interval);
   }
 
   #beat(): void {
     const now = Date.now();
+    const gap = now - this.#lastBeatAt;
+    this.#lastBeatAt = now;
     for (let entry = this.#first; entry !== null; entry = entry.next) {
-      if (entry.extending || entry.visibleAt - now > this.#timeout / 2) continue;
+      if (gap > entry.longestGapMs) entry.longestGapMs = gap;
+      if (entry.extending || entry.leaseLost || entry.visibleAt - now > this.#timeout / 2) continue;
       entry.extending = true;
-      const sentAt = Date.now();
       const target = entry;
-      this.#acks.extend(entry.message.msgId, this.#timeout / 1000, entry.visibleAt, (written) => {
+      this.#acks.extend(entry.message, this.#timeout / 1000, entry.visibleAt, (result) => {
         target.extending = false;
-        if (written) target.visibleAt = sentAt + this.#timeout;
+        if (result === "written") target.visibleAt = now + this.#timeout;
+        else if (result === "lost" && target.held) {
+          target.leaseLost = true;
+          target.onLeaseLost?.();
+        }
       });
     }
   }

@@ -13,6 +13,8 @@ export interface TestJob {
   n: number;
   /** Milliseconds the handler works on it, when a test's handler reads it. */
   sleepMs?: number;
+  /** Milliseconds the handler busy-waits (blocks the event loop), when a test's handler reads it. */
+  busyMs?: number;
 }
 
 export const testJobSchema = {
@@ -22,6 +24,7 @@ export const testJobSchema = {
   properties: {
     n: { type: "integer" },
     sleepMs: { type: "integer", minimum: 0 },
+    busyMs: { type: "integer", minimum: 0 },
   },
 } as const;
 

@@ -1,0 +1,122 @@
+/**
+ * Round two #7: handlers that block the event loop (CPU-bound, synchronous)
+ * past the visibility timeout, in two worker processes. The heartbeat cannot
+ * run while the loop is blocked, so the message reappears and the other
+ * worker may run the job too (documented at `visibilityTimeout`). What must
+ * hold: each job is archived once and none is lost (with every ack fenced,
+ * each run was taken over before it acked and the last job was killed after
+ * 21 runs; so the first run to finish archives, see `QueueAcks`); every run
+ * ends either in the one written ack (`job:complete`) or in a reported
+ * `AckLostError`; and the blocked handler is reported with the fix. That a
+ * stale holder's kill or retry never touches a job another worker holds is
+ * tested in worker.lostLease.test.ts.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PgmqClient } from "../../src/runtime/pgmq.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { archivedIds, queueRows, testQueue, waitFor } from "./support/workerTestQueue.js";
+
+const fixture = fileURLToPath(new URL("./fixtures/workerProcess.ts", import.meta.url));
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+let db: TestDatabase;
+let pgmq: PgmqClient;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase("worker_blocked_loop");
+  pgmq = new PgmqClient(db.pool);
+});
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  await db?.drop();
+});
+
+type Line = Record<string, unknown>;
+
+function spawnWorker(queue: string, env: Record<string, string>): { lines: Line[]; child: ChildProcess } {
+  const child = spawn(process.execPath, ["--conditions=pgmq-gen-source", "--import", "tsx", fixture], {
+    cwd: root,
+    env: { ...process.env, WORKER_DATABASE_URL: db.url, WORKER_QUEUE: queue, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  const lines: Line[] = [];
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    try {
+      lines.push(JSON.parse(line) as Line);
+    } catch {
+      lines.push({ event: "output", line });
+    }
+  });
+  child.stderr!.on("data", (chunk) => lines.push({ event: "stderr", text: String(chunk) }));
+  return { lines, child };
+}
+
+describe("round two #7: handlers that block the event loop past the visibility timeout", () => {
+  it("round two #7: in two worker processes, each job is archived once, none is lost, one job:complete per job, every other run's ack reported lost", async () => {
+    const name = "blocked_loop";
+    const definition = testQueue(name, { visibilityTimeout: 1 });
+    await pgmq.ensureQueue(name);
+    const env = { WORKER_VISIBILITY_TIMEOUT: "1", WORKER_BATCH_SIZE: "1", WORKER_MAX_RETRIES: "20" };
+    const workers = [spawnWorker(name, env), spawnWorker(name, env)];
+    await waitFor(
+      () => workers.every((worker) => worker.lines.some((line) => line.event === "ready")),
+      30_000,
+      "both workers ready",
+    );
+    const ids = await pgmq.sendBatch(
+      name,
+      Array.from({ length: 4 }, (_, n) => definition.codec.encode({ n, busyMs: 2200 })),
+    );
+    const all = () => workers.flatMap((worker) => worker.lines);
+    const of = (event: string) => all().filter((line) => line.event === event);
+    const summary = async () =>
+      JSON.stringify({
+        archived: (await archivedIds(db.pool, name)).map(String),
+        queued: (await queueRows(db.pool, name)).map((row) => [String(row.msgId), row.readCt]),
+        starts: of("start").map((line) => `${line.msgId}/${line.attempt}`),
+        completes: of("complete").map((line) => line.msgId),
+      });
+    await waitFor(
+      async () =>
+        (await archivedIds(db.pool, name)).length === ids.length && (await queueRows(db.pool, name)).length === 0,
+      60_000,
+      "every job archived",
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}: ${await summary()}`);
+    });
+    // Let the last stale holders finish their runs and report.
+    await waitFor(
+      () =>
+        of("start").length ===
+        of("complete").length + of("error").filter((line) => line.name === "AckLostError").length,
+      20_000,
+      "every run to end in a written ack or a reported lost ack",
+    );
+    for (const worker of workers) worker.child.kill("SIGKILL");
+
+    const starts = of("start");
+    const completes = of("complete");
+    const errors = of("error");
+    // Each job archived exactly once, nothing left behind.
+    expect(await archivedIds(db.pool, name)).toEqual(ids);
+    expect(await queueRows(db.pool, name)).toEqual([]);
+    // One job:complete per job, over both processes: only the first finished run's ack was written.
+    expect(completes.map((line) => line.msgId).sort()).toEqual(ids.map(String).sort());
+    // Every other run's ack was found stale and reported.
+    const lost = errors.filter((line) => line.name === "AckLostError");
+    expect(starts.length).toBe(completes.length + lost.length);
+    for (const line of lost) expect(line.message).toMatch(/blocked_loop message \d+/);
+    // A handler that blocked the loop past the timeout is reported with the fix.
+    const warnings = errors.filter((line) => line.name === "LeaseExpiredWarning");
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings[0]!.message).toMatch(/event loop was blocked for about \d+(\.\d+)? s.*visibilityTimeout of 1 s/);
+    expect(warnings[0]!.message).toContain("worker thread");
+    expect(all().filter((line) => line.event === "stderr")).toEqual([]);
+  }, 120_000);
+});
