@@ -35,7 +35,7 @@ export interface QueueOptions {
   readonly deadLetter: string | null;
   /** Whether the handler runs inside the transaction that acks its message. */
   readonly transactional: boolean;
-  /** Seconds before a running handler's signal aborts; null for no limit. */
+  /** Seconds before a running handler's signal aborts, any length; null for no limit. */
   readonly jobTimeout: number | null;
 }
 
@@ -169,7 +169,7 @@ export interface QueueWorkerOptions {
   concurrency?: number;
   /** Messages fetched per read. (Default: the worker's `batchSize`) */
   batchSize?: number;
-  /** Overrides the queue's configured visibility timeout, in seconds. */
+  /** Overrides the queue's configured visibility timeout, in seconds (at most 10^9: PostgreSQL adds it to a timestamp). */
   visibilityTimeout?: number;
 }
 
@@ -187,11 +187,18 @@ export interface WorkerOptions<TQueue extends string = string> {
    * (Default: the larger of `concurrency` and 500)
    */
   batchSize?: number;
-  /** Milliseconds between polls when no notification arrives. (Default: 1000) */
+  /** Milliseconds between polls when no notification arrives; any length (past 2^31 ms too). (Default: 1000) */
   pollInterval?: number;
   /** Wake on LISTEN/NOTIFY when a job is pushed. (Default: true) */
   listen?: boolean;
-  /** Milliseconds `stop()` waits for in-flight jobs before aborting their signals. (Default: 30000) */
+  /**
+   * Milliseconds `stop()` waits for in-flight jobs before aborting their
+   * signals; any length (past 2^31 ms too). After the abort, handlers get 2 s
+   * more to return and acks are written in that time, so `stop()` resolves
+   * within `shutdownTimeout` + 2000 ms of being called whatever its handlers
+   * do: a handler that ignores its signal is left behind, and its message
+   * reappears after its visibility timeout. (Default: 30000)
+   */
   shutdownTimeout?: number;
   /** Stop gracefully on SIGINT and SIGTERM. (Default: false) */
   handleSignals?: boolean;
@@ -217,7 +224,12 @@ export interface JobEvent {
 export interface Worker {
   /** Creates missing queues (unless disabled), starts listening and polling. */
   start(): Promise<void>;
-  /** Stops reading, waits for in-flight jobs (up to `shutdownTimeout`), releases prefetched messages. */
+  /**
+   * Stops reading, releases prefetched messages, waits for in-flight jobs (up
+   * to `shutdownTimeout`, then aborts their signals) and writes their acks.
+   * Resolves within `shutdownTimeout` + 2000 ms, leaving no timer behind: once
+   * it and `closePool()` resolve, nothing of the worker keeps the process alive.
+   */
   stop(): Promise<void>;
   on<E extends keyof WorkerEvents>(event: E, listener: (...args: WorkerEvents[E]) => void): this;
   off<E extends keyof WorkerEvents>(event: E, listener: (...args: WorkerEvents[E]) => void): this;

@@ -16,6 +16,7 @@
 import { setMaxListeners } from "node:events";
 import type pg from "pg";
 import { getPool, onPoolError } from "./connection.js";
+import { settlesWithin } from "./longTimeout.js";
 import { pgmqClientFor } from "./pgmq.js";
 import type { Worker, WorkerEvents, WorkerOptions } from "./types.js";
 import { ACK_BATCH_MAX } from "./worker/ackBatcher.js";
@@ -33,9 +34,17 @@ import { type QueueDefinitions, resolveWorkerSettings, type WorkerSettings } fro
 
 export { JobTimeoutError, WorkerStoppingError } from "./worker/jobRunner.js";
 
-/** After aborting their signals at the shutdown deadline, how long stop() still waits for handlers. Milliseconds. */
-const ABORT_GRACE_MS = 2000;
-/** How long stop() keeps retrying acks that fail to write. Milliseconds. */
+/**
+ * How long past `shutdownTimeout` stop() may take, at most. Milliseconds.
+ * At `shutdownTimeout` running handlers' signals abort; this grace is for
+ * them to return and for the acks of finished jobs to be written. Handlers
+ * still running at its end are left behind (their messages reappear after
+ * the visibility timeout), so stop() resolves within
+ * `shutdownTimeout + STOP_GRACE_MS` whatever its handlers do. Documented on
+ * `WorkerOptions.shutdownTimeout`.
+ */
+export const STOP_GRACE_MS = 2000;
+/** How long stop() keeps retrying acks that fail to write (within the bound above). Milliseconds. */
 const ACK_DRAIN_MS = 5000;
 
 interface QueueParts {
@@ -55,8 +64,9 @@ interface Running {
   readonly removeSignalHandlers: () => void;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** Milliseconds from now until `moment` (epoch ms); 0 once it has passed. */
+function msUntil(moment: number): number {
+  return Math.max(0, moment - Date.now());
 }
 
 class QueueWorker implements Worker {
@@ -175,33 +185,40 @@ class QueueWorker implements Worker {
     // From here a second SIGINT/SIGTERM gets the default behaviour: the user can force an exit.
     running.removeSignalHandlers();
 
+    // Every wait below is raced against a deadline with settlesWithin, which clears its timer when the wait
+    // ends first: a timer left pending would keep the process alive for up to shutdownTimeout after stop().
+    // shutdownTimeout may pass 2^31 ms: settlesWithin uses the long timer.
+    const deadline = stopRequestedAt + this.#settings.shutdownTimeout;
+    const finalDeadline = deadline + STOP_GRACE_MS;
+
     // 1. No more reads; messages a read returns from now on are released at once.
     //    A read that hangs (unreachable server) is not waited for past the deadline.
-    const deadline = stopRequestedAt + this.#settings.shutdownTimeout;
     running.stopReading.abort();
-    await Promise.race([running.loops, delay(deadline - Date.now())]);
+    await settlesWithin(running.loops, msUntil(deadline));
 
-    // 2. Running handlers get until the shutdown deadline, then their signals abort.
+    // 2. Running handlers get until the shutdown deadline, then their signals abort and they get the grace.
     const handlers = () => Promise.all(running.queues.map((parts) => parts.running.handlersIdle()));
-    const finished = await Promise.race([handlers().then(() => true), delay(deadline - Date.now()).then(() => false)]);
-    if (!finished) {
+    if (!(await settlesWithin(handlers(), msUntil(deadline)))) {
       running.abortJobs.abortAll(
         new WorkerStoppingError(`worker stopping: shutdownTimeout of ${this.#settings.shutdownTimeout} ms passed`),
       );
-      await Promise.race([handlers(), delay(ABORT_GRACE_MS)]);
+      await settlesWithin(handlers(), msUntil(finalDeadline));
     }
 
-    // 3. Acks of finished jobs (and releases) are written before stop() returns.
-    const drainUntil = Date.now() + ACK_DRAIN_MS;
-    await Promise.all(running.queues.map((parts) => parts.acks.drain(drainUntil)));
-    await Promise.race([
-      Promise.all(running.queues.map((parts) => parts.running.allFinished())),
-      delay(Math.max(0, drainUntil - Date.now())),
-    ]);
+    // 3. Acks of finished jobs (and releases) are written before stop() returns, retried for up to
+    //    ACK_DRAIN_MS while the database is unreachable, never past the final deadline. Handlers that
+    //    ignored their aborted signal are not waited for.
+    const drainUntil = Math.min(finalDeadline, Date.now() + ACK_DRAIN_MS);
+    await settlesWithin(
+      Promise.all(running.queues.map((parts) => parts.acks.drain(drainUntil))).then(() =>
+        Promise.all(running.queues.map((parts) => parts.running.acksSettled())),
+      ),
+      msUntil(drainUntil),
+    );
 
-    // 4. Handlers that ignored their aborted signal are left behind: their messages reappear after the visibility timeout.
+    // 4. Handlers left behind: their messages reappear after the visibility timeout.
     for (const parts of running.queues) parts.heartbeat.close();
-    await running.listener?.close();
+    if (running.listener !== null) await settlesWithin(running.listener.close(), msUntil(finalDeadline));
     running.removePoolErrorListener();
   }
 }

@@ -12,6 +12,7 @@
 import type pg from "pg";
 import { retryDelaySeconds } from "../backoff.js";
 import { DecodeError, UnrecoverableError } from "../errors.js";
+import { setLongTimeout } from "../longTimeout.js";
 import type { PgmqClient, ReadMessage } from "../pgmq.js";
 import type { JobContext, MessageHeaders, TransactionalJobContext } from "../types.js";
 import type { JobAbort, JobAborts } from "./jobAborts.js";
@@ -186,13 +187,15 @@ export class JobRunner {
     const queue = this.#options.queue;
     const jobTimeout = queue.definition.options.jobTimeout;
     let timedOut: JobTimeoutError | null = null;
+    // A long timer: jobTimeout may pass 2^31 ms, where Node's setTimeout fires at once. Unref'd: it only
+    // aborts a signal, and must not keep alive a process whose handler was left behind by stop().
     const timer =
       jobTimeout === null
         ? null
-        : setTimeout(() => {
+        : setLongTimeout(() => {
             timedOut = new JobTimeoutError(`${queue.name} message ${message.msgId}: jobTimeout of ${jobTimeout} s passed`);
             abort.abort(timedOut);
-          }, jobTimeout * 1000);
+          }, jobTimeout * 1000).unref();
     const context = new RunningJobContext(
       queue.name,
       message.msgId,
@@ -215,7 +218,7 @@ export class JobRunner {
       if (error instanceof UnrecoverableError) return { kind: "killed", reason: describeError(error), error };
       return { kind: "failed", error };
     } finally {
-      if (timer !== null) clearTimeout(timer);
+      timer?.clear();
       abort.close();
     }
   }
