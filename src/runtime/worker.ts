@@ -15,7 +15,7 @@
  */
 import { setMaxListeners } from "node:events";
 import type pg from "pg";
-import { getPool, onPoolError } from "./connection.js";
+import { clientConfigFor, getPool, holdConnections, onPoolError, SPARE_CONNECTIONS } from "./connection.js";
 import { settlesWithin } from "./longTimeout.js";
 import { pgmqClientFor } from "./pgmq.js";
 import type { Worker, WorkerEvents, WorkerOptions } from "./types.js";
@@ -62,6 +62,35 @@ interface Running {
   readonly abortJobs: JobAborts;
   readonly removePoolErrorListener: () => void;
   readonly removeSignalHandlers: () => void;
+  /** Gives back the room made in the runtime's own pool for transactional handlers. */
+  readonly releasePoolRoom: () => void;
+}
+
+/** Connections transactional handlers can hold at once: each holds one for its whole job. */
+function transactionalSlots(settings: WorkerSettings): number {
+  const perQueue = settings.queues
+    .filter((queue) => queue.definition.options.transactional)
+    .reduce((sum, queue) => sum + queue.concurrency, 0);
+  return Math.min(settings.concurrency, perQueue);
+}
+
+/**
+ * A pool the application gave that cannot hold every transactional handler's
+ * connection plus the spare ones would deadlock (a handler pushing a
+ * follow-up waits for a connection the others hold): refuse it up front.
+ */
+function checkPoolRoom(pool: pg.Pool, held: number): void {
+  const max = pool.options.max ?? 10;
+  const needed = held + SPARE_CONNECTIONS;
+  if (held === 0 || max >= needed) return;
+  const lower = max - SPARE_CONNECTIONS;
+  throw new Error(
+    `pgmq-gen worker: the pool max of ${max} is too small: up to ${held} transactional jobs run at once, each ` +
+      `holding a connection for its whole job, and reads, acks and pushes need ${SPARE_CONNECTIONS} more, so the pool ` +
+      `needs at least ${needed}. Raise the pool's max to ${needed}` +
+      (lower >= 1 ? ` or lower concurrency to ${lower} (or the transactional queues' queues.<name>.concurrency)` : "") +
+      "; or let the runtime create its pool (configure({ connectionString })), which it sizes itself.",
+  );
 }
 
 /** Milliseconds from now until `moment` (epoch ms); 0 once it has passed. */
@@ -104,13 +133,30 @@ class QueueWorker implements Worker {
   async #start(): Promise<void> {
     const settings = this.#settings;
     const pool = this.#poolOption ?? getPool();
+    const held = transactionalSlots(settings);
+    // The runtime's own pool grows first; a pool the application gave must already be large enough.
+    const releasePoolRoom = holdConnections(pool, held);
+    try {
+      checkPoolRoom(pool, held);
+      await this.#startOn(pool, releasePoolRoom);
+    } catch (error) {
+      releasePoolRoom();
+      throw error;
+    }
+  }
+
+  async #startOn(pool: pg.Pool, releasePoolRoom: () => void): Promise<void> {
+    const settings = this.#settings;
     const client = pgmqClientFor(pool);
     // Queues first, then their dead-letter queues: a missing one fails start() naming it.
     const deadLetters = settings.queues.flatMap((queue) => queue.definition.options.deadLetter ?? []);
     for (const name of new Set([...settings.queues.map((queue) => queue.name), ...deadLetters])) {
       await client.ensureQueue(name);
     }
-    if (this.#stopping !== null) return;
+    if (this.#stopping !== null) {
+      releasePoolRoom();
+      return;
+    }
 
     const events = this.#events;
     // Idle pool clients whose backend dies emit 'error' on the pool; unlistened, it would crash the process.
@@ -156,7 +202,7 @@ class QueueWorker implements Worker {
     if (settings.listen) {
       const fetchers = new Map(settings.queues.map((queue, index) => [queue.name, queues[index]!.fetcher]));
       listener = new NotifyListener({
-        connection: pool.options,
+        connection: clientConfigFor(pool),
         queues: settings.queues.map((queue) => queue.name),
         onWake: (queue) => fetchers.get(queue)?.wake(),
         onError: (error) => events.error(error),
@@ -167,7 +213,16 @@ class QueueWorker implements Worker {
 
     const loops = Promise.all(queues.map((parts) => parts.fetcher.run())).then(() => undefined);
     const removeSignalHandlers = settings.handleSignals ? installSignalHandlers(() => this.stop()) : () => {};
-    this.#running = { queues, loops, listener, stopReading, abortJobs, removePoolErrorListener, removeSignalHandlers };
+    this.#running = {
+      queues,
+      loops,
+      listener,
+      stopReading,
+      abortJobs,
+      removePoolErrorListener,
+      removeSignalHandlers,
+      releasePoolRoom,
+    };
   }
 
   stop(): Promise<void> {
@@ -220,6 +275,7 @@ class QueueWorker implements Worker {
     for (const parts of running.queues) parts.heartbeat.close();
     if (running.listener !== null) await settlesWithin(running.listener.close(), msUntil(finalDeadline));
     running.removePoolErrorListener();
+    running.releasePoolRoom();
   }
 }
 

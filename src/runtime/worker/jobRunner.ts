@@ -11,6 +11,7 @@
  */
 import type pg from "pg";
 import { retryDelaySeconds } from "../backoff.js";
+import { connectClient } from "../connection.js";
 import { DecodeError, UnrecoverableError } from "../errors.js";
 import { setLongTimeout } from "../longTimeout.js";
 import type { PgmqClient, ReadMessage } from "../pgmq.js";
@@ -235,7 +236,8 @@ export class JobRunner {
     timedOut: () => JobTimeoutError | null,
   ): Promise<void> {
     const { queue, client: pgmq } = this.#options;
-    const client = await pgmq.pool.connect();
+    // A bounded wait: a pool with no free connection fails this attempt instead of hanging the job.
+    const client = await connectClient(pgmq.pool);
     // A checked-out client has no pool listener: an unlistened 'error' (backend killed) would crash the process.
     const onClientError = (error: Error): void => this.#options.events.error(error);
     client.on("error", onClientError);
