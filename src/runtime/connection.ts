@@ -191,11 +191,11 @@ export function isConnectTimeout(error: unknown): boolean {
 }
 
 /** The runtime's error for a connection not made or not freed within `timeoutMs`. */
-export function connectTimeoutError(pool: pg.Pool, timeoutMs: number, cause: unknown): DatabaseTimeoutError {
+export function connectTimeoutError(config: pg.PoolConfig, timeoutMs: number, cause: unknown): DatabaseTimeoutError {
   const busy = cause instanceof Error && cause.message === "timeout exceeded when trying to connect";
   const what = busy
-    ? `every connection of the pool (max ${pool.options.max}) stayed busy`
-    : `the server at ${describeServer(pool.options as pg.ClientConfig)} did not complete the connection`;
+    ? `every connection of the pool (max ${config.max}) stayed busy`
+    : `the server at ${describeServer(config)} did not complete the connection`;
   return new DatabaseTimeoutError(
     "connect",
     timeoutMs,
@@ -219,7 +219,7 @@ export function connectClient(pool: pg.Pool): Promise<pg.PoolClient> {
   const ownLimit = (pool.options as pg.PoolConfig).connectionTimeoutMillis ?? 0;
   if (ownLimit > 0) {
     return pool.connect().catch((error: unknown) => {
-      throw isConnectTimeout(error) ? connectTimeoutError(pool, ownLimit, error) : error;
+      throw isConnectTimeout(error) ? connectTimeoutError(pool.options, ownLimit, error) : error;
     });
   }
   const limit = connectionTimeoutMillis;
@@ -227,7 +227,7 @@ export function connectClient(pool: pg.Pool): Promise<pg.PoolClient> {
     let gaveUp = false;
     const timer = setTimeout(() => {
       gaveUp = true;
-      reject(connectTimeoutError(pool, limit, new Error("Connection terminated due to connection timeout")));
+      reject(connectTimeoutError(pool.options, limit, new Error("Connection terminated due to connection timeout")));
     }, limit);
     pool.connect().then(
       (client) => {
