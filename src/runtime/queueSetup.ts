@@ -15,7 +15,7 @@ import {
 } from "./sql/queueLayout.js";
 import { validateQueueName } from "./sql/queueNames.js";
 import { type DatabaseState, readDatabaseState } from "./sql/queueState.js";
-import { connectRuntimeClient, type Queryable, runOnce } from "./sql/statement.js";
+import { type Queryable, runOnce, withRuntimeClient } from "./sql/statement.js";
 
 function isPool(db: Queryable): db is pg.Pool {
   return db instanceof pg.Pool || typeof (db as unknown as Partial<pg.Pool>).totalCount === "number";
@@ -25,17 +25,7 @@ function isPool(db: Queryable): db is pg.Pool {
 async function withClient<T>(db: Queryable, work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
   if (!isPool(db)) return work(db);
   // Bounded wait for the connection, and every statement on it timed (sql/statement.ts).
-  const client = await connectRuntimeClient(db);
-  let failure: Error | undefined;
-  try {
-    return await work(client);
-  } catch (error) {
-    failure = error as Error;
-    throw error;
-  } finally {
-    // After a failure (a timeout above all) the connection may still be busy: close it, as pool.query does.
-    client.release(failure);
-  }
+  return withRuntimeClient(db, work);
 }
 
 async function inTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {

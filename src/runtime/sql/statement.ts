@@ -13,7 +13,7 @@
  * client the caller passes (their transaction, a handler's `ctx.client`)
  * statements are not timed: a timed-out statement would leave the caller's
  * connection busy behind their back. A client the runtime checked out for
- * its own statements (`connectRuntimeClient`) is timed like the pool.
+ * its own statements (`withRuntimeClient`) is timed like the pool.
  */
 import { createHash } from "node:crypto";
 import pg from "pg";
@@ -183,15 +183,29 @@ function isPool(db: Queryable): db is pg.Pool {
 }
 
 /**
- * A client of `pool` for a run of the runtime's own statements (queue
- * setup): taken within `connectionTimeoutMillis`, each statement timed.
- * Release it with the error that ended its work, if any (`release(error)`
- * closes it): after a timeout the connection may still be busy.
+ * Runs `work` on a client of `pool` checked out for the runtime's own
+ * statements (queue setup): taken within `connectionTimeoutMillis`, each
+ * statement on it timed. A client whose work failed is closed, not reused
+ * (after a timeout it may still be busy), as pg-pool's `pool.query` does.
  */
-export async function connectRuntimeClient(pool: pg.Pool): Promise<pg.PoolClient> {
+export async function withRuntimeClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await connectClient(pool);
+  // A checked-out client has no pool listener: an unlistened 'error' (backend killed) would crash the
+  // process. The statement under way fails by itself.
+  const ignore = (): void => {};
+  client.on("error", ignore);
   runtimeClients.add(client);
-  return client;
+  let failure: Error | undefined;
+  try {
+    return await work(client);
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    runtimeClients.delete(client);
+    client.off("error", ignore);
+    client.release(failure);
+  }
 }
 
 function statementTimeoutError(db: Queryable, label: string, timeoutMs: number, cause: unknown): DatabaseTimeoutError {
@@ -227,17 +241,33 @@ async function runQuery<TRow extends pg.QueryResultRow>(
     }
   }
   const client = await connectClient(db);
-  let result: pg.QueryResult<TRow>;
-  try {
-    result = await client.query<TRow>({ ...query, query_timeout: timeoutMs } as pg.QueryConfig);
-  } catch (error) {
-    // As pg-pool's own pool.query: a client whose statement failed is closed, not reused (after a
-    // timeout it may still be busy with the statement).
-    client.release(error as Error);
-    throw isQueryTimeout(error) ? statementTimeoutError(db, label, timeoutMs, error) : error;
-  }
-  client.release();
-  return result;
+  return new Promise((resolve, reject) => {
+    // As pg-pool's own pool.query: an 'error' on the checked-out client (backend killed) fails the
+    // statement instead of crashing the process, and a client whose statement failed is closed, not
+    // reused (after a timeout it may still be busy with the statement).
+    let released = false;
+    const release = (error?: Error): void => {
+      if (released) return;
+      released = true;
+      client.off("error", onError);
+      client.release(error);
+    };
+    const onError = (error: Error): void => {
+      release(error);
+      reject(error);
+    };
+    client.on("error", onError);
+    client.query<TRow>({ ...query, query_timeout: timeoutMs } as pg.QueryConfig).then(
+      (result) => {
+        release();
+        resolve(result);
+      },
+      (error: unknown) => {
+        release(error as Error);
+        reject(isQueryTimeout(error) ? statementTimeoutError(db, label, timeoutMs, error) : error);
+      },
+    );
+  });
 }
 
 /** Runs `statement` prepared on `db` with `values`. */
