@@ -208,6 +208,27 @@ export function connectTimeoutError(config: pg.PoolConfig, timeoutMs: number, ca
   );
 }
 
+/** Clients that carry `ignoreClientError` (added once per client, at its first checkout by the runtime). */
+const guardedClients = new WeakSet<pg.ClientBase>();
+
+/**
+ * The 'error' listener every client the runtime checks out keeps for good.
+ * pg-pool listens on idle clients only: a checked-out client whose backend
+ * dies while no statement is under way (between the checkout and the
+ * statement, or after its answer and before the release) would emit an
+ * unlistened 'error' and crash the process. Ignoring it is safe: a statement
+ * under way fails by itself, the next one fails with "not queryable", and
+ * pg-pool drops the client at its release. Added in the checkout callback
+ * itself, so no event can slip in before it.
+ */
+function ignoreClientError(): void {}
+
+function guard(client: pg.PoolClient): void {
+  if (guardedClients.has(client)) return;
+  guardedClients.add(client);
+  client.on("error", ignoreClientError);
+}
+
 /**
  * A client checked out of `pool`, waited for at most the pool's own
  * `connectionTimeoutMillis`, else the runtime's: a pool whose connections
@@ -217,29 +238,28 @@ export function connectTimeoutError(config: pg.PoolConfig, timeoutMs: number, ca
  */
 export function connectClient(pool: pg.Pool): Promise<pg.PoolClient> {
   const ownLimit = (pool.options as pg.PoolConfig).connectionTimeoutMillis ?? 0;
-  if (ownLimit > 0) {
-    return pool.connect().catch((error: unknown) => {
-      throw isConnectTimeout(error) ? connectTimeoutError(pool.options, ownLimit, error) : error;
-    });
-  }
-  const limit = connectionTimeoutMillis;
+  const limit = ownLimit > 0 ? ownLimit : connectionTimeoutMillis;
   return new Promise((resolve, reject) => {
     let gaveUp = false;
-    const timer = setTimeout(() => {
-      gaveUp = true;
-      reject(connectTimeoutError(pool.options, limit, new Error("Connection terminated due to connection timeout")));
-    }, limit);
-    pool.connect().then(
-      (client) => {
-        clearTimeout(timer);
-        if (gaveUp) client.release();
-        else resolve(client);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        if (!gaveUp) reject(error);
-      },
-    );
+    // With a limit of its own the pool gives up by itself (and abandons the attempt); ours is the fallback.
+    const timer =
+      ownLimit > 0
+        ? null
+        : setTimeout(() => {
+            gaveUp = true;
+            reject(connectTimeoutError(pool.options, limit, new Error("Connection terminated due to connection timeout")));
+          }, limit);
+    // The callback form: pg-pool calls it in the same turn as it hands the client over (see `guard`).
+    pool.connect((error, client, release) => {
+      if (timer !== null) clearTimeout(timer);
+      if (error !== undefined && error !== null) {
+        if (!gaveUp) reject(isConnectTimeout(error) ? connectTimeoutError(pool.options, limit, error) : error);
+        return;
+      }
+      guard(client!);
+      if (gaveUp) release();
+      else resolve(client!);
+    });
   });
 }
 

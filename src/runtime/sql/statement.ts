@@ -190,10 +190,6 @@ function isPool(db: Queryable): db is pg.Pool {
  */
 export async function withRuntimeClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await connectClient(pool);
-  // A checked-out client has no pool listener: an unlistened 'error' (backend killed) would crash the
-  // process. The statement under way fails by itself.
-  const ignore = (): void => {};
-  client.on("error", ignore);
   runtimeClients.add(client);
   let failure: Error | undefined;
   try {
@@ -203,7 +199,6 @@ export async function withRuntimeClient<T>(pool: pg.Pool, work: (client: pg.Pool
     throw error;
   } finally {
     runtimeClients.delete(client);
-    client.off("error", ignore);
     client.release(failure);
   }
 }
@@ -241,33 +236,18 @@ async function runQuery<TRow extends pg.QueryResultRow>(
     }
   }
   const client = await connectClient(db);
-  return new Promise((resolve, reject) => {
-    // As pg-pool's own pool.query: an 'error' on the checked-out client (backend killed) fails the
-    // statement instead of crashing the process, and a client whose statement failed is closed, not
-    // reused (after a timeout it may still be busy with the statement).
-    let released = false;
-    const release = (error?: Error): void => {
-      if (released) return;
-      released = true;
-      client.off("error", onError);
-      client.release(error);
-    };
-    const onError = (error: Error): void => {
-      release(error);
-      reject(error);
-    };
-    client.on("error", onError);
-    client.query<TRow>({ ...query, query_timeout: timeoutMs } as pg.QueryConfig).then(
-      (result) => {
-        release();
-        resolve(result);
-      },
-      (error: unknown) => {
-        release(error as Error);
-        reject(isQueryTimeout(error) ? statementTimeoutError(db, label, timeoutMs, error) : error);
-      },
-    );
-  });
+  let result: pg.QueryResult<TRow>;
+  try {
+    result = await client.query<TRow>({ ...query, query_timeout: timeoutMs } as pg.QueryConfig);
+  } catch (error) {
+    // As pg-pool's own pool.query: a client whose statement failed is closed, not reused (after a
+    // timeout it may still be busy with the statement). A backend killed mid-statement fails the
+    // statement; one killed around it is caught by connectClient's listener.
+    client.release(error as Error);
+    throw isQueryTimeout(error) ? statementTimeoutError(db, label, timeoutMs, error) : error;
+  }
+  client.release();
+  return result;
 }
 
 /** Runs `statement` prepared on `db` with `values`. */
