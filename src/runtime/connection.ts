@@ -146,11 +146,6 @@ export function getStatementTimeoutMillis(): number {
   return statementTimeoutMillis;
 }
 
-/** Milliseconds the runtime waits for a connection (see `ConfigureOptions`). */
-export function getConnectionTimeoutMillis(): number {
-  return connectionTimeoutMillis;
-}
-
 /** `host:port` of the server `config` points at, for error messages (never the password). */
 export function describeServer(config: pg.ClientConfig): string {
   let host = config.host;

@@ -43,7 +43,7 @@ export { JobTimeoutError, WorkerStoppingError } from "./worker/jobRunner.js";
  * `shutdownTimeout + STOP_GRACE_MS` whatever its handlers do. Documented on
  * `WorkerOptions.shutdownTimeout`.
  */
-export const STOP_GRACE_MS = 2000;
+const STOP_GRACE_MS = 2000;
 /** How long stop() keeps retrying acks that fail to write (within the bound above). Milliseconds. */
 const ACK_DRAIN_MS = 5000;
 
