@@ -1,8 +1,15 @@
 /**
  * The one pool the runtime shares: configured explicitly, or created lazily
  * from `DATABASE_URL`. Producers and workers that are not given a pool use it.
+ *
+ * Also where the runtime bounds its waits on the database: connections are
+ * opened, and taken from a pool, within `connectionTimeoutMillis` (a server
+ * that accepts TCP and never answers would otherwise hang a push or a worker
+ * start forever), and the room transactional handlers need is made in the
+ * runtime's own pool (each holds a connection for its whole job).
  */
 import pg from "pg";
+import { DatabaseTimeoutError } from "./errors.js";
 
 export interface ConfigureOptions {
   /**
@@ -19,6 +26,31 @@ export interface ConfigureOptions {
    * (Default: true)
    */
   autoCreate?: boolean;
+  /**
+   * Milliseconds to wait for a database connection: to open one (the
+   * runtime's own pool, and a worker's LISTEN connection) and to get one from
+   * a pool whose connections are all busy. Past it the call rejects with
+   * `DatabaseTimeoutError`. A pool you pass keeps its own
+   * `connectionTimeoutMillis` for opening connections (give it one: without,
+   * a server that never answers holds that connection attempt forever); the
+   * runtime still stops waiting for it after this long. At most 2147483647.
+   * (Default: 10000)
+   */
+  connectionTimeoutMillis?: number;
+  /**
+   * Milliseconds the runtime waits for the answer to one of its own
+   * statements (reads, acks, pushes, queue creation) run on a pool. Past it
+   * the connection is closed and the call rejects with
+   * `DatabaseTimeoutError`: a stalled server or network, or a statement
+   * waiting on a lock, cannot hang a worker or a push forever. A push that
+   * timed out may still have been written (the server can finish a statement
+   * after its client gave up), as with any lost connection. Not applied to
+   * your handlers' queries, to a transactional handler's transaction, or to
+   * statements run on a client you pass (`push(job, { client })`): those
+   * connections are yours. Raise it for very large `pushBatch` calls. At most
+   * 2147483647. (Default: 30000)
+   */
+  statementTimeoutMillis?: number;
 }
 
 /** Listener for errors of idle pool clients (a backend that died, a network drop). */
@@ -28,6 +60,25 @@ let configuredPool: pg.Pool | undefined;
 let configuredConnectionString: string | undefined;
 let ownedPool: pg.Pool | undefined;
 let autoCreate = true;
+let connectionTimeoutMillis = 10_000;
+let statementTimeoutMillis = 30_000;
+
+/**
+ * `max` of the pool the runtime creates, before the room workers add for
+ * their transactional handlers: pg's own default, which covers reads, acks,
+ * heartbeats, pushes and the application's queries of a process.
+ */
+export const DEFAULT_POOL_MAX = 10;
+/**
+ * Connections a worker needs besides those its transactional handlers hold:
+ * one its fetch loops' reads take turns on, one for acks, heartbeats and
+ * handlers' pushes. Each holds a connection for one short statement, so they
+ * wait for each other but never deadlock; a pool given to a transactional
+ * worker needs at least this many more than its transactional concurrency.
+ */
+export const SPARE_CONNECTIONS = 2;
+/** Connections running workers hold for transactional handlers, per pool the runtime created. */
+const heldForTransactions = new WeakMap<pg.Pool, number>();
 const poolErrorListeners = new Set<PoolErrorListener>();
 const watchedPools = new WeakSet<pg.Pool>();
 let warnedAboutPoolError = false;
@@ -38,6 +89,12 @@ let warnedAboutPoolError = false;
  * created earlier is ended when a new pool or connection string replaces it).
  */
 export function configure(options: ConfigureOptions): void {
+  if (options.connectionTimeoutMillis !== undefined) {
+    connectionTimeoutMillis = timeoutOption(options.connectionTimeoutMillis, "connectionTimeoutMillis");
+  }
+  if (options.statementTimeoutMillis !== undefined) {
+    statementTimeoutMillis = timeoutOption(options.statementTimeoutMillis, "statementTimeoutMillis");
+  }
   if (options.autoCreate !== undefined) autoCreate = options.autoCreate;
   if (options.pool !== undefined || options.connectionString !== undefined) {
     const previous = ownedPool;
@@ -59,7 +116,7 @@ export function getPool(): pg.Pool {
       "pgmq-gen: no database configured: call configure({ pool }) or configure({ connectionString }), or set DATABASE_URL",
     );
   }
-  ownedPool = new pg.Pool({ connectionString });
+  ownedPool = new pg.Pool({ connectionString, max: DEFAULT_POOL_MAX, connectionTimeoutMillis });
   watchPoolErrors(ownedPool);
   return ownedPool;
 }
@@ -74,6 +131,157 @@ export async function closePool(): Promise<void> {
   ownedPool = undefined;
   configuredPool = undefined;
   if (pool !== undefined) await pool.end();
+}
+
+/** pg runs these timeouts on Node's timers, which take at most 2^31 - 1 ms. */
+function timeoutOption(value: number, name: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 1 || value > 2 ** 31 - 1) {
+    throw new RangeError(`pgmq-gen configure: ${name} must be milliseconds from 1 to 2147483647, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Milliseconds the runtime waits for the answer to one of its own statements (see `ConfigureOptions`). */
+export function getStatementTimeoutMillis(): number {
+  return statementTimeoutMillis;
+}
+
+/** `host:port` of the server `config` points at, for error messages (never the password). */
+export function describeServer(config: pg.ClientConfig): string {
+  let host = config.host;
+  let port = config.port;
+  if (config.connectionString !== undefined) {
+    try {
+      const url = new URL(config.connectionString);
+      host ??= decodeURIComponent(url.hostname) || undefined;
+      port ??= url.port === "" ? undefined : Number(url.port);
+    } catch {
+      // Not a URL (a libpq keyword string): fall back to the defaults below.
+    }
+  }
+  return `${host ?? process.env.PGHOST ?? "localhost"}:${port ?? process.env.PGPORT ?? 5432}`;
+}
+
+/**
+ * A connection settings object for a client of its own (the LISTEN
+ * connection) that reaches `pool`'s server, with a connect timeout.
+ */
+export function clientConfigFor(pool: pg.Pool): pg.ClientConfig {
+  const config = pool.options as pg.ClientConfig;
+  return { ...config, connectionTimeoutMillis: config.connectionTimeoutMillis || connectionTimeoutMillis };
+}
+
+const CONNECT_TIMEOUT_MESSAGES = new Set([
+  // pg-pool: every connection busy, none freed in time.
+  "timeout exceeded when trying to connect",
+  // pg-pool: a new connection's server did not complete the startup in time.
+  "Connection terminated due to connection timeout",
+  // pg.Client: the same, on a client of its own.
+  "timeout expired",
+]);
+
+/** Whether `error` is pg's way of saying a connection was not made (or freed) in time. */
+export function isConnectTimeout(error: unknown): boolean {
+  return error instanceof Error && CONNECT_TIMEOUT_MESSAGES.has(error.message);
+}
+
+/** The runtime's error for a connection not made or not freed within `timeoutMs`. */
+export function connectTimeoutError(config: pg.PoolConfig, timeoutMs: number, cause: unknown): DatabaseTimeoutError {
+  const busy = cause instanceof Error && cause.message === "timeout exceeded when trying to connect";
+  const what = busy
+    ? `every connection of the pool (max ${config.max}) stayed busy`
+    : `the server at ${describeServer(config)} did not complete the connection`;
+  return new DatabaseTimeoutError(
+    "connect",
+    timeoutMs,
+    `pgmq-gen: no database connection within ${timeoutMs} ms: ${what}. ` +
+      (busy
+        ? "Raise the pool's max (or lower the worker's concurrency), or look for connections held by long transactions."
+        : "Check that PostgreSQL is up and reachable at that address (host, port, firewall, proxy).") +
+      " The limit is configure({ connectionTimeoutMillis }).",
+    { cause },
+  );
+}
+
+/** Clients that carry `ignoreClientError` (added once per client, at its first checkout by the runtime). */
+const guardedClients = new WeakSet<pg.ClientBase>();
+
+/**
+ * The 'error' listener every client the runtime checks out keeps for good.
+ * pg-pool listens on idle clients only: a checked-out client whose backend
+ * dies while no statement is under way (between the checkout and the
+ * statement, or after its answer and before the release) would emit an
+ * unlistened 'error' and crash the process. Ignoring it is safe: a statement
+ * under way fails by itself, the next one fails with "not queryable", and
+ * pg-pool drops the client at its release. Added in the checkout callback
+ * itself, so no event can slip in before it.
+ */
+function ignoreClientError(): void {}
+
+function guard(client: pg.PoolClient): void {
+  if (guardedClients.has(client)) return;
+  guardedClients.add(client);
+  client.on("error", ignoreClientError);
+}
+
+/**
+ * A client checked out of `pool`, waited for at most the pool's own
+ * `connectionTimeoutMillis`, else the runtime's: a pool whose connections
+ * are all held, or a server that never answers, rejects with
+ * `DatabaseTimeoutError` instead of hanging. A client that arrives after the
+ * wait was given up goes straight back to the pool.
+ */
+export function connectClient(pool: pg.Pool): Promise<pg.PoolClient> {
+  const ownLimit = (pool.options as pg.PoolConfig).connectionTimeoutMillis ?? 0;
+  const limit = ownLimit > 0 ? ownLimit : connectionTimeoutMillis;
+  return new Promise((resolve, reject) => {
+    let gaveUp = false;
+    // With a limit of its own the pool gives up by itself (and abandons the attempt); ours is the fallback.
+    const timer =
+      ownLimit > 0
+        ? null
+        : setTimeout(() => {
+            gaveUp = true;
+            reject(connectTimeoutError(pool.options, limit, new Error("Connection terminated due to connection timeout")));
+          }, limit);
+    // The callback form: pg-pool calls it in the same turn as it hands the client over (see `guard`).
+    pool.connect((error, client, release) => {
+      if (timer !== null) clearTimeout(timer);
+      if (error !== undefined && error !== null) {
+        if (!gaveUp) reject(isConnectTimeout(error) ? connectTimeoutError(pool.options, limit, error) : error);
+        return;
+      }
+      guard(client!);
+      if (gaveUp) release();
+      else resolve(client!);
+    });
+  });
+}
+
+/**
+ * Makes room in `pool` for `held` connections that a worker's transactional
+ * handlers hold for whole jobs; returns the function that gives it back
+ * (at `stop()`). The runtime's own pool grows by `held` (pg-pool reads
+ * `options.max` at each checkout): its `DEFAULT_POOL_MAX` stay for reads,
+ * acks, heartbeats, handlers' pushes and the application, so a handler that
+ * pushes a follow-up job while holding its transaction always finds one.
+ * A pool the application gave is not resized (the worker refuses to start
+ * on one with fewer than `held + SPARE_CONNECTIONS`, saying what to change).
+ */
+export function holdConnections(pool: pg.Pool, held: number): () => void {
+  if (held === 0 || pool !== ownedPool) return () => {};
+  const add = (delta: number): void => {
+    const total = (heldForTransactions.get(pool) ?? 0) + delta;
+    heldForTransactions.set(pool, total);
+    pool.options.max = DEFAULT_POOL_MAX + total;
+  };
+  add(held);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    add(-held);
+  };
 }
 
 /** Whether missing queues are created on first use (see `ConfigureOptions.autoCreate`). */

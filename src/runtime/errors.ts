@@ -240,3 +240,22 @@ export class LeaseExpiredWarning extends Error {
     this.msgId = msgId;
   }
 }
+
+/**
+ * The database did not answer in time: no connection within
+ * `connectionTimeoutMillis`, or no answer to one of the runtime's own
+ * statements within `statementTimeoutMillis` (see `configure`). The message
+ * says which, where, and what to check.
+ */
+export class DatabaseTimeoutError extends Error {
+  override readonly name = "DatabaseTimeoutError";
+  /** What timed out: opening or getting a connection, or a statement. */
+  readonly kind: "connect" | "statement";
+  /** The limit that passed, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(kind: "connect" | "statement", timeoutMs: number, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.kind = kind;
+    this.timeoutMs = timeoutMs;
+  }
+}

@@ -3,7 +3,7 @@
  * It never imports the compiler (ts-morph, json-schema-to-typescript, cosmiconfig).
  */
 export type * from "./types.js";
-export { ValidationError, DecodeError, UnrecoverableError, QueueMissingError } from "./errors.js";
+export { ValidationError, DecodeError, UnrecoverableError, QueueMissingError, DatabaseTimeoutError } from "./errors.js";
 export { AckLostError, LeaseLostError, LeaseExpiredWarning } from "./errors.js";
 export type { JobIssues, AckKind, AckLostReason } from "./errors.js";
 export { configure, getPool, closePool, onPoolError } from "./connection.js";

@@ -15,7 +15,7 @@ import {
 } from "./sql/queueLayout.js";
 import { validateQueueName } from "./sql/queueNames.js";
 import { type DatabaseState, readDatabaseState } from "./sql/queueState.js";
-import { type Queryable, runOnce } from "./sql/statement.js";
+import { type Queryable, runOnce, withRuntimeClient } from "./sql/statement.js";
 
 function isPool(db: Queryable): db is pg.Pool {
   return db instanceof pg.Pool || typeof (db as unknown as Partial<pg.Pool>).totalCount === "number";
@@ -24,22 +24,18 @@ function isPool(db: Queryable): db is pg.Pool {
 /** Runs `work` on a dedicated client: one checked out of `db` when it is a pool, else `db` itself. */
 async function withClient<T>(db: Queryable, work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
   if (!isPool(db)) return work(db);
-  const client = await db.connect();
-  try {
-    return await work(client);
-  } finally {
-    client.release();
-  }
+  // Bounded wait for the connection, and every statement on it timed (sql/statement.ts).
+  return withRuntimeClient(db, work);
 }
 
 async function inTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
-  await client.query("BEGIN");
+  await runOnce(client, "BEGIN");
   try {
     const result = await work();
-    await client.query("COMMIT");
+    await runOnce(client, "COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
+    await runOnce(client, "ROLLBACK").catch(() => {});
     throw error;
   }
 }
@@ -74,7 +70,7 @@ export async function ensureQueues(db: Queryable, queues: readonly string[]): Pr
     // Fast path: everything exists, no lock, no DDL.
     if (isComplete(await readDatabaseState(client, names))) return;
     await inTransaction(client, async () => {
-      await client.query(setupLockSql);
+      await runOnce(client, setupLockSql);
       const state = await readDatabaseState(client, names);
       if (state.pgmqFunctions) await createWithPgmq(client, state);
       else await createLayout(client, state);
@@ -93,11 +89,11 @@ async function createWithPgmq(client: pg.ClientBase, state: DatabaseState): Prom
 }
 
 async function createLayout(client: pg.ClientBase, state: DatabaseState): Promise<void> {
-  await client.query(createSharedLayoutSql);
+  await runOnce(client, createSharedLayoutSql);
   for (const queue of state.queues.values()) {
-    if (!queue.tablesExist) await client.query(createQueueTablesSql(queue.queue));
+    if (!queue.tablesExist) await runOnce(client, createQueueTablesSql(queue.queue));
     await runOnce(client, insertMetaSql, [queue.queue]);
-    if (!queue.notifyTrigger) await client.query(createNotifyTriggerSql(queue.queue));
+    if (!queue.notifyTrigger) await runOnce(client, createNotifyTriggerSql(queue.queue));
   }
 }
 
@@ -121,7 +117,7 @@ export async function dropQueue(db: Queryable, queue: string): Promise<void> {
       return;
     }
     await inTransaction(client, async () => {
-      await client.query(dropQueueTablesSql(queue));
+      await runOnce(client, dropQueueTablesSql(queue));
       await runOnce(client, deleteMetaSql, [queue]);
     });
   });

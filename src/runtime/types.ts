@@ -62,7 +62,7 @@ export interface QueueOptions {
    * release then matches nothing when it did, and is reported (`AckLostError`).
    */
   readonly transactional: boolean;
-  /** Seconds before a running handler's signal aborts; null for no limit. */
+  /** Seconds before a running handler's signal aborts, any length; null for no limit. */
   readonly jobTimeout: number | null;
 }
 
@@ -257,16 +257,24 @@ export interface QueueWorkerOptions {
   /** Messages fetched per read. (Default: the worker's `batchSize`) */
   batchSize?: number;
   /**
-   * Overrides the queue's configured visibility timeout, in seconds. A handler
-   * that blocks the event loop longer than about half of it may see its job
-   * run by another worker at the same time (see `QueueOptions.visibilityTimeout`).
+   * Overrides the queue's configured visibility timeout, in seconds (at most
+   * 10^9: PostgreSQL adds it to a timestamp). A handler that blocks the event
+   * loop longer than about half of it may see its job run by another worker
+   * at the same time (see `QueueOptions.visibilityTimeout`).
    * (Default: the queue's `visibilityTimeout`)
    */
   visibilityTimeout?: number;
 }
 
 export interface WorkerOptions<TQueue extends string = string> {
-  /** Pool to use. (Default: the shared pool, from `configure()` or `DATABASE_URL`) */
+  /**
+   * Pool to use. Each running job of a `transactional: true` queue holds one
+   * of its connections for the whole job, so with transactional queues its
+   * `max` must be at least their concurrency + 2, else `start()` fails saying
+   * what to raise or lower. The pool the runtime creates grows by the
+   * transactional concurrency while the worker runs. (Default: the shared
+   * pool, from `configure()` or `DATABASE_URL`)
+   */
   pool?: pg.Pool;
   /** Jobs in flight at once in this process, over all its queues. (Default: 10) */
   concurrency?: number;
@@ -279,11 +287,18 @@ export interface WorkerOptions<TQueue extends string = string> {
    * (Default: the larger of `concurrency` and 500)
    */
   batchSize?: number;
-  /** Milliseconds between polls when no notification arrives. (Default: 1000) */
+  /** Milliseconds between polls when no notification arrives; any length (past 2^31 ms too). (Default: 1000) */
   pollInterval?: number;
   /** Wake on LISTEN/NOTIFY when a job is pushed. (Default: true) */
   listen?: boolean;
-  /** Milliseconds `stop()` waits for in-flight jobs before aborting their signals. (Default: 30000) */
+  /**
+   * Milliseconds `stop()` waits for in-flight jobs before aborting their
+   * signals; any length (past 2^31 ms too). After the abort, handlers get 2 s
+   * more to return and acks are written in that time, so `stop()` resolves
+   * within `shutdownTimeout` + 2000 ms of being called whatever its handlers
+   * do: a handler that ignores its signal is left behind, and its message
+   * reappears after its visibility timeout. (Default: 30000)
+   */
   shutdownTimeout?: number;
   /** Stop gracefully on SIGINT and SIGTERM. (Default: false) */
   handleSignals?: boolean;
@@ -323,7 +338,12 @@ export interface JobEvent {
 export interface Worker {
   /** Creates missing queues (unless disabled), starts listening and polling. */
   start(): Promise<void>;
-  /** Stops reading, waits for in-flight jobs (up to `shutdownTimeout`), releases prefetched messages. */
+  /**
+   * Stops reading, releases prefetched messages, waits for in-flight jobs (up
+   * to `shutdownTimeout`, then aborts their signals) and writes their acks.
+   * Resolves within `shutdownTimeout` + 2000 ms, leaving no timer behind: once
+   * it and `closePool()` resolve, nothing of the worker keeps the process alive.
+   */
   stop(): Promise<void>;
   on<E extends keyof WorkerEvents>(event: E, listener: (...args: WorkerEvents[E]) => void): this;
   off<E extends keyof WorkerEvents>(event: E, listener: (...args: WorkerEvents[E]) => void): this;

@@ -15,7 +15,8 @@
  */
 import { setMaxListeners } from "node:events";
 import type pg from "pg";
-import { getPool, onPoolError } from "./connection.js";
+import { clientConfigFor, getPool, holdConnections, onPoolError, SPARE_CONNECTIONS } from "./connection.js";
+import { settlesWithin } from "./longTimeout.js";
 import { pgmqClientFor } from "./pgmq.js";
 import type { Worker, WorkerEvents, WorkerOptions } from "./types.js";
 import { ACK_BATCH_MAX } from "./worker/ackBatcher.js";
@@ -33,9 +34,17 @@ import { type QueueDefinitions, resolveWorkerSettings, type WorkerSettings } fro
 
 export { JobTimeoutError, WorkerStoppingError } from "./worker/jobRunner.js";
 
-/** After aborting their signals at the shutdown deadline, how long stop() still waits for handlers. Milliseconds. */
-const ABORT_GRACE_MS = 2000;
-/** How long stop() keeps retrying acks that fail to write. Milliseconds. */
+/**
+ * How long past `shutdownTimeout` stop() may take, at most. Milliseconds.
+ * At `shutdownTimeout` running handlers' signals abort; this grace is for
+ * them to return and for the acks of finished jobs to be written. Handlers
+ * still running at its end are left behind (their messages reappear after
+ * the visibility timeout), so stop() resolves within
+ * `shutdownTimeout + STOP_GRACE_MS` whatever its handlers do. Documented on
+ * `WorkerOptions.shutdownTimeout`.
+ */
+const STOP_GRACE_MS = 2000;
+/** How long stop() keeps retrying acks that fail to write (within the bound above). Milliseconds. */
 const ACK_DRAIN_MS = 5000;
 
 interface QueueParts {
@@ -53,10 +62,40 @@ interface Running {
   readonly abortJobs: JobAborts;
   readonly removePoolErrorListener: () => void;
   readonly removeSignalHandlers: () => void;
+  /** Gives back the room made in the runtime's own pool for transactional handlers. */
+  readonly releasePoolRoom: () => void;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** Connections transactional handlers can hold at once: each holds one for its whole job. */
+function transactionalSlots(settings: WorkerSettings): number {
+  const perQueue = settings.queues
+    .filter((queue) => queue.definition.options.transactional)
+    .reduce((sum, queue) => sum + queue.concurrency, 0);
+  return Math.min(settings.concurrency, perQueue);
+}
+
+/**
+ * A pool the application gave that cannot hold every transactional handler's
+ * connection plus the spare ones would deadlock (a handler pushing a
+ * follow-up waits for a connection the others hold): refuse it up front.
+ */
+function checkPoolRoom(pool: pg.Pool, held: number): void {
+  const max = pool.options.max ?? 10;
+  const needed = held + SPARE_CONNECTIONS;
+  if (held === 0 || max >= needed) return;
+  const lower = max - SPARE_CONNECTIONS;
+  throw new Error(
+    `pgmq-gen worker: the pool max of ${max} is too small: up to ${held} transactional jobs run at once, each ` +
+      `holding a connection for its whole job, and reads, acks and pushes need ${SPARE_CONNECTIONS} more, so the pool ` +
+      `needs at least ${needed}. Raise the pool's max to ${needed}` +
+      (lower >= 1 ? ` or lower concurrency to ${lower} (or the transactional queues' queues.<name>.concurrency)` : "") +
+      "; or let the runtime create its pool (configure({ connectionString })), which it sizes itself.",
+  );
+}
+
+/** Milliseconds from now until `moment` (epoch ms); 0 once it has passed. */
+function msUntil(moment: number): number {
+  return Math.max(0, moment - Date.now());
 }
 
 class QueueWorker implements Worker {
@@ -94,13 +133,30 @@ class QueueWorker implements Worker {
   async #start(): Promise<void> {
     const settings = this.#settings;
     const pool = this.#poolOption ?? getPool();
+    const held = transactionalSlots(settings);
+    // The runtime's own pool grows first; a pool the application gave must already be large enough.
+    const releasePoolRoom = holdConnections(pool, held);
+    try {
+      checkPoolRoom(pool, held);
+      await this.#startOn(pool, releasePoolRoom);
+    } catch (error) {
+      releasePoolRoom();
+      throw error;
+    }
+  }
+
+  async #startOn(pool: pg.Pool, releasePoolRoom: () => void): Promise<void> {
+    const settings = this.#settings;
     const client = pgmqClientFor(pool);
     // Queues first, then their dead-letter queues: a missing one fails start() naming it.
     const deadLetters = settings.queues.flatMap((queue) => queue.definition.options.deadLetter ?? []);
     for (const name of new Set([...settings.queues.map((queue) => queue.name), ...deadLetters])) {
       await client.ensureQueue(name);
     }
-    if (this.#stopping !== null) return;
+    if (this.#stopping !== null) {
+      releasePoolRoom();
+      return;
+    }
 
     const events = this.#events;
     // Idle pool clients whose backend dies emit 'error' on the pool; unlistened, it would crash the process.
@@ -146,7 +202,7 @@ class QueueWorker implements Worker {
     if (settings.listen) {
       const fetchers = new Map(settings.queues.map((queue, index) => [queue.name, queues[index]!.fetcher]));
       listener = new NotifyListener({
-        connection: pool.options,
+        connection: clientConfigFor(pool),
         queues: settings.queues.map((queue) => queue.name),
         onWake: (queue) => fetchers.get(queue)?.wake(),
         onError: (error) => events.error(error),
@@ -157,7 +213,16 @@ class QueueWorker implements Worker {
 
     const loops = Promise.all(queues.map((parts) => parts.fetcher.run())).then(() => undefined);
     const removeSignalHandlers = settings.handleSignals ? installSignalHandlers(() => this.stop()) : () => {};
-    this.#running = { queues, loops, listener, stopReading, abortJobs, removePoolErrorListener, removeSignalHandlers };
+    this.#running = {
+      queues,
+      loops,
+      listener,
+      stopReading,
+      abortJobs,
+      removePoolErrorListener,
+      removeSignalHandlers,
+      releasePoolRoom,
+    };
   }
 
   stop(): Promise<void> {
@@ -175,34 +240,42 @@ class QueueWorker implements Worker {
     // From here a second SIGINT/SIGTERM gets the default behaviour: the user can force an exit.
     running.removeSignalHandlers();
 
+    // Every wait below is raced against a deadline with settlesWithin, which clears its timer when the wait
+    // ends first: a timer left pending would keep the process alive for up to shutdownTimeout after stop().
+    // shutdownTimeout may pass 2^31 ms: settlesWithin uses the long timer.
+    const deadline = stopRequestedAt + this.#settings.shutdownTimeout;
+    const finalDeadline = deadline + STOP_GRACE_MS;
+
     // 1. No more reads; messages a read returns from now on are released at once.
     //    A read that hangs (unreachable server) is not waited for past the deadline.
-    const deadline = stopRequestedAt + this.#settings.shutdownTimeout;
     running.stopReading.abort();
-    await Promise.race([running.loops, delay(deadline - Date.now())]);
+    await settlesWithin(running.loops, msUntil(deadline));
 
-    // 2. Running handlers get until the shutdown deadline, then their signals abort.
+    // 2. Running handlers get until the shutdown deadline, then their signals abort and they get the grace.
     const handlers = () => Promise.all(running.queues.map((parts) => parts.running.handlersIdle()));
-    const finished = await Promise.race([handlers().then(() => true), delay(deadline - Date.now()).then(() => false)]);
-    if (!finished) {
+    if (!(await settlesWithin(handlers(), msUntil(deadline)))) {
       running.abortJobs.abortAll(
         new WorkerStoppingError(`worker stopping: shutdownTimeout of ${this.#settings.shutdownTimeout} ms passed`),
       );
-      await Promise.race([handlers(), delay(ABORT_GRACE_MS)]);
+      await settlesWithin(handlers(), msUntil(finalDeadline));
     }
 
-    // 3. Acks of finished jobs (and releases) are written before stop() returns.
-    const drainUntil = Date.now() + ACK_DRAIN_MS;
-    await Promise.all(running.queues.map((parts) => parts.acks.drain(drainUntil)));
-    await Promise.race([
-      Promise.all(running.queues.map((parts) => parts.running.allFinished())),
-      delay(Math.max(0, drainUntil - Date.now())),
-    ]);
+    // 3. Acks of finished jobs (and releases) are written before stop() returns, retried for up to
+    //    ACK_DRAIN_MS while the database is unreachable, never past the final deadline. Handlers that
+    //    ignored their aborted signal are not waited for.
+    const drainUntil = Math.min(finalDeadline, Date.now() + ACK_DRAIN_MS);
+    await settlesWithin(
+      Promise.all(running.queues.map((parts) => parts.acks.drain(drainUntil))).then(() =>
+        Promise.all(running.queues.map((parts) => parts.running.acksSettled())),
+      ),
+      msUntil(drainUntil),
+    );
 
-    // 4. Handlers that ignored their aborted signal are left behind: their messages reappear after the visibility timeout.
+    // 4. Handlers left behind: their messages reappear after the visibility timeout.
     for (const parts of running.queues) parts.heartbeat.close();
-    await running.listener?.close();
+    if (running.listener !== null) await settlesWithin(running.listener.close(), msUntil(finalDeadline));
     running.removePoolErrorListener();
+    running.releasePoolRoom();
   }
 }
 

@@ -33,13 +33,16 @@ function countingPool(): { pool: pg.Pool; reads: number[] } {
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
   pools.push(pool);
   const reads: number[] = [];
-  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
-  (pool as unknown as { query: unknown }).query = async (...args: unknown[]) => {
-    const config = args[0] as { name?: string };
-    const result = await query(...args);
-    if (typeof config === "object" && config.name?.startsWith("pgmq_gen_read_")) reads.push(result.rowCount ?? 0);
-    return result;
-  };
+  // Counted on each client: the runtime checks a client out and queries it (a bounded wait for the connection).
+  pool.on("connect", (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult>;
+    (client as unknown as { query: unknown }).query = async (...args: unknown[]) => {
+      const config = args[0] as { name?: string };
+      const result = await query(...args);
+      if (typeof config === "object" && config.name?.startsWith("pgmq_gen_read_")) reads.push(result.rowCount ?? 0);
+      return result;
+    };
+  });
   return { pool, reads };
 }
 

@@ -136,6 +136,35 @@ describe("worker.stop()", () => {
     expect(row!.visibleIn).toBeLessThanOrEqual(0.5);
   });
 
+  it("round two #12: a handler that ignores its aborted signal does not hold stop() past shutdownTimeout + 2 s", async () => {
+    const name = "stop_ignored_signal";
+    const definition = testQueue(name, { backoff: { kind: "fixed", delay: 0 } });
+    const started = deferred();
+    const released = deferred();
+    const worker = createQueueWorker(
+      { [name]: definition },
+      {
+        [name]: async () => {
+          started.resolve();
+          // Ignores ctx.signal: returns only when the test lets it.
+          await released.promise;
+        },
+      },
+      { pool: db.pool, pollInterval: 50, shutdownTimeout: 1000 },
+    );
+    workers.push(worker);
+    await worker.start();
+    await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    await started.promise;
+    const stopStartedAt = Date.now();
+    await worker.stop();
+    const took = Date.now() - stopStartedAt;
+    released.resolve();
+    // The documented bound: shutdownTimeout, then STOP_GRACE_MS (2 s) for aborted handlers and acks.
+    expect(took).toBeGreaterThanOrEqual(950);
+    expect(took).toBeLessThan(1000 + 2000 + 1000);
+  });
+
   it("stops a worker that was never started, and refuses to start after stop", async () => {
     const name = "stop_unstarted";
     const worker = createQueueWorker({ [name]: testQueue(name) }, { [name]: () => {} }, { pool: db.pool });

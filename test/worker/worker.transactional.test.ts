@@ -9,6 +9,7 @@ import { createQueueWorker } from "../../src/runtime/worker.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { archivedIds, queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
+// concurrency 8: transactional jobs hold a connection each, and the test pool has max 10 (a worker needs 2 more).
 let db: TestDatabase;
 let pgmq: PgmqClient;
 const workers: Worker[] = [];
@@ -37,7 +38,7 @@ describe("a transactional handler", () => {
           if (ctx.attempt === 1) throw new Error("fail after writing");
         },
       },
-      { pool: db.pool, pollInterval: 50 },
+      { pool: db.pool, pollInterval: 50, concurrency: 8 },
     );
     workers.push(worker);
     const fails: WorkerEvents["job:fail"][0][] = [];
@@ -73,7 +74,7 @@ describe("a transactional handler", () => {
           ]);
         },
       },
-      { pool: db.pool, pollInterval: 50 },
+      { pool: db.pool, pollInterval: 50, concurrency: 8 },
     );
     workers.push(worker);
     const completes: bigint[] = [];

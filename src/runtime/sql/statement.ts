@@ -2,9 +2,23 @@
  * How every statement of the runtime is run: as a named prepared statement
  * with its own type parsers, so results never depend on (and never change)
  * the parsers an application installed globally on the shared `pg` module.
+ *
+ * And with bounded waits: on a pool, the connection is taken within
+ * `connectionTimeoutMillis` and the answer awaited at most
+ * `statementTimeoutMillis` (`configure`), after which the connection is
+ * closed (it may still be busy with the statement) and the call rejects
+ * with `DatabaseTimeoutError`. The timeout is the client's (pg's
+ * `query_timeout`), not the server's `statement_timeout`: a server or
+ * network that stalls sends no answer, so only the client can give up. On a
+ * client the caller passes (their transaction, a handler's `ctx.client`)
+ * statements are not timed: a timed-out statement would leave the caller's
+ * connection busy behind their back. A client the runtime checked out for
+ * its own statements (`withRuntimeClient`) is timed like the pool.
  */
 import { createHash } from "node:crypto";
 import pg from "pg";
+import { connectClient, describeServer, getStatementTimeoutMillis } from "../connection.js";
+import { DatabaseTimeoutError } from "../errors.js";
 
 /** Anything that runs a query: the pool, or a client (possibly inside the caller's transaction). */
 export type Queryable = pg.Pool | pg.ClientBase;
@@ -161,13 +175,88 @@ function getTypeParser(oid: number): (text: string) => unknown {
  */
 export const rowTypes = { getTypeParser } as unknown as pg.CustomTypesConfig;
 
+/** Clients the runtime checked out for its own statements: timed like the pool (see the top of this file). */
+const runtimeClients = new WeakSet<pg.ClientBase>();
+
+function isPool(db: Queryable): db is pg.Pool {
+  return db instanceof pg.Pool || typeof (db as unknown as Partial<pg.Pool>).totalCount === "number";
+}
+
+/**
+ * Runs `work` on a client of `pool` checked out for the runtime's own
+ * statements (queue setup): taken within `connectionTimeoutMillis`, each
+ * statement on it timed. A client whose work failed is closed, not reused
+ * (after a timeout it may still be busy), as pg-pool's `pool.query` does.
+ */
+export async function withRuntimeClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await connectClient(pool);
+  runtimeClients.add(client);
+  let failure: Error | undefined;
+  try {
+    return await work(client);
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    runtimeClients.delete(client);
+    client.release(failure);
+  }
+}
+
+function statementTimeoutError(db: Queryable, label: string, timeoutMs: number, cause: unknown): DatabaseTimeoutError {
+  const config = (isPool(db) ? db.options : (db as unknown as { connectionParameters?: pg.ClientConfig }).connectionParameters) ?? {};
+  return new DatabaseTimeoutError(
+    "statement",
+    timeoutMs,
+    `pgmq-gen: statement ${label} got no answer within ${timeoutMs} ms from ${describeServer(config as pg.ClientConfig)}: ` +
+      "the server or the network stalled, or the statement waited on a lock (a long transaction, a migration). " +
+      "Its connection was closed; a write may still have been applied. Check the server (pg_stat_activity) and the " +
+      "network; the limit is configure({ statementTimeoutMillis }).",
+    { cause },
+  );
+}
+
+function isQueryTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === "Query read timeout";
+}
+
+/** Runs `query` on `db`, timed when `db` is a pool or a runtime client (see the top of this file). */
+async function runQuery<TRow extends pg.QueryResultRow>(
+  db: Queryable,
+  query: pg.QueryConfig,
+  label: string,
+): Promise<pg.QueryResult<TRow>> {
+  const timeoutMs = getStatementTimeoutMillis();
+  if (!isPool(db)) {
+    if (!runtimeClients.has(db)) return db.query<TRow>(query);
+    try {
+      return await db.query<TRow>({ ...query, query_timeout: timeoutMs } as pg.QueryConfig);
+    } catch (error) {
+      throw isQueryTimeout(error) ? statementTimeoutError(db, label, timeoutMs, error) : error;
+    }
+  }
+  const client = await connectClient(db);
+  let result: pg.QueryResult<TRow>;
+  try {
+    result = await client.query<TRow>({ ...query, query_timeout: timeoutMs } as pg.QueryConfig);
+  } catch (error) {
+    // As pg-pool's own pool.query: a client whose statement failed is closed, not reused (after a
+    // timeout it may still be busy with the statement). A backend killed mid-statement fails the
+    // statement; one killed around it is caught by connectClient's listener.
+    client.release(error as Error);
+    throw isQueryTimeout(error) ? statementTimeoutError(db, label, timeoutMs, error) : error;
+  }
+  client.release();
+  return result;
+}
+
 /** Runs `statement` prepared on `db` with `values`. */
 export function runStatement<TRow extends pg.QueryResultRow>(
   db: Queryable,
   statement: Statement,
   values: unknown[],
 ): Promise<pg.QueryResult<TRow>> {
-  return db.query<TRow>({ name: statement.name, text: statement.text, values, types: rowTypes });
+  return runQuery<TRow>(db, { name: statement.name, text: statement.text, values, types: rowTypes }, statement.name);
 }
 
 /** Runs an unprepared statement (DDL and one-off lookups) with the runtime's type parsers. */
@@ -176,7 +265,13 @@ export function runOnce<TRow extends pg.QueryResultRow>(
   text: string,
   values: unknown[] = [],
 ): Promise<pg.QueryResult<TRow>> {
-  return db.query<TRow>({ text, values, types: rowTypes });
+  return runQuery<TRow>(db, { text, values, types: rowTypes }, `"${firstLine(text)}"`);
+}
+
+/** The start of a statement's text, to name it in an error. */
+function firstLine(text: string): string {
+  const line = text.trim().split("\n", 1)[0]!.trim();
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 }
 
 /**

@@ -18,6 +18,7 @@
  */
 import type pg from "pg";
 import { retryDelaySeconds } from "../backoff.js";
+import { connectClient } from "../connection.js";
 import {
   type AckKind,
   AckLostError,
@@ -26,6 +27,7 @@ import {
   LeaseLostError,
   UnrecoverableError,
 } from "../errors.js";
+import { setLongTimeout } from "../longTimeout.js";
 import type { PgmqClient, ReadMessage } from "../pgmq.js";
 import type { JobContext, MessageHeaders, TransactionalJobContext } from "../types.js";
 import type { AckResult } from "./ackBatcher.js";
@@ -255,13 +257,15 @@ export class JobRunner {
     hidden.onLeaseLost = () => abort.abort(new LeaseLostError(queue.name, message.msgId, message.readCt));
     const jobTimeout = queue.definition.options.jobTimeout;
     let timedOut: JobTimeoutError | null = null;
+    // A long timer: jobTimeout may pass 2^31 ms, where Node's setTimeout fires at once. Unref'd: it only
+    // aborts a signal, and must not keep alive a process whose handler was left behind by stop().
     const timer =
       jobTimeout === null
         ? null
-        : setTimeout(() => {
+        : setLongTimeout(() => {
             timedOut = new JobTimeoutError(`${queue.name} message ${message.msgId}: jobTimeout of ${jobTimeout} s passed`);
             abort.abort(timedOut);
-          }, jobTimeout * 1000);
+          }, jobTimeout * 1000).unref();
     const context = new RunningJobContext(
       queue.name,
       message.msgId,
@@ -287,7 +291,7 @@ export class JobRunner {
       return { kind: "failed", error };
     } finally {
       hidden.onLeaseLost = null;
-      if (timer !== null) clearTimeout(timer);
+      timer?.clear();
       abort.close();
     }
   }
@@ -316,7 +320,8 @@ export class JobRunner {
     const { queue, client: pgmq, events } = this.#options;
     let client: pg.PoolClient;
     try {
-      client = await pgmq.pool.connect();
+      // A bounded wait: a pool with no free connection fails this attempt instead of hanging the job.
+      client = await connectClient(pgmq.pool);
     } catch (error) {
       if (isConnectionError(error)) throw new TransactionConnectionLost("connect failed", { cause: error });
       throw error;

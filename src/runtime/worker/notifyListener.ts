@@ -14,6 +14,7 @@
  */
 import pg from "pg";
 import { retryDelaySeconds } from "../backoff.js";
+import { connectTimeoutError, getStatementTimeoutMillis, isConnectTimeout } from "../connection.js";
 import { sleepUnlessAborted } from "./wakeup.js";
 
 /** The channel PGMQ notifies on insert into `queue`. */
@@ -22,7 +23,7 @@ export function insertChannel(queue: string): string {
 }
 
 export interface NotifyListenerOptions {
-  /** Connection settings: the pool's, so the listener reaches the same database. */
+  /** Connection settings: the pool's, so the listener reaches the same database, with a connect timeout (`clientConfigFor`). */
   readonly connection: pg.ClientConfig;
   readonly queues: readonly string[];
   /** A message may be waiting in `queue`. */
@@ -109,11 +110,17 @@ export class NotifyListener {
       if (queue !== undefined) this.#options.onWake(queue);
     });
     try {
+      // Both bounded: the connection by its connectionTimeoutMillis (see clientConfigFor), the LISTENs by the
+      // runtime's statement timeout, so a server that never answers cannot hang start().
       await client.connect();
-      for (const channel of this.#queueByChannel.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      const queryTimeout = getStatementTimeoutMillis();
+      for (const channel of this.#queueByChannel.keys()) {
+        await client.query({ text: `LISTEN ${pg.escapeIdentifier(channel)}`, query_timeout: queryTimeout } as pg.QueryConfig);
+      }
     } catch (error) {
       await client.end().catch(() => {});
-      throw error;
+      const config = this.#options.connection;
+      throw isConnectTimeout(error) ? connectTimeoutError(config, config.connectionTimeoutMillis ?? 0, error) : error;
     }
     if (this.#closing.signal.aborted) {
       await client.end().catch(() => {});

@@ -39,6 +39,8 @@ export class RunningJobs {
   readonly #slots: JobSlots;
   readonly #handlers = new Countdown();
   readonly #unfinished = new Countdown();
+  /** Handler over, ack not yet written or given up. */
+  readonly #settling = new Countdown();
   /** Called each time a handler settles and frees its slot (the queue's reader may want to read). */
   onSlotFreed: (() => void) | null = null;
 
@@ -56,6 +58,7 @@ export class RunningJobs {
   /** Its handler is over (or was never called): the slot is free, the ack is pending. Call once per job. */
   handlerSettled(): void {
     this.#slots.toSettling(this.#queue);
+    this.#settling.increment();
     this.#handlers.decrement();
     this.onSlotFreed?.();
   }
@@ -63,12 +66,22 @@ export class RunningJobs {
   /** Its ack is written or given up. Call once per job, after `handlerSettled`. */
   finished(): void {
     this.#slots.settled(this.#queue);
+    this.#settling.decrement();
     this.#unfinished.decrement();
   }
 
   /** Resolves when no handler runs. */
   handlersIdle(): Promise<void> {
     return this.#handlers.zero();
+  }
+
+  /**
+   * Resolves when every job whose handler is over has its ack written (or
+   * given up): what `stop()` waits for once it leaves behind handlers that
+   * ignored their aborted signal.
+   */
+  acksSettled(): Promise<void> {
+    return this.#settling.zero();
   }
 
   /** Resolves when every started job has finished, ack included. */

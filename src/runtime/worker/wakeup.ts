@@ -5,7 +5,12 @@
  * A wake-up that arrives while the loop is busy reading is remembered, so the
  * next `sleep` returns at once: a job pushed during a read is not left
  * waiting for the next poll.
+ *
+ * Sleeps are as long as the user's `pollInterval`, so they use the long
+ * timer (`longTimeout.ts`): Node's own fires after 1 ms past 2^31 ms.
  */
+import { setLongTimeout, sleep } from "../longTimeout.js";
+
 export class Wakeup {
   #pending = false;
   #resolve: (() => void) | null = null;
@@ -17,10 +22,10 @@ export class Wakeup {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(finish, ms);
+      const timer = setLongTimeout(finish, ms);
       const self = this;
       function finish(): void {
-        clearTimeout(timer);
+        timer.clear();
         if (self.#resolve === finish) self.#resolve = null;
         resolve();
       }
@@ -47,14 +52,5 @@ export class Wakeup {
 
 /** Sleeps `ms` milliseconds; resolves early when `signal` aborts. Never rejects. */
 export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
+  return sleep(ms, signal);
 }

@@ -3,7 +3,7 @@
  * the settings the worker runs with, every default applied and every number
  * checked, so a typo fails at `createQueueWorker` and not in the job loop.
  */
-import type { JobContext, JobHandler, QueueDefinition, QueueWorkerOptions, WorkerOptions } from "../types.js";
+import type { Backoff, JobContext, JobHandler, QueueDefinition, QueueWorkerOptions, WorkerOptions } from "../types.js";
 
 /** A handler reduced to one function. */
 export type HandlerFunction = (job: unknown, ctx: JobContext) => Promise<void> | void;
@@ -39,6 +39,15 @@ export type QueueDefinitions =
   | Readonly<Record<string, QueueDefinition<string, any>>>
   | readonly QueueDefinition<string, any>[];
 
+/**
+ * The most seconds a duration PostgreSQL adds to a timestamp may have
+ * (`visibilityTimeout`, backoff delays: `vt = clock_timestamp() + interval`).
+ * timestamptz ends in 294276 AD, so `now() + 9.2e12 s` is out of range and
+ * every read or retry of the queue would fail; 10^9 s (31.7 years) is far
+ * from that and longer than any sensible timeout.
+ */
+export const MAX_DATABASE_SECONDS = 1_000_000_000;
+
 /** The default `batchSize` floor (see `resolveWorkerSettings`). */
 const DEFAULT_BATCH_SIZE = 500;
 
@@ -62,6 +71,35 @@ function positiveNumber(value: number | undefined, fallback: number, what: strin
   const resolved = nonNegativeNumber(value, fallback, what);
   if (resolved === 0) throw new TypeError(`pgmq-gen worker: ${what} must be greater than 0`);
   return resolved;
+}
+
+/** Seconds that go into a PostgreSQL interval: finite, in range, at most `MAX_DATABASE_SECONDS`. */
+function databaseSeconds(value: number, what: string, { positive }: { positive: boolean }): number {
+  const resolved = positive ? positiveNumber(value, value, what) : nonNegativeNumber(value, value, what);
+  if (resolved > MAX_DATABASE_SECONDS) {
+    throw new TypeError(
+      `pgmq-gen worker: ${what} must be at most ${MAX_DATABASE_SECONDS} seconds (31.7 years), got ${value}: ` +
+        "PostgreSQL cannot add a much longer interval to a timestamp",
+    );
+  }
+  return resolved;
+}
+
+/** A generated definition's backoff, checked: its delays go into set_vt's interval. */
+function checkBackoff(queue: string, backoff: Backoff): void {
+  const what = `queue "${queue}": backoff`;
+  if (backoff.kind === "fixed") {
+    databaseSeconds(backoff.delay, `${what}.delay`, { positive: false });
+    return;
+  }
+  nonNegativeNumber(backoff.initial, backoff.initial, `${what}.initial`);
+  nonNegativeNumber(backoff.factor, backoff.factor, `${what}.factor`);
+  databaseSeconds(backoff.max, `${what}.max`, { positive: false });
+}
+
+/** A generated definition's jobTimeout: null, or seconds > 0 (any length: it is a long timer, not an interval). */
+function checkJobTimeout(queue: string, jobTimeout: number | null): void {
+  if (jobTimeout !== null) positiveNumber(jobTimeout, jobTimeout, `queue "${queue}": jobTimeout`);
 }
 
 function handlerFunction(queue: string, handler: unknown): HandlerFunction {
@@ -119,6 +157,8 @@ export function resolveWorkerSettings(
   const queues = handled.map((name): QueueSettings => {
     const definition = byName.get(name)!;
     const override: QueueWorkerOptions = overrides[name] ?? {};
+    checkBackoff(name, definition.options.backoff);
+    checkJobTimeout(name, definition.options.jobTimeout);
     // A queue's share can never exceed the process's total.
     const queueConcurrency = Math.min(
       concurrency,
@@ -130,10 +170,10 @@ export function resolveWorkerSettings(
       handle: handlerFunction(name, handlerRecord[name]),
       concurrency: queueConcurrency,
       batchSize: positiveInteger(override.batchSize, batchSize, `queues.${name}.batchSize`),
-      visibilityTimeout: positiveNumber(
-        override.visibilityTimeout,
-        definition.options.visibilityTimeout,
+      visibilityTimeout: databaseSeconds(
+        override.visibilityTimeout ?? definition.options.visibilityTimeout,
         `queues.${name}.visibilityTimeout`,
+        { positive: true },
       ),
       maxAttempts: definition.options.maxRetries + 1,
     };

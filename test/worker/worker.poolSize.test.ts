@@ -1,0 +1,118 @@
+/**
+ * Transactional handlers hold a pool connection for their whole job: the
+ * worker must size the runtime's own pool for them (a handler that pushes a
+ * follow-up job needs one more connection), and refuse a user pool too small
+ * for its transactional concurrency instead of deadlocking.
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closePool, configure, getPool } from "../../src/runtime/connection.js";
+import { settlesWithin } from "../../src/runtime/longTimeout.js";
+import { PgmqClient } from "../../src/runtime/pgmq.js";
+import { createProducer } from "../../src/runtime/producer.js";
+import type { JobContext, TransactionalJobContext, Worker } from "../../src/runtime/types.js";
+import { createQueueWorker } from "../../src/runtime/worker.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
+
+let db: TestDatabase;
+let pgmq: PgmqClient;
+
+beforeAll(async () => {
+  db = await createTestDatabase("worker_pool_size");
+  pgmq = new PgmqClient(db.pool);
+});
+
+afterAll(async () => {
+  // A deadlocked run leaves handlers holding connections: never wait on them forever.
+  await settlesWithin(closePool(), 5000);
+  await db?.drop();
+});
+
+/**
+ * 50 jobs of a transactional queue whose handler pushes a follow-up job to a
+ * second queue (run by the same worker), on the runtime's own pool with
+ * default settings (concurrency 10). Resolves to how many follow-ups ran
+ * within `boundMs`.
+ */
+async function runFollowUps(prefix: string, throughClient: boolean, boundMs: number): Promise<number> {
+  const parentName = `${prefix}_parent`;
+  const childName = `${prefix}_child`;
+  const parent = testQueue(parentName, { transactional: true });
+  const child = testQueue(childName);
+  const children = createProducer(child);
+  let childrenRun = 0;
+  const worker: Worker = createQueueWorker(
+    { [parentName]: parent, [childName]: child },
+    {
+      [parentName]: async (job: TestJob, ctx: JobContext) => {
+        const { client } = ctx as TransactionalJobContext;
+        // Hold the transaction a little, so all ten slots are busy at once.
+        await client.query("SELECT pg_sleep(0.05)");
+        await children.push({ n: job.n }, throughClient ? { client } : {});
+      },
+      [childName]: () => {
+        childrenRun += 1;
+      },
+    },
+    { shutdownTimeout: 1000 },
+  );
+  // Start creates both queues on the shared pool, so the pushes need no DDL.
+  await worker.start();
+  try {
+    await pgmq.sendBatch(parentName, Array.from({ length: 50 }, (_, n) => parent.codec.encode({ n })));
+    await waitFor(() => childrenRun === 50 || undefined, boundMs, `50 follow-up jobs (${childrenRun} ran)`).catch(
+      () => {},
+    );
+    return childrenRun;
+  } finally {
+    await settlesWithin(worker.stop(), 5000);
+  }
+}
+
+describe("pool size and transactional handlers", () => {
+  it("round two #10: a transactional handler pushing a follow-up without { client } does not deadlock the default pool", async () => {
+    configure({ connectionString: db.url });
+    expect(await runFollowUps("follow_pool", false, 20_000)).toBe(50);
+  });
+
+  it("round two #10: a transactional handler pushing a follow-up with { client: ctx.client } does not deadlock either", async () => {
+    configure({ connectionString: db.url });
+    expect(await runFollowUps("follow_client", true, 20_000)).toBe(50);
+  });
+
+  it("round two #10: the runtime's own pool grows by the transactional slots of a running worker", async () => {
+    configure({ connectionString: db.url });
+    const pool = getPool();
+    const name = "grow_tx";
+    const worker = createQueueWorker({ [name]: testQueue(name, { transactional: true }) }, { [name]: () => {} }, {
+      concurrency: 7,
+    });
+    const base = pool.options.max;
+    await worker.start();
+    expect(pool.options.max).toBe(base + 7);
+    await worker.stop();
+    expect(pool.options.max).toBe(base);
+  });
+
+  it("round two #10: start() refuses a given pool too small for its transactional concurrency, saying what to change", async () => {
+    const small = new pg.Pool({ connectionString: db.url, max: 5 });
+    try {
+      const name = "small_pool_tx";
+      const worker = createQueueWorker({ [name]: testQueue(name, { transactional: true }) }, { [name]: () => {} }, {
+        pool: small,
+        concurrency: 10,
+      });
+      await expect(worker.start()).rejects.toThrow(
+        /pool max of 5 is too small.*10 transactional.*at least 12.*Raise the pool's max to 12 or lower concurrency to 3/,
+      );
+      // A non-transactional worker is fine on it.
+      const plain = "small_pool_plain";
+      const ok = createQueueWorker({ [plain]: testQueue(plain) }, { [plain]: () => {} }, { pool: small, concurrency: 10 });
+      await ok.start();
+      await ok.stop();
+    } finally {
+      await small.end();
+    }
+  });
+});
