@@ -47,7 +47,8 @@ describe("round two #20: a transactional job whose connection is killed", () => 
           }
         },
       },
-      { pool: db.pool, pollInterval: 50 },
+      // The test pool has max 10: a transactional worker needs its concurrency + 2.
+      { pool: db.pool, pollInterval: 50, concurrency: 4 },
     );
     workers.push(worker);
     const kills: WorkerEvents["job:kill"][0][] = [];
