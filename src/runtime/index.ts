@@ -11,7 +11,7 @@ export { createQueueCodec } from "./codec.js";
 export type { QueueCodecOptions } from "./codec.js";
 export { createProducer } from "./producer.js";
 export { PgmqClient, pgmqClientFor } from "./pgmq.js";
-export type { ReadMessage, SendOptions, PgmqClientOptions, QueueMetrics } from "./pgmq.js";
+export type { BoundedRead, ReadLimits, ReadMessage, SendOptions, PgmqClientOptions, QueueMetrics } from "./pgmq.js";
 export { ensureQueues, queueExists } from "./queueSetup.js";
 export { createQueueWorker, JobTimeoutError, WorkerStoppingError } from "./worker.js";
 export { validatorRuntime } from "./validatorRuntime.js";

@@ -1,6 +1,7 @@
 /**
  * PGMQ's `read`: take up to `quantity` visible messages in id order,
  * skipping rows other readers hold, and hide them for the visibility timeout.
+ * The worker reads with a byte budget too (`readMessagesWithinStatement`).
  */
 import type { QueueColumns } from "./queueColumns.js";
 import { queueTable } from "./queueNames.js";
@@ -13,6 +14,22 @@ export interface MessageRow {
   vt: Date;
   message: unknown;
   headers: unknown;
+}
+
+/** A row of the bounded read: payload as JSON text (null when left out), with its size. */
+export interface BoundedMessageRow {
+  msg_id: bigint;
+  read_ct: number;
+  enqueued_at: Date;
+  vt: Date;
+  /** `message::text`, or null when the payload was left out (or the message is SQL NULL). */
+  message: string | null;
+  headers: string | null;
+  /** Bytes of `message::text` plus `headers::text`; 0 when not measured (past the read_ct limit). */
+  payload_bytes: number;
+  payload_deferred: boolean;
+  /** Visible messages this read locked, taken or not: more than the rows returned means the byte budget cut it. */
+  candidates: number;
 }
 
 /**
@@ -40,4 +57,81 @@ export function readMessagesStatement(queue: string, columns: QueueColumns): Sta
     )
     SELECT msg_id, read_ct, enqueued_at, vt, message, headers FROM taken ORDER BY msg_id`;
   return statement("read", text);
+}
+
+/**
+ * PGMQ's read bounded by bytes as well as count, for the worker.
+ *
+ * Parameters: $1 quantity (int), $2 visibility timeout (float8 seconds),
+ * $3 byte budget (bigint), $4 inline limit (bigint), $5 read_ct limit (int).
+ *
+ * A payload's size is that of its JSON text (`message::text` plus
+ * `headers::text`), what crosses the wire: the stored size
+ * (`pg_column_size`) is compressed, and 120 MB of a repeated character
+ * stores as ~1.4 MB. Messages are taken in id order while the sizes of those
+ * before them stay under the budget, so the first is always taken and a read
+ * returns at most the budget plus one message. Measuring a payload costs
+ * one more text conversion of it, so only candidates whose stored sizes
+ * before them are under the budget are measured (a stored size is at most
+ * about its text's, so the others could not be taken): the rows of a
+ * full read of small messages, or the few big ones a read can reach.
+ *
+ * A payload bigger than the inline limit, or of a message whose read_ct
+ * (this delivery included) passes the read_ct limit, is left out
+ * (`payload_deferred`): the read commits, counting the delivery, before a
+ * separate `readPayloadStatement` brings the payload. A message whose
+ * payload crashes its worker in transit is thus counted on each attempt, and
+ * once past maxAttempts it is killed without its payload being sent (it is
+ * not measured either). Its text is never kept in the statement's
+ * intermediate results.
+ *
+ * The read statement is autocommit: rows locked as candidates and not taken
+ * are free again when it returns.
+ */
+export function readMessagesWithinStatement(queue: string, columns: QueueColumns): Statement {
+  const table = queueTable(queue);
+  const lastReadAt = columns.lastReadAt ? ", last_read_at = clock_timestamp()" : "";
+  const storedHeaders = columns.headers ? " + coalesce(pg_column_size(headers), 0)" : "";
+  const headersText = columns.headers ? "q.headers::text" : "NULL::text";
+  const text = `WITH candidates AS (
+      SELECT msg_id, coalesce(pg_column_size(message), 0)${storedHeaders} AS stored_bytes FROM ${table}
+       WHERE vt <= clock_timestamp()
+       ORDER BY msg_id
+       LIMIT $1::int
+       FOR UPDATE SKIP LOCKED
+    ), reachable AS (
+      SELECT msg_id, coalesce(sum(stored_bytes) OVER (ORDER BY msg_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS stored_before
+        FROM candidates
+    ), measured AS (
+      SELECT r.msg_id, t.message_text, t.headers_text, q.read_ct + 1 > $5::int AS past_limit,
+             coalesce(octet_length(t.message_text), 0) + coalesce(octet_length(t.headers_text), 0) AS bytes
+        FROM reachable AS r
+        JOIN ${table} AS q ON q.msg_id = r.msg_id
+        CROSS JOIN LATERAL (
+          SELECT CASE WHEN q.read_ct + 1 <= $5::int THEN q.message::text END AS message_text,
+                 CASE WHEN q.read_ct + 1 <= $5::int THEN ${headersText} END AS headers_text
+          OFFSET 0
+        ) AS t
+       WHERE r.stored_before < $3::bigint
+    ), kept AS (
+      SELECT msg_id, bytes, past_limit OR bytes > $4::bigint AS deferred,
+             CASE WHEN bytes <= $4::bigint THEN message_text END AS message_text,
+             CASE WHEN bytes <= $4::bigint THEN headers_text END AS headers_text,
+             coalesce(sum(bytes) OVER (ORDER BY msg_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS bytes_before
+        FROM measured
+    ), taken AS (
+      UPDATE ${table} AS m
+         SET vt = clock_timestamp() + make_interval(secs => $2::float8),
+             read_ct = m.read_ct + 1${lastReadAt}
+        FROM kept
+       WHERE m.msg_id = kept.msg_id AND kept.bytes_before < $3::bigint
+      RETURNING m.msg_id, m.read_ct, m.enqueued_at, m.vt,
+                CASE WHEN kept.deferred THEN NULL ELSE kept.message_text END AS message,
+                CASE WHEN kept.deferred THEN NULL ELSE kept.headers_text END AS headers,
+                kept.bytes AS payload_bytes, kept.deferred AS payload_deferred
+    )
+    SELECT msg_id, read_ct, enqueued_at, vt, message, headers, payload_bytes::float8 AS payload_bytes, payload_deferred,
+           (SELECT count(*) FROM candidates)::int AS candidates
+      FROM taken ORDER BY msg_id`;
+  return statement("read_within", text);
 }
