@@ -10,7 +10,9 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
+import { createQueueWorker } from "../../src/runtime/worker.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { type TestJob, testQueue, waitFor } from "./support/workerTestQueue.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/bigPayloadWorker.ts", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -75,7 +77,7 @@ describe("a worker with a small heap and messages bigger than it holds at once",
       await pgmq.ensureQueue(queue);
       await pgmq.ensureQueue(deadLetter);
       // Six that fit one at a time (but not together) and, third, one that does not fit even alone.
-      const sizes = [24, 24, 96, 24, 24, 24, 24].map((mib) => mib * MiB);
+      const sizes = [24, 24, 160, 24, 24, 24, 24].map((mib) => mib * MiB);
       const ids: string[] = [];
       for (const [n, size] of sizes.entries()) {
         const { rows } = await db.pool.query<{ msg_id: string }>(
@@ -102,7 +104,7 @@ describe("a worker with a small heap and messages bigger than it holds at once",
       while (starts < maxStarts && Date.now() < deadline) {
         if ((await count(`pgmq.q_${queue}`)) === 0) break;
         starts += 1;
-        const run = startWorker(env, 160);
+        const run = startWorker(env, 128);
         let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
         void run.exited.then((value) => (exit = value));
         // Until it dies, or the queue is empty, or the time is up.
@@ -130,11 +132,63 @@ describe("a worker with a small heap and messages bigger than it holds at once",
       expect(archived.rows.map((row) => row.msg_id)).toEqual(ids.filter((id) => id !== tooBig));
       expect(archived.rows.every((row) => row.blob_length === 24 * MiB)).toBe(true);
       expect(dead.rows).toHaveLength(1);
-      expect(dead.rows[0]).toMatchObject({ source: tooBig, blob_length: 96 * MiB });
+      expect(dead.rows[0]).toMatchObject({ source: tooBig, blob_length: 160 * MiB });
       expect(dead.rows[0]!.error).toMatch(/exceeds maxAttempts 2/);
       // The one too big crashed its worker once per allowed attempt, and its handler never ran.
       expect(lines.filter((line) => line.event === "start" && line.msgId === tooBig)).toEqual([]);
-      expect(starts).toBeLessThanOrEqual(maxStarts);
+      expect(exits.filter((exit) => exit.signal !== "SIGKILL"), JSON.stringify(context)).toHaveLength(2);
     },
   );
+});
+
+describe("batchBytes", () => {
+  it("round two #13: bounds the payload bytes a queue holds (buffered and running) to the budget plus one message", async () => {
+    const queue = "held_bytes";
+    const definition = testQueue(queue);
+    await pgmq.ensureQueue(queue);
+    // 300 KB of headers each (headers count too): with a 512 KiB budget, a read takes two and none follows until one is done.
+    await db.pool.query(
+      `INSERT INTO pgmq.q_${queue} (vt, message, headers)
+       SELECT clock_timestamp(), jsonb_build_object('n', i, 'sleepMs', 50), jsonb_build_object('pad', repeat('p', 300000))
+         FROM generate_series(1, 8) AS i`,
+    );
+    let running = 0;
+    let mostRunning = 0;
+    const done: number[] = [];
+    const worker = createQueueWorker(
+      { [queue]: definition },
+      {
+        [queue]: async (job: TestJob) => {
+          running += 1;
+          mostRunning = Math.max(mostRunning, running);
+          await sleep(job.sleepMs ?? 0);
+          running -= 1;
+          done.push(job.n);
+        },
+      },
+      { pool: db.pool, concurrency: 10, pollInterval: 100, batchBytes: 512 * 1024 },
+    );
+    await worker.start();
+    try {
+      await waitFor(() => done.length === 8, 30_000, "all eight jobs");
+    } finally {
+      await worker.stop();
+    }
+    expect(done.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(mostRunning).toBe(2);
+    expect(await count(`pgmq.q_${queue}`)).toBe(0);
+  });
+
+  it("round two #13: must be a positive integer number of bytes", () => {
+    const definition = testQueue("bytes_invalid");
+    const handlers = { bytes_invalid: () => {} };
+    for (const batchBytes of [0, -1, 1.5, Number.NaN, 2 ** 60]) {
+      expect(() => createQueueWorker({ bytes_invalid: definition }, handlers, { pool: db.pool, batchBytes })).toThrow(
+        /batchBytes must be a positive integer number of bytes/,
+      );
+    }
+    expect(() =>
+      createQueueWorker({ bytes_invalid: definition }, handlers, { pool: db.pool, queues: { bytes_invalid: { batchBytes: 0 } } }),
+    ).toThrow(/queues\.bytes_invalid\.batchBytes must be a positive integer number of bytes/);
+  });
 });

@@ -38,6 +38,7 @@ export class VisibilityHeartbeat {
   #first: HiddenMessage | null = null;
   #last: HiddenMessage | null = null;
   #timer: NodeJS.Timeout | null = null;
+  #heldBytes = 0;
 
   /** `visibilityTimeout`: seconds. */
   constructor(acks: QueueAcks, visibilityTimeout: number) {
@@ -52,6 +53,7 @@ export class VisibilityHeartbeat {
    */
   add(message: ReadMessage, readAt: number): HiddenMessage {
     const entry = new HiddenMessage(message, readAt + this.#timeout);
+    this.#heldBytes += message.payloadBytes ?? 0;
     entry.previous = this.#last;
     if (this.#last === null) this.#first = entry;
     else this.#last.next = entry;
@@ -64,6 +66,7 @@ export class VisibilityHeartbeat {
   remove(entry: HiddenMessage): void {
     if (!entry.held) return;
     entry.held = false;
+    this.#heldBytes -= entry.message.payloadBytes ?? 0;
     if (entry.previous === null) this.#first = entry.next;
     else entry.previous.next = entry.next;
     if (entry.next === null) this.#last = entry.previous;
@@ -74,6 +77,15 @@ export class VisibilityHeartbeat {
       clearInterval(this.#timer);
       this.#timer = null;
     }
+  }
+
+  /**
+   * Payload bytes of the messages held (`ReadMessage.payloadBytes`): what
+   * the worker has in memory for this queue, buffered or running; the
+   * queue's reader keeps it under `batchBytes`.
+   */
+  get heldBytes(): number {
+    return this.#heldBytes;
   }
 
   /** Stops the timer; messages still held will reappear when their timeout passes. */
