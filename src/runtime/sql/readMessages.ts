@@ -103,13 +103,16 @@ export function readMessagesWithinStatement(queue: string, columns: QueueColumns
       SELECT msg_id, coalesce(sum(stored_bytes) OVER (ORDER BY msg_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS stored_before
         FROM candidates
     ), measured AS (
-      SELECT r.msg_id, t.message_text, t.headers_text, q.read_ct + 1 > $5::int AS past_limit,
+      SELECT r.msg_id, t.message_text, t.headers_text, t.past_limit,
              coalesce(octet_length(t.message_text), 0) + coalesce(octet_length(t.headers_text), 0) AS bytes
         FROM reachable AS r
-        JOIN ${table} AS q ON q.msg_id = r.msg_id
+        -- One primary-key lookup per row (OFFSET 0 keeps it a lateral subquery: a join here may scan the whole table).
         CROSS JOIN LATERAL (
-          SELECT CASE WHEN q.read_ct + 1 <= $5::int THEN q.message::text END AS message_text,
+          SELECT q.read_ct + 1 > $5::int AS past_limit,
+                 CASE WHEN q.read_ct + 1 <= $5::int THEN q.message::text END AS message_text,
                  CASE WHEN q.read_ct + 1 <= $5::int THEN ${headersText} END AS headers_text
+            FROM ${table} AS q
+           WHERE q.msg_id = r.msg_id
           OFFSET 0
         ) AS t
        WHERE r.stored_before < $3::bigint
