@@ -85,6 +85,9 @@ export function readMessagesStatement(queue: string, columns: QueueColumns): Sta
  * not measured either). Its text is never kept in the statement's
  * intermediate results.
  *
+ * The running sums follow the order in which candidates are taken (here
+ * `msg_id`): a read ordered otherwise orders its windows the same way.
+ *
  * The read statement is autocommit: rows locked as candidates and not taken
  * are free again when it returns.
  */
