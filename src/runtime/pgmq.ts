@@ -60,7 +60,10 @@ export interface ReadLimits {
   /**
    * Bytes of payload (message and headers as JSON text) the read may take:
    * messages are taken in id order while the payloads before them total
-   * less, so the first visible message is always taken. Bytes.
+   * less, so the first visible message is always taken. (Only messages
+   * whose stored, compressed sizes before them total under a sixteenth of
+   * it are measured and may be taken: the cost of measuring stays near what
+   * the read returns.) Bytes.
    */
   maxBytes: number;
   /** A payload bigger than this is left out of the read (`payloadDeferred`). Bytes. */
@@ -207,7 +210,8 @@ export class PgmqClient {
   /**
    * PGMQ's read: up to `quantity` visible messages (vt <= now) in id order,
    * skipping rows other readers hold; each becomes invisible for
-   * `visibilityTimeout` seconds and its `read_ct` goes up by one.
+   * `visibilityTimeout` seconds and its `read_ct` goes up by one. Bounded
+   * by count only, as PGMQ's: workers read with `readWithin`.
    */
   async read(queue: string, visibilityTimeout: number, quantity: number, client?: pg.ClientBase): Promise<ReadMessage[]> {
     const values = [positiveInteger(quantity, "quantity"), seconds(visibilityTimeout, "visibilityTimeout")];

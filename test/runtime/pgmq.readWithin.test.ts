@@ -39,8 +39,8 @@ async function textSizes(queue: string): Promise<Map<bigint, number>> {
 
 describe("PgmqClient.readWithin", () => {
   it("round two #13: takes messages while the payloads before them stay under the byte budget, at least one, each once", async () => {
-    // ~100 KB each, not compressible much: md5 text.
-    const ids = await insertBlobs("budget", 10, `(SELECT string_agg(md5(i::text || g::text), '') FROM generate_series(1, 3125) AS g)`);
+    // 100 KB of text each, ~1.2 KB stored (compressed): all ten are within the budget's measured share.
+    const ids = await insertBlobs("budget", 10, `repeat('ab', 50000)`);
     const sizes = await textSizes("budget");
     const budget = 250 * KiB;
     const seen: bigint[] = [];
@@ -111,7 +111,7 @@ describe("PgmqClient.readWithin", () => {
          (clock_timestamp(), '{"n": 1}', 2), (clock_timestamp(), jsonb_build_object('blob', repeat('z', ${2 * MiB})), 3)
        RETURNING msg_id::text AS msg_id`,
     );
-    const { messages } = await pgmq.readWithin("past_limit", 30, 10, { maxBytes: 100, inlineBytes: 2 ** 40, inlineReadCt: 3 });
+    const { messages } = await pgmq.readWithin("past_limit", 30, 10, { maxBytes: 1000, inlineBytes: 2 ** 40, inlineReadCt: 3 });
     // Unmeasured, the past-limit payload takes no room: both are taken in one read.
     expect(messages.map((message) => message.msgId.toString())).toEqual(rows.map((row) => row.msg_id));
     expect(messages[0]).toMatchObject({ readCt: 3, message: { n: 1 }, payloadDeferred: false });

@@ -59,6 +59,9 @@ export function readMessagesStatement(queue: string, columns: QueueColumns): Sta
   return statement("read", text);
 }
 
+/** Candidates are measured while the stored sizes before them total under 1/STORED_SHARE of the budget (see below). */
+const STORED_SHARE = 16;
+
 /**
  * PGMQ's read bounded by bytes as well as count, for the worker.
  *
@@ -70,11 +73,19 @@ export function readMessagesStatement(queue: string, columns: QueueColumns): Sta
  * (`pg_column_size`) is compressed, and 120 MB of a repeated character
  * stores as ~1.4 MB. Messages are taken in id order while the sizes of those
  * before them stay under the budget, so the first is always taken and a read
- * returns at most the budget plus one message. Measuring a payload costs
- * one more text conversion of it, so only candidates whose stored sizes
- * before them are under the budget are measured (a stored size is at most
- * about its text's, so the others could not be taken): the rows of a
- * full read of small messages, or the few big ones a read can reach.
+ * returns at most the budget plus one message.
+ *
+ * A payload is measured by converting it to text (for a payload returned
+ * inline that text is what is sent: one conversion, as in `read`), and a
+ * candidate measured but not taken is work lost. So only candidates whose
+ * stored sizes before them total under a sixteenth of the budget (1 MiB of
+ * the default 16 MiB) are measured and may be taken: a full read of 500
+ * messages of up to 2 KB stored, sixteen of a sixteenth of the budget, and
+ * one past that. A compressed payload's text is at most ~90 (pglz) to ~250
+ * (lz4) times its stored size, so a read converts at most ~6 to 16 budgets
+ * of text, even for payloads of one repeated character; measuring every
+ * candidate under the whole budget could convert 16 times that, read after
+ * read, for the same messages.
  *
  * A payload bigger than the inline limit, or of a message whose read_ct
  * (this delivery included) passes the read_ct limit, is left out
@@ -118,7 +129,7 @@ export function readMessagesWithinStatement(queue: string, columns: QueueColumns
            WHERE q.msg_id = r.msg_id
           OFFSET 0
         ) AS t
-       WHERE r.stored_before < $3::bigint
+       WHERE r.stored_before * ${STORED_SHARE} < $3::bigint
     ), kept AS (
       SELECT msg_id, bytes, past_limit OR bytes > $4::bigint AS deferred,
              CASE WHEN bytes <= $4::bigint THEN message_text END AS message_text,
