@@ -81,27 +81,32 @@ describe("PgmqClient.readWithin", () => {
     expect(readCts).toEqual([1, 1, 1, 0]);
   });
 
-  it("round two #13: leaves a payload over the inline limit out; the read is counted even if it is never fetched", async () => {
-    const [small, big] = [
-      await pgmq.send("deferred", { n: 1 }, { headers: { h: "x" } }),
-      (await insertBlobs("deferred", 1, `repeat('y', ${3 * MiB})`))[0]!,
-    ];
-    const { messages } = await pgmq.readWithin("deferred", 30, 10, { ...noLimits, inlineBytes: 1 * MiB });
-    expect(messages.map((message) => message.msgId)).toEqual([small, big]);
-    expect(messages[0]).toMatchObject({ message: { n: 1 }, headers: { h: "x" }, payloadDeferred: false });
-    expect(messages[1]).toMatchObject({ readCt: 1, message: null, headers: null, payloadDeferred: true });
-    expect(messages[1]!.payloadBytes).toBe((await textSizes("deferred")).get(big));
+  it("round two #13: leaves a payload over the inline limit out and takes it alone; its read is counted even if it is never fetched", async () => {
+    const small = await pgmq.send("deferred", { n: 1 }, { headers: { h: "x" } });
+    const [big] = await insertBlobs("deferred", 1, `repeat('y', ${3 * MiB})`);
+    const after = await pgmq.send("deferred", { n: 2 });
+    const limits = { ...noLimits, inlineBytes: 1 * MiB };
+    // The read stops before the big one: it is only ever taken as a read's first message.
+    const first = await pgmq.readWithin("deferred", 30, 10, limits);
+    expect(first.messages).toHaveLength(1);
+    expect(first.messages[0]).toMatchObject({ msgId: small, message: { n: 1 }, headers: { h: "x" }, payloadDeferred: false });
+    expect(first.cutByBytes).toBe(true);
+    const second = await pgmq.readWithin("deferred", 30, 10, limits);
+    expect(second.messages).toHaveLength(1);
+    expect(second.messages[0]).toMatchObject({ msgId: big, readCt: 1, message: null, headers: null, payloadDeferred: true });
+    expect(second.messages[0]!.payloadBytes).toBe((await textSizes("deferred")).get(big!));
     // The delivery is committed before any payload is fetched: a worker that dies fetching it has used an attempt.
     const rows = await queueRows(db.pool, "deferred");
-    expect(rows.map((row) => row.read_ct)).toEqual([1, 1]);
+    expect(rows.map((row) => row.read_ct)).toEqual([1, 1, 0]);
     expect(rows[1]!.vt.getTime()).toBeGreaterThan(Date.now() + 20_000);
-    const payload = await pgmq.readPayload("deferred", big);
+    const payload = await pgmq.readPayload("deferred", big!);
     expect((payload!.message as { blob: string }).blob).toHaveLength(3 * MiB);
     expect(payload!.headers).toBeNull();
     // Fetching changes nothing.
-    expect((await queueRows(db.pool, "deferred")).map((row) => row.read_ct)).toEqual([1, 1]);
-    await pgmq.delete("deferred", [big]);
-    expect(await pgmq.readPayload("deferred", big)).toBeNull();
+    expect((await queueRows(db.pool, "deferred")).map((row) => row.read_ct)).toEqual([1, 1, 0]);
+    expect((await pgmq.readWithin("deferred", 30, 10, limits)).messages.map((message) => message.msgId)).toEqual([after]);
+    await pgmq.delete("deferred", [big!]);
+    expect(await pgmq.readPayload("deferred", big!)).toBeNull();
   });
 
   it("round two #13: leaves out (and does not measure) the payload of a message past the read_ct limit", async () => {

@@ -76,8 +76,9 @@ describe("a worker with a small heap and messages bigger than it holds at once",
       const deadLetter = "oversized_dead";
       await pgmq.ensureQueue(queue);
       await pgmq.ensureQueue(deadLetter);
-      // Six that fit one at a time (but not together) and, third, one that does not fit even alone.
-      const sizes = [24, 24, 160, 24, 24, 24, 24].map((mib) => mib * MiB);
+      // Six that fit one at a time (but not together), one that does not fit even alone, and small ones
+      // right before and after it: a crash while it is fetched must not use up their attempts.
+      const sizes = [24 * MiB, 24 * MiB, 10, 160 * MiB, 10, 24 * MiB, 24 * MiB, 24 * MiB, 24 * MiB];
       const ids: string[] = [];
       for (const [n, size] of sizes.entries()) {
         const { rows } = await db.pool.query<{ msg_id: string }>(
@@ -88,7 +89,7 @@ describe("a worker with a small heap and messages bigger than it holds at once",
         );
         ids.push(rows[0]!.msg_id);
       }
-      const tooBig = ids[2]!;
+      const tooBig = ids[3]!;
 
       const env = {
         WORKER_QUEUE: queue,
@@ -130,7 +131,7 @@ describe("a worker with a small heap and messages bigger than it holds at once",
       // Nothing left, nothing lost: every fitting message archived whole, the one too big dead-lettered whole.
       expect(await count(`pgmq.q_${queue}`), JSON.stringify(context)).toBe(0);
       expect(archived.rows.map((row) => row.msg_id)).toEqual(ids.filter((id) => id !== tooBig));
-      expect(archived.rows.every((row) => row.blob_length === 24 * MiB)).toBe(true);
+      expect(archived.rows.map((row) => row.blob_length)).toEqual(sizes.filter((size) => size !== 160 * MiB));
       expect(dead.rows).toHaveLength(1);
       expect(dead.rows[0]).toMatchObject({ source: tooBig, blob_length: 160 * MiB });
       expect(dead.rows[0]!.error).toMatch(/exceeds maxAttempts 2/);

@@ -96,6 +96,11 @@ const STORED_SHARE = 16;
  * not measured either). Its text is never kept in the statement's
  * intermediate results.
  *
+ * A payload over the inline limit is only ever taken alone, as the read's
+ * first message (the read stops before one that is not): if fetching it
+ * crashes the worker, the delivery it uses up is its own, not also that of
+ * messages read with it that never got to run.
+ *
  * The running sums follow the order in which candidates are taken (here
  * `msg_id`): a read ordered otherwise orders its windows the same way.
  *
@@ -131,17 +136,22 @@ export function readMessagesWithinStatement(queue: string, columns: QueueColumns
         ) AS t
        WHERE r.stored_before * ${STORED_SHARE} < $3::bigint
     ), kept AS (
-      SELECT msg_id, bytes, past_limit OR bytes > $4::bigint AS deferred,
+      SELECT msg_id, bytes, past_limit OR bytes > $4::bigint AS deferred, bytes > $4::bigint AS oversized,
              CASE WHEN bytes <= $4::bigint THEN message_text END AS message_text,
              CASE WHEN bytes <= $4::bigint THEN headers_text END AS headers_text,
-             coalesce(sum(bytes) OVER (ORDER BY msg_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS bytes_before
+             row_number() OVER running = 1 AS first,
+             coalesce(sum(bytes) OVER before, 0) AS bytes_before,
+             count(*) FILTER (WHERE bytes > $4::bigint) OVER before AS oversized_before
         FROM measured
+      WINDOW running AS (ORDER BY msg_id),
+             before AS (running ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
     ), taken AS (
       UPDATE ${table} AS m
          SET vt = clock_timestamp() + make_interval(secs => $2::float8),
              read_ct = m.read_ct + 1${lastReadAt}
         FROM kept
        WHERE m.msg_id = kept.msg_id AND kept.bytes_before < $3::bigint
+         AND kept.oversized_before = 0 AND (kept.first OR NOT kept.oversized)
       RETURNING m.msg_id, m.read_ct, m.enqueued_at, m.vt,
                 CASE WHEN kept.deferred THEN NULL ELSE kept.message_text END AS message,
                 CASE WHEN kept.deferred THEN NULL ELSE kept.headers_text END AS headers,

@@ -16,18 +16,19 @@
  * heartbeat) plus those a read takes stay under it, but for one message, so
  * messages too big to hold together are read and run one at a time, and no
  * read starts while the held bytes reach the budget. A payload the read left
- * out (over the inline limit) is fetched here, once the read has committed
- * and counted the delivery: a message that crashes the process in transit
- * uses up its attempts, and once past them its payload is not fetched at
- * all (the runner kills it on `read_ct` without decoding it).
+ * out (over the inline limit; such a message is read alone) is fetched here,
+ * once the read has committed and counted the delivery: a message that
+ * crashes the process in transit uses up its own attempts, and once past
+ * them its payload is not fetched at all (the runner kills it on `read_ct`
+ * without decoding it).
  *
  * After a read that filled the buffer (or was cut by the byte budget) there
  * is probably more: read again once it drains. After a short read the queue
  * is drained: sleep until a NOTIFY wakes the reader or `pollInterval` passes
- * (polling finds delayed and retried messages, which send no notification). A failed read (lost
- * connection) is reported and retried with backoff; the loop never dies of
- * it. On stop, buffered messages and those of a read still under way are
- * released at once.
+ * (polling finds delayed and retried messages, which send no notification).
+ * A failed read (lost connection) is reported and retried with backoff; the
+ * loop never dies of it. On stop, buffered messages and those of a read
+ * still under way are released at once.
  */
 import { retryDelaySeconds } from "../backoff.js";
 import type { BoundedRead, PgmqClient, ReadMessage } from "../pgmq.js";
