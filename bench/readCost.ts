@@ -5,7 +5,8 @@
  * same bench payloads, then drains them by reads of `--batch`, alternating
  * read by read between PGMQ's plain read (`PgmqClient.read`) on one and the
  * worker's bounded read (`readWithin`, default worker limits) on the other,
- * so both see the same load on a shared machine. Prints, per round, the
+ * so both see the same load on a shared machine. Each read's messages are
+ * deleted after it (untimed), as a drain's acks do. Prints, per round, the
  * median and quartiles of milliseconds per read of each. docs/performance.md
  * quotes its output.
  */
@@ -49,13 +50,13 @@ try {
       for (const kind of kinds) {
         const queue = `cost_${kind.toLowerCase()}_${round}`;
         const startedAt = process.hrtime.bigint();
-        const n =
-          kind === "read"
-            ? (await client.read(queue, 30, batch)).length
-            : (await client.readWithin(queue, 30, batch, limits)).messages.length;
-        if (n > 0) times[kind].push(Number(process.hrtime.bigint() - startedAt) / 1e6);
-        counts[kind] += n;
-        taken += n;
+        const read =
+          kind === "read" ? await client.read(queue, 30, batch) : (await client.readWithin(queue, 30, batch, limits)).messages;
+        if (read.length > 0) times[kind].push(Number(process.hrtime.bigint() - startedAt) / 1e6);
+        // Acked as a drain acks them, so the next read starts past them as the worker's does.
+        await client.delete(queue, read.map((message) => message.msgId));
+        counts[kind] += read.length;
+        taken += read.length;
       }
       if (taken === 0) break;
     }

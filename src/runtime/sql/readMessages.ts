@@ -62,6 +62,9 @@ export function readMessagesStatement(queue: string, columns: QueueColumns): Sta
 /** Candidates are measured while the stored sizes before them total under 1/STORED_SHARE of the budget (see below). */
 const STORED_SHARE = 16;
 
+/** Candidates stored smaller than this are measured as they are scanned, without a lookup (see below). Bytes. */
+const MEASURED_IN_SCAN_BYTES = 1024;
+
 /**
  * PGMQ's read bounded by bytes as well as count, for the worker.
  *
@@ -75,17 +78,17 @@ const STORED_SHARE = 16;
  * before them stay under the budget, so the first is always taken and a read
  * returns at most the budget plus one message.
  *
- * A payload is measured by converting it to text (for a payload returned
- * inline that text is what is sent: one conversion, as in `read`), and a
- * candidate measured but not taken is work lost. So only candidates whose
- * stored sizes before them total under a sixteenth of the budget (1 MiB of
- * the default 16 MiB) are measured and may be taken: a full read of 500
- * messages of up to 2 KB stored, sixteen of a sixteenth of the budget, and
- * one past that. A compressed payload's text is at most ~90 (pglz) to ~250
- * (lz4) times its stored size, so a read converts at most ~6 to 16 budgets
- * of text, even for payloads of one repeated character; measuring every
- * candidate under the whole budget could convert 16 times that, read after
- * read, for the same messages.
+ * A payload is measured by converting it to text; for a payload returned
+ * inline, that text is what is sent (one conversion, as in `read`). A
+ * candidate stored under 1 KiB is converted as it is scanned, with no
+ * extra lookup: the whole of a read of ordinary jobs. A bigger one is
+ * converted by a primary-key lookup, and only while the stored sizes before
+ * it total under a sixteenth of the budget (1 MiB of the default 16 MiB);
+ * those past that share are not taken. A candidate converted but not taken
+ * is work lost, and a compressed payload's text is up to ~90 (pglz) to
+ * ~250 (lz4) times its stored size: measuring every candidate under the
+ * whole budget converted the same big messages read after read, where this
+ * bounds the loss to a few budgets per read.
  *
  * A payload bigger than the inline limit, or of a message whose read_ct
  * (this delivery included) passes the read_ct limit, is left out
@@ -93,8 +96,7 @@ const STORED_SHARE = 16;
  * separate `readPayloadStatement` brings the payload. A message whose
  * payload crashes its worker in transit is thus counted on each attempt, and
  * once past maxAttempts it is killed without its payload being sent (it is
- * not measured either). Its text is never kept in the statement's
- * intermediate results.
+ * not measured either).
  *
  * A payload over the inline limit is only ever taken alone, as the read's
  * first message (the read stops before one that is not): if fetching it
@@ -110,30 +112,37 @@ const STORED_SHARE = 16;
 export function readMessagesWithinStatement(queue: string, columns: QueueColumns): Statement {
   const table = queueTable(queue);
   const lastReadAt = columns.lastReadAt ? ", last_read_at = clock_timestamp()" : "";
-  const storedHeaders = columns.headers ? " + coalesce(pg_column_size(headers), 0)" : "";
-  const headersText = columns.headers ? "q.headers::text" : "NULL::text";
+  const stored = columns.headers
+    ? "coalesce(pg_column_size(message), 0) + coalesce(pg_column_size(headers), 0)"
+    : "coalesce(pg_column_size(message), 0)";
+  const headersText = columns.headers ? "headers::text" : "NULL::text";
+  const inScan = `${stored} < ${MEASURED_IN_SCAN_BYTES} AND read_ct + 1 <= $5::int`;
   const text = `WITH candidates AS (
-      SELECT msg_id, coalesce(pg_column_size(message), 0)${storedHeaders} AS stored_bytes FROM ${table}
+      SELECT msg_id, read_ct + 1 > $5::int AS past_limit, ${stored} AS stored_bytes,
+             NOT (${inScan}) AS measured_later,
+             CASE WHEN ${inScan} THEN message::text END AS message_text,
+             CASE WHEN ${inScan} THEN ${headersText} END AS headers_text
+        FROM ${table}
        WHERE vt <= clock_timestamp()
        ORDER BY msg_id
        LIMIT $1::int
        FOR UPDATE SKIP LOCKED
     ), reachable AS (
-      SELECT msg_id, coalesce(sum(stored_bytes) OVER (ORDER BY msg_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS stored_before
+      SELECT *, coalesce(sum(stored_bytes) OVER (ORDER BY msg_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS stored_before
         FROM candidates
     ), measured AS (
-      SELECT r.msg_id, t.message_text, t.headers_text, t.past_limit,
-             coalesce(octet_length(t.message_text), 0) + coalesce(octet_length(t.headers_text), 0) AS bytes
+      SELECT r.msg_id, r.past_limit,
+             coalesce(r.message_text, t.message_text) AS message_text,
+             coalesce(r.headers_text, t.headers_text) AS headers_text
         FROM reachable AS r
-        -- One primary-key lookup per row (OFFSET 0 keeps it a lateral subquery: a join here may scan the whole table).
-        CROSS JOIN LATERAL (
-          SELECT q.read_ct + 1 > $5::int AS past_limit,
-                 CASE WHEN q.read_ct + 1 <= $5::int THEN q.message::text END AS message_text,
-                 CASE WHEN q.read_ct + 1 <= $5::int THEN ${headersText} END AS headers_text
+        -- A primary-key lookup, only for a row stored big (OFFSET 0 keeps it a lateral
+        -- subquery: as a join, a small queue's plan may scan the whole table).
+        LEFT JOIN LATERAL (
+          SELECT q.message::text AS message_text, ${columns.headers ? "q.headers::text" : "NULL::text"} AS headers_text
             FROM ${table} AS q
-           WHERE q.msg_id = r.msg_id
+           WHERE r.measured_later AND NOT r.past_limit AND q.msg_id = r.msg_id
           OFFSET 0
-        ) AS t
+        ) AS t ON true
        WHERE r.stored_before * ${STORED_SHARE} < $3::bigint
     ), kept AS (
       SELECT msg_id, bytes, past_limit OR bytes > $4::bigint AS deferred, bytes > $4::bigint AS oversized,
@@ -142,7 +151,8 @@ export function readMessagesWithinStatement(queue: string, columns: QueueColumns
              row_number() OVER running = 1 AS first,
              coalesce(sum(bytes) OVER before, 0) AS bytes_before,
              count(*) FILTER (WHERE bytes > $4::bigint) OVER before AS oversized_before
-        FROM measured
+        FROM measured,
+             LATERAL (SELECT coalesce(octet_length(message_text), 0) + coalesce(octet_length(headers_text), 0) AS bytes) AS size
       WINDOW running AS (ORDER BY msg_id),
              before AS (running ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
     ), taken AS (
