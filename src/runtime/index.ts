@@ -13,7 +13,16 @@ export type { QueueCodecOptions } from "./codec.js";
 export { createProducer } from "./producer.js";
 export { MAX_JSON_DEPTH } from "./storableJson.js";
 export { PgmqClient, pgmqClientFor } from "./pgmq.js";
-export type { ReadMessage, SendOptions, PgmqClientOptions, QueueMetrics, Delivery, DeliveryVisibility } from "./pgmq.js";
+export type {
+  BoundedRead,
+  ReadLimits,
+  ReadMessage,
+  SendOptions,
+  PgmqClientOptions,
+  QueueMetrics,
+  Delivery,
+  DeliveryVisibility,
+} from "./pgmq.js";
 export { ensureQueues, queueExists } from "./queueSetup.js";
 export { createQueueWorker, JobTimeoutError, WorkerStoppingError } from "./worker.js";
 export { validatorRuntime } from "./validatorRuntime.js";

@@ -18,7 +18,13 @@ import { purgeQueueStatement } from "./sql/purgeQueue.js";
 import { type QueueColumns, readQueueColumns } from "./sql/queueColumns.js";
 import { type QueueMetricsRow, queueMetricsStatement } from "./sql/queueMetrics.js";
 import { validateQueueName } from "./sql/queueNames.js";
-import { type MessageRow, readMessagesStatement } from "./sql/readMessages.js";
+import {
+  type BoundedMessageRow,
+  type MessageRow,
+  readMessagesStatement,
+  readMessagesWithinStatement,
+} from "./sql/readMessages.js";
+import { type PayloadRow, readPayloadStatement } from "./sql/readPayload.js";
 import { delayForm, delayValue, sendMessageStatement, sendMessagesStatement } from "./sql/sendMessages.js";
 import { setDeliveryVisibilityStatement, setVisibilityStatement } from "./sql/setVisibility.js";
 import { idsParameter, type Queryable, runStatement, type Statement } from "./sql/statement.js";
@@ -37,6 +43,43 @@ export interface ReadMessage {
   /** The stored (encoded) JSON value. */
   message: unknown;
   headers: MessageHeaders | null;
+  /**
+   * Bytes of `message` and `headers` as JSON text, measured by `readWithin`
+   * (absent from `read`, which does not measure; 0 for a message past the
+   * read_ct limit, which is not measured).
+   */
+  payloadBytes?: number;
+  /**
+   * `readWithin` left `message` and `headers` out (null here): the payload
+   * is bigger than the inline limit, or the message is past the read_ct
+   * limit. `readPayload` fetches it.
+   */
+  payloadDeferred?: boolean;
+}
+
+/** Limits of `readWithin`. */
+export interface ReadLimits {
+  /**
+   * Bytes of payload (message and headers as JSON text) the read may take:
+   * messages are taken in id order while the payloads before them total
+   * less, so the first visible message is always taken. (Only messages
+   * whose stored, compressed sizes before them total under a sixteenth of
+   * it are measured and may be taken: the cost of measuring stays near what
+   * the read returns.) Bytes.
+   */
+  maxBytes: number;
+  /** A payload bigger than this is left out of the read (`payloadDeferred`). Bytes. */
+  inlineBytes: number;
+  /** The payload of a message whose `readCt` (this delivery included) exceeds this is left out, and not measured. */
+  inlineReadCt: number;
+}
+
+/** What `readWithin` took. */
+export interface BoundedRead {
+  /** The messages taken, in id order. */
+  messages: ReadMessage[];
+  /** Visible messages were left because of the byte budget: the queue is not drained. */
+  cutByBytes: boolean;
 }
 
 /**
@@ -123,6 +166,13 @@ function headersJsonOf(queue: string, headers: MessageHeaders | null | undefined
 
 function positiveInteger(value: number, what: string): number {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what}: expected an integer >= 1, got ${value}`);
+  return value;
+}
+
+const INT4_MAX = 2 ** 31 - 1;
+
+function nonNegativeInteger(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what}: expected an integer >= 0, got ${value}`);
   return value;
 }
 
@@ -219,7 +269,8 @@ export class PgmqClient {
   /**
    * PGMQ's read: up to `quantity` visible messages (vt <= now) in id order,
    * skipping rows other readers hold; each becomes invisible for
-   * `visibilityTimeout` seconds and its `read_ct` goes up by one.
+   * `visibilityTimeout` seconds and its `read_ct` goes up by one. Bounded
+   * by count only, as PGMQ's: workers read with `readWithin`.
    */
   async read(queue: string, visibilityTimeout: number, quantity: number, client?: pg.ClientBase): Promise<ReadMessage[]> {
     const values = [positiveInteger(quantity, "quantity"), seconds(visibilityTimeout, "visibilityTimeout")];
@@ -235,6 +286,65 @@ export class PgmqClient {
       message: row.message,
       headers: (row.headers ?? null) as MessageHeaders | null,
     }));
+  }
+
+  /**
+   * `read` bounded by bytes as well as count (see `ReadLimits`), for
+   * workers: one statement, so one round trip for messages that fit. A
+   * payload left out is fetched with `readPayload` after this read has
+   * committed, so the delivery is already counted in `read_ct` when it
+   * crosses the wire.
+   */
+  async readWithin(
+    queue: string,
+    visibilityTimeout: number,
+    quantity: number,
+    limits: ReadLimits,
+    client?: pg.ClientBase,
+  ): Promise<BoundedRead> {
+    const values = [
+      positiveInteger(quantity, "quantity"),
+      seconds(visibilityTimeout, "visibilityTimeout"),
+      Math.max(nonNegativeInteger(limits.maxBytes, "maxBytes"), positiveInteger(limits.maxBytes, "maxBytes")),
+      nonNegativeInteger(limits.inlineBytes, "inlineBytes"),
+      // read_ct is an int column: any limit past its range is no limit.
+      Math.min(nonNegativeInteger(limits.inlineReadCt, "inlineReadCt"), INT4_MAX),
+    ];
+    const { rows } = await this.run<BoundedMessageRow>(queue, client, (handle) => [
+      handle.statement("read_within", () => readMessagesWithinStatement(queue, handle.columns)),
+      values,
+    ]);
+    const messages = rows.map(
+      (row): ReadMessage => ({
+        msgId: row.msg_id,
+        readCt: row.read_ct,
+        enqueuedAt: row.enqueued_at,
+        vt: row.vt,
+        message: row.message === null ? null : JSON.parse(row.message),
+        headers: row.headers === null ? null : (JSON.parse(row.headers) as MessageHeaders | null),
+        payloadBytes: row.payload_bytes,
+        payloadDeferred: row.payload_deferred,
+      }),
+    );
+    return { messages, cutByBytes: rows.length > 0 && rows[0]!.candidates > rows.length };
+  }
+
+  /**
+   * The payload of one message (for one `readWithin` left out), or null when
+   * the message is no longer in the queue. Reads only: the message keeps its
+   * visibility and `read_ct`.
+   */
+  async readPayload(
+    queue: string,
+    msgId: bigint,
+    client?: pg.ClientBase,
+  ): Promise<{ message: unknown; headers: MessageHeaders | null } | null> {
+    const { rows } = await this.run<PayloadRow>(queue, client, (handle) => [
+      handle.statement("read_payload", () => readPayloadStatement(queue, handle.columns)),
+      [msgId.toString()],
+    ]);
+    const row = rows[0];
+    return row === undefined ? null : { message: row.message, headers: (row.headers ?? null) as MessageHeaders | null };
   }
 
   /** Moves messages to `pgmq.a_<queue>` (one statement); resolves to the ids archived. */

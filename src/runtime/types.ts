@@ -256,6 +256,8 @@ export interface QueueWorkerOptions {
   concurrency?: number;
   /** Messages fetched per read. (Default: the worker's `batchSize`) */
   batchSize?: number;
+  /** Bytes of payload one read takes and this queue holds at once. (Default: the worker's `batchBytes`) */
+  batchBytes?: number;
   /**
    * Overrides the queue's configured visibility timeout, in seconds (at most
    * 10^9: PostgreSQL adds it to a timestamp). A handler that blocks the event
@@ -287,6 +289,21 @@ export interface WorkerOptions<TQueue extends string = string> {
    * (Default: the larger of `concurrency` and 500)
    */
   batchSize?: number;
+  /**
+   * Bytes of payload (message and headers, measured as their JSON text)
+   * that one read takes and that a queue holds at once, buffered and
+   * running: a read stops taking messages once those before reach it, and
+   * no read starts while the queue's held messages reach it. The first
+   * message is always taken, so a queue holds at most `batchBytes` plus one
+   * message. A payload over 1 MiB (or over `batchBytes`, if smaller) is
+   * fetched on its own after its read is committed, so a message that
+   * crashes its worker in transit (one too big for the heap) still counts
+   * an attempt each time, and once past `maxRetries + 1` it is killed
+   * (dead-lettered) without being fetched. In memory a payload takes about
+   * two to three times its text size while it is parsed.
+   * (Default: 16777216, 16 MiB)
+   */
+  batchBytes?: number;
   /** Milliseconds between polls when no notification arrives; any length (past 2^31 ms too). (Default: 1000) */
   pollInterval?: number;
   /** Wake on LISTEN/NOTIFY when a job is pushed. (Default: true) */

@@ -27,13 +27,30 @@ export class PrefetchBuffer {
     return this.#entries.length - this.#head;
   }
 
-  /** Adds messages read at `readAt` (epoch ms, taken before the read was sent). */
-  push(messages: readonly ReadMessage[], readAt: number): void {
+  /**
+   * Puts messages read at `readAt` (epoch ms, taken before the read was
+   * sent) on the heartbeat: from now on they stay hidden, while payloads
+   * the read left out are fetched, and `push` makes them startable.
+   */
+  hold(messages: readonly ReadMessage[], readAt: number): HiddenMessage[] {
+    return messages.map((message) => this.#heartbeat.add(message, readAt));
+  }
+
+  /** Adds held messages, in order, for jobs to start. */
+  push(entries: readonly HiddenMessage[]): void {
     if (this.#head > 0) {
       this.#entries = this.#entries.slice(this.#head);
       this.#head = 0;
     }
-    for (const message of messages) this.#entries.push(this.#heartbeat.add(message, readAt));
+    for (const entry of entries) this.#entries.push(entry);
+  }
+
+  /** Makes held messages that were never pushed visible again now (stop, or their payload could not be fetched). */
+  release(entries: readonly HiddenMessage[]): void {
+    for (const entry of entries) {
+      this.#heartbeat.remove(entry);
+      this.#acks.release(entry.message, entry.visibleAt);
+    }
   }
 
   /** Takes the oldest message, if any; it stays on the heartbeat (its job removes it). */
@@ -49,9 +66,6 @@ export class PrefetchBuffer {
     const entries = this.#entries.slice(this.#head);
     this.#entries = [];
     this.#head = 0;
-    for (const entry of entries) {
-      this.#heartbeat.remove(entry);
-      this.#acks.release(entry.message, entry.visibleAt);
-    }
+    this.release(entries);
   }
 }

@@ -11,23 +11,34 @@
  * - the dispatcher starts buffered messages as slots free up (`JobSlots`),
  *   so handlers still run at most `concurrency` at a time.
  *
- * After a read that filled the buffer there is probably more: read again
- * once it drains. After a short read the queue is drained: sleep until a
- * NOTIFY wakes the reader or `pollInterval` passes (polling finds delayed
- * and retried messages, which send no notification). A failed read (lost
- * connection) is reported and retried with backoff; the loop never dies of
- * it. On stop, buffered messages and those of a read still under way are
- * released at once.
+ * Reads are bounded by bytes too (`batchBytes`, see `PgmqClient.readWithin`):
+ * the payload bytes the queue holds (buffered and running, counted by the
+ * heartbeat) plus those a read takes stay under it, but for one message, so
+ * messages too big to hold together are read and run one at a time, and no
+ * read starts while the held bytes reach the budget. A payload the read left
+ * out (over the inline limit; such a message is read alone) is fetched here,
+ * once the read has committed and counted the delivery: a message that
+ * crashes the process in transit uses up its own attempts, and once past
+ * them its payload is not fetched at all (the runner kills it on `read_ct`
+ * without decoding it).
+ *
+ * After a read that filled the buffer (or was cut by the byte budget) there
+ * is probably more: read again once it drains. After a short read the queue
+ * is drained: sleep until a NOTIFY wakes the reader or `pollInterval` passes
+ * (polling finds delayed and retried messages, which send no notification).
+ * A failed read (lost connection) is reported and retried with backoff; the
+ * loop never dies of it. On stop, buffered messages and those of a read
+ * still under way are released at once.
  */
 import { retryDelaySeconds } from "../backoff.js";
-import type { PgmqClient, ReadMessage } from "../pgmq.js";
+import type { BoundedRead, PgmqClient, ReadMessage } from "../pgmq.js";
 import type { JobRunner } from "./jobRunner.js";
 import type { JobSlots } from "./jobSlots.js";
 import { PrefetchBuffer } from "./prefetchBuffer.js";
 import { PrefetchTarget } from "./prefetchTarget.js";
 import type { QueueAcks } from "./queueAcks.js";
 import type { RunningJobs } from "./runningJobs.js";
-import type { VisibilityHeartbeat } from "./visibilityHeartbeat.js";
+import type { HiddenMessage, VisibilityHeartbeat } from "./visibilityHeartbeat.js";
 import { sleepUnlessAborted, Wakeup } from "./wakeup.js";
 import type { WorkerEventEmitter } from "./workerEvents.js";
 import type { QueueSettings } from "./workerSettings.js";
@@ -47,6 +58,14 @@ export interface QueueFetcherOptions {
   /** Aborts when `stop()` is called: no more reads. */
   readonly stopSignal: AbortSignal;
 }
+
+/**
+ * Payloads bigger than this (or than `batchBytes`, if smaller) are left out
+ * of a read and fetched one by one after it: one more round trip for a
+ * message whose transfer takes longer than one anyway, and the delivery is
+ * counted before a payload that might not fit in memory is sent. Bytes.
+ */
+const INLINE_PAYLOAD_BYTES = 1024 * 1024;
 
 /** Backoff between failed reads: 0.1 s doubling to 5 s, jittered so workers do not reconnect in step. */
 const readRetryBackoff = { kind: "exponential", initial: 0.1, factor: 2, max: 5, jitter: true } as const;
@@ -91,13 +110,15 @@ export class QueueFetcher {
   }
 
   async #read(): Promise<void> {
-    const { queue, client, events, pollInterval, stopSignal } = this.#options;
+    const { queue, client, events, heartbeat, pollInterval, stopSignal } = this.#options;
     const buffer = this.#buffer;
+    const inlineBytes = Math.min(INLINE_PAYLOAD_BYTES, queue.batchBytes);
     let failures = 0;
     while (!stopSignal.aborted) {
       this.#prefetch.update();
       const goal = this.#bufferGoal();
-      if (buffer.size * 2 >= goal) {
+      const heldBytes = heartbeat.heldBytes;
+      if (buffer.size * 2 >= goal || heldBytes >= queue.batchBytes) {
         // Timed only as a safety net: the dispatcher wakes us when it takes messages, jobs when they free slots.
         await this.#bufferLow.sleep(pollInterval);
         continue;
@@ -106,9 +127,13 @@ export class QueueFetcher {
       // Whatever woke us is covered by this read; a wake-up during it is kept for the next sleep.
       this.#wakeup.clear();
       const readAt = Date.now();
-      let messages: ReadMessage[];
+      let read: BoundedRead;
       try {
-        messages = await client.read(queue.name, queue.visibilityTimeout, wanted);
+        read = await client.readWithin(queue.name, queue.visibilityTimeout, wanted, {
+          maxBytes: queue.batchBytes - heldBytes,
+          inlineBytes,
+          inlineReadCt: queue.maxAttempts,
+        });
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -116,14 +141,62 @@ export class QueueFetcher {
         await sleepUnlessAborted(retryDelaySeconds(readRetryBackoff, failures) * 1000, stopSignal);
         continue;
       }
+      const messages = read.messages;
       if (stopSignal.aborted) {
         this.#release(messages, readAt);
         break;
       }
-      buffer.push(messages, readAt);
-      if (messages.length > 0) this.#bufferFilled.wake();
-      if (messages.length < wanted) await this.#wakeup.sleep(pollInterval);
+      let entries = buffer.hold(messages, readAt);
+      if (messages.some((message) => message.payloadDeferred)) entries = await this.#fetchPayloads(entries);
+      if (stopSignal.aborted) {
+        buffer.release(entries);
+        break;
+      }
+      buffer.push(entries);
+      if (entries.length > 0) this.#bufferFilled.wake();
+      if (messages.length < wanted && !read.cutByBytes) await this.#wakeup.sleep(pollInterval);
     }
+  }
+
+  /**
+   * Fetches, one at a time, the payloads the read left out, but not those
+   * of messages past maxAttempts (the runner kills them without decoding).
+   * Returns the entries to buffer: a message gone meanwhile is dropped; when
+   * a fetch fails, that message and the rest left out are released.
+   */
+  async #fetchPayloads(entries: HiddenMessage[]): Promise<HiddenMessage[]> {
+    const { queue, client, events, heartbeat } = this.#options;
+    const needsFetch = (entry: HiddenMessage) =>
+      entry.message.payloadDeferred === true && entry.message.readCt <= queue.maxAttempts;
+    const kept: HiddenMessage[] = [];
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index]!;
+      const message = entry.message;
+      if (!needsFetch(entry)) {
+        kept.push(entry);
+        continue;
+      }
+      let payload: Awaited<ReturnType<PgmqClient["readPayload"]>>;
+      try {
+        payload = await client.readPayload(queue.name, message.msgId);
+      } catch (error) {
+        events.error(error);
+        const rest = entries.slice(index);
+        this.#buffer.release(rest.filter(needsFetch));
+        kept.push(...rest.filter((other) => !needsFetch(other)));
+        break;
+      }
+      if (payload === null) {
+        // Deleted since the read (by an operator, or acked by a worker that took it after its timeout).
+        heartbeat.remove(entry);
+        continue;
+      }
+      message.message = payload.message;
+      message.headers = payload.headers;
+      message.payloadDeferred = false;
+      kept.push(entry);
+    }
+    return kept;
   }
 
   async #dispatch(): Promise<void> {
@@ -155,9 +228,10 @@ export class QueueFetcher {
     return Math.min(queue.batchSize, slots.free(queue.name) + this.#prefetch.target);
   }
 
-  /** The buffer is below half its goal: a read should fetch more. */
+  /** The buffer is below half its goal and the held payloads below `batchBytes`: a read should fetch more. */
   #refillWanted(): boolean {
-    return this.#buffer.size * 2 < this.#bufferGoal();
+    const { queue, heartbeat } = this.#options;
+    return this.#buffer.size * 2 < this.#bufferGoal() && heartbeat.heldBytes < queue.batchBytes;
   }
 
   /** Messages read after stop() began: visible again now, not after their timeout. */

@@ -53,6 +53,7 @@ export class VisibilityHeartbeat {
   #timer: NodeJS.Timeout | null = null;
   /** Epoch ms of the last tick (or of the timer's start): how long ago the event loop last got to it. */
   #lastBeatAt = 0;
+  #heldBytes = 0;
 
   /** `visibilityTimeout`: seconds. */
   constructor(acks: QueueAcks, visibilityTimeout: number) {
@@ -82,6 +83,7 @@ export class VisibilityHeartbeat {
    */
   add(message: ReadMessage, readAt: number): HiddenMessage {
     const entry = new HiddenMessage(message, readAt + this.#timeout);
+    this.#heldBytes += message.payloadBytes ?? 0;
     entry.previous = this.#last;
     if (this.#last === null) this.#first = entry;
     else this.#last.next = entry;
@@ -94,6 +96,7 @@ export class VisibilityHeartbeat {
   remove(entry: HiddenMessage): void {
     if (!entry.held) return;
     entry.held = false;
+    this.#heldBytes -= entry.message.payloadBytes ?? 0;
     if (entry.previous === null) this.#first = entry.next;
     else entry.previous.next = entry.next;
     if (entry.next === null) this.#last = entry.previous;
@@ -104,6 +107,15 @@ export class VisibilityHeartbeat {
       clearInterval(this.#timer);
       this.#timer = null;
     }
+  }
+
+  /**
+   * Payload bytes of the messages held (`ReadMessage.payloadBytes`): what
+   * the worker has in memory for this queue, buffered or running; the
+   * queue's reader keeps it under `batchBytes`.
+   */
+  get heldBytes(): number {
+    return this.#heldBytes;
   }
 
   /** Stops the timer; messages still held will reappear when their timeout passes. */

@@ -17,6 +17,8 @@ export interface QueueSettings {
   readonly concurrency: number;
   /** Most messages per read, and most held in the prefetch buffer. */
   readonly batchSize: number;
+  /** Most payload bytes (JSON text) per read, and most held (buffered and running), plus one message. */
+  readonly batchBytes: number;
   /** Seconds a read hides a message; the heartbeat extends it by this much. */
   readonly visibilityTimeout: number;
   /** maxRetries + 1. */
@@ -51,10 +53,26 @@ export const MAX_DATABASE_SECONDS = 1_000_000_000;
 /** The default `batchSize` floor (see `resolveWorkerSettings`). */
 const DEFAULT_BATCH_SIZE = 500;
 
+/**
+ * The default `batchBytes`: 16 MiB never cuts a read of 500 messages of up to
+ * 32 KiB (reads of ordinary jobs are bounded by count, as before), and held
+ * in memory (about three times the text while parsed) it stays far below any
+ * heap a worker runs with.
+ */
+const DEFAULT_BATCH_BYTES = 16 * 1024 * 1024;
+
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
   const resolved = value ?? fallback;
   if (!Number.isInteger(resolved) || resolved < 1) {
     throw new TypeError(`pgmq-gen worker: ${what} must be a positive integer, got ${String(value)}`);
+  }
+  return resolved;
+}
+
+function byteCount(value: number | undefined, fallback: number, what: string): number {
+  const resolved = value ?? fallback;
+  if (!Number.isSafeInteger(resolved) || resolved < 1) {
+    throw new TypeError(`pgmq-gen worker: ${what} must be a positive integer number of bytes, got ${String(value)}`);
   }
   return resolved;
 }
@@ -154,6 +172,7 @@ export function resolveWorkerSettings(
   // 1/concurrency each). It is a cap, not what a worker holds: PrefetchTarget buffers ~100 ms of work,
   // so slow jobs are read as slots free up. At least `concurrency`, so every slot can fill.
   const batchSize = positiveInteger(options.batchSize, Math.max(concurrency, DEFAULT_BATCH_SIZE), "batchSize");
+  const batchBytes = byteCount(options.batchBytes, DEFAULT_BATCH_BYTES, "batchBytes");
   const queues = handled.map((name): QueueSettings => {
     const definition = byName.get(name)!;
     const override: QueueWorkerOptions = overrides[name] ?? {};
@@ -170,6 +189,7 @@ export function resolveWorkerSettings(
       handle: handlerFunction(name, handlerRecord[name]),
       concurrency: queueConcurrency,
       batchSize: positiveInteger(override.batchSize, batchSize, `queues.${name}.batchSize`),
+      batchBytes: byteCount(override.batchBytes, batchBytes, `queues.${name}.batchBytes`),
       visibilityTimeout: databaseSeconds(
         override.visibilityTimeout ?? definition.options.visibilityTimeout,
         `queues.${name}.visibilityTimeout`,
