@@ -105,7 +105,9 @@ describe.each(queues)("payloads for $queue generated from schemas/$schemaFile", 
     const received = new Map<string, unknown>();
     const record = (job: unknown, ctx: JobContext) => void received.set(ctx.msgId.toString(), job);
     const handlers = { email: record, invoice_pdf: record, resize_image: record };
-    const worker = createWorker({ [queue]: handlers[queue] } as Partial<typeof handlers>, { pool: db.pool, pollInterval: 100, concurrency: 20 });
+    // invoice_pdf is transactional: the test pool (max 10) has room for 8 transactions plus reads and acks.
+    const options = { pool: db.pool, pollInterval: 100, concurrency: 8 };
+    const worker = createWorker({ [queue]: handlers[queue] } as Partial<typeof handlers>, options);
     const kills: string[] = [];
     worker.on("job:kill", (event) => kills.push(`${event.msgId}: ${event.reason}`));
     await worker.start();
