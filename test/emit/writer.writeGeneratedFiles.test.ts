@@ -123,6 +123,46 @@ describe("writeGeneratedFiles", () => {
     expect(await readFile(path.join(outDir, "index.ts"), "utf8")).toBe("export {};\n");
   });
 
+  it("round two (hostile) #10: removes only stale files of the extensions it writes, never a user's notes.md that starts with the banner", async () => {
+    await writeGeneratedFiles(outDir, [file("a.ts", "1"), file("gone.ts", "g")]);
+    await writeFile(path.join(outDir, "notes.md"), `${banner}My notes on the generated code.\n`);
+    await writeFile(path.join(outDir, "data.json"), `${banner}{}\n`);
+    expect((await writeGeneratedFiles(outDir, [file("a.ts", "1")], { check: true })).stale).toEqual(["gone.ts"]);
+    const result = await writeGeneratedFiles(outDir, [file("a.ts", "1")]);
+    expect(result.removed).toEqual(["gone.ts"]);
+    expect(await filesIn(outDir)).toEqual(["a.ts", "data.json", "notes.md"]);
+    expect(await readFile(path.join(outDir, "notes.md"), "utf8")).toBe(`${banner}My notes on the generated code.\n`);
+  });
+
+  it("round two (hostile) #10: keeps the files another config generated into the same outDir, and check mode does not call them stale", async () => {
+    const otherBanner = `${GENERATED_MARKER} from other.config.ts. Do not edit.\n`;
+    await mkdir(path.join(outDir, "other"), { recursive: true });
+    await writeFile(path.join(outDir, "b.ts"), `${otherBanner}b\n`);
+    await writeFile(path.join(outDir, "other/c.validator.ts"), `${otherBanner}c\n`);
+    await writeFile(path.join(outDir, "bare.ts"), `${GENERATED_MARKER}\nwhose?\n`);
+    await writeGeneratedFiles(outDir, [file("a.ts", "1"), file("gone.ts", "g")]);
+    expect(await writeGeneratedFiles(outDir, [file("a.ts", "1")], { check: true })).toEqual({ written: [], unchanged: ["a.ts"], removed: [], stale: ["gone.ts"] });
+    expect((await writeGeneratedFiles(outDir, [file("a.ts", "1")])).removed).toEqual(["gone.ts"]);
+    expect(await filesIn(outDir)).toEqual(["a.ts", "b.ts", "bare.ts", "other/c.validator.ts"]);
+    expect(await readFile(path.join(outDir, "b.ts"), "utf8")).toBe(`${otherBanner}b\n`);
+  });
+
+  it("round two (hostile) #10: refuses to overwrite a file another config generated, naming both configs, and writes nothing", async () => {
+    const otherBanner = `${GENERATED_MARKER} from other.config.ts. Do not edit.\n`;
+    await mkdir(outDir, { recursive: true });
+    await writeFile(path.join(outDir, "index.ts"), `${otherBanner}other's index\n`);
+    await writeFile(path.join(outDir, "old.ts"), `${banner}stale\n`);
+    for (const check of [false, true]) {
+      const attempt = writeGeneratedFiles(outDir, [file("a.ts", "1"), file("index.ts", "2")], { displayFrom: project.dir, check });
+      await expect(attempt).rejects.toThrow(CompileError);
+      await expect(attempt).rejects.toThrow(
+        /^generated\/index\.ts \(option outDir\): this file was generated from other\.config\.ts, not from pgmq\.config\.ts.*give each config its own outDir/,
+      );
+    }
+    expect(await filesIn(outDir)).toEqual(["index.ts", "old.ts"]);
+    expect(await readFile(path.join(outDir, "index.ts"), "utf8")).toBe(`${otherBanner}other's index\n`);
+  });
+
   it.each([["../escape.ts"], ["/abs.ts"], ["a/../../escape.ts"]])("rejects the path %s that leaves outDir", async (badPath) => {
     await expect(writeGeneratedFiles(outDir, [file(badPath, "x")])).rejects.toThrow(/stay inside/);
   });
