@@ -14,9 +14,33 @@ function describeIssue(issue: ValidationIssue): string {
   return `${located === "" ? "(root)" : located} ${issue.message}`;
 }
 
+/** Jobs of a batch, and issues per job, a message spells out: the rest are counted, so a message stays short. */
+const JOBS_IN_MESSAGE = 20;
+const ISSUES_IN_MESSAGE = 10;
+
+function describeIssues(issues: readonly ValidationIssue[]): string {
+  const shown = issues.slice(0, ISSUES_IN_MESSAGE).map(describeIssue);
+  const more = issues.length - ISSUES_IN_MESSAGE;
+  if (more > 0) shown.push(`and ${more} more issues (every one is in error.issues)`);
+  return shown.join("; ");
+}
+
 function parentPointer(pointer: string): string {
   const slash = pointer.lastIndexOf("/");
   return slash <= 0 ? "" : pointer.slice(0, slash);
+}
+
+/** `job 1: /to must match format "email"; job 3: ...; and 99980 more jobs`. */
+function describeJobs(jobs: readonly JobIssues[]): string {
+  const shown = jobs.slice(0, JOBS_IN_MESSAGE).map((job) => {
+    const issues = job.issues.slice(0, ISSUES_IN_MESSAGE).map((issue) => `job ${job.index}: ${describeIssue(issue)}`);
+    const moreIssues = job.issues.length - ISSUES_IN_MESSAGE;
+    if (moreIssues > 0) issues.push(`job ${job.index}: and ${moreIssues} more issues`);
+    return issues.join("; ");
+  });
+  const moreJobs = jobs.length - JOBS_IN_MESSAGE;
+  if (moreJobs > 0) shown.push(`and ${moreJobs} more jobs (every one is in error.jobs)`);
+  return shown.join("; ");
 }
 
 /** The failures of one job of a batch (`pushBatch`). */
@@ -42,31 +66,39 @@ export class ValidationError extends Error {
   /** For a batch: the failures grouped by job. Empty for a single job. */
   readonly jobs: readonly JobIssues[];
 
+  /**
+   * `holes`: how many holes the batch's array has in all, when `jobs` lists
+   * only the first (a sparse array's holes are counted, not all listed).
+   */
   constructor(
     queue: string,
     issues: readonly ValidationIssue[],
-    options?: { jobs?: readonly JobIssues[]; headers?: boolean },
+    options?: { jobs?: readonly JobIssues[]; headers?: boolean; holes?: number },
   ) {
     const jobs = options?.jobs ?? [];
+    const holes = options?.holes;
+    const allHoles = holes !== undefined ? `; the array has ${holes} holes in all (the first are listed)` : "";
     const detail = options?.headers
-      ? `invalid headers: ${issues.map(describeIssue).join("; ")}`
+      ? `invalid headers: ${describeIssues(issues)}`
       : jobs.length > 0
-        ? `invalid jobs: ${jobs
-            .flatMap((job) => job.issues.map((issue) => `job ${job.index}: ${describeIssue(issue)}`))
-            .join("; ")}`
-        : `invalid job: ${issues.map(describeIssue).join("; ")}`;
+        ? `invalid jobs: ${describeJobs(jobs)}${allHoles}`
+        : `invalid job: ${describeIssues(issues)}`;
     super(`${queue}: ${detail}`);
     this.queue = queue;
     this.issues = issues;
     this.jobs = jobs;
   }
 
-  /** Builds the error of a batch from each failing job's issues. */
-  static forBatch(queue: string, jobs: readonly JobIssues[]): ValidationError {
+  /**
+   * Builds the error of a batch from each failing job's issues; `holes`
+   * when `jobs` lists only the first of the array's holes.
+   */
+  static forBatch(queue: string, jobs: readonly JobIssues[], options?: { holes?: number }): ValidationError {
     const issues = jobs.flatMap((job) =>
       job.issues.map((issue) => ({ ...issue, pointer: `/${job.index}${issue.pointer}` })),
     );
-    return new ValidationError(queue, issues, { jobs });
+    const holes = options?.holes !== undefined ? { holes: options.holes } : {};
+    return new ValidationError(queue, issues, { jobs, ...holes });
   }
 
   /** The error of a push's headers; pointers start with `headers` (`headers/traceId`). */
@@ -121,14 +153,20 @@ export class UnrecoverableError extends Error {
   }
 }
 
-/** A queue's tables do not exist and the runtime may not create them (`configure({ autoCreate: false })`). */
+/**
+ * A queue's tables do not exist and the runtime may not create them
+ * (`configure({ autoCreate: false })`), or cannot where they are missing.
+ */
 export class QueueMissingError extends Error {
   override readonly name = "QueueMissingError";
   readonly queue: string;
-  constructor(queue: string) {
+  /** `where`: the database, when not the pool's; `reason`: why it was not created. (Default: autoCreate is off) */
+  constructor(queue: string, detail?: { where: string; reason: string }) {
     super(
-      `queue "${queue}" does not exist (no table pgmq.q_${queue}) and autoCreate is off: ` +
-        "run `pgmq-gen migrate` (or call ensureQueues) with a role that may create tables",
+      `queue "${queue}" does not exist${detail !== undefined ? ` in ${detail.where}` : ""} (no table pgmq.q_${queue}) ` +
+        `and ${detail?.reason ?? "autoCreate is off"}: ` +
+        `run \`pgmq-gen migrate\` (or call ensureQueues)${detail !== undefined ? " on that database" : ""} ` +
+        "with a role that may create tables",
     );
     this.queue = queue;
   }

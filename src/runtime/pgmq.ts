@@ -10,7 +10,8 @@
 import type pg from "pg";
 import { isAutoCreateEnabled, watchPoolErrors } from "./connection.js";
 import { type JobIssues, QueueMissingError, ValidationError } from "./errors.js";
-import { dropQueue, ensureQueueOnce, forgetQueue, withDedicatedConnection } from "./queueSetup.js";
+import { sharesPoolDatabase, withDedicatedConnection } from "./dedicatedConnection.js";
+import { dropQueue, ensureQueueOnce, forgetQueue } from "./queueSetup.js";
 import { archiveMessagesStatement } from "./sql/archiveMessages.js";
 import { deadLetterMessagesStatement } from "./sql/deadLetterMessages.js";
 import { deleteDeliveriesStatement, deleteMessagesStatement } from "./sql/deleteMessages.js";
@@ -199,12 +200,18 @@ export class PgmqClient {
    * caller's transaction: DDL that rolls back would vanish while the cache
    * still said the queue exists. Given the caller's `client`, the check runs
    * on it, and a missing queue is created on a connection of its own rather
-   * than one from the pool, which the caller may be holding the last of.
+   * than one from the pool, which the caller may be holding the last of
+   * (in the client's database, when that is not the pool's).
+   *
+   * A queue without its insert-notify trigger gets it here (a worker's
+   * start), unless `tablesOnly`: adding it waits for every transaction that
+   * wrote to the queue, and a push or read needs only the tables.
    */
-  ensureQueue(queue: string, client?: pg.ClientBase): Promise<void> {
+  ensureQueue(queue: string, client?: pg.ClientBase, options: { tablesOnly?: boolean } = {}): Promise<void> {
     return ensureQueueOnce(this.pool, queue, {
       autoCreate: this.autoCreate ?? isAutoCreateEnabled(),
       ...(client !== undefined ? { client } : {}),
+      ...(options.tablesOnly === true ? { tablesOnly: true } : {}),
     });
   }
 
@@ -506,9 +513,12 @@ export class PgmqClient {
   /**
    * The queue's handle, loaded (and the queue ensured) on first use. A
    * caller with its own client loads on it: sharing a load in flight on the
-   * pool could make it wait for a connection it holds itself.
+   * pool could make it wait for a connection it holds itself. A client of
+   * another database than the pool's loads every time, never cached: the
+   * pool's handles describe the pool's tables.
    */
   private handle(queue: string, client: pg.ClientBase | undefined): Promise<QueueHandle> | QueueHandle {
+    if (client !== undefined && !sharesPoolDatabase(this.pool, client)) return this.load(queue, client, false);
     const handle = this.handles.get(queue);
     if (handle !== undefined) return handle;
     if (client !== undefined) return this.load(queue, client);
@@ -522,14 +532,17 @@ export class PgmqClient {
     return loading;
   }
 
-  private async load(queue: string, client: pg.ClientBase | undefined): Promise<QueueHandle> {
+  private async load(queue: string, client: pg.ClientBase | undefined, cache = true): Promise<QueueHandle> {
     validateQueueName(queue);
-    await this.ensureQueue(queue, client);
+    await this.ensureQueue(queue, client, { tablesOnly: true });
     let columns = await readQueueColumns(client ?? this.pool, queue);
     if (columns === null && client !== undefined) {
       // A REPEATABLE READ or SERIALIZABLE caller's snapshot may predate the queue's creation: look outside it.
-      columns = await withDedicatedConnection(this.pool, `reading the columns of queue "${queue}"`, (own) =>
-        readQueueColumns(own, queue),
+      columns = await withDedicatedConnection(
+        this.pool,
+        `reading the columns of queue "${queue}"`,
+        (own) => readQueueColumns(own, queue),
+        client,
       );
     }
     if (columns === null) {
@@ -538,7 +551,7 @@ export class PgmqClient {
       throw new QueueMissingError(queue);
     }
     const handle = new QueueHandle(queue, columns);
-    this.handles.set(queue, handle);
+    if (cache) this.handles.set(queue, handle);
     return handle;
   }
 

@@ -9,7 +9,10 @@
  * Without `client` it runs on the shared pool. With `client`, the queue is
  * looked up on that client, and only a missing one is created, on a
  * short-lived connection of its own: the caller may hold the pool's last
- * free connection, so the push never waits on the pool.
+ * free connection, so the push never waits on the pool. That connection goes
+ * to the client's database, which may not be the pool's (queueSetup.ts).
+ * A push needs only the queue's tables, never its notify trigger, whose
+ * creation waits for every transaction that wrote to the queue.
  */
 import type pg from "pg";
 import { getPool } from "./connection.js";
@@ -26,6 +29,43 @@ const HOLE: ValidationIssue = {
   keyword: "json",
 };
 
+/** Holes of a sparse `pushBatch` array listed by index in the error; the rest are counted. */
+const HOLES_LISTED = 20;
+
+/**
+ * The holes of `jobs` from `first` (itself a hole): how many, and the first
+ * few indexes. In time bounded by the jobs present, not the array's length
+ * (a sparse array may claim 2^32 - 1 slots): `Object.keys` lists only the
+ * indexes present, and every other index is a hole.
+ */
+function findHoles(jobs: readonly unknown[], first: number): { count: number; indexes: number[] } {
+  const length = jobs.length;
+  const present: number[] = [];
+  for (const key of Object.keys(jobs)) {
+    const index = Number(key);
+    // Only canonical index keys ("7", not "07" or "length") name slots.
+    if (Number.isInteger(index) && String(index) === key && index > first && index < length) present.push(index);
+  }
+  present.sort((a, b) => a - b);
+  const indexes: number[] = [];
+  let next = 0;
+  for (let index = first; index < length && indexes.length < HOLES_LISTED; index++) {
+    if (next < present.length && present[next] === index) next++;
+    else if (!(index in jobs)) indexes.push(index);
+  }
+  return { count: length - first - present.length, indexes };
+}
+
+/** A transform's `encode` or a `toJSON` threw for job `index` of a batch: their error, naming where. */
+function encodeFailure(queue: string, index: number, cause: unknown): Error {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new Error(
+    `${queue}: job ${index} of the batch could not be encoded (the queue's transform or a toJSON threw): ${reason}; ` +
+      "nothing was sent",
+    { cause },
+  );
+}
+
 export function createProducer<TName extends string, TJob>(definition: QueueDefinition<TName, TJob>): Producer<TJob> {
   const { name: queue, codec } = definition;
   const deadLetter = definition.options.deadLetter;
@@ -33,8 +73,9 @@ export function createProducer<TName extends string, TJob>(definition: QueueDefi
   /** The queue and its dead-letter queue exist (created on first use unless autoCreate is off); cached per pool. */
   async function ensured(client: pg.ClientBase | undefined): Promise<PgmqClient> {
     const pgmq = pgmqClientFor(getPool());
-    await pgmq.ensureQueue(queue, client);
-    if (deadLetter !== null) await pgmq.ensureQueue(deadLetter, client);
+    // The tables are enough to push: a missing notify trigger is the worker's to add (see ensureQueue).
+    await pgmq.ensureQueue(queue, client, { tablesOnly: true });
+    if (deadLetter !== null) await pgmq.ensureQueue(deadLetter, client, { tablesOnly: true });
     return pgmq;
   }
 
@@ -71,13 +112,17 @@ export function createProducer<TName extends string, TJob>(definition: QueueDefi
       // A for loop, not forEach: forEach skips a sparse array's holes, and `[, job]` would get one id for two slots.
       for (let index = 0; index < jobs.length; index++) {
         if (!(index in jobs)) {
-          failures.push({ index, issues: [HOLE] });
-          continue;
+          // The jobs after a hole go unchecked: walking every slot of a sparse array could take minutes.
+          const holes = findHoles(jobs, index);
+          const listed = holes.indexes.map((hole): JobIssues => ({ index: hole, issues: [HOLE] }));
+          const counted = holes.count > listed.length ? { holes: holes.count } : {};
+          throw ValidationError.forBatch(queue, [...failures, ...listed], counted);
         }
         try {
           messages.push(codec.encodeJson(jobs[index] as TJob).json);
         } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
+          // Not the job's fault but the user's code: their error as the cause, under one that names the job.
+          if (!(error instanceof ValidationError)) throw encodeFailure(queue, index, error);
           failures.push({ index, issues: error.issues });
         }
       }

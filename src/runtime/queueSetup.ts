@@ -4,6 +4,7 @@
  * Safe to run from many processes at once, and idempotent.
  */
 import pg from "pg";
+import { databaseOf, withDedicatedConnection } from "./dedicatedConnection.js";
 import { QueueMissingError } from "./errors.js";
 import { deleteMetaSql, dropQueueTablesSql, dropQueueWithPgmqSql } from "./sql/dropQueue.js";
 import {
@@ -40,9 +41,15 @@ async function inTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): 
   }
 }
 
-function isComplete(state: DatabaseState): boolean {
+/**
+ * Whether every queue of `state` is set up. `tablesOnly`: its tables are
+ * enough (a push needs no notify trigger; a missing one is the worker's to
+ * add, as adding it waits for every transaction that wrote to the queue).
+ */
+function isComplete(state: DatabaseState, tablesOnly = false): boolean {
   for (const queue of state.queues.values()) {
     if (!queue.tablesExist) return false;
+    if (tablesOnly) continue;
     // PGMQ before 1.7 has no notify function: such queues go without a trigger (workers poll).
     if (!queue.notifyTrigger && (state.pgmqNotify || !state.pgmqFunctions)) return false;
   }
@@ -63,37 +70,51 @@ function isComplete(state: DatabaseState): boolean {
  * together do not trip over each other. When `db` is a client it must not be
  * inside a transaction (this one would commit it).
  */
-export async function ensureQueues(db: Queryable, queues: readonly string[]): Promise<void> {
+export function ensureQueues(db: Queryable, queues: readonly string[]): Promise<void> {
+  return createQueues(db, queues, false);
+}
+
+/**
+ * `ensureQueues`; with `tablesOnly`, an existing queue without its notify
+ * trigger is left as it is (see `isComplete`): only queues whose tables this
+ * call creates get the trigger, which then waits for nobody.
+ */
+async function createQueues(db: Queryable, queues: readonly string[], tablesOnly: boolean): Promise<void> {
   const names = [...new Set(queues.map(validateQueueName))];
   if (names.length === 0) return;
   await withClient(db, async (client) => {
     // Fast path: everything exists, no lock, no DDL.
-    if (isComplete(await readDatabaseState(client, names))) return;
+    if (isComplete(await readDatabaseState(client, names), tablesOnly)) return;
     await inTransaction(client, async () => {
       await runOnce(client, setupLockSql);
       const state = await readDatabaseState(client, names);
-      if (state.pgmqFunctions) await createWithPgmq(client, state);
-      else await createLayout(client, state);
+      if (state.pgmqFunctions) await createWithPgmq(client, state, tablesOnly);
+      else await createLayout(client, state, tablesOnly);
     });
   });
 }
 
-async function createWithPgmq(client: pg.ClientBase, state: DatabaseState): Promise<void> {
+/** Whether `queue` gets its notify trigger now (see `createQueues`). */
+function addsTrigger(queue: { tablesExist: boolean; notifyTrigger: boolean }, tablesOnly: boolean): boolean {
+  return !queue.notifyTrigger && (!tablesOnly || !queue.tablesExist);
+}
+
+async function createWithPgmq(client: pg.ClientBase, state: DatabaseState, tablesOnly: boolean): Promise<void> {
   for (const queue of state.queues.values()) {
     // PGMQ's functions are overloaded across versions: cast every argument.
     if (!queue.tablesExist) await runOnce(client, "SELECT pgmq.create($1::text)", [queue.queue]);
-    if (state.pgmqNotify && !queue.notifyTrigger) {
+    if (state.pgmqNotify && addsTrigger(queue, tablesOnly)) {
       await runOnce(client, "SELECT pgmq.enable_notify_insert($1::text)", [queue.queue]);
     }
   }
 }
 
-async function createLayout(client: pg.ClientBase, state: DatabaseState): Promise<void> {
+async function createLayout(client: pg.ClientBase, state: DatabaseState, tablesOnly: boolean): Promise<void> {
   await runOnce(client, createSharedLayoutSql);
   for (const queue of state.queues.values()) {
     if (!queue.tablesExist) await runOnce(client, createQueueTablesSql(queue.queue));
     await runOnce(client, insertMetaSql, [queue.queue]);
-    if (!queue.notifyTrigger) await runOnce(client, createNotifyTriggerSql(queue.queue));
+    if (addsTrigger(queue, tablesOnly)) await runOnce(client, createNotifyTriggerSql(queue.queue));
   }
 }
 
@@ -124,10 +145,15 @@ export async function dropQueue(db: Queryable, queue: string): Promise<void> {
   if (isPool(db)) forgetQueue(db, queue);
 }
 
-/** A queue's check in one pool: in flight, or done (`confirmed`: the queue exists). */
+/**
+ * A queue's check in one pool: in flight, or done (`confirmed`: the queue
+ * exists). `complete`: its notify trigger was seen to too (or autoCreate
+ * was off, which adds nothing), so a worker's check is done as well.
+ */
 interface QueueCheck {
   readonly done: Promise<void>;
   confirmed: boolean;
+  readonly complete: boolean;
 }
 
 // Queues known to exist, per pool: after the first use the check costs a Map lookup.
@@ -154,26 +180,43 @@ export interface EnsureQueueOptions {
    * waiting on the pool). (Default: none: the check runs on the pool)
    */
   client?: pg.ClientBase;
+  /**
+   * The queue's tables are enough: what pushes and reads need. Else its
+   * insert-notify trigger is added too when missing, which waits for every
+   * transaction that wrote to the queue: what a worker's start needs.
+   * (Default: false)
+   */
+  tablesOnly?: boolean;
 }
 
 /**
  * Makes sure `queue` exists, once per pool: creates it when `autoCreate`,
  * else throws `QueueMissingError` when it is missing. Concurrent callers
- * without a client share one check; a failed check is not cached.
+ * without a client share one check; a failed check is not cached. A client
+ * connected to another database than the pool's is checked every time,
+ * and a missing queue created in its database.
  */
 export function ensureQueueOnce(pool: pg.Pool, queue: string, options: EnsureQueueOptions): Promise<void> {
   validateQueueName(queue);
+  const tablesOnly = options.tablesOnly === true;
+  const client = options.client;
+  if (client !== undefined && databaseOf(pool, client) === "other") {
+    return ensureWithClient(pool, queue, client, options.autoCreate, tablesOnly);
+  }
   const queues = entriesOf(knownQueues, pool);
   const known = queues.get(queue);
-  if (known !== undefined && (known.confirmed || options.client === undefined)) return known.done;
+  if (known !== undefined && (tablesOnly || known.complete) && (known.confirmed || client === undefined)) {
+    return known.done;
+  }
   // A check on the pool still in flight may be waiting for the very connection this caller holds: check on its client.
-  if (options.client !== undefined) return ensureWithClient(pool, queue, options.client, options.autoCreate);
+  if (client !== undefined) return ensureWithClient(pool, queue, client, options.autoCreate, tablesOnly);
   const check: QueueCheck = {
     done: (async () => {
-      if (options.autoCreate) await ensureQueues(pool, [queue]);
+      if (options.autoCreate) await createQueues(pool, [queue], tablesOnly);
       else if (!(await queueExists(pool, queue))) throw new QueueMissingError(queue);
     })(),
     confirmed: false,
+    complete: !options.autoCreate || !tablesOnly,
   };
   queues.set(queue, check);
   check.done.then(
@@ -187,70 +230,64 @@ export function ensureQueueOnce(pool: pg.Pool, queue: string, options: EnsureQue
   return check.done;
 }
 
-async function ensureWithClient(pool: pg.Pool, queue: string, client: pg.ClientBase, autoCreate: boolean): Promise<void> {
+async function ensureWithClient(
+  pool: pg.Pool,
+  queue: string,
+  client: pg.ClientBase,
+  autoCreate: boolean,
+  tablesOnly: boolean,
+): Promise<void> {
+  const database = databaseOf(pool, client);
   // Read-only, so it may run inside the caller's transaction.
   const state = await readDatabaseState(client, [queue]);
-  const ready = autoCreate ? isComplete(state) : (state.queues.get(queue)?.tablesExist ?? false);
+  const ready = autoCreate ? isComplete(state, tablesOnly) : (state.queues.get(queue)?.tablesExist ?? false);
   if (!ready) {
     if (!autoCreate) throw new QueueMissingError(queue);
-    await createOnDedicatedConnection(pool, queue);
+    if (database === "unknown" && !(state.queues.get(queue)?.tablesExist ?? false)) {
+      throw new QueueMissingError(queue, {
+        where: "the database of the client given to push",
+        reason:
+          "cannot be created from here: that client has no connectionParameters, so no connection of its own to " +
+          "its database can be made (creation must not run in the caller's transaction)",
+      });
+    }
+    await createOnDedicatedConnection(pool, queue, database === "other" ? client : undefined, tablesOnly);
   }
-  entriesOf(knownQueues, pool).set(queue, { done: Promise.resolve(), confirmed: true });
+  // What exists in another database says nothing of the pool's.
+  if (database !== "other") {
+    const complete = !autoCreate || !tablesOnly;
+    entriesOf(knownQueues, pool).set(queue, { done: Promise.resolve(), confirmed: true, complete });
+  }
 }
 
-/** Creates `queue` on a connection of its own (shared by concurrent callers). */
-function createOnDedicatedConnection(pool: pg.Pool, queue: string): Promise<void> {
+/**
+ * Creates `queue` on a connection of its own, in the pool's database or,
+ * given `elsewhere` (a client of another database), in that client's.
+ * Concurrent callers in the pool's database share one creation.
+ */
+function createOnDedicatedConnection(
+  pool: pg.Pool,
+  queue: string,
+  elsewhere: pg.ClientBase | undefined,
+  tablesOnly: boolean,
+): Promise<void> {
+  const create = () =>
+    withDedicatedConnection(
+      pool,
+      `creating queue "${queue}"`,
+      (client) => createQueues(client, [queue], tablesOnly),
+      elsewhere,
+    );
+  if (elsewhere !== undefined) return create();
   const creations = entriesOf(dedicatedCreations, pool);
   let creation = creations.get(queue);
   if (creation === undefined) {
-    creation = withDedicatedConnection(pool, `creating queue "${queue}"`, (client) => ensureQueues(client, [queue]));
+    creation = create();
     creations.set(queue, creation);
     const clear = () => creations.delete(queue);
     creation.then(clear, clear);
   }
   return creation;
-}
-
-/** Connect timeout of a dedicated connection when the pool sets none, in milliseconds. */
-const DEDICATED_CONNECT_TIMEOUT_MS = 10_000;
-
-/**
- * Runs `work` on a new connection made with the pool's own settings (and
- * its client class), outside the pool and its limit, ended afterwards: for
- * a caller that holds a client of the pool and must not wait on it.
- * `purpose` names the work in the error when the connection fails.
- */
-export async function withDedicatedConnection<T>(
-  pool: pg.Pool,
-  purpose: string,
-  work: (client: pg.Client) => Promise<T>,
-): Promise<T> {
-  const Client = (pool as unknown as { Client?: typeof pg.Client }).Client ?? pg.Client;
-  const settings: pg.PoolConfig = pool.options ?? {};
-  const config: pg.ClientConfig = {
-    ...settings,
-    connectionTimeoutMillis: settings.connectionTimeoutMillis || DEDICATED_CONNECT_TIMEOUT_MS,
-  };
-  // pg-pool keeps the password as a non-enumerable property, which a spread leaves behind.
-  if ("password" in settings) config.password = settings.password;
-  const client = new Client(config);
-  // A failure surfaces as a rejected connect or query; an 'error' event must not crash the process.
-  client.on("error", () => {});
-  try {
-    await client.connect();
-  } catch (cause) {
-    throw new Error(
-      `${purpose} needs a connection of its own (the caller's client is in a transaction that must not run DDL, ` +
-        `and the pool's connections may all be taken): ${cause instanceof Error ? cause.message : String(cause)}. ` +
-        "Create queues beforehand with `pgmq-gen migrate` (or ensureQueues) to avoid this",
-      { cause },
-    );
-  }
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 /** Forgets that `queue` exists in `pool` (it was dropped, or a statement found its table missing). */

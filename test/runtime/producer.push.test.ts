@@ -410,3 +410,62 @@ describe("createProducer: batch slots and headers are what they claim", () => {
     expect(row!.headers).toBeNull();
   });
 });
+
+describe("createProducer: pushBatch errors stay readable whatever the batch", () => {
+  it("round two (hostile) #9: a transform's encode that throws names the queue and the job index, the original kept as cause", async () => {
+    const boom = new TypeError("enc boom");
+    const producer = createProducer(
+      emailDefinition("encode_throws", {
+        encode: (payload) => {
+          if ((payload as unknown as EmailJob).subject === "throw") throw boom;
+          return payload;
+        },
+        decode: (stored) => stored,
+      }),
+    );
+    const error = (await rejection(
+      producer.pushBatch([valid, { ...valid, subject: "nul\u0000" }, { ...valid, subject: "throw" }]),
+    )) as Error;
+    expect(error.message).toMatch(/encode_throws: job 2 of the batch could not be encoded .*enc boom/);
+    expect(error.cause).toBe(boom);
+    // A toJSON that throws, the same.
+    const toJsonThrows = { toJSON: () => { throw boom; } } as unknown as EmailJob;
+    const viaToJson = (await rejection(producer.pushBatch([valid, toJsonThrows]))) as Error;
+    expect(viaToJson.message).toMatch(/encode_throws: job 1 of the batch could not be encoded .*enc boom/);
+    expect(viaToJson.cause).toBe(boom);
+    expect(await tableExists(db.pool, "pgmq.q_encode_throws")).toBe(false);
+  });
+
+  it("round two (hostile) #9: 100,000 invalid jobs give a short message (the first jobs, then a count); every job stays on the error", async () => {
+    const producer = createProducer(emailDefinition("many_invalid"));
+    const jobs = Array.from({ length: 100_000 }, () => ({ to: "x", subject: "s" }) as EmailJob);
+    const error = (await rejection(producer.pushBatch(jobs))) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message.length).toBeLessThan(5_000);
+    expect(error.message).toMatch(/job 0: \/to must match format/);
+    expect(error.message).toContain("and 99980 more jobs");
+    expect(error.jobs).toHaveLength(100_000);
+    expect(error.issues).toHaveLength(100_000);
+  });
+
+  it("round two (hostile) #9: a sparse array of length 10,000,000 is a ValidationError in bounded time, its holes reported compactly", async () => {
+    const producer = createProducer(emailDefinition("huge_sparse"));
+    const jobs = Object.assign([], { length: 10_000_000 }) as EmailJob[];
+    jobs[1] = valid;
+    const started = Date.now();
+    const error = (await rejection(producer.pushBatch(jobs))) as ValidationError;
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message.length).toBeLessThan(5_000);
+    expect(error.message).toMatch(/job 0: .*hole/);
+    expect(error.message).toContain("9999999 holes");
+    expect(error.jobs.slice(0, 3).map((job) => job.index)).toEqual([0, 2, 3]);
+    // The largest length an array may have: still bounded.
+    const longest = Object.assign([valid], { length: 2 ** 32 - 1 }) as EmailJob[];
+    const startedLongest = Date.now();
+    const longestError = (await rejection(producer.pushBatch(longest))) as ValidationError;
+    expect(Date.now() - startedLongest).toBeLessThan(3_000);
+    expect(longestError.message).toContain(`${2 ** 32 - 2} holes`);
+    expect(await tableExists(db.pool, "pgmq.q_huge_sparse")).toBe(false);
+  }, 60_000);
+});

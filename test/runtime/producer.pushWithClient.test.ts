@@ -8,7 +8,9 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure } from "../../src/runtime/connection.js";
 import { QueueMissingError } from "../../src/runtime/errors.js";
+import { pgmqClientFor } from "../../src/runtime/pgmq.js";
 import { createProducer } from "../../src/runtime/producer.js";
+import { ensureQueues } from "../../src/runtime/queueSetup.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { type EmailJob, emailDefinition, queueRows, tableExists } from "./support.js";
 
@@ -195,6 +197,161 @@ describe("createProducer: push({ client }) with no free pool connection", () => 
       expect(await tableExists(db.pool, "pgmq.q_fresh_not_migrated")).toBe(false);
     } finally {
       configure({ autoCreate: true });
+      await pool.end();
+    }
+  });
+});
+
+async function hasNotifyTrigger(pool: pg.Pool, queue: string): Promise<boolean> {
+  const { rows } = await pool.query(
+    "SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = 'trigger_notify_queue_insert_listeners'",
+    [`pgmq.q_${queue}`],
+  );
+  return rows.length > 0;
+}
+
+describe("createProducer: push({ client }) never waits without bound on queue setup", () => {
+  it("round two (hostile) #3: a queue without its notify trigger, written by the caller's transaction: push({ client }) completes and adds no trigger", async () => {
+    await ensureQueues(db.pool, ["no_trigger"]);
+    await db.pool.query("DROP TRIGGER trigger_notify_queue_insert_listeners ON pgmq.q_no_trigger");
+    const pool = poolOf(2);
+    configure({ pool, statementTimeoutMillis: 8_000 });
+    try {
+      const producer = createProducer(emailDefinition("no_trigger"));
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        // The caller's own write takes a lock CREATE TRIGGER would wait for, until this transaction ends.
+        await client.query("DELETE FROM pgmq.q_no_trigger WHERE msg_id = -1");
+        const push = within(6_000, "push({ client })", producer.push(valid, { client }));
+        await expect(push).resolves.toBeTypeOf("bigint");
+        await within(6_000, "pushBatch({ client })", producer.pushBatch([valid], { client }));
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
+      } finally {
+        client.release();
+      }
+      expect(await queueRows(db.pool, "no_trigger")).toHaveLength(2);
+      // A push without a client on the same pool does not add it either; a worker's start (its ensureQueue) does.
+      await within(6_000, "push()", producer.push(valid));
+      expect(await hasNotifyTrigger(db.pool, "no_trigger")).toBe(false);
+      await within(6_000, "worker start's ensureQueue", pgmqClientFor(pool).ensureQueue("no_trigger"));
+      expect(await hasNotifyTrigger(db.pool, "no_trigger")).toBe(true);
+    } finally {
+      configure({ statementTimeoutMillis: 30_000 });
+      await pool.end();
+    }
+  });
+
+  it("round two (hostile) #3: queue creation on the dedicated connection waiting on a lock fails within the statement timeout, saying so", async () => {
+    const pool = poolOf(1);
+    configure({ pool, statementTimeoutMillis: 1_500 });
+    // Another session holds the setup lock in a long transaction.
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT pg_advisory_xact_lock(hashtext('pgmq-gen.ensure_queues'))");
+      const producer = createProducer(emailDefinition("fresh_locked"));
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const started = Date.now();
+        const push = within(6_000, "push({ client })", producer.push(valid, { client }));
+        await expect(push).rejects.toThrow(/creating queue "fresh_locked".*lock.*pgmq-gen migrate/s);
+        expect(Date.now() - started).toBeLessThan(4_000);
+        // The caller's transaction is untouched.
+        await expect(client.query("SELECT 1")).resolves.toBeDefined();
+        await client.query("ROLLBACK");
+      } finally {
+        client.release();
+      }
+    } finally {
+      await holder.query("ROLLBACK").catch(() => {});
+      await holder.end();
+      configure({ statementTimeoutMillis: 30_000 });
+      await pool.end();
+    }
+  });
+});
+
+describe("createProducer: push({ client }) with a client of another database", () => {
+  let other: TestDatabase;
+  beforeAll(async () => {
+    other = await createTestDatabase("producer_push_client_other");
+  });
+  afterAll(async () => {
+    await other.drop();
+  });
+
+  async function clientOfOther(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: other.url });
+    await client.connect();
+    return client;
+  }
+
+  it("round two (hostile) #8: the missing queue is created in the client's database, not the pool's, and the push lands there", async () => {
+    const pool = poolOf(1);
+    configure({ pool });
+    try {
+      const producer = createProducer(emailDefinition("elsewhere"));
+      const client = await clientOfOther();
+      try {
+        await client.query("BEGIN");
+        await within(10_000, "push({ client of B })", producer.push(valid, { client }));
+        await client.query("COMMIT");
+      } finally {
+        await client.end();
+      }
+      expect(await queueRows(other.pool, "elsewhere")).toHaveLength(1);
+      expect(await tableExists(db.pool, "pgmq.q_elsewhere")).toBe(false);
+      // The pool's database still lacks it: a push without a client creates it there.
+      await within(10_000, "push()", producer.push(valid));
+      expect(await queueRows(db.pool, "elsewhere")).toHaveLength(1);
+      expect(await queueRows(other.pool, "elsewhere")).toHaveLength(1);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("round two (hostile) #8: a queue known in the pool's database is still created in the client's database when missing there", async () => {
+    const pool = poolOf(1);
+    configure({ pool });
+    try {
+      const producer = createProducer(emailDefinition("known_here"));
+      await producer.push(valid);
+      const client = await clientOfOther();
+      try {
+        await within(10_000, "push({ client of B })", producer.push(valid, { client }));
+        await within(10_000, "pushBatch({ client of B })", producer.pushBatch([valid], { client }));
+      } finally {
+        await client.end();
+      }
+      expect(await queueRows(other.pool, "known_here")).toHaveLength(2);
+      expect(await queueRows(db.pool, "known_here")).toHaveLength(1);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("round two (hostile) #8: a client whose connection settings cannot be read gets a clear error naming the queue and pgmq-gen migrate", async () => {
+    const pool = poolOf(1);
+    configure({ pool });
+    try {
+      const producer = createProducer(emailDefinition("opaque_client"));
+      const real = await clientOfOther();
+      try {
+        // A wrapper that runs queries but says nothing of where it is connected.
+        const opaque = { query: real.query.bind(real) } as unknown as pg.ClientBase;
+        const push = within(10_000, "push({ opaque client })", producer.push(valid, { client: opaque }));
+        await expect(push).rejects.toThrow(/queue "opaque_client" does not exist in the database of the client.*pgmq-gen migrate/s);
+      } finally {
+        await real.end();
+      }
+      expect(await tableExists(db.pool, "pgmq.q_opaque_client")).toBe(false);
+    } finally {
       await pool.end();
     }
   });

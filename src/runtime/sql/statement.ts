@@ -203,6 +203,20 @@ export async function withRuntimeClient<T>(pool: pg.Pool, work: (client: pg.Pool
   }
 }
 
+/**
+ * Runs `work` with every statement the runtime sends on `client` timed like
+ * the pool's: for a connection the runtime made itself (a dedicated one,
+ * queueSetup.ts), never for a caller's client.
+ */
+export async function withTimedStatements<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
+  runtimeClients.add(client);
+  try {
+    return await work();
+  } finally {
+    runtimeClients.delete(client);
+  }
+}
+
 function statementTimeoutError(db: Queryable, label: string, timeoutMs: number, cause: unknown): DatabaseTimeoutError {
   const config = (isPool(db) ? db.options : (db as unknown as { connectionParameters?: pg.ClientConfig }).connectionParameters) ?? {};
   return new DatabaseTimeoutError(
