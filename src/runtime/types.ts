@@ -259,8 +259,8 @@ export interface QueueWorkerOptions {
   /** Bytes of payload one read takes and this queue holds at once. (Default: the worker's `batchBytes`) */
   batchBytes?: number;
   /**
-   * Overrides the queue's configured visibility timeout, in seconds (at most
-   * 10^9: PostgreSQL adds it to a timestamp). A handler that blocks the event
+   * Overrides the queue's configured visibility timeout, in whole seconds
+   * from 1 (the config's rule) to 10^9 (PostgreSQL adds it to a timestamp). A handler that blocks the event
    * loop longer than about half of it may see its job run by another worker
    * at the same time (see `QueueOptions.visibilityTimeout`).
    * (Default: the queue's `visibilityTimeout`)
