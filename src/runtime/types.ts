@@ -360,6 +360,10 @@ export interface Worker {
    * to `shutdownTimeout`, then aborts their signals) and writes their acks.
    * Resolves within `shutdownTimeout` + 2000 ms, leaving no timer behind: once
    * it and `closePool()` resolve, nothing of the worker keeps the process alive.
+   * Called during `start()`, it waits up to `shutdownTimeout` for the start to
+   * finish; past that `start()` rejects with `WorkerStoppingError`, and a
+   * connection attempt the pool has under way ends at its
+   * `connectionTimeoutMillis` (which `closePool()` waits for).
    */
   stop(): Promise<void>;
   on<E extends keyof WorkerEvents>(event: E, listener: (...args: WorkerEvents[E]) => void): this;

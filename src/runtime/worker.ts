@@ -103,6 +103,8 @@ class QueueWorker implements Worker {
   readonly #poolOption: pg.Pool | undefined;
   readonly #events = new WorkerEventEmitter();
   #starting: Promise<void> | null = null;
+  /** Rejects the pending start() when stop() gives up waiting for it. */
+  #abandonStart: ((error: Error) => void) | null = null;
   #running: Running | null = null;
   #stopping: Promise<void> | null = null;
 
@@ -123,10 +125,18 @@ class QueueWorker implements Worker {
 
   start(): Promise<void> {
     if (this.#stopping !== null) return Promise.reject(new Error("pgmq-gen worker: start() after stop()"));
-    this.#starting ??= this.#start().catch((error: unknown) => {
-      this.#starting = null;
-      throw error;
-    });
+    if (this.#starting === null) {
+      const started = this.#start().catch((error: unknown) => {
+        this.#starting = null;
+        throw error;
+      });
+      // stop() does not wait past its deadline for a start() stuck connecting: it rejects this instead, and
+      // #startOn, when its wait ends, finds #stopping and undoes what it set up.
+      const abandoned = new Promise<never>((_resolve, reject) => {
+        this.#abandonStart = reject;
+      });
+      this.#starting = Promise.race([started, abandoned]);
+    }
     return this.#starting;
   }
 
@@ -209,6 +219,13 @@ class QueueWorker implements Worker {
       });
       // Waits for the first connection attempt only; polling covers a listener that is still reconnecting.
       await listener.start();
+      if (this.#stopping !== null) {
+        // stop() gave up waiting for this start(): nothing may outlive it.
+        void listener.close().catch(() => {});
+        removePoolErrorListener();
+        releasePoolRoom();
+        return;
+      }
     }
 
     const loops = Promise.all(queues.map((parts) => parts.fetcher.run())).then(() => undefined);
@@ -232,8 +249,20 @@ class QueueWorker implements Worker {
 
   async #stop(): Promise<void> {
     const stopRequestedAt = Date.now();
-    // A start() in progress finishes first, so everything it set up is torn down.
-    await this.#starting?.catch(() => {});
+    const shutdownTimeout = this.#settings.shutdownTimeout;
+    // A start() in progress finishes first, so everything it set up is torn down; but one still connecting
+    // (a server that never answers) is not waited for past shutdownTimeout: it rejects, and undoes its own
+    // set-up when its wait ends (see #startOn). A connection attempt of the pool's ends at its connect timeout.
+    const starting = this.#starting;
+    if (starting !== null && !(await settlesWithin(starting.catch(() => {}), shutdownTimeout))) {
+      this.#abandonStart?.(
+        new WorkerStoppingError(
+          "pgmq-gen worker: stop() was called while start() was still under way (connecting to the database or " +
+            `creating queues) and did not finish within shutdownTimeout (${shutdownTimeout} ms): the worker did not start`,
+        ),
+      );
+      return;
+    }
     const running = this.#running;
     if (running === null) return;
     this.#running = null;
