@@ -145,9 +145,11 @@ export type AckKind = "done" | "retry" | "kill" | "release";
  * - `deadlinePassed`: the database stayed unreachable until the message's
  *   visibility timeout passed, so the ack was given up;
  * - `refused`: the database refused the row itself (a data error), even alone
- *   and with a minimal reason.
+ *   and with a minimal reason;
+ * - `workerStopped`: the handler finished after `stop()` had returned (it was
+ *   left behind at shutdown), so no ack was attempted: the pool may be closed.
  */
-export type AckLostReason = "leaseLost" | "deadlinePassed" | "refused";
+export type AckLostReason = "leaseLost" | "deadlinePassed" | "refused" | "workerStopped";
 
 /**
  * Reported on a worker's `error` event, in place of the job's `job:complete`,
@@ -199,6 +201,12 @@ function ackLostText(details: { ack: AckKind; reason: AckLostReason }): string {
       );
     case "refused":
       return `${what} was refused by the database (see the cause): the message will be delivered again`;
+    case "workerStopped":
+      return (
+        `${what} was not written: the handler finished after stop() had returned (it did not return within ` +
+        "shutdownTimeout + 2 s and was left behind), so no ack was attempted: the message will be delivered again " +
+        "after its visibility timeout"
+      );
   }
 }
 

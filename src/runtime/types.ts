@@ -314,7 +314,9 @@ export interface WorkerOptions<TQueue extends string = string> {
    * more to return and acks are written in that time, so `stop()` resolves
    * within `shutdownTimeout` + 2000 ms of being called whatever its handlers
    * do: a handler that ignores its signal is left behind, and its message
-   * reappears after its visibility timeout. (Default: 30000)
+   * reappears after its visibility timeout (when it returns, it is reported
+   * once as `AckLostError` with reason `workerStopped` and nothing is written,
+   * so closing the pool after `stop()` is safe). (Default: 30000)
    */
   shutdownTimeout?: number;
   /** Stop gracefully on SIGINT and SIGTERM. (Default: false) */

@@ -300,7 +300,9 @@ class QueueWorker implements Worker {
       msUntil(drainUntil),
     );
 
-    // 4. Handlers left behind: their messages reappear after the visibility timeout.
+    // 4. Handlers left behind: their messages reappear after the visibility timeout. One that returns
+    //    later is reported as AckLostError (workerStopped) and writes nothing (see JobRunner).
+    running.abortJobs.leaveBehind();
     for (const parts of running.queues) parts.heartbeat.close();
     if (running.listener !== null) await settlesWithin(running.listener.close(), msUntil(finalDeadline));
     running.removePoolErrorListener();
