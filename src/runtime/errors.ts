@@ -233,9 +233,11 @@ export class LeaseLostError extends Error {
 
 /**
  * Reported on a worker's `error` event when a handler finished after its
- * message's visibility timeout had passed unextended, mostly because the
- * event loop was blocked (CPU-bound work): another worker may have run the
- * same job meanwhile. The message names the fix.
+ * message's visibility timeout had passed unextended: the event loop was
+ * blocked (CPU-bound work), the heartbeat's extension waited for a connection
+ * of an exhausted pool, or the database did not answer in time. Another
+ * worker may have run the same job meanwhile. The message names the cause
+ * the heartbeat saw and the fix.
  */
 export class LeaseExpiredWarning extends Error {
   override readonly name = "LeaseExpiredWarning";

@@ -165,6 +165,27 @@ describe("a server that never answers", () => {
   });
 });
 
+describe("a pool whose connections are all busy", () => {
+  it("round two (hostile) #1: a given pool without a connect timeout of its own is reported as exhausted, not as a silent server", async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    configure({ pool, connectionTimeoutMillis: 1000 });
+    const held = [await pool.connect(), await pool.connect()];
+    try {
+      const name = "busy_user_pool";
+      const push = await within(createProducer(testQueue(name)).push({ n: 1 }), 10_000);
+      expect(push.error).toBeInstanceOf(DatabaseTimeoutError);
+      expect((push.error as Error).message).toMatch(
+        /no database connection within 1000 ms: every connection of the pool \(max 2\) stayed busy.*Raise the pool's max/,
+      );
+      expect((push.error as Error).message).not.toMatch(/did not complete the connection/);
+    } finally {
+      for (const client of held) client.release();
+      await closePool();
+      await pool.end();
+    }
+  });
+});
+
 describe("stop() while start() waits on a server that never answers", () => {
   it("round two (hostile) #4: stop() resolves within shutdownTimeout + 2 s, start() rejects, and the pool closes", async () => {
     configure({ connectionString: silentUrl(), connectionTimeoutMillis: 5000 });

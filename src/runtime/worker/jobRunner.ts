@@ -232,16 +232,25 @@ export class JobRunner {
   /**
    * A handler finished after its message's visibility timeout had passed
    * unextended: another worker may have run the job meanwhile. Said loudly,
-   * with the fix, since the usual cause (CPU-bound work blocking the event
-   * loop, so the heartbeat cannot run) is a design problem of the handler.
-   * The heartbeat's longest gap between ticks measures the block.
+   * with the fix and the cause the heartbeat saw: its extension waiting for
+   * a connection of an exhausted pool (the ticks that found it still waiting
+   * sampled the pool), else the event loop blocked (the longest gap between
+   * ticks measures the block: CPU-bound work, a design problem of the
+   * handler), else the database too slow or unreachable to answer in time.
    */
   #warnLeaseExpired(hidden: HiddenMessage, finishedAt: number): void {
     const { queue, heartbeat, events } = this.#options;
     const stalledMs = heartbeat.longestGap(hidden, finishedAt);
     const timeout = queue.visibilityTimeout;
-    const text =
-      stalledMs > 2 * heartbeat.interval
+    const text = hidden.waitedForPool
+      ? `the handler finished ${seconds(finishedAt - hidden.visibleAt)} s after the message's visibility timeout ` +
+        `(visibilityTimeout of ${timeout} s) had passed: the heartbeat's extension waited for a connection: every ` +
+        "connection of the worker's pool was in use (each running transactional handler holds one for its whole " +
+        "job; other workers and the application's queries on the same pool count too), so it was not written in " +
+        "time and another worker may have run this job at the same time (the first run to finish acks it; the " +
+        "others' acks are reported lost). Raise the pool's max or lower the concurrency of what shares it, or give " +
+        "this worker a pool of its own."
+      : stalledMs > 2 * heartbeat.interval
         ? `the handler finished ${seconds(finishedAt - hidden.visibleAt)} s after the message's visibility timeout ` +
           `had passed: the event loop was blocked for about ${seconds(stalledMs)} s at a stretch, more than the ` +
           `heartbeat can cover with the queue's visibilityTimeout of ${timeout} s, so another worker may have run ` +
