@@ -272,9 +272,10 @@ export interface WorkerOptions<TQueue extends string = string> {
   /**
    * Pool to use. Each running job of a `transactional: true` queue holds one
    * of its connections for the whole job, so with transactional queues its
-   * `max` must be at least their concurrency + 2, else `start()` fails saying
-   * what to raise or lower. The pool the runtime creates grows by the
-   * transactional concurrency while the worker runs. (Default: the shared
+   * `max` must be at least their concurrency + 2, counting every worker of the
+   * process running on the same pool, else `start()` fails saying what to
+   * raise or lower. The pool the runtime creates grows by the transactional
+   * concurrency while the worker runs. (Default: the shared
    * pool, from `configure()` or `DATABASE_URL`)
    */
   pool?: pg.Pool;
