@@ -3,6 +3,7 @@
  * every mistake in a queue is reported, not just the first.
  */
 import { QUEUE_NAME_PATTERN } from "../model/queueNames.js";
+import { MAX_DATABASE_SECONDS } from "../runtime/limits.js";
 import { ConfigIssues, isRecord } from "./configIssues.js";
 
 export const QUEUE_OPTIONS = [
@@ -31,6 +32,9 @@ function isFiniteNumber(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value);
 }
 
+/** The runtime's limit on durations PostgreSQL adds to a timestamp, in words (every worker refuses more). */
+const DATABASE_SECONDS_RULE = `at most ${MAX_DATABASE_SECONDS} seconds (31.7 years: PostgreSQL adds it to a timestamp)`;
+
 /** Checks one queue's options (whatever its key; the key's own rule is checked by the caller). */
 export function validateQueue(key: string, queue: unknown, issues: ConfigIssues): void {
   const prefix = `queues.${key}`;
@@ -54,6 +58,8 @@ export function validateQueue(key: string, queue: unknown, issues: ConfigIssues)
   const { visibilityTimeout, maxRetries, jobTimeout } = queue;
   if (visibilityTimeout !== undefined && !(Number.isInteger(visibilityTimeout) && (visibilityTimeout as number) > 0)) {
     issues.expected("a positive whole number of seconds (PGMQ's visibility timeout is in integer seconds)", visibilityTimeout, at("visibilityTimeout"));
+  } else if (visibilityTimeout !== undefined && (visibilityTimeout as number) > MAX_DATABASE_SECONDS) {
+    issues.expected(`a visibility timeout of ${DATABASE_SECONDS_RULE}`, visibilityTimeout, at("visibilityTimeout"));
   }
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && (maxRetries as number) >= 0)) {
     issues.expected("an integer >= 0 (retries after the first attempt)", maxRetries, at("maxRetries"));
@@ -97,6 +103,8 @@ function validateBackoff(backoff: unknown, issues: ConfigIssues, key: string): v
     issues.unknownKeys(backoff, FIXED_BACKOFF_OPTIONS, { prefix, queue: key });
     if (!(isFiniteNumber(backoff.delay) && backoff.delay >= 0)) {
       issues.expected("a number of seconds >= 0", backoff.delay, at("delay"));
+    } else if (backoff.delay > MAX_DATABASE_SECONDS) {
+      issues.expected(`a delay of ${DATABASE_SECONDS_RULE}`, backoff.delay, at("delay"));
     }
     return;
   }
@@ -117,6 +125,8 @@ function validateBackoff(backoff: unknown, issues: ConfigIssues, key: string): v
       issues.expected("a number of seconds", max, at("max"));
     } else if (initialIsValid && max < floor) {
       issues.expected(`a number of seconds >= initial (${floor})`, max, at("max"));
+    } else if (max > MAX_DATABASE_SECONDS) {
+      issues.expected(`a max of ${DATABASE_SECONDS_RULE}`, max, at("max"));
     }
   }
   if (jitter !== undefined && typeof jitter !== "boolean") {

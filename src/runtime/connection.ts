@@ -77,7 +77,7 @@ export const DEFAULT_POOL_MAX = 10;
  * worker needs at least this many more than its transactional concurrency.
  */
 export const SPARE_CONNECTIONS = 2;
-/** Connections running workers hold for transactional handlers, per pool the runtime created. */
+/** Connections running workers of this process hold for transactional handlers, per pool. */
 const heldForTransactions = new WeakMap<pg.Pool, number>();
 const poolErrorListeners = new Set<PoolErrorListener>();
 const watchedPools = new WeakSet<pg.Pool>();
@@ -236,13 +236,17 @@ export function connectClient(pool: pg.Pool): Promise<pg.PoolClient> {
   const limit = ownLimit > 0 ? ownLimit : connectionTimeoutMillis;
   return new Promise((resolve, reject) => {
     let gaveUp = false;
-    // With a limit of its own the pool gives up by itself (and abandons the attempt); ours is the fallback.
+    // With a limit of its own the pool gives up by itself (and abandons the attempt); ours is the fallback,
+    // worded as pg-pool would: a pool at its max with no idle client was exhausted, else the server did not answer.
     const timer =
       ownLimit > 0
         ? null
         : setTimeout(() => {
             gaveUp = true;
-            reject(connectTimeoutError(pool.options, limit, new Error("Connection terminated due to connection timeout")));
+            const cause = isPoolExhausted(pool)
+              ? new Error("timeout exceeded when trying to connect")
+              : new Error("Connection terminated due to connection timeout");
+            reject(connectTimeoutError(pool.options, limit, cause));
           }, limit);
     // The callback form: pg-pool calls it in the same turn as it hands the client over (see `guard`).
     pool.connect((error, client, release) => {
@@ -259,21 +263,37 @@ export function connectClient(pool: pg.Pool): Promise<pg.PoolClient> {
 }
 
 /**
- * Makes room in `pool` for `held` connections that a worker's transactional
- * handlers hold for whole jobs; returns the function that gives it back
- * (at `stop()`). The runtime's own pool grows by `held` (pg-pool reads
+ * Whether `pool` has no connection to give: every one it may open is open
+ * and checked out (pg-pool queues a checkout then). A connection wait that
+ * times out on such a pool is exhaustion, not a server that does not answer.
+ */
+export function isPoolExhausted(pool: pg.Pool): boolean {
+  return pool.idleCount === 0 && pool.totalCount >= (pool.options.max ?? DEFAULT_POOL_MAX);
+}
+
+/** Connections every running worker of this process holds on `pool` for transactional handlers. */
+export function heldConnections(pool: pg.Pool): number {
+  return heldForTransactions.get(pool) ?? 0;
+}
+
+/**
+ * Counts `held` connections that a worker's transactional handlers hold
+ * for whole jobs on `pool`, with those of every other running worker on it
+ * (`heldConnections`); returns the function that gives them back (at
+ * `stop()`). The runtime's own pool grows by them (pg-pool reads
  * `options.max` at each checkout): its `DEFAULT_POOL_MAX` stay for reads,
  * acks, heartbeats, handlers' pushes and the application, so a handler that
  * pushes a follow-up job while holding its transaction always finds one.
  * A pool the application gave is not resized (the worker refuses to start
- * on one with fewer than `held + SPARE_CONNECTIONS`, saying what to change).
+ * when it has fewer than all workers' held connections plus
+ * `SPARE_CONNECTIONS`, saying what to change).
  */
 export function holdConnections(pool: pg.Pool, held: number): () => void {
-  if (held === 0 || pool !== ownedPool) return () => {};
+  if (held === 0) return () => {};
   const add = (delta: number): void => {
     const total = (heldForTransactions.get(pool) ?? 0) + delta;
     heldForTransactions.set(pool, total);
-    pool.options.max = DEFAULT_POOL_MAX + total;
+    if (pool === ownedPool) pool.options.max = DEFAULT_POOL_MAX + total;
   };
   add(held);
   let released = false;

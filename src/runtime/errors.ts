@@ -183,9 +183,11 @@ export type AckKind = "done" | "retry" | "kill" | "release";
  * - `deadlinePassed`: the database stayed unreachable until the message's
  *   visibility timeout passed, so the ack was given up;
  * - `refused`: the database refused the row itself (a data error), even alone
- *   and with a minimal reason.
+ *   and with a minimal reason;
+ * - `workerStopped`: the handler finished after `stop()` had returned (it was
+ *   left behind at shutdown), so no ack was attempted: the pool may be closed.
  */
-export type AckLostReason = "leaseLost" | "deadlinePassed" | "refused";
+export type AckLostReason = "leaseLost" | "deadlinePassed" | "refused" | "workerStopped";
 
 /**
  * Reported on a worker's `error` event, in place of the job's `job:complete`,
@@ -237,6 +239,12 @@ function ackLostText(details: { ack: AckKind; reason: AckLostReason }): string {
       );
     case "refused":
       return `${what} was refused by the database (see the cause): the message will be delivered again`;
+    case "workerStopped":
+      return (
+        `${what} was not written: the handler finished after stop() had returned (it did not return within ` +
+        "shutdownTimeout + 2 s and was left behind), so no ack was attempted: the message will be delivered again " +
+        "after its visibility timeout"
+      );
   }
 }
 
@@ -263,9 +271,11 @@ export class LeaseLostError extends Error {
 
 /**
  * Reported on a worker's `error` event when a handler finished after its
- * message's visibility timeout had passed unextended, mostly because the
- * event loop was blocked (CPU-bound work): another worker may have run the
- * same job meanwhile. The message names the fix.
+ * message's visibility timeout had passed unextended: the event loop was
+ * blocked (CPU-bound work), the heartbeat's extension waited for a connection
+ * of an exhausted pool, or the database did not answer in time. Another
+ * worker may have run the same job meanwhile. The message names the cause
+ * the heartbeat saw and the fix.
  */
 export class LeaseExpiredWarning extends Error {
   override readonly name = "LeaseExpiredWarning";

@@ -259,8 +259,8 @@ export interface QueueWorkerOptions {
   /** Bytes of payload one read takes and this queue holds at once. (Default: the worker's `batchBytes`) */
   batchBytes?: number;
   /**
-   * Overrides the queue's configured visibility timeout, in seconds (at most
-   * 10^9: PostgreSQL adds it to a timestamp). A handler that blocks the event
+   * Overrides the queue's configured visibility timeout, in whole seconds
+   * from 1 (the config's rule) to 10^9 (PostgreSQL adds it to a timestamp). A handler that blocks the event
    * loop longer than about half of it may see its job run by another worker
    * at the same time (see `QueueOptions.visibilityTimeout`).
    * (Default: the queue's `visibilityTimeout`)
@@ -272,9 +272,10 @@ export interface WorkerOptions<TQueue extends string = string> {
   /**
    * Pool to use. Each running job of a `transactional: true` queue holds one
    * of its connections for the whole job, so with transactional queues its
-   * `max` must be at least their concurrency + 2, else `start()` fails saying
-   * what to raise or lower. The pool the runtime creates grows by the
-   * transactional concurrency while the worker runs. (Default: the shared
+   * `max` must be at least their concurrency + 2, counting every worker of the
+   * process running on the same pool, else `start()` fails saying what to
+   * raise or lower. The pool the runtime creates grows by the transactional
+   * concurrency while the worker runs. (Default: the shared
    * pool, from `configure()` or `DATABASE_URL`)
    */
   pool?: pg.Pool;
@@ -314,7 +315,9 @@ export interface WorkerOptions<TQueue extends string = string> {
    * more to return and acks are written in that time, so `stop()` resolves
    * within `shutdownTimeout` + 2000 ms of being called whatever its handlers
    * do: a handler that ignores its signal is left behind, and its message
-   * reappears after its visibility timeout. (Default: 30000)
+   * reappears after its visibility timeout (when it returns, it is reported
+   * once as `AckLostError` with reason `workerStopped` and nothing is written,
+   * so closing the pool after `stop()` is safe). (Default: 30000)
    */
   shutdownTimeout?: number;
   /** Stop gracefully on SIGINT and SIGTERM. (Default: false) */
@@ -360,6 +363,10 @@ export interface Worker {
    * to `shutdownTimeout`, then aborts their signals) and writes their acks.
    * Resolves within `shutdownTimeout` + 2000 ms, leaving no timer behind: once
    * it and `closePool()` resolve, nothing of the worker keeps the process alive.
+   * Called during `start()`, it waits up to `shutdownTimeout` for the start to
+   * finish; past that `start()` rejects with `WorkerStoppingError`, and a
+   * connection attempt the pool has under way ends at its
+   * `connectionTimeoutMillis` (which `closePool()` waits for).
    */
   stop(): Promise<void>;
   on<E extends keyof WorkerEvents>(event: E, listener: (...args: WorkerEvents[E]) => void): this;

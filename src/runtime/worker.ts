@@ -15,7 +15,15 @@
  */
 import { setMaxListeners } from "node:events";
 import type pg from "pg";
-import { clientConfigFor, getPool, holdConnections, onPoolError, SPARE_CONNECTIONS } from "./connection.js";
+import {
+  clientConfigFor,
+  getPool,
+  heldConnections,
+  holdConnections,
+  isPoolExhausted,
+  onPoolError,
+  SPARE_CONNECTIONS,
+} from "./connection.js";
 import { settlesWithin } from "./longTimeout.js";
 import { pgmqClientFor } from "./pgmq.js";
 import type { Worker, WorkerEvents, WorkerOptions } from "./types.js";
@@ -77,18 +85,24 @@ function transactionalSlots(settings: WorkerSettings): number {
 /**
  * A pool the application gave that cannot hold every transactional handler's
  * connection plus the spare ones would deadlock (a handler pushing a
- * follow-up waits for a connection the others hold): refuse it up front.
+ * follow-up waits for a connection the others hold) and starve heartbeats:
+ * refuse it up front. `total` counts the transactional slots of every
+ * running worker of the process on this pool, this one's (`held`) included:
+ * each worker checking its own alone let two share a pool too small for both.
  */
-function checkPoolRoom(pool: pg.Pool, held: number): void {
+function checkPoolRoom(pool: pg.Pool, held: number, total: number): void {
   const max = pool.options.max ?? 10;
-  const needed = held + SPARE_CONNECTIONS;
+  const needed = total + SPARE_CONNECTIONS;
   if (held === 0 || max >= needed) return;
-  const lower = max - SPARE_CONNECTIONS;
+  const others = total - held;
+  const lower = max - SPARE_CONNECTIONS - others;
   throw new Error(
-    `pgmq-gen worker: the pool max of ${max} is too small: up to ${held} transactional jobs run at once, each ` +
-      `holding a connection for its whole job, and reads, acks and pushes need ${SPARE_CONNECTIONS} more, so the pool ` +
-      `needs at least ${needed}. Raise the pool's max to ${needed}` +
+    `pgmq-gen worker: the pool max of ${max} is too small: up to ${total} transactional jobs run at once` +
+      (others > 0 ? ` (${held} of this worker, ${others} of other running workers on this pool)` : "") +
+      `, each holding a connection for its whole job, and reads, acks and pushes need ${SPARE_CONNECTIONS} more, ` +
+      `so the pool needs at least ${needed}. Raise the pool's max to ${needed}` +
       (lower >= 1 ? ` or lower concurrency to ${lower} (or the transactional queues' queues.<name>.concurrency)` : "") +
+      (others > 0 ? ", or give this worker a pool of its own" : "") +
       "; or let the runtime create its pool (configure({ connectionString })), which it sizes itself.",
   );
 }
@@ -103,6 +117,8 @@ class QueueWorker implements Worker {
   readonly #poolOption: pg.Pool | undefined;
   readonly #events = new WorkerEventEmitter();
   #starting: Promise<void> | null = null;
+  /** Rejects the pending start() when stop() gives up waiting for it. */
+  #abandonStart: ((error: Error) => void) | null = null;
   #running: Running | null = null;
   #stopping: Promise<void> | null = null;
 
@@ -123,10 +139,18 @@ class QueueWorker implements Worker {
 
   start(): Promise<void> {
     if (this.#stopping !== null) return Promise.reject(new Error("pgmq-gen worker: start() after stop()"));
-    this.#starting ??= this.#start().catch((error: unknown) => {
-      this.#starting = null;
-      throw error;
-    });
+    if (this.#starting === null) {
+      const started = this.#start().catch((error: unknown) => {
+        this.#starting = null;
+        throw error;
+      });
+      // stop() does not wait past its deadline for a start() stuck connecting: it rejects this instead, and
+      // #startOn, when its wait ends, finds #stopping and undoes what it set up.
+      const abandoned = new Promise<never>((_resolve, reject) => {
+        this.#abandonStart = reject;
+      });
+      this.#starting = Promise.race([started, abandoned]);
+    }
     return this.#starting;
   }
 
@@ -134,10 +158,11 @@ class QueueWorker implements Worker {
     const settings = this.#settings;
     const pool = this.#poolOption ?? getPool();
     const held = transactionalSlots(settings);
-    // The runtime's own pool grows first; a pool the application gave must already be large enough.
+    // Counted with every running worker's on this pool, before any await so two start() calls see each
+    // other. The runtime's own pool grows by them; a pool the application gave must already be large enough.
     const releasePoolRoom = holdConnections(pool, held);
     try {
-      checkPoolRoom(pool, held);
+      checkPoolRoom(pool, held, heldConnections(pool));
       await this.#startOn(pool, releasePoolRoom);
     } catch (error) {
       releasePoolRoom();
@@ -180,7 +205,7 @@ class QueueWorker implements Worker {
         deadLetter: options.deadLetter,
         onError: (error) => events.error(error),
       });
-      const heartbeat = new VisibilityHeartbeat(acks, queue.visibilityTimeout);
+      const heartbeat = new VisibilityHeartbeat(acks, queue.visibilityTimeout, () => isPoolExhausted(pool));
       const running = new RunningJobs(queue.name, slots);
       const runner = new JobRunner({ queue, client, acks, heartbeat, events, aborts: abortJobs, running });
       const fetcher = new QueueFetcher({
@@ -209,6 +234,13 @@ class QueueWorker implements Worker {
       });
       // Waits for the first connection attempt only; polling covers a listener that is still reconnecting.
       await listener.start();
+      if (this.#stopping !== null) {
+        // stop() gave up waiting for this start(): nothing may outlive it.
+        void listener.close().catch(() => {});
+        removePoolErrorListener();
+        releasePoolRoom();
+        return;
+      }
     }
 
     const loops = Promise.all(queues.map((parts) => parts.fetcher.run())).then(() => undefined);
@@ -232,8 +264,20 @@ class QueueWorker implements Worker {
 
   async #stop(): Promise<void> {
     const stopRequestedAt = Date.now();
-    // A start() in progress finishes first, so everything it set up is torn down.
-    await this.#starting?.catch(() => {});
+    const shutdownTimeout = this.#settings.shutdownTimeout;
+    // A start() in progress finishes first, so everything it set up is torn down; but one still connecting
+    // (a server that never answers) is not waited for past shutdownTimeout: it rejects, and undoes its own
+    // set-up when its wait ends (see #startOn). A connection attempt of the pool's ends at its connect timeout.
+    const starting = this.#starting;
+    if (starting !== null && !(await settlesWithin(starting.catch(() => {}), shutdownTimeout))) {
+      this.#abandonStart?.(
+        new WorkerStoppingError(
+          "pgmq-gen worker: stop() was called while start() was still under way (connecting to the database or " +
+            `creating queues) and did not finish within shutdownTimeout (${shutdownTimeout} ms): the worker did not start`,
+        ),
+      );
+      return;
+    }
     const running = this.#running;
     if (running === null) return;
     this.#running = null;
@@ -271,7 +315,9 @@ class QueueWorker implements Worker {
       msUntil(drainUntil),
     );
 
-    // 4. Handlers left behind: their messages reappear after the visibility timeout.
+    // 4. Handlers left behind: their messages reappear after the visibility timeout. One that returns
+    //    later is reported as AckLostError (workerStopped) and writes nothing (see JobRunner).
+    running.abortJobs.leaveBehind();
     for (const parts of running.queues) parts.heartbeat.close();
     if (running.listener !== null) await settlesWithin(running.listener.close(), msUntil(finalDeadline));
     running.removePoolErrorListener();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closePool, configure } from "../../src/runtime/connection.js";
 import { DatabaseTimeoutError } from "../../src/runtime/errors.js";
 import { createProducer } from "../../src/runtime/producer.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { createQueueWorker, WorkerStoppingError } from "../../src/runtime/worker.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { testQueue } from "../worker/support/workerTestQueue.js";
 
@@ -161,6 +161,53 @@ describe("a server that never answers", () => {
       await closePool();
       for (const socket of sockets) socket.destroy();
       void pool.end().catch(() => {});
+    }
+  });
+});
+
+describe("a pool whose connections are all busy", () => {
+  it("round two (hostile) #1: a given pool without a connect timeout of its own is reported as exhausted, not as a silent server", async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    configure({ pool, connectionTimeoutMillis: 1000 });
+    const held = [await pool.connect(), await pool.connect()];
+    try {
+      const name = "busy_user_pool";
+      const push = await within(createProducer(testQueue(name)).push({ n: 1 }), 10_000);
+      expect(push.error).toBeInstanceOf(DatabaseTimeoutError);
+      expect((push.error as Error).message).toMatch(
+        /no database connection within 1000 ms: every connection of the pool \(max 2\) stayed busy.*Raise the pool's max/,
+      );
+      expect((push.error as Error).message).not.toMatch(/did not complete the connection/);
+    } finally {
+      for (const client of held) client.release();
+      await closePool();
+      await pool.end();
+    }
+  });
+});
+
+describe("stop() while start() waits on a server that never answers", () => {
+  it("round two (hostile) #4: stop() resolves within shutdownTimeout + 2 s, start() rejects, and the pool closes", async () => {
+    configure({ connectionString: silentUrl(), connectionTimeoutMillis: 5000 });
+    try {
+      const name = "stop_while_starting";
+      const worker = createQueueWorker({ [name]: testQueue(name) }, { [name]: () => {} }, { shutdownTimeout: 300 });
+      const start = within(worker.start(), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const stopAt = Date.now();
+      await worker.stop();
+      const stopTookMs = Date.now() - stopAt;
+      // The documented bound; before the fix stop() waited for start() to give up at connectionTimeoutMillis.
+      expect(stopTookMs).toBeLessThan(300 + 2000);
+      const outcome = await start;
+      expect(outcome.error).toBeInstanceOf(WorkerStoppingError);
+      expect((outcome.error as Error).message).toMatch(/stop\(\) was called while start\(\) was still under way/);
+      expect(outcome.tookMs).toBeLessThan(300 + 2000);
+      // The pool's own attempt ends at its connectionTimeoutMillis: closePool() is bounded by it.
+      const closed = await within(closePool().then(() => Promise.reject(new Error("closed"))), 8000);
+      expect((closed.error as Error).message).toBe("closed");
+    } finally {
+      await closePool();
     }
   });
 });

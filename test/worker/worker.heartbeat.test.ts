@@ -2,8 +2,10 @@
  * A job that runs longer than its visibility timeout keeps its message
  * hidden (the heartbeat extends it), so no second worker gets it.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
+import { LeaseExpiredWarning } from "../../src/runtime/errors.js";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
 import type { JobContext, Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
@@ -92,5 +94,40 @@ describe("the visibility heartbeat", () => {
     // Each ran once, on its first delivery: none reappeared while buffered.
     expect(runs).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ n, attempt: 1 })));
     expect(await archivedIds(db.pool, name)).toEqual(ids);
+  });
+
+  it("round two (hostile) #1: an extension that waits for a connection of an exhausted pool is reported as that, not as a blocked event loop", async () => {
+    const name = "hb_pool_exhausted";
+    const definition = testQueue(name, { visibilityTimeout: 1 });
+    const pool = new pg.Pool({ connectionString: db.url, max: 3 });
+    const warnings: LeaseExpiredWarning[] = [];
+    let done = false;
+    const worker = createQueueWorker(
+      { [name]: definition },
+      {
+        [name]: async () => {
+          // Takes every connection of the worker's pool for 2.5 s (the event loop stays free): the heartbeat cannot extend.
+          const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
+          await sleep(2500);
+          for (const client of clients) client.release();
+          done = true;
+        },
+      },
+      { pool, concurrency: 1, pollInterval: 50, listen: false },
+    );
+    worker.on("error", (error) => {
+      if (error instanceof LeaseExpiredWarning) warnings.push(error);
+    });
+    try {
+      await worker.start();
+      await pgmq.send(name, definition.codec.encode({ n: 1 }));
+      await waitFor(() => (done && warnings.length > 0) || undefined, 15_000, "the handler and its warning");
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.message).not.toMatch(/event loop/);
+      expect(warnings[0]!.message).toMatch(/waited for a connection: every connection of the worker's pool was in use/);
+    } finally {
+      await worker.stop();
+      await pool.end();
+    }
   });
 });

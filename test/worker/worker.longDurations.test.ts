@@ -131,4 +131,19 @@ describe("long durations", () => {
     expect(create({}, { shutdownTimeout: Number.POSITIVE_INFINITY })).toThrow(/shutdownTimeout/);
     expect(create({}, { pollInterval: Number.NaN })).toThrow(/pollInterval/);
   });
+
+  it("round two (hostile) #5: a runtime visibilityTimeout override must be whole seconds >= 1, as in the config", () => {
+    const name = "vt_fraction";
+    const create = (visibilityTimeout: number) => () =>
+      createQueueWorker({ [name]: testQueue(name) }, { [name]: () => {} }, {
+        pool: db.pool,
+        queues: { [name]: { visibilityTimeout } },
+      });
+    for (const value of [0.001, 0.5, 1.5]) {
+      expect(create(value)).toThrow(
+        new RegExp(`queues\\.vt_fraction\\.visibilityTimeout must be a positive whole number of seconds.*got ${value}`),
+      );
+    }
+    expect(create(1)).not.toThrow();
+  });
 });

@@ -115,4 +115,34 @@ describe("pool size and transactional handlers", () => {
       await small.end();
     }
   });
+
+  it("round two (hostile) #1: workers sharing a given pool are counted together: the second start() is refused", async () => {
+    const shared = new pg.Pool({ connectionString: db.url, max: 12 });
+    const started: Worker[] = [];
+    try {
+      const name = "shared_pool_tx";
+      const create = () =>
+        createQueueWorker({ [name]: testQueue(name, { transactional: true }) }, { [name]: () => {} }, {
+          pool: shared,
+          concurrency: 10,
+        });
+      const first = create();
+      await first.start();
+      started.push(first);
+      const second = create();
+      await expect(second.start()).rejects.toThrow(
+        /pool max of 12 is too small: up to 20 transactional jobs run at once \(10 of this worker, 10 of other running workers on this pool\).*at least 22.*Raise the pool's max to 22.*a pool of its own/,
+      );
+      // Once the first stops, its connections are no longer counted; of two started together, one is refused.
+      await first.stop();
+      started.length = 0;
+      const pair = [create(), create()];
+      const outcomes = await Promise.allSettled(pair.map((worker) => worker.start()));
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(["fulfilled", "rejected"]);
+      started.push(...pair);
+    } finally {
+      await Promise.all(started.map((worker) => worker.stop()));
+      await shared.end();
+    }
+  });
 });

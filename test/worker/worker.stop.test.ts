@@ -2,8 +2,11 @@
  * Graceful stop: no more reads, messages taken but not started released at
  * once, running jobs finished (up to shutdownTimeout, then aborted), acks written.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
+import { AckLostError } from "../../src/runtime/errors.js";
+import { settlesWithin } from "../../src/runtime/longTimeout.js";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
 import type { JobContext, Worker, WorkerEvents } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
@@ -164,6 +167,58 @@ describe("worker.stop()", () => {
     expect(took).toBeGreaterThanOrEqual(950);
     expect(took).toBeLessThan(1000 + 2000 + 1000);
   });
+
+  it.each([
+    ["a plain queue", false],
+    ["a transactional queue", true],
+  ])(
+    "round two (hostile) #6: a handler left behind by stop() (%s) that returns later is reported once, truthfully, and touches no pool",
+    async (_label, transactional) => {
+      const name = transactional ? "stop_left_behind_tx" : "stop_left_behind";
+      const definition = testQueue(name, { visibilityTimeout: 1, transactional });
+      const pool = new pg.Pool({ connectionString: db.url, max: 5 });
+      const started = deferred();
+      const released = deferred();
+      const returned = deferred();
+      const worker = createQueueWorker(
+        { [name]: definition },
+        {
+          [name]: async () => {
+            started.resolve();
+            // Ignores ctx.signal; returns after its visibility timeout passed, once the pool is ended.
+            await released.promise;
+            returned.resolve();
+          },
+        },
+        { pool, concurrency: 1, pollInterval: 50, shutdownTimeout: 200 },
+      );
+      const errors: unknown[] = [];
+      worker.on("error", (error) => errors.push(error));
+      worker.on("job:complete", (event) => errors.push(event));
+      await worker.start();
+      const msgId = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+      await started.promise;
+      await worker.stop();
+      errors.length = 0;
+      // A transactional handler still holds its client: ending the pool waits for it, so end it in the background.
+      const ended = pool.end();
+      await sleep(1500);
+      released.resolve();
+      await returned.promise;
+      await settlesWithin(ended, 5000);
+      await sleep(300);
+      expect(errors.map((error) => String((error as Error).message))).toEqual([
+        expect.stringMatching(
+          /finished after stop\(\) had returned.*no ack was attempted.*delivered again after its visibility timeout/,
+        ),
+      ]);
+      expect(errors[0]).toBeInstanceOf(AckLostError);
+      expect(errors[0]).toMatchObject({ reason: "workerStopped", msgId });
+      // Not acked: the message is still in its queue, to be delivered again.
+      expect((await queueRows(db.pool, name)).map((row) => row.msgId)).toEqual([msgId]);
+      expect(await archivedIds(db.pool, name)).toEqual([]);
+    },
+  );
 
   it("stops a worker that was never started, and refuses to start after stop", async () => {
     const name = "stop_unstarted";

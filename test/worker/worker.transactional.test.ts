@@ -59,6 +59,8 @@ describe("a transactional handler", () => {
     const archived = await db.pool.query(`SELECT xmin::text AS xid, read_ct FROM pgmq.a_${name}`);
     expect(archived.rows[0].xid).toBe(rows[0].xid);
     expect(archived.rows[0].read_ct).toBe(2);
+    // The next test's transactional worker could not share this pool of 10 with this one (8 + 8 + 2 > 10).
+    await worker.stop();
   });
 
   it("deletes instead of archiving inside the transaction with onSuccess: delete", async () => {

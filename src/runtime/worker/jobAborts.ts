@@ -1,6 +1,6 @@
 /**
  * Each running job's abort signal, and `stop()`'s way to abort them all at
- * its deadline.
+ * its deadline (and to leave behind those that do not return).
  *
  * A job's `AbortController` is made only when its handler reads
  * `ctx.signal`, and only then does the job join the set `abortAll` walks:
@@ -52,6 +52,20 @@ export class JobAborts {
   readonly #tracked = new Set<JobAbort>();
   #reason: unknown = undefined;
   #aborted = false;
+  #leftBehind = false;
+
+  /**
+   * `stop()` returned with handlers still running: when one returns, its
+   * ending is reported and nothing is written (the pool may be closed).
+   */
+  get leftBehind(): boolean {
+    return this.#leftBehind;
+  }
+
+  /** Marks every job still running as left behind by `stop()` (see `leftBehind`). */
+  leaveBehind(): void {
+    this.#leftBehind = true;
+  }
 
   /** The abort of a job starting now. */
   add(): JobAbort {

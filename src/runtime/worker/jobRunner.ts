@@ -86,6 +86,9 @@ function isInstance(value: unknown, type: abstract new (...args: never[]) => unk
 /** Thrown out of a transactional run whose connection was lost; `cause` is what the handler or pg threw. */
 class TransactionConnectionLost extends Error {}
 
+/** Thrown inside a transactional run whose handler returned after stop() left it behind: rolls it back, unacked. */
+class TransactionLeftBehind extends Error {}
+
 const ACK_LOST_REASONS = { lost: "leaseLost", expired: "deadlinePassed", refused: "refused" } as const;
 
 function seconds(ms: number): string {
@@ -197,7 +200,10 @@ export class JobRunner {
             outcome = await this.#runHandler(decoded.job, hidden);
             const finishedAt = Date.now();
             durationMs = finishedAt - startedAt;
-            if (finishedAt > hidden.visibleAt) this.#warnLeaseExpired(hidden, finishedAt);
+            // Left behind by stop(): the heartbeat was stopped on purpose, #settle reports the ending.
+            if (finishedAt > hidden.visibleAt && !this.#options.aborts.leftBehind) {
+              this.#warnLeaseExpired(hidden, finishedAt);
+            }
           }
         }
       } finally {
@@ -226,16 +232,25 @@ export class JobRunner {
   /**
    * A handler finished after its message's visibility timeout had passed
    * unextended: another worker may have run the job meanwhile. Said loudly,
-   * with the fix, since the usual cause (CPU-bound work blocking the event
-   * loop, so the heartbeat cannot run) is a design problem of the handler.
-   * The heartbeat's longest gap between ticks measures the block.
+   * with the fix and the cause the heartbeat saw: its extension waiting for
+   * a connection of an exhausted pool (the ticks that found it still waiting
+   * sampled the pool), else the event loop blocked (the longest gap between
+   * ticks measures the block: CPU-bound work, a design problem of the
+   * handler), else the database too slow or unreachable to answer in time.
    */
   #warnLeaseExpired(hidden: HiddenMessage, finishedAt: number): void {
     const { queue, heartbeat, events } = this.#options;
     const stalledMs = heartbeat.longestGap(hidden, finishedAt);
     const timeout = queue.visibilityTimeout;
-    const text =
-      stalledMs > 2 * heartbeat.interval
+    const text = hidden.waitedForPool
+      ? `the handler finished ${seconds(finishedAt - hidden.visibleAt)} s after the message's visibility timeout ` +
+        `(visibilityTimeout of ${timeout} s) had passed: the heartbeat's extension waited for a connection: every ` +
+        "connection of the worker's pool was in use (each running transactional handler holds one for its whole " +
+        "job; other workers and the application's queries on the same pool count too), so it was not written in " +
+        "time and another worker may have run this job at the same time (the first run to finish acks it; the " +
+        "others' acks are reported lost). Raise the pool's max or lower the concurrency of what shares it, or give " +
+        "this worker a pool of its own."
+      : stalledMs > 2 * heartbeat.interval
         ? `the handler finished ${seconds(finishedAt - hidden.visibleAt)} s after the message's visibility timeout ` +
           `had passed: the event loop was blocked for about ${seconds(stalledMs)} s at a stretch, more than the ` +
           `heartbeat can cover with the queue's visibilityTimeout of ${timeout} s, so another worker may have run ` +
@@ -285,6 +300,7 @@ export class JobRunner {
       return DONE;
     } catch (error) {
       if (isInstance(error, TransactionConnectionLost)) return { kind: "released", error: (error as Error).cause };
+      if (isInstance(error, TransactionLeftBehind)) return DONE;
       if (isInstance(error, UnrecoverableError)) {
         return { kind: "killed", reason: boundedReason(describeError(error)), error };
       }
@@ -343,6 +359,8 @@ export class JobRunner {
         await queue.handle(job, transactional);
         const timeout = timedOut();
         if (timeout !== null) throw timeout;
+        // stop() has returned without this job: its ack is not written (the pool may be closed), so neither are its writes.
+        if (this.#options.aborts.leftBehind) throw new TransactionLeftBehind("left behind by stop()");
         // Not fenced by the delivery, like every done ack (see `QueueAcks`): the job succeeded.
         const acked =
           queue.definition.options.onSuccess === "archive"
@@ -377,13 +395,20 @@ export class JobRunner {
     }
   }
 
+  /** The ack an outcome would have written. */
+  #ackKindOf(outcome: Outcome, attempt: number): AckKind {
+    if (outcome.kind === "released") return "release";
+    if (outcome.kind === "failed" && attempt < this.#options.queue.maxAttempts) return "retry";
+    return outcome.kind === "killed" || outcome.kind === "failed" ? "kill" : "done";
+  }
+
   /**
    * Hands the outcome's ack to `QueueAcks`; once it is written the job's
    * event is emitted, and once it is written or not (reported as
    * `AckLostError`), the job is finished in `running`.
    */
   #settle(message: ReadMessage, outcome: Outcome, deadline: number, durationMs: number): void {
-    const { queue, acks, events, running } = this.#options;
+    const { queue, acks, events, running, aborts } = this.#options;
     const attempt = message.readCt;
     const notWritten = (ack: AckKind, result: AckResult): void => {
       if (result === "written") return;
@@ -391,6 +416,19 @@ export class JobRunner {
         new AckLostError({ queue: queue.name, msgId: message.msgId, attempt, ack, reason: ACK_LOST_REASONS[result] }),
       );
     };
+    if (aborts.leftBehind && outcome.kind !== "lost" && !(outcome.kind === "done" && outcome.acked)) {
+      // Reported once, and nothing written: stop() has returned and the application may have closed the pool.
+      const error = new AckLostError({
+        queue: queue.name,
+        msgId: message.msgId,
+        attempt,
+        ack: this.#ackKindOf(outcome, attempt),
+        reason: "workerStopped",
+      });
+      events.error(queue.definition.options.transactional ? withRollbackNote(error) : error);
+      running.finished();
+      return;
+    }
     if (outcome.kind === "done") {
       const completed = (): void => {
         if (events.listens("job:complete")) {

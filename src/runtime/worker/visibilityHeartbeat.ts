@@ -34,6 +34,8 @@ export class HiddenMessage {
   leaseLost = false;
   /** Longest gap between two heartbeat ticks while held, ms: about the longest the event loop was blocked. */
   longestGapMs = 0;
+  /** A tick found this message's extension still waiting while the worker's pool had no connection to give. */
+  waitedForPool = false;
   /** While its job runs: told when the lease is lost, to abort the job's signal (set by the job's runner). */
   onLeaseLost: (() => void) | null = null;
 
@@ -54,11 +56,17 @@ export class VisibilityHeartbeat {
   /** Epoch ms of the last tick (or of the timer's start): how long ago the event loop last got to it. */
   #lastBeatAt = 0;
   #heldBytes = 0;
+  readonly #poolExhausted: () => boolean;
 
-  /** `visibilityTimeout`: seconds. */
-  constructor(acks: QueueAcks, visibilityTimeout: number) {
+  /**
+   * `visibilityTimeout`: seconds. `poolExhausted`: whether the pool the
+   * extensions are written on has no connection to give now (sampled at the
+   * ticks that find an extension still waiting, to tell why it was late).
+   */
+  constructor(acks: QueueAcks, visibilityTimeout: number, poolExhausted: () => boolean = () => false) {
     this.#acks = acks;
     this.#timeout = visibilityTimeout * 1000;
+    this.#poolExhausted = poolExhausted;
   }
 
   /** Milliseconds between ticks. */
@@ -135,9 +143,16 @@ export class VisibilityHeartbeat {
     const now = Date.now();
     const gap = now - this.#lastBeatAt;
     this.#lastBeatAt = now;
+    let exhausted: boolean | null = null;
     for (let entry = this.#first; entry !== null; entry = entry.next) {
       if (gap > entry.longestGapMs) entry.longestGapMs = gap;
-      if (entry.extending || entry.leaseLost || entry.visibleAt - now > this.#timeout / 2) continue;
+      if (entry.extending) {
+        // Still waiting since an earlier tick: a pool with no free connection is the likeliest reason (see JobRunner).
+        exhausted ??= this.#poolExhausted();
+        if (exhausted) entry.waitedForPool = true;
+        continue;
+      }
+      if (entry.leaseLost || entry.visibleAt - now > this.#timeout / 2) continue;
       entry.extending = true;
       const target = entry;
       this.#acks.extend(entry.message, this.#timeout / 1000, entry.visibleAt, (result) => {

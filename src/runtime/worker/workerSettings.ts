@@ -3,6 +3,7 @@
  * the settings the worker runs with, every default applied and every number
  * checked, so a typo fails at `createQueueWorker` and not in the job loop.
  */
+import { MAX_DATABASE_SECONDS } from "../limits.js";
 import type { Backoff, JobContext, JobHandler, QueueDefinition, QueueWorkerOptions, WorkerOptions } from "../types.js";
 
 /** A handler reduced to one function. */
@@ -40,15 +41,6 @@ export interface WorkerSettings {
 export type QueueDefinitions =
   | Readonly<Record<string, QueueDefinition<string, any>>>
   | readonly QueueDefinition<string, any>[];
-
-/**
- * The most seconds a duration PostgreSQL adds to a timestamp may have
- * (`visibilityTimeout`, backoff delays: `vt = clock_timestamp() + interval`).
- * timestamptz ends in 294276 AD, so `now() + 9.2e12 s` is out of range and
- * every read or retry of the queue would fail; 10^9 s (31.7 years) is far
- * from that and longer than any sensible timeout.
- */
-export const MAX_DATABASE_SECONDS = 1_000_000_000;
 
 /** The default `batchSize` floor (see `resolveWorkerSettings`). */
 const DEFAULT_BATCH_SIZE = 500;
@@ -101,6 +93,18 @@ function databaseSeconds(value: number, what: string, { positive }: { positive: 
     );
   }
   return resolved;
+}
+
+/**
+ * A visibility timeout: whole seconds >= 1, the compiler's rule (PGMQ's is in
+ * integer seconds). A fraction would run the heartbeat faster than its own
+ * statements can return, and a message could be read again mid-job.
+ */
+function visibilityTimeoutSeconds(value: number, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new TypeError(`pgmq-gen worker: ${what} must be a positive whole number of seconds, got ${String(value)}`);
+  }
+  return databaseSeconds(value, what, { positive: true });
 }
 
 /** A generated definition's backoff, checked: its delays go into set_vt's interval. */
@@ -190,10 +194,9 @@ export function resolveWorkerSettings(
       concurrency: queueConcurrency,
       batchSize: positiveInteger(override.batchSize, batchSize, `queues.${name}.batchSize`),
       batchBytes: byteCount(override.batchBytes, batchBytes, `queues.${name}.batchBytes`),
-      visibilityTimeout: databaseSeconds(
+      visibilityTimeout: visibilityTimeoutSeconds(
         override.visibilityTimeout ?? definition.options.visibilityTimeout,
         `queues.${name}.visibilityTimeout`,
-        { positive: true },
       ),
       maxAttempts: definition.options.maxRetries + 1,
     };

@@ -1,0 +1,14 @@
+/**
+ * Limits the runtime enforces that the compiler checks too, so a config
+ * `pgmq-gen` accepts is one every worker accepts. The compiler may import
+ * the runtime, never the reverse: the rule lives here.
+ */
+
+/**
+ * The most seconds a duration PostgreSQL adds to a timestamp may have
+ * (`visibilityTimeout`, backoff delays: `vt = clock_timestamp() + interval`).
+ * timestamptz ends in 294276 AD, so `now() + 9.2e12 s` is out of range and
+ * every read or retry of the queue would fail; 10^9 s (31.7 years) is far
+ * from that and longer than any sensible timeout.
+ */
+export const MAX_DATABASE_SECONDS = 1_000_000_000;
