@@ -139,9 +139,8 @@ describe("round two #7: handlers that block the event loop past the visibility t
     const archivedAt = new Map(rows.map((row) => [row.msg_id as string, row.archived_at as number]));
     for (const { lines } of workers) {
       for (const complete of lines.filter((line) => line.event === "complete")) {
-        const endIndex = lines.findIndex(
-          (line) => line.event === "end" && line.msgId === complete.msgId && line.attempt === complete.attempt,
-        );
+        // A process runs each job once (asserted by the tests), so the run of the written ack is its one run there.
+        const endIndex = lines.findIndex((line) => line.event === "end" && line.msgId === complete.msgId);
         const nextStart = lines.slice(endIndex).find((line) => line.event === "start");
         if (nextStart === undefined) continue;
         const lateBy = archivedAt.get(complete.msgId as string)! - (nextStart.at as number);
