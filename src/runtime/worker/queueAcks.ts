@@ -161,29 +161,13 @@ export class QueueAcks {
     return this.#done.size > 0 || this.#doneConnecting !== null;
   }
 
-  /**
-   * Resolves once the done acks queued now are on the wire, so that a
-   * handler started next, even one that blocks the event loop, does not
-   * hold them back: after the turn in which their flush runs (immediates run
-   * in order), and after their statement got its connection (an idle one
-   * comes within that turn; a new one takes a handshake; an unreachable
-   * server, up to the connection timeout). Acks queued behind
-   * a statement still in flight get one more turn, whose poll phase reads
-   * its reply if it has come and sends them; they are not waited for past
-   * that, since under load a flush is nearly always in flight and waiting
-   * for its round trip would cap throughput at one round of jobs per ack
-   * round trip (docs/performance.md).
-   */
-  async sendDoneFirst(): Promise<void> {
-    await nextTurn();
-    await this.#doneConnected();
-    if (this.#done.size === 0) return;
-    await nextTurn();
-    await this.#doneConnected();
+  /** Done acks queued and not yet handed to a statement (one may be in flight ahead of them). */
+  get doneQueued(): boolean {
+    return this.#done.size > 0;
   }
 
   /** Resolves once no done-ack statement waits for its connection, and the turn that sends it has passed. */
-  async #doneConnected(): Promise<void> {
+  async doneConnected(): Promise<void> {
     while (this.#doneConnecting !== null) {
       await this.#doneConnecting.promise;
       // The statement is issued in the promise jobs that follow the connection; they all run before a later turn.
@@ -193,7 +177,8 @@ export class QueueAcks {
 
   /**
    * Writes a batch of done acks on a connection of its own checking-out, so
-   * `sendDoneFirst` knows when it has one; timed like any runtime statement.
+   * `sendDoneAcksFirst` knows when it has one; timed like any runtime
+   * statement.
    */
   async #writeDone(
     entries: readonly Delivery[],
@@ -271,6 +256,34 @@ export class QueueAcks {
     const batchers = [this.#archive, this.#deleteDone, this.#deleteKilled, this.#visibility, this.#deadLetter];
     await Promise.all(batchers.map((batcher) => batcher?.drain(until)));
   }
+}
+
+/** Some queue of `all` (a worker's queues) has done acks not yet on the wire. */
+export function doneAcksUnsent(all: readonly QueueAcks[]): boolean {
+  for (const acks of all) if (acks.doneUnsent) return true;
+  return false;
+}
+
+/**
+ * Resolves once the done acks `all` (every queue of a worker: a handler of
+ * any queue can hold back the acks of all) have queued now are on the wire,
+ * so that a handler started next, even one that blocks the event loop, does
+ * not hold them back: after the turn in which their flush runs (immediates
+ * run in order), and after their statement got its connection (an idle one
+ * comes within that turn; a new one takes a handshake; an unreachable
+ * server, up to the connection timeout). Acks queued behind a statement
+ * still in flight get one more turn, whose poll phase reads its reply if it
+ * has come and sends them; they are not waited for past that, since under
+ * load a flush is nearly always in flight and waiting for its round trip
+ * would cap throughput at one round of jobs per ack round trip
+ * (docs/performance.md).
+ */
+export async function sendDoneAcksFirst(all: readonly QueueAcks[]): Promise<void> {
+  await nextTurn();
+  for (const acks of all) await acks.doneConnected();
+  if (!all.some((acks) => acks.doneQueued)) return;
+  await nextTurn();
+  for (const acks of all) await acks.doneConnected();
 }
 
 function ids(entries: readonly Delivery[]): bigint[] {

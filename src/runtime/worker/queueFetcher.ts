@@ -26,9 +26,10 @@
  * in (`AckBatcher`), and a job started in that same turn would run first: a
  * handler that blocks the event loop would hold the ack back for as long as
  * it blocks, while the finished message reappears to other readers. So while
- * done acks are unsent, the dispatcher waits for `QueueAcks.sendDoneFirst`
- * before it starts handlers, and the reader lets a turn pass before it reads,
- * so the ack's flush takes an idle connection ahead of the read.
+ * done acks of any of the worker's queues are unsent, the dispatcher waits
+ * for `sendDoneAcksFirst` (queueAcks.ts) before it starts handlers, and the
+ * reader lets a turn pass before it reads, so the ack's flush takes an idle
+ * connection ahead of the read.
  *
  * After a read that filled the buffer (or was cut by the byte budget) there
  * is probably more: read again once it drains. After a short read the queue
@@ -44,7 +45,7 @@ import type { JobRunner } from "./jobRunner.js";
 import type { JobSlots } from "./jobSlots.js";
 import { PrefetchBuffer } from "./prefetchBuffer.js";
 import { PrefetchTarget } from "./prefetchTarget.js";
-import type { QueueAcks } from "./queueAcks.js";
+import { doneAcksUnsent, type QueueAcks, sendDoneAcksFirst } from "./queueAcks.js";
 import type { RunningJobs } from "./runningJobs.js";
 import type { HiddenMessage, VisibilityHeartbeat } from "./visibilityHeartbeat.js";
 import { nextTurn, sleepUnlessAborted, Wakeup } from "./wakeup.js";
@@ -59,6 +60,8 @@ export interface QueueFetcherOptions {
   /** The queue's jobs in flight; the runner ends what `started()` begins. */
   readonly running: RunningJobs;
   readonly acks: QueueAcks;
+  /** The acks of every queue of the worker, this one's included: a handler of any queue can hold back any ack. */
+  readonly workerAcks: readonly QueueAcks[];
   readonly heartbeat: VisibilityHeartbeat;
   readonly events: WorkerEventEmitter;
   /** Milliseconds between reads of a drained queue without a notification. */
@@ -118,7 +121,7 @@ export class QueueFetcher {
   }
 
   async #read(): Promise<void> {
-    const { queue, client, acks, events, heartbeat, pollInterval, stopSignal } = this.#options;
+    const { queue, client, acks, workerAcks, events, heartbeat, pollInterval, stopSignal } = this.#options;
     const buffer = this.#buffer;
     const inlineBytes = Math.min(INLINE_PAYLOAD_BYTES, queue.batchBytes);
     let failures = 0;
@@ -132,7 +135,7 @@ export class QueueFetcher {
         await this.#bufferLow.sleep(pollInterval);
         continue;
       }
-      if (acks.doneUnsent && !ackTurnGiven) {
+      if (!ackTurnGiven && doneAcksUnsent(workerAcks)) {
         // The done acks queued this turn take an idle connection before this read does (see the top of this file).
         ackTurnGiven = true;
         await nextTurn();
@@ -222,7 +225,7 @@ export class QueueFetcher {
   }
 
   async #dispatch(): Promise<void> {
-    const { queue, slots, running, runner, acks, pollInterval, stopSignal } = this.#options;
+    const { queue, slots, running, runner, workerAcks, pollInterval, stopSignal } = this.#options;
     const buffer = this.#buffer;
     while (!stopSignal.aborted) {
       if (buffer.size === 0) {
@@ -231,9 +234,9 @@ export class QueueFetcher {
       }
       await slots.waitForFree(queue.name, stopSignal);
       if (stopSignal.aborted) break;
-      if (acks.doneUnsent) {
+      if (doneAcksUnsent(workerAcks)) {
         // The done acks of the jobs that just finished go out before the next handler starts (see the top).
-        await acks.sendDoneFirst();
+        await sendDoneAcksFirst(workerAcks);
         if (stopSignal.aborted) break;
       }
       const starting = slots.reserve(queue.name, buffer.size);
