@@ -138,9 +138,10 @@ export class QueueAcks {
   }
 
   /**
-   * The queue's reader is sending a read: a done ack settled before it
-   * committed before it, so only those settled from now on can have been
-   * overtaken by it. One read at a time per queue.
+   * The queue's reader is about to send a read. A done ack settled before
+   * now has committed, so this read cannot return its message; only acks
+   * that settle from now on may have been overtaken by it. One read at a
+   * time per queue.
    */
   readSent(): void {
     if (this.#doneSinceRead.size > 0) this.#doneSinceRead = new Set();
