@@ -31,9 +31,14 @@ export interface QueueOptions {
    * but the heartbeat is a timer on the event loop: a handler that blocks the
    * loop (synchronous, CPU-bound work) longer than about half this timeout
    * lets the message reappear, and another worker may run the same job at the
-   * same time. The first run to finish acks it (archived once); the other
-   * runs' acks are fenced out and reported as `AckLostError`, and the worker
-   * reports `LeaseExpiredWarning` naming the job and the blocked time. Set it
+   * same time. The first run to finish acks it (archived once): its worker
+   * sends that ack before it starts another handler (if the queue's previous
+   * ack statement has not returned yet, in the first turn of the event loop
+   * that reads its reply) and never runs the job again. Another worker may
+   * still run it while it runs, or start it after it finished when its read
+   * reached the database before the ack; those runs' acks match nothing and
+   * are reported as `AckLostError`, and the worker reports
+   * `LeaseExpiredWarning` naming the job and the blocked time. Set it
    * above the longest time a handler blocks the event loop, or move CPU-bound
    * work to a worker thread (`node:worker_threads`).
    */

@@ -194,6 +194,8 @@ class QueueWorker implements Worker {
     setMaxListeners(0, stopReading.signal);
     const abortJobs = new JobAborts();
     const slots = new JobSlots(settings.concurrency);
+    // Filled below, complete before any fetcher runs.
+    const workerAcks: QueueAcks[] = [];
     const queues = settings.queues.map((queue): QueueParts => {
       // One full ack statement in flight and one filling: past that, the database is not keeping up and no job starts.
       slots.addQueue(queue.name, queue.concurrency, 2 * ACK_BATCH_MAX);
@@ -205,6 +207,7 @@ class QueueWorker implements Worker {
         deadLetter: options.deadLetter,
         onError: (error) => events.error(error),
       });
+      workerAcks.push(acks);
       const heartbeat = new VisibilityHeartbeat(acks, queue.visibilityTimeout, () => isPoolExhausted(pool));
       const running = new RunningJobs(queue.name, slots);
       const runner = new JobRunner({ queue, client, acks, heartbeat, events, aborts: abortJobs, running });
@@ -215,6 +218,7 @@ class QueueWorker implements Worker {
         runner,
         running,
         acks,
+        workerAcks,
         heartbeat,
         events,
         pollInterval: settings.pollInterval,

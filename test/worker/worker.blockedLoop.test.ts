@@ -10,6 +10,12 @@
  * `AckLostError`; and the blocked handler is reported with the fix. That a
  * stale holder's kill or retry never touches a job another worker holds is
  * tested in worker.lostLease.test.ts.
+ *
+ * Round two (hostile) #2: a finished job's done ack went out only after the
+ * next handler, started in the same turn, stopped blocking the loop, so the
+ * job reappeared and ran again, even in one process. What must hold: a
+ * worker sends a finished job's ack before it starts its next handler, and
+ * never runs a job it finished again.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -119,4 +125,141 @@ describe("round two #7: handlers that block the event loop past the visibility t
     expect(warnings[0]!.message).toContain("worker thread");
     expect(all().filter((line) => line.event === "stderr")).toEqual([]);
   }, 120_000);
+
+  /**
+   * For every job, the run whose done ack was written: its ack reached the
+   * database (`archived_at`, same clock on this machine) before that
+   * process's next handler had run 1 s of its 3 s busy loop. An ack that
+   * waited behind the next handler lands ~3 s after it started.
+   */
+  async function expectAckedBeforeNextStart(queues: string[], workers: Array<{ lines: Line[] }>): Promise<void> {
+    const archivedAt = new Map<string, number>();
+    for (const queue of queues) {
+      const { rows } = await db.pool.query(
+        `SELECT msg_id::text AS msg_id, (extract(epoch FROM archived_at) * 1000)::float8 AS at FROM pgmq.a_${queue}`,
+      );
+      for (const row of rows) archivedAt.set(`${queue}/${row.msg_id}`, row.at);
+    }
+    for (const { lines } of workers) {
+      for (const complete of lines.filter((line) => line.event === "complete")) {
+        const queue = (complete.queue as string | undefined) ?? queues[0]!;
+        // A process runs each job once (asserted by the tests), so the run of the written ack is its one run there.
+        const endIndex = lines.findIndex(
+          (line) => line.event === "end" && line.queue === queue && line.msgId === complete.msgId,
+        );
+        const nextStart = lines.slice(endIndex).find((line) => line.event === "start");
+        if (nextStart === undefined) continue;
+        const lateBy = archivedAt.get(`${queue}/${complete.msgId}`)! - (nextStart.at as number);
+        const why = `${queue} message ${complete.msgId} acked ${lateBy} ms after the next start: ${JSON.stringify(lines)}`;
+        expect(lateBy, why).toBeLessThan(1000);
+      }
+    }
+  }
+
+  it("round two (hostile) #2: one process, concurrency 1, 3 s busy handlers and a 2 s visibility timeout: each job runs exactly once, its ack sent before the next handler", async () => {
+    const name = "blocked_once";
+    const definition = testQueue(name, { visibilityTimeout: 2 });
+    await pgmq.ensureQueue(name);
+    const ids = await pgmq.sendBatch(
+      name,
+      Array.from({ length: 3 }, (_, n) => definition.codec.encode({ n, busyMs: 3000 })),
+    );
+    const worker = spawnWorker(name, { WORKER_VISIBILITY_TIMEOUT: "2", WORKER_CONCURRENCY: "1" });
+    const of = (event: string) => worker.lines.filter((line) => line.event === event);
+    const summary = async () =>
+      JSON.stringify({
+        archived: (await archivedIds(db.pool, name)).map(String),
+        queued: (await queueRows(db.pool, name)).map((row) => [String(row.msgId), row.readCt]),
+        lines: worker.lines,
+      });
+    await waitFor(
+      async () =>
+        (await archivedIds(db.pool, name)).length === ids.length && (await queueRows(db.pool, name)).length === 0,
+      40_000,
+      "every job archived",
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}: ${await summary()}`);
+    });
+    // A run started after the last archive would show up within a poll interval plus a busy loop.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    worker.child.kill("SIGKILL");
+
+    // Each job started once: a finished job is never run again by the process that finished it.
+    expect(of("start").map((line) => line.msgId), await summary()).toEqual(ids.map(String));
+    expect(of("complete").map((line) => line.msgId)).toEqual(ids.map(String));
+    expect(of("error").filter((line) => line.name === "AckLostError")).toEqual([]);
+    // A read sent alongside the ack may still return the finished message (its read_ct grows): it is dropped, not run.
+    await expectAckedBeforeNextStart([name], [worker]);
+  }, 90_000);
+
+  it("round two (hostile) #2: two processes, concurrency 1, 3 s busy handlers and a 2 s visibility timeout: each process sends a finished job's ack before its next handler and never runs a job it finished", async () => {
+    const name = "blocked_two";
+    const definition = testQueue(name, { visibilityTimeout: 2 });
+    await pgmq.ensureQueue(name);
+    const env = { WORKER_VISIBILITY_TIMEOUT: "2", WORKER_CONCURRENCY: "1", WORKER_MAX_RETRIES: "20" };
+    const workers = [spawnWorker(name, env), spawnWorker(name, env)];
+    await waitFor(
+      () => workers.every((worker) => worker.lines.some((line) => line.event === "ready")),
+      30_000,
+      "both workers ready",
+    );
+    const ids = await pgmq.sendBatch(
+      name,
+      Array.from({ length: 4 }, (_, n) => definition.codec.encode({ n, busyMs: 3000 })),
+    );
+    const summary = async () =>
+      JSON.stringify({
+        archived: (await archivedIds(db.pool, name)).map(String),
+        queued: (await queueRows(db.pool, name)).map((row) => [String(row.msgId), row.readCt]),
+        lines: workers.map((worker) => worker.lines),
+      });
+    await waitFor(
+      async () =>
+        (await archivedIds(db.pool, name)).length === ids.length && (await queueRows(db.pool, name)).length === 0,
+      60_000,
+      "every job archived",
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}: ${await summary()}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    for (const worker of workers) worker.child.kill("SIGKILL");
+
+    expect(await archivedIds(db.pool, name)).toEqual(ids);
+    const completes = workers.flatMap((worker) => worker.lines.filter((line) => line.event === "complete"));
+    expect(completes.map((line) => line.msgId).sort()).toEqual(ids.map(String).sort());
+    // Within one process, a job it finished is not started again.
+    for (const worker of workers) {
+      const started = worker.lines.filter((line) => line.event === "start").map((line) => line.msgId);
+      expect(new Set(started).size, await summary()).toBe(started.length);
+    }
+    await expectAckedBeforeNextStart([name], workers);
+  }, 120_000);
+
+  it("round two (hostile) #2: one process, two queues sharing concurrency 1, 3 s busy handlers and a 2 s visibility timeout: one queue's handler does not hold back the other's ack, each job runs once", async () => {
+    const names = ["blocked_mix_a", "blocked_mix_b"];
+    const definition = testQueue(names[0]!, { visibilityTimeout: 2 });
+    for (const name of names) await pgmq.ensureQueue(name);
+    for (const name of names) {
+      await pgmq.sendBatch(name, [0, 1].map((n) => definition.codec.encode({ n, busyMs: 3000 })));
+    }
+    const worker = spawnWorker(names.join(","), { WORKER_VISIBILITY_TIMEOUT: "2", WORKER_CONCURRENCY: "1" });
+    const summary = () => JSON.stringify(worker.lines);
+    const allArchived = async () => {
+      for (const name of names) {
+        if ((await archivedIds(db.pool, name)).length !== 2) return false;
+        if ((await queueRows(db.pool, name)).length !== 0) return false;
+      }
+      return true;
+    };
+    await waitFor(allArchived, 40_000, "every job archived").catch((error: Error) => {
+      throw new Error(`${error.message}: ${summary()}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    worker.child.kill("SIGKILL");
+
+    const starts = worker.lines.filter((line) => line.event === "start").map((line) => `${line.queue}/${line.msgId}`);
+    expect(starts.length, summary()).toBe(4);
+    expect(new Set(starts).size, summary()).toBe(4);
+    await expectAckedBeforeNextStart(names, [worker]);
+  }, 90_000);
 });

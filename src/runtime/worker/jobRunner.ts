@@ -69,10 +69,17 @@ type Outcome =
   /** The transaction's connection was lost: not the handler's failure, so its attempt is given back. */
   | { kind: "released"; error: unknown }
   /** Nothing to ack: the delivery lost its message (reported with `error`). */
-  | { kind: "lost"; error: Error };
+  | { kind: "lost"; error: Error }
+  /**
+   * Nothing to run or ack: this worker finished the job in an earlier
+   * delivery (see `QueueAcks.finishedHere`), whose done ack, unfenced,
+   * archives or deletes it (or just did).
+   */
+  | { kind: "alreadyDone" };
 
 const DONE: Outcome = { kind: "done", acked: false };
 const DONE_AND_ACKED: Outcome = { kind: "done", acked: true };
+const ALREADY_DONE: Outcome = { kind: "alreadyDone" };
 
 /** `instanceof` that cannot throw (a thrown Proxy may trap `getPrototypeOf`). */
 function isInstance(value: unknown, type: abstract new (...args: never[]) => unknown): boolean {
@@ -169,7 +176,7 @@ export class JobRunner {
    * anything else (a bug of ours) is reported on the `error` event.
    */
   async run(hidden: HiddenMessage): Promise<void> {
-    const { queue, heartbeat, running, events } = this.#options;
+    const { queue, acks, heartbeat, running, events } = this.#options;
     const message = hidden.message;
     let handlerSettled = false;
     let ackHandedOver = false;
@@ -177,7 +184,10 @@ export class JobRunner {
       let outcome: Outcome;
       let durationMs = 0;
       try {
-        if (hidden.leaseLost) {
+        // First: past maxAttempts it would be killed, though its job succeeded.
+        if (acks.finishedHere(message.msgId)) {
+          outcome = ALREADY_DONE;
+        } else if (hidden.leaseLost) {
           // Lost while buffered (the event loop was blocked past its timeout): another worker holds it now.
           outcome = { kind: "lost", error: new LeaseLostError(queue.name, message.msgId, message.readCt) };
         } else if (message.readCt > queue.maxAttempts) {
@@ -449,6 +459,10 @@ export class JobRunner {
     }
     if (outcome.kind === "lost") {
       events.error(outcome.error);
+      running.finished();
+      return;
+    }
+    if (outcome.kind === "alreadyDone") {
       running.finished();
       return;
     }

@@ -45,11 +45,16 @@ export class PrefetchBuffer {
     for (const entry of entries) this.#entries.push(entry);
   }
 
-  /** Makes held messages that were never pushed visible again now (stop, or their payload could not be fetched). */
+  /**
+   * Makes held messages that were never pushed visible again now (stop, or
+   * their payload could not be fetched); but not a job this worker has
+   * finished since (see `QueueAcks.finishedHere`): it stays hidden until
+   * its done ack archives it.
+   */
   release(entries: readonly HiddenMessage[]): void {
     for (const entry of entries) {
       this.#heartbeat.remove(entry);
-      this.#acks.release(entry.message, entry.visibleAt);
+      if (!this.#acks.finishedHere(entry.message.msgId)) this.#acks.release(entry.message, entry.visibleAt);
     }
   }
 

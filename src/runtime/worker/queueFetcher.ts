@@ -22,6 +22,15 @@
  * them its payload is not fetched at all (the runner kills it on `read_ct`
  * without decoding it).
  *
+ * A job's done ack is queued for a flush at the end of the turn it finished
+ * in (`AckBatcher`), and a job started in that same turn would run first: a
+ * handler that blocks the event loop would hold the ack back for as long as
+ * it blocks, while the finished message reappears to other readers. So while
+ * done acks of any of the worker's queues are unsent, the dispatcher waits
+ * for `sendDoneAcksFirst` (queueAcks.ts) before it starts handlers, and the
+ * reader lets a turn pass before it reads, so the ack's flush takes an idle
+ * connection ahead of the read.
+ *
  * After a read that filled the buffer (or was cut by the byte budget) there
  * is probably more: read again once it drains. After a short read the queue
  * is drained: sleep until a NOTIFY wakes the reader or `pollInterval` passes
@@ -36,10 +45,10 @@ import type { JobRunner } from "./jobRunner.js";
 import type { JobSlots } from "./jobSlots.js";
 import { PrefetchBuffer } from "./prefetchBuffer.js";
 import { PrefetchTarget } from "./prefetchTarget.js";
-import type { QueueAcks } from "./queueAcks.js";
+import { doneAcksUnsent, type QueueAcks, sendDoneAcksFirst } from "./queueAcks.js";
 import type { RunningJobs } from "./runningJobs.js";
 import type { HiddenMessage, VisibilityHeartbeat } from "./visibilityHeartbeat.js";
-import { sleepUnlessAborted, Wakeup } from "./wakeup.js";
+import { nextTurn, sleepUnlessAborted, Wakeup } from "./wakeup.js";
 import type { WorkerEventEmitter } from "./workerEvents.js";
 import type { QueueSettings } from "./workerSettings.js";
 
@@ -51,6 +60,8 @@ export interface QueueFetcherOptions {
   /** The queue's jobs in flight; the runner ends what `started()` begins. */
   readonly running: RunningJobs;
   readonly acks: QueueAcks;
+  /** The acks of every queue of the worker, this one's included: a handler of any queue can hold back any ack. */
+  readonly workerAcks: readonly QueueAcks[];
   readonly heartbeat: VisibilityHeartbeat;
   readonly events: WorkerEventEmitter;
   /** Milliseconds between reads of a drained queue without a notification. */
@@ -110,10 +121,11 @@ export class QueueFetcher {
   }
 
   async #read(): Promise<void> {
-    const { queue, client, events, heartbeat, pollInterval, stopSignal } = this.#options;
+    const { queue, client, acks, workerAcks, events, heartbeat, pollInterval, stopSignal } = this.#options;
     const buffer = this.#buffer;
     const inlineBytes = Math.min(INLINE_PAYLOAD_BYTES, queue.batchBytes);
     let failures = 0;
+    let ackTurnGiven = false;
     while (!stopSignal.aborted) {
       this.#prefetch.update();
       const goal = this.#bufferGoal();
@@ -123,12 +135,20 @@ export class QueueFetcher {
         await this.#bufferLow.sleep(pollInterval);
         continue;
       }
+      if (!ackTurnGiven && doneAcksUnsent(workerAcks)) {
+        // The done acks queued this turn take an idle connection before this read does (see the top of this file).
+        ackTurnGiven = true;
+        await nextTurn();
+        continue;
+      }
+      ackTurnGiven = false;
       const wanted = goal - buffer.size;
       // Whatever woke us is covered by this read; a wake-up during it is kept for the next sleep.
       this.#wakeup.clear();
       const readAt = Date.now();
       let read: BoundedRead;
       try {
+        acks.readSent();
         read = await client.readWithin(queue.name, queue.visibilityTimeout, wanted, {
           maxBytes: queue.batchBytes - heldBytes,
           inlineBytes,
@@ -141,7 +161,12 @@ export class QueueFetcher {
         await sleepUnlessAborted(retryDelaySeconds(readRetryBackoff, failures) * 1000, stopSignal);
         continue;
       }
-      const messages = read.messages;
+      // A job this worker finished, its delivery read before its done ack committed or after its visibility timeout
+      // passed while the ack was held back: that unfenced ack archives (or deletes) it, so it is not run again,
+      // and not released either; it stays hidden until then.
+      const messages = read.messages.some((message) => acks.finishedHere(message.msgId))
+        ? read.messages.filter((message) => !acks.finishedHere(message.msgId))
+        : read.messages;
       if (stopSignal.aborted) {
         this.#release(messages, readAt);
         break;
@@ -154,7 +179,7 @@ export class QueueFetcher {
       }
       buffer.push(entries);
       if (entries.length > 0) this.#bufferFilled.wake();
-      if (messages.length < wanted && !read.cutByBytes) await this.#wakeup.sleep(pollInterval);
+      if (read.messages.length < wanted && !read.cutByBytes) await this.#wakeup.sleep(pollInterval);
     }
   }
 
@@ -200,7 +225,7 @@ export class QueueFetcher {
   }
 
   async #dispatch(): Promise<void> {
-    const { queue, slots, running, runner, pollInterval, stopSignal } = this.#options;
+    const { queue, slots, running, runner, workerAcks, pollInterval, stopSignal } = this.#options;
     const buffer = this.#buffer;
     while (!stopSignal.aborted) {
       if (buffer.size === 0) {
@@ -209,6 +234,11 @@ export class QueueFetcher {
       }
       await slots.waitForFree(queue.name, stopSignal);
       if (stopSignal.aborted) break;
+      if (doneAcksUnsent(workerAcks)) {
+        // The done acks of the jobs that just finished go out before the next handler starts (see the top).
+        await sendDoneAcksFirst(workerAcks);
+        if (stopSignal.aborted) break;
+      }
       const starting = slots.reserve(queue.name, buffer.size);
       this.#prefetch.started(starting);
       for (let i = 0; i < starting; i++) {

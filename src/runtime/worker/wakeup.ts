@@ -54,3 +54,12 @@ export class Wakeup {
 export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
   return sleep(ms, signal);
 }
+
+/**
+ * Resolves in a later turn of the event loop, after the immediates queued
+ * before it: ack flushes (`AckBatcher`) among them, and the promise jobs and
+ * `nextTick`s those leave behind.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
