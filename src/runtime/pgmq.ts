@@ -166,7 +166,7 @@ function headersJsonOf(queue: string, headers: MessageHeaders | null | undefined
 }
 
 function positiveInteger(value: number, what: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what}: expected an integer >= 1, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${what}: expected an integer >= 1, got ${value}`);
   return value;
 }
 
@@ -312,7 +312,7 @@ export class PgmqClient {
     const values = [
       positiveInteger(quantity, "quantity"),
       seconds(visibilityTimeout, "visibilityTimeout"),
-      Math.max(nonNegativeInteger(limits.maxBytes, "maxBytes"), positiveInteger(limits.maxBytes, "maxBytes")),
+      positiveInteger(limits.maxBytes, "maxBytes"),
       nonNegativeInteger(limits.inlineBytes, "inlineBytes"),
       // read_ct is an int column: any limit past its range is no limit.
       Math.min(nonNegativeInteger(limits.inlineReadCt, "inlineReadCt"), INT4_MAX),

@@ -13,6 +13,7 @@
  * - more than `MAX_JSON_DEPTH` nested arrays and objects (validators and
  *   `JSON.stringify` recurse, and run out of stack near 4,000 levels).
  */
+import { SUSPECT_CHARACTER } from "./storableText.js";
 import type { JsonValue, ValidationIssue } from "./types.js";
 
 /**
@@ -32,8 +33,6 @@ const MAX_ISSUES = 10;
  */
 const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/;
 
-/** A character `jsonb` cannot store: NUL or any surrogate (paired ones are told apart by the caller). */
-const SUSPECT_CHARACTER = /[\u0000\ud800-\udfff]/;
 
 export type StorableJson =
   | { readonly ok: true; readonly text: string; readonly value: JsonValue }

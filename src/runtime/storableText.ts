@@ -12,12 +12,15 @@ const NUL_ESCAPE = "\\u0000";
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** A character PostgreSQL may refuse: NUL, or a surrogate (a paired one is fine; callers tell them apart). */
+export const SUSPECT_CHARACTER = /[\u0000\ud800-\udfff]/;
+
 /**
  * `text` with every NUL written as the six characters `\u0000` and every lone
  * surrogate replaced by U+FFFD. Returns `text` itself when it needs neither
  * (the usual case, checked without allocating).
  */
 export function storableText(text: string): string {
-  if (!/[\u0000\ud800-\udfff]/.test(text)) return text;
+  if (!SUSPECT_CHARACTER.test(text)) return text;
   return text.replace(/\u0000/g, NUL_ESCAPE).replace(LONE_SURROGATE, "\ufffd");
 }
