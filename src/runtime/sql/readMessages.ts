@@ -190,7 +190,6 @@ export function readMessagesWithinStatement(queue: string, columns: QueueColumns
         FROM kept
        WHERE m.msg_id = kept.msg_id AND kept.bytes_before < $3::bigint
          AND kept.oversized_before = 0 AND (kept.first OR NOT kept.oversized)
-         AND m.msg_id = ANY (ARRAY(SELECT msg_id FROM kept WHERE bytes_before < $3::bigint))
       RETURNING m.msg_id, m.read_ct, m.enqueued_at, m.vt, kept.visible_at,
                 CASE WHEN kept.deferred THEN NULL ELSE kept.message_text END AS message,
                 CASE WHEN kept.deferred THEN NULL ELSE kept.headers_text END AS headers,
