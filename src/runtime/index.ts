@@ -20,6 +20,7 @@ export type {
   SendOptions,
   PgmqClientOptions,
   QueueMetrics,
+  DeleteArchivedOptions,
   Delivery,
   DeliveryVisibility,
 } from "./pgmq.js";

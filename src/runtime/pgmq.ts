@@ -12,8 +12,10 @@ import { isAutoCreateEnabled, watchPoolErrors } from "./connection.js";
 import { type JobIssues, QueueMissingError, ValidationError } from "./errors.js";
 import { sharesPoolDatabase, withDedicatedConnection } from "./dedicatedConnection.js";
 import { dropQueue, ensureQueueOnce, forgetQueue } from "./queueSetup.js";
+import { MAX_DATABASE_SECONDS } from "./limits.js";
 import { archiveMessagesStatement } from "./sql/archiveMessages.js";
 import { deadLetterMessagesStatement } from "./sql/deadLetterMessages.js";
+import { type DeleteArchivedRow, deleteArchivedStatement } from "./sql/deleteArchived.js";
 import { deleteDeliveriesStatement, deleteMessagesStatement } from "./sql/deleteMessages.js";
 import { purgeQueueStatement } from "./sql/purgeQueue.js";
 import { type QueueColumns, readQueueColumns } from "./sql/queueColumns.js";
@@ -134,6 +136,17 @@ export interface QueueMetrics {
   totalMessages: bigint;
 }
 
+/** Options of `deleteArchived`. */
+export interface DeleteArchivedOptions {
+  /** Delete rows archived longer ago than this (0: every row archived before the call). Seconds, at most 10^9. */
+  olderThanSeconds: number;
+  /** Rows deleted per statement, each committed on its own. (Default: 5000; at most 100 000) */
+  batchSize?: number;
+}
+
+const RETENTION_BATCH_DEFAULT = 5000;
+const RETENTION_BATCH_MAX = 100_000;
+
 /** A queue's columns and the statements built for them, each built on first use. */
 class QueueHandle {
   private readonly statements = new Map<string, Statement>();
@@ -179,6 +192,11 @@ function nonNegativeInteger(value: number, what: string): number {
 
 function seconds(value: number, what: string): number {
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${what}: expected seconds >= 0, got ${value}`);
+  return value;
+}
+
+function atMost(value: number, max: number, what: string): number {
+  if (value > max) throw new RangeError(`${what}: expected at most ${max}, got ${value}`);
   return value;
 }
 
@@ -496,6 +514,32 @@ export class PgmqClient {
     };
   }
 
+  /**
+   * Retention: deletes the queue's archived rows older than
+   * `olderThanSeconds`, oldest first, in batches of `batchSize`, each its
+   * own autocommit statement (timed like every statement of the runtime)
+   * until one deletes fewer; the cutoff is fixed by the first batch. Each
+   * batch costs what it deletes (sql/deleteArchived.ts). Resolves to the
+   * rows deleted. A missing queue is a `QueueMissingError`, never created.
+   */
+  async deleteArchived(queue: string, options: DeleteArchivedOptions): Promise<number> {
+    const olderThan = options?.olderThanSeconds;
+    atMost(seconds(olderThan, "olderThanSeconds"), MAX_DATABASE_SECONDS, "olderThanSeconds");
+    const batchSize = options.batchSize ?? RETENTION_BATCH_DEFAULT;
+    atMost(positiveInteger(batchSize, "batchSize"), RETENTION_BATCH_MAX, "batchSize");
+    let deleted = 0;
+    let cutoff: string | null = null;
+    for (;;) {
+      const { rows } = await this.runExisting<DeleteArchivedRow>(queue, "deleteArchived", (handle) => {
+        if (!handle.columns.archive) throw new QueueMissingError(queue);
+        return [handle.statement("delete_archived", () => deleteArchivedStatement(queue)), [olderThan, batchSize, cutoff]];
+      });
+      deleted += rows[0]!.deleted;
+      cutoff = rows[0]!.cutoff;
+      if (rows[0]!.deleted < batchSize) return deleted;
+    }
+  }
+
   /** Deletes every message of the queue (the archive is kept); resolves to how many. */
   async purge(queue: string): Promise<number> {
     const result = await this.run(queue, undefined, (handle) => [
@@ -583,6 +627,34 @@ export class PgmqClient {
       if (client !== undefined) throw error;
       const [retried, retriedValues] = build(await this.handle(queue, undefined));
       return runStatement<TRow>(db, retried, retriedValues);
+    }
+  }
+
+  /**
+   * `run` on the pool for operations on what exists (retention): a
+   * missing queue is a `QueueMissingError`, never created, so a misspelt
+   * name in a scheduled job makes no queue. Without a cached
+   * handle the columns are looked up on each call (one catalog query).
+   */
+  private async runExisting<TRow extends pg.QueryResultRow>(
+    queue: string,
+    operation: string,
+    build: (handle: QueueHandle) => [Statement, unknown[]],
+  ): Promise<pg.QueryResult<TRow>> {
+    const missing = () => new QueueMissingError(queue, { reason: `${operation} does not create queues` });
+    let handle = this.handles.get(queue);
+    if (handle === undefined) {
+      const columns = await readQueueColumns(this.pool, queue);
+      if (columns === null) throw missing();
+      handle = new QueueHandle(queue, columns);
+    }
+    const [statement, values] = build(handle);
+    try {
+      return await runStatement<TRow>(this.pool, statement, values);
+    } catch (error) {
+      if (!isUndefinedTable(error)) throw error;
+      this.forget(queue);
+      throw missing();
     }
   }
 }

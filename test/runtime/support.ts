@@ -84,3 +84,55 @@ export async function tableExists(db: pg.Pool, table: string): Promise<boolean> 
   const { rows } = await db.query<{ exists: boolean }>("SELECT to_regclass($1) IS NOT NULL AS exists", [table]);
   return rows[0]!.exists;
 }
+
+/** One node of an `EXPLAIN (FORMAT JSON)` plan, with the fields the plan tests look at. */
+export interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  "Index Cond"?: string;
+  Filter?: string;
+  "Shared Hit Blocks"?: number;
+  "Shared Read Blocks"?: number;
+  Plans?: PlanNode[];
+}
+
+/**
+ * The plan of `text` (a runtime statement's SQL, `$n` parameters cast in
+ * the text) run with `values`: PREPAREd on a client of its own and
+ * EXPLAINed (ANALYZE, BUFFERS) under `plan_cache_mode = mode`, inside a
+ * transaction rolled back afterwards, so a DELETE deletes nothing.
+ */
+export async function explainPrepared(
+  pool: pg.Pool,
+  text: string,
+  values: readonly string[],
+  mode: "force_custom_plan" | "force_generic_plan",
+): Promise<PlanNode> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(`SET LOCAL plan_cache_mode = ${mode}`);
+    await client.query(`PREPARE explained AS ${text}`);
+    const literals = values.map((value) => (value === "NULL" ? "NULL" : client.escapeLiteral(value)));
+    const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(
+      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE explained(${literals.join(", ")})`,
+    );
+    return rows[0]!["QUERY PLAN"][0].Plan;
+  } finally {
+    await client.query("ROLLBACK");
+    // Prepared statements outlive a rollback.
+    await client.query("DEALLOCATE ALL");
+    client.release();
+  }
+}
+
+/** Every node of a plan, depth first. */
+export function planNodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(planNodes)];
+}
+
+/** Shared buffers (hit + read) the whole plan touched. */
+export function planBuffers(plan: PlanNode): number {
+  return (plan["Shared Hit Blocks"] ?? 0) + (plan["Shared Read Blocks"] ?? 0);
+}
