@@ -19,19 +19,12 @@ type StorageParameters = Record<string, number>;
 export const queueTableSettings: StorageParameters = {
   autovacuum_vacuum_scale_factor: 0,
   autovacuum_vacuum_threshold: 10_000,
-  autovacuum_vacuum_insert_scale_factor: 0,
-  autovacuum_vacuum_insert_threshold: 10_000,
-  autovacuum_analyze_scale_factor: 0,
-  autovacuum_analyze_threshold: 50_000,
-  autovacuum_vacuum_cost_delay: 0,
 };
 
 /** `pgmq.a_<queue>`: inserted by every ack, deleted in batches by retention. */
 export const archiveTableSettings: StorageParameters = {
   autovacuum_vacuum_scale_factor: 0,
   autovacuum_vacuum_threshold: 10_000,
-  autovacuum_vacuum_insert_scale_factor: 0,
-  autovacuum_vacuum_insert_threshold: 10_000,
 };
 
 /** `ALTER TABLE <table> SET (...)` for `settings`. */

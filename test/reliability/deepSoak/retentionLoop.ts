@@ -4,21 +4,6 @@
  */
 import type { PgmqClient } from "pgmq-gen/runtime";
 
-// TEMPORARY until i11/ops (PgmqClient.deleteArchived) is merged.
-async function deleteArchived(client: PgmqClient, queue: string, options: { keepSeconds: number; batchSize: number }): Promise<number> {
-  const own = (client as unknown as { deleteArchived?: (q: string, o: object) => Promise<number> }).deleteArchived;
-  if (own !== undefined) return own.call(client, queue, { olderThanSeconds: options.keepSeconds, batchSize: options.batchSize });
-  let total = 0;
-  for (;;) {
-    const { rowCount } = await client.pool.query(
-      `DELETE FROM pgmq."a_${queue}" WHERE msg_id = ANY (ARRAY(SELECT msg_id FROM pgmq."a_${queue}" WHERE archived_at < now() - make_interval(secs => $1) ORDER BY archived_at LIMIT $2))`,
-      [options.keepSeconds, options.batchSize],
-    );
-    total += rowCount ?? 0;
-    if ((rowCount ?? 0) < options.batchSize) return total;
-  }
-}
-
 export interface RetentionLoop {
   /** Archived rows deleted since the last call. */
   takeDeleted(): number;
@@ -33,15 +18,16 @@ export function startRetentionLoop(
   let deleted = 0;
   let stopping = false;
   let wake: () => void = () => {};
+  let timer: NodeJS.Timeout | undefined;
   const loop = (async () => {
     while (!stopping) {
       await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, options.everyMs);
+        timer = setTimeout(resolve, options.everyMs);
       });
       if (stopping) break;
       try {
-        deleted += await deleteArchived(client, queue, options);
+        deleted += await client.deleteArchived(queue, { olderThanSeconds: options.keepSeconds, batchSize: options.batchSize });
       } catch (error) {
         options.onError(error);
       }
@@ -55,6 +41,7 @@ export function startRetentionLoop(
     },
     async stop() {
       stopping = true;
+      clearTimeout(timer);
       wake();
       await loop;
     },

@@ -13,7 +13,8 @@
  * server, ledger, levelling); `test/reliability/deepSoak/charts.sh` draws
  * the charts from them. Exits 1 when a job was lost or a backlog message ran.
  */
-import { mkdir, writeFile, appendFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -39,7 +40,10 @@ const DRAIN_TIMEOUT_MS = 180_000;
 
 const log = (line: string) => console.info(`[soak:deep] ${new Date().toISOString().slice(11, 19)} ${line}`);
 const options = parseSoakOptions(process.argv.slice(2));
-const server = await startThrowawayServer(() => {});
+await mkdir(options.outDir, { recursive: true });
+// The server's own log, autovacuum's reports included.
+const serverLog = createWriteStream(path.join(options.outDir, `soak-deep-${options.autovacuum}-server.log`));
+const server = await startThrowawayServer((line) => serverLog.write(`${line}\n`));
 const stopOnSignal = () => void server.stop().finally(() => process.exit(130));
 process.once("SIGINT", stopOnSignal).once("SIGTERM", stopOnSignal);
 log(`PostgreSQL ${server.version} at ${server.url}; ${JSON.stringify(options)}`);
@@ -70,7 +74,6 @@ try {
   const timing = new ReadTiming();
   const uninstall = timing.install();
   const csvPath = path.join(options.outDir, `soak-deep-${options.autovacuum}.csv`);
-  await mkdir(options.outDir, { recursive: true });
   const rows: Array<Record<string, number | string>> = [];
   const record = async (minute: number, seconds: number, previous: { pushed: number; finished: number; failed: number }) => {
     const activity = {
@@ -180,5 +183,6 @@ try {
   await sampler.end().catch(() => {});
   await pool.end().catch(() => {});
   await server.stop();
+  serverLog.end();
 }
 process.exitCode = exitCode;

@@ -5,8 +5,10 @@
  *
  * Not the machine's own server: that one runs with autovacuum off, and a soak
  * about autovacuum must neither run there nor change its settings. The only
- * settings given on the command line are where it listens and
- * `pg_stat_statements`, loaded to time the read on the server side.
+ * settings given on the command line are where it listens,
+ * `pg_stat_statements` (loaded to time the read on the server side) and
+ * `log_autovacuum_min_duration = 0`, so the log tells what each autovacuum
+ * run did (pages, tuples removed, index scans or their bypass).
  *
  * As root the server runs as the OS user `postgres` (PostgreSQL refuses root).
  */
@@ -68,7 +70,7 @@ export async function startThrowawayServer(onLog: (line: string) => void): Promi
   const server = spawn(
     path.join(BIN_DIR, "postgres"),
     ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${root}`,
-      "-c", "shared_preload_libraries=pg_stat_statements"],
+      "-c", "shared_preload_libraries=pg_stat_statements", "-c", "log_autovacuum_min_duration=0"],
     { ...owned, stdio: ["ignore", "ignore", "pipe"] },
   );
   server.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
