@@ -7,6 +7,7 @@ rec = dir.'/soak-deep-recommended.csv'
 def = dir.'/soak-deep-default.csv'
 
 if (ext eq 'svg') { set terminal svg size 900,420 dynamic font 'sans,12' background '#ffffff' } else { set terminal pngcairo size 900,420 font 'sans,10' }
+set termoption noenhanced
 set datafile separator ','
 set datafile columnheaders
 set grid lc rgb '#dddddd'
@@ -34,8 +35,8 @@ plot rec u 'minute':(column('q_total_bytes')/MiB) w lp ls 1 pt 7 ps 0.4 t 'q_ ta
 
 set output dir.'/soak-deep-dead.'.ext
 set title 'Dead tuples of the queue table, sampled each minute (solid: recommended, dashed: defaults)'
-set ylabel 'n\_dead\_tup (thousands)'
-set y2label 'autovacuum runs (q\_ table)'
+set ylabel 'n_dead_tup (thousands)'
+set y2label 'autovacuum runs (q_ table)'
 set y2tics
 set ytics nomirror
 set y2range [0:*]
@@ -48,15 +49,25 @@ unset y2label
 set ytics mirror
 
 set output dir.'/soak-deep-read.'.ext
-set title 'The worker''s read, per minute (solid: recommended, dashed: defaults)'
-set ylabel 'ms'
+set title 'The worker''s read on the server (pg_stat_statements), per minute (solid: recommended, dashed: defaults)'
+set ylabel 'mean execution time, ms'
 set y2label 'shared buffers per read'
 set y2tics
 set ytics nomirror
+set yrange [0:*]
 set y2range [0:*]
-plot rec u 'minute':'read_p50_ms' every ::1 w lp ls 1 pt 7 ps 0.4 t 'p50 (client)', \
-     rec u 'minute':'read_p99_ms' every ::1 w lp ls 2 pt 7 ps 0.4 t 'p99 (client)', \
-     rec u 'minute':'server_read_buffers_per_call' every ::1 axes x1y2 w lp ls 3 pt 7 ps 0.4 t 'buffers/read (server)', \
-     def u 'minute':'read_p50_ms' every ::1 w l ls 11 notitle, \
-     def u 'minute':'read_p99_ms' every ::1 w l ls 12 notitle, \
-     def u 'minute':'server_read_buffers_per_call' every ::1 axes x1y2 w l ls 13 notitle
+plot rec u 'minute':'server_read_mean_ms' every ::1 w lp ls 1 pt 7 ps 0.4 t 'mean ms, recommended', \
+     def u 'minute':'server_read_mean_ms' every ::1 w lp ls 11 pt 6 ps 0.4 t 'mean ms, defaults', \
+     rec u 'minute':'server_read_buffers_per_call' every ::1 axes x1y2 w lp ls 3 pt 7 ps 0.4 t 'buffers/read, recommended', \
+     def u 'minute':'server_read_buffers_per_call' every ::1 axes x1y2 w lp ls 13 pt 6 ps 0.4 t 'buffers/read, defaults'
+unset y2tics
+unset y2label
+set ytics mirror
+
+set output dir.'/soak-deep-read-client.'.ext
+set title 'The worker''s read timed in the worker (pool wait included), per minute (solid: recommended, dashed: defaults)'
+set ylabel 'ms'
+plot rec u 'minute':'read_p50_ms' every ::1 w lp ls 1 pt 7 ps 0.4 t 'p50, recommended', \
+     def u 'minute':'read_p50_ms' every ::1 w lp ls 11 pt 6 ps 0.4 t 'p50, defaults', \
+     rec u 'minute':'read_p99_ms' every ::1 w lp ls 2 pt 7 ps 0.4 t 'p99, recommended', \
+     def u 'minute':'read_p99_ms' every ::1 w lp ls 12 pt 6 ps 0.4 t 'p99, defaults'

@@ -1,9 +1,11 @@
 /**
  * Whether a soak's figures levelled off: the growth over the last window
  * (10 minutes, or half the run if shorter) against the window before it.
- * Sizes level off when the last window grew by less than 5% of where it
- * started (or less than 1 MiB); dead tuples, a sawtooth between vacuums,
- * when the last window's peak is no higher than 1.25x the previous peak.
+ * Sizes level off when the last window grew by less than 2% of where it
+ * started (or less than 1 MiB). Dead tuples are a sawtooth between
+ * vacuums, sampled at about autovacuum's own period, so a window's peak
+ * depends on where the samples fall: they level off when the last window's
+ * median is no higher than 1.25x the previous window's (plus 1,000).
  */
 export interface Levelling {
   metric: string;
@@ -20,13 +22,18 @@ export function sizeLevelling(metric: string, series: readonly number[], windowM
   const end = series.length - 1;
   const previous = series[end - window]! - series[end - 2 * window]!;
   const last = series[end]! - series[end - window]!;
-  return { metric, windowMinutes: window, previous, last, levelled: last < Math.max(MIB, 0.05 * series[end - window]!) };
+  return { metric, windowMinutes: window, previous, last, levelled: last < Math.max(MIB, 0.02 * series[end - window]!) };
 }
 
-export function peakLevelling(metric: string, series: readonly number[], windowMinutes = 10): Levelling {
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+};
+
+export function sawtoothLevelling(metric: string, series: readonly number[], windowMinutes = 10): Levelling {
   const window = Math.max(1, Math.min(windowMinutes, Math.floor((series.length - 1) / 2)));
   const end = series.length;
-  const previous = Math.max(...series.slice(end - 2 * window, end - window));
-  const last = Math.max(...series.slice(end - window));
-  return { metric, windowMinutes: window, previous, last, levelled: last <= 1.25 * previous };
+  const previous = median(series.slice(end - 2 * window, end - window));
+  const last = median(series.slice(end - window));
+  return { metric, windowMinutes: window, previous, last, levelled: last <= 1.25 * previous + 1000 };
 }

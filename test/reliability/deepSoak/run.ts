@@ -23,7 +23,7 @@ import { reliabilityQueueDefinition } from "../harness/reliabilityQueue.js";
 import { autovacuumStatements, queueTables } from "./autovacuumSettings.js";
 import { pushDeepBacklog } from "./deepBacklog.js";
 import { DeliveryLedger } from "./deliveryLedger.js";
-import { peakLevelling, sizeLevelling } from "./levelling.js";
+import { sawtoothLevelling, sizeLevelling } from "./levelling.js";
 import { ReadTiming } from "./readTiming.js";
 import { startRetentionLoop } from "./retentionLoop.js";
 import { csvLine, sampleRow } from "./sampleRow.js";
@@ -150,8 +150,8 @@ try {
     sizeLevelling("q_vt_idx_bytes", series("q_vt_idx_bytes")),
     sizeLevelling("q_pkey_bytes", series("q_pkey_bytes")),
     sizeLevelling("a_total_bytes", series("a_total_bytes")),
-    peakLevelling("q_dead", series("q_dead")),
-    peakLevelling("a_dead", series("a_dead")),
+    sawtoothLevelling("q_dead", series("q_dead")),
+    sawtoothLevelling("a_dead", series("a_dead")),
   ];
   const verdict = {
     lost: ledgerSummary.lost,
