@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
 import { ensureQueues } from "../../src/runtime/queueSetup.js";
 import { deadLetterMessagesStatement } from "../../src/runtime/sql/deadLetterMessages.js";
-import { deleteDeliveriesStatement } from "../../src/runtime/sql/deleteMessages.js";
+import { archiveMessagesStatement } from "../../src/runtime/sql/archiveMessages.js";
+import { deleteDeliveriesStatement, deleteMessagesStatement } from "../../src/runtime/sql/deleteMessages.js";
 import { type QueueColumns, readQueueColumns } from "../../src/runtime/sql/queueColumns.js";
 import { readMessagesStatement, readMessagesWithinStatement } from "../../src/runtime/sql/readMessages.js";
 import { setDeliveryVisibilityStatement, setVisibilityStatement } from "../../src/runtime/sql/setVisibility.js";
@@ -161,7 +162,7 @@ describe.each(MODES)("issue 11 deep read (%s plan)", (mode) => {
     }
   });
 
-  it("issue 11 deep read: heartbeat, retry, release, kill and dead-letter find 1,000 of 20,000 messages by primary key", async () => {
+  it("issue 11 deep read: heartbeat, retry, release, acks, kill and dead-letter find 1,000 of 20,000 messages by primary key", async () => {
     const ids = (await db.pool.query<{ msg_id: string }>("SELECT msg_id::text FROM pgmq.q_acks ORDER BY msg_id LIMIT 1000")).rows.map(
       (row) => row.msg_id,
     );
@@ -174,6 +175,8 @@ describe.each(MODES)("issue 11 deep read (%s plan)", (mode) => {
         await explainWarm(db.pool, setDeliveryVisibilityStatement("acks"), [idArray, each("5"), each("1"), each("0")], mode),
       ],
       ["delete_deliveries", await explainWarm(db.pool, deleteDeliveriesStatement("acks"), [idArray, each("1")], mode)],
+      ["delete", await explainWarm(db.pool, deleteMessagesStatement("acks"), [idArray], mode)],
+      ["archive", await explainWarm(db.pool, archiveMessagesStatement("acks", columnsOf("acks")), [idArray], mode)],
       [
         "dead_letter",
         await explainWarm(
