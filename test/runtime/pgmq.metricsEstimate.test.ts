@@ -5,7 +5,7 @@ import { PgmqClient } from "../../src/runtime/pgmq.js";
 import { queueExists } from "../../src/runtime/queueSetup.js";
 import { queueMetricsEstimateStatement } from "../../src/runtime/sql/queueMetricsEstimate.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { explainPrepared, planBuffers, planNodes } from "./support.js";
+import { explainStatement } from "./queryPlan.js";
 
 let db: TestDatabase;
 let pgmq: PgmqClient;
@@ -115,16 +115,15 @@ describe("PgmqClient.metricsEstimate", () => {
     expect(Math.abs(estimate.queueLengthEstimate - 100_000)).toBeLessThan(10_000);
     expect((await pgmq.metricsEstimate("deep")).visibleCount).toBe(5000);
 
-    const { text } = queueMetricsEstimateStatement("deep");
-    for (const mode of ["force_custom_plan", "force_generic_plan"] as const) {
-      const plan = await explainPrepared(db.pool, text, ["1000", "pgmq.q_deep"], mode);
-      const nodes = planNodes(plan);
-      expect(nodes.filter((node) => node["Node Type"] === "Seq Scan"), mode).toEqual([]);
-      const byVt = nodes.filter((node) => node["Index Name"] === "q_deep_vt_idx");
+    const statement = queueMetricsEstimateStatement("deep");
+    for (const mode of ["custom", "generic"] as const) {
+      const plan = await explainStatement(db.pool, statement, ["1000", "'pgmq.q_deep'"], mode);
+      expect(plan.nodes.filter((node) => node["Node Type"] === "Seq Scan"), mode).toEqual([]);
+      const byVt = plan.nodes.filter((node) => node["Index Name"] === "q_deep_vt_idx");
       expect(byVt, mode).toHaveLength(2);
       for (const node of byVt) expect(node["Index Cond"], mode).toMatch(/vt <=/);
       // 1,001 vt-index entries and their heap pages (every 20th row: ~230), not the table's ~1,000 pages.
-      expect(planBuffers(plan), mode).toBeLessThan(400);
+      expect(plan.buffers, mode).toBeLessThan(400);
     }
   });
 
