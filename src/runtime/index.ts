@@ -20,6 +20,8 @@ export type {
   SendOptions,
   PgmqClientOptions,
   QueueMetrics,
+  QueueMetricsEstimate,
+  MetricsEstimateOptions,
   DeleteArchivedOptions,
   Delivery,
   DeliveryVisibility,

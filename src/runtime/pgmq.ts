@@ -20,6 +20,7 @@ import { deleteDeliveriesStatement, deleteMessagesStatement } from "./sql/delete
 import { purgeQueueStatement } from "./sql/purgeQueue.js";
 import { type QueueColumns, readQueueColumns } from "./sql/queueColumns.js";
 import { type QueueMetricsRow, queueMetricsStatement } from "./sql/queueMetrics.js";
+import { type QueueMetricsEstimateRow, queueMetricsEstimateStatement } from "./sql/queueMetricsEstimate.js";
 import { validateQueueName } from "./sql/queueNames.js";
 import {
   type BoundedMessageRow,
@@ -144,8 +145,43 @@ export interface DeleteArchivedOptions {
   batchSize?: number;
 }
 
+/** Options of `metricsEstimate`. */
+export interface MetricsEstimateOptions {
+  /** Visible messages are counted up to this many: the count's cost. (Default: 10000; at most 1 000 000) */
+  visibleCap?: number;
+}
+
+/** `metricsEstimate`'s figures: each costs what it returns, none scans the queue. */
+export interface QueueMetricsEstimate {
+  /**
+   * Messages in the queue, visible or not, estimated: the statistics
+   * system's live tuples (`n_live_tup`), which every committed send,
+   * delete and archive moves within about a second, where `pg_class.reltuples`
+   * moves only at VACUUM or ANALYZE (a drained queue would still look full).
+   * When the statistics counted nothing for the table (never written since a
+   * reset, or a standby), `reltuples` (unless never analysed, -1). Never
+   * below `visibleCount`; 0 exactly when the queue is empty. After
+   * `pg_stat_reset` it counts only changes since, until the next
+   * autovacuum or ANALYZE of the queue. For a partitioned queue (not
+   * tested) the parent's figures are read, which count no rows.
+   */
+  queueLengthEstimate: number;
+  /** Visible messages (vt <= now), counted up to `visibleCap`. */
+  visibleCount: number;
+  /** More than `visibleCap` messages are visible: `visibleCount` stopped at the cap. */
+  visibleCountCapped: boolean;
+  /** Age in whole seconds of the message with the lowest id (the oldest, but for concurrent sends); null when empty. */
+  oldestMsgAgeSec: number | null;
+  /** Whole seconds the longest-waiting visible message has been visible (now - vt); null when none is. */
+  oldestVisibleWaitSec: number | null;
+  /** Messages ever sent: the last id handed out (0 before the first). */
+  totalMessages: bigint;
+}
+
 const RETENTION_BATCH_DEFAULT = 5000;
 const RETENTION_BATCH_MAX = 100_000;
+const VISIBLE_CAP_DEFAULT = 10_000;
+const VISIBLE_CAP_MAX = 1_000_000;
 
 /** A queue's columns and the statements built for them, each built on first use. */
 class QueueHandle {
@@ -500,7 +536,11 @@ export class PgmqClient {
     }
   }
 
-  /** PGMQ's metrics for one queue. */
+  /**
+   * PGMQ's metrics for one queue, exact: a full scan of the queue, O(its
+   * length) (docs/research/deep-queues-2026-11-30.md §5). Dashboards and
+   * status polls should use `metricsEstimate`.
+   */
   async metrics(queue: string): Promise<QueueMetrics> {
     const { rows } = await this.run<QueueMetricsRow>(queue, undefined, (handle) => [
       handle.statement("metrics", () => queueMetricsStatement(queue)),
@@ -510,6 +550,32 @@ export class PgmqClient {
     return {
       queueLength: Number(row.queue_length),
       oldestMsgAgeSec: row.oldest_msg_age_sec,
+      totalMessages: row.total_messages,
+    };
+  }
+
+  /**
+   * The queue's figures for dashboards and status (see
+   * `QueueMetricsEstimate`), in one statement that reads index entries up
+   * to `visibleCap` plus a few: O(1) in the queue's length. A missing queue
+   * is a `QueueMissingError`, never created.
+   */
+  async metricsEstimate(queue: string, options: MetricsEstimateOptions = {}): Promise<QueueMetricsEstimate> {
+    const cap = options.visibleCap ?? VISIBLE_CAP_DEFAULT;
+    atMost(positiveInteger(cap, "visibleCap"), VISIBLE_CAP_MAX, "visibleCap");
+    const { rows } = await this.runExisting<QueueMetricsEstimateRow>(queue, "metricsEstimate", (handle) => [
+      handle.statement("metrics_estimate", () => queueMetricsEstimateStatement(queue)),
+      [cap, `pgmq.q_${queue}`],
+    ]);
+    const row = rows[0]!;
+    const visibleCount = Math.min(row.visible_count, cap);
+    const counted = row.counted ? Number(row.live_tuples) : Math.max(row.reltuples, 0);
+    return {
+      queueLengthEstimate: row.oldest_msg_age_sec === null ? 0 : Math.max(Math.round(counted), visibleCount, 1),
+      visibleCount,
+      visibleCountCapped: row.visible_count > cap,
+      oldestMsgAgeSec: row.oldest_msg_age_sec,
+      oldestVisibleWaitSec: row.oldest_visible_wait_sec,
       totalMessages: row.total_messages,
     };
   }
@@ -631,9 +697,9 @@ export class PgmqClient {
   }
 
   /**
-   * `run` on the pool for operations on what exists (retention): a
-   * missing queue is a `QueueMissingError`, never created, so a misspelt
-   * name in a scheduled job makes no queue. Without a cached
+   * `run` on the pool for operations on what exists (retention, metrics
+   * estimates): a missing queue is a `QueueMissingError`, never created, so
+   * a misspelt name in a scheduled job makes no queue. Without a cached
    * handle the columns are looked up on each call (one catalog query).
    */
   private async runExisting<TRow extends pg.QueryResultRow>(
