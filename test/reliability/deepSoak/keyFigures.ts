@@ -86,7 +86,7 @@ const labels = [
   "q_ size levelled (growth: previous then last window)",
   "vt index levelled",
   "a_ size levelled",
-  "q_ dead tuples levelled (median: previous then last window)",
+  "q_ dead tuples levelled (median: first then second half)",
 ];
 for (let i = 0; i < labels.length; i++) figures.push([labels[i]!, ...columns.map((column) => column[i]!)]);
 console.info(`| | ${variants.map((variant) => (variant === "default" ? "server defaults" : "recommended")).join(" | ")} |`);

@@ -3,9 +3,10 @@
  * (10 minutes, or half the run if shorter) against the window before it.
  * Sizes level off when the last window grew by less than 2% of where it
  * started (or less than 1 MiB). Dead tuples are a sawtooth between
- * vacuums, sampled at about autovacuum's own period, so a window's peak
- * depends on where the samples fall: they level off when the last window's
- * median is no higher than 1.25x the previous window's (plus 1,000).
+ * vacuums (up to ~8 minutes a tooth under the defaults at 200 jobs/s), so a
+ * 10-minute window's figure depends on where its teeth fall: they level off
+ * when the median of the run's second half is no higher than 1.25x that of
+ * its first half (plus 1,000).
  */
 export interface Levelling {
   metric: string;
@@ -30,10 +31,9 @@ const median = (values: readonly number[]) => {
   return sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
 };
 
-export function sawtoothLevelling(metric: string, series: readonly number[], windowMinutes = 10): Levelling {
-  const window = Math.max(1, Math.min(windowMinutes, Math.floor((series.length - 1) / 2)));
-  const end = series.length;
-  const previous = median(series.slice(end - 2 * window, end - window));
-  const last = median(series.slice(end - window));
-  return { metric, windowMinutes: window, previous, last, levelled: last <= 1.25 * previous + 1000 };
+export function sawtoothLevelling(metric: string, series: readonly number[]): Levelling {
+  const half = Math.max(1, Math.floor(series.length / 2));
+  const previous = median(series.slice(0, half));
+  const last = median(series.slice(series.length - half));
+  return { metric, windowMinutes: half, previous, last, levelled: last <= 1.25 * previous + 1000 };
 }
