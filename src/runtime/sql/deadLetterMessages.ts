@@ -20,7 +20,8 @@ export const DEAD_LETTER_HEADER = "x-pgmq-gen-dead-letter";
  * keeps the original message; its headers are the original headers (when
  * an object) plus `x-pgmq-gen-dead-letter: { error, attempts, sourceQueue,
  * sourceMsgId, killedAt }`. It is visible at once. Returns the source
- * `msg_id` and `read_ct` of each message moved.
+ * `msg_id` and `read_ct` of each message moved. `m.msg_id = ANY ($1)` keeps
+ * the primary key the access path in every plan (see setVisibility.ts).
  */
 export function deadLetterMessagesStatement(
   queue: string,
@@ -49,6 +50,7 @@ export function deadLetterMessagesStatement(
     ), removed AS (
       DELETE FROM ${queueTable(queue)} AS m USING entry
        WHERE m.msg_id = entry.msg_id AND (entry.read_ct IS NULL OR m.read_ct = entry.read_ct)
+         AND m.msg_id = ANY ($1::bigint[])
       RETURNING m.msg_id, m.read_ct, m.message, ${sourceColumns.headers ? "m.headers" : "NULL::jsonb AS headers"}, entry.reason, entry.attempts
     ), moved AS (
       ${insert}

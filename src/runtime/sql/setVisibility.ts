@@ -2,6 +2,11 @@
  * PGMQ's `set_vt` for many messages at once, each with its own delay: how
  * failed jobs come back after their backoff and prefetched ones are released.
  * `read_ct` is left alone, except by a release that gives its attempt back.
+ *
+ * `m.msg_id = ANY ($1)` repeats the join's key so that the rows are found
+ * through the primary key in every plan: joined to `unnest` alone, a plan
+ * may hash-join a scan of the whole queue when the ids are a large share
+ * of a small table, and a generic plan may on any table.
  */
 import { queueTable } from "./queueNames.js";
 import { type Statement, statement } from "./statement.js";
@@ -16,7 +21,7 @@ export function setVisibilityStatement(queue: string): Statement {
     `UPDATE ${queueTable(queue)} AS m
         SET vt = clock_timestamp() + make_interval(secs => entry.delay)
        FROM unnest($1::bigint[], $2::float8[]) AS entry(msg_id, delay)
-      WHERE m.msg_id = entry.msg_id
+      WHERE m.msg_id = entry.msg_id AND m.msg_id = ANY ($1::bigint[])
      RETURNING m.msg_id`,
   );
 }
@@ -38,7 +43,7 @@ export function setDeliveryVisibilityStatement(queue: string): Statement {
         SET vt = clock_timestamp() + make_interval(secs => entry.delay),
             read_ct = greatest(m.read_ct - entry.given_back, 0)
        FROM unnest($1::bigint[], $2::float8[], $3::int[], $4::int[]) AS entry(msg_id, delay, read_ct, given_back)
-      WHERE m.msg_id = entry.msg_id AND m.read_ct = entry.read_ct
+      WHERE m.msg_id = entry.msg_id AND m.read_ct = entry.read_ct AND m.msg_id = ANY ($1::bigint[])
      RETURNING m.msg_id, entry.read_ct`,
   );
 }
