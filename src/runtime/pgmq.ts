@@ -62,7 +62,7 @@ export interface ReadMessage {
 export interface ReadLimits {
   /**
    * Bytes of payload (message and headers as JSON text) the read may take:
-   * messages are taken in id order while the payloads before them total
+   * messages are taken in `read`'s order while the payloads before them total
    * less, so the first visible message is always taken. (Only messages
    * whose stored, compressed sizes before them total under a sixteenth of
    * it are measured and may be taken: the cost of measuring stays near what
@@ -77,7 +77,7 @@ export interface ReadLimits {
 
 /** What `readWithin` took. */
 export interface BoundedRead {
-  /** The messages taken, in id order. */
+  /** The messages taken, in the order they became visible (see `read`). */
   messages: ReadMessage[];
   /** Visible messages were left because of the byte budget: the queue is not drained. */
   cutByBytes: boolean;
@@ -274,7 +274,8 @@ export class PgmqClient {
   }
 
   /**
-   * PGMQ's read: up to `quantity` visible messages (vt <= now) in id order,
+   * PGMQ's read: up to `quantity` visible messages (vt <= now) in the order
+   * they became visible (PGMQ's own read goes by id; see readMessages.ts),
    * skipping rows other readers hold; each becomes invisible for
    * `visibilityTimeout` seconds and its `read_ct` goes up by one. Bounded
    * by count only, as PGMQ's: workers read with `readWithin`.

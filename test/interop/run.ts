@@ -340,8 +340,13 @@ const aPgmqOpsOnOurMessages: Check = async ({ db }) => {
   const setVt = await pool.query<PgmqReadRow>("SELECT * FROM pgmq.set_vt($1::text, $2::bigint, $3::int)", [queue, String(ids[0]), 0]);
   expect(setVt.rows.length === 1, `pgmq.set_vt returned ${setVt.rows.length} rows`);
   expect(setVt.rows[0]!.read_ct === 1, `pgmq.set_vt changed read_ct to ${setVt.rows[0]!.read_ct}`);
-  const reread = await client.read(queue, 30, 1);
-  expect(reread[0]?.msgId === ids[0] && reread[0].readCt === 2, "after pgmq.set_vt(…,0) our read did not get the message with read_ct 2");
+  // Our reads go in vt order: visible again from now, it comes after the three waiting since the send.
+  const reread = await client.read(queue, 30, 4);
+  const again = reread.at(-1);
+  expect(
+    reread.length === 4 && again?.msgId === ids[0] && again.readCt === 2,
+    "after pgmq.set_vt(…,0) our read did not get the message, last (vt order), with read_ct 2",
+  );
   notes.push("set_vt");
   // archive (PGMQ) of our message
   const archived = await pool.query<{ archive: boolean }>("SELECT pgmq.archive($1::text, $2::bigint) AS archive", [queue, String(ids[0])]);
@@ -591,6 +596,54 @@ const dNotifyWakesWorker: Check = async ({ db }) => {
   }
 };
 
+/**
+ * (e) Issue 11: our reads go in vt order on PGMQ's vt index, PGMQ's `read` in
+ * id order on its primary key. Both lock with SKIP LOCKED and hide what they
+ * take, so on one queue, concurrently, they deliver each visible message once
+ * between them and leave the delayed ones alone; PGMQ's archive, delete and
+ * metrics then work on what our reads took.
+ */
+const eVtReadBesidePgmqRead: Check = async ({ db }) => {
+  const pool = db.pool;
+  const queue = "theirs_vt_order";
+  await pool.query("SELECT pgmq.create($1::text)", [queue]);
+  await pool.query("SELECT pgmq.send_batch($1::text, ARRAY(SELECT jsonb_build_object('delayed', n) FROM generate_series(1, 300) AS n), 3600)", [queue]);
+  const sent = await pool.query<{ id: string }>(
+    "SELECT pgmq.send_batch($1::text, ARRAY(SELECT jsonb_build_object('n', n) FROM generate_series(1, 1000) AS n))::text AS id",
+    [queue],
+  );
+  const client = new PgmqClient(pool);
+  const delivered = new Map<string, string>();
+  const duplicates: string[] = [];
+  const record = (ids: string[], by: string) => {
+    for (const id of ids) {
+      if (delivered.has(id)) duplicates.push(`${id} by ${delivered.get(id)} and ${by}`);
+      delivered.set(id, by);
+    }
+  };
+  const readers = [
+    async () => (await client.read(queue, 60, 37)).map((m) => m.msgId.toString()),
+    async () => (await client.readWithin(queue, 60, 41, { maxBytes: 1 << 20, inlineBytes: 1 << 20, inlineReadCt: 100 })).messages.map((m) => m.msgId.toString()),
+    async () => (await pool.query<{ msg_id: string }>("SELECT msg_id::text FROM pgmq.read($1::text, 60, 43)", [queue])).rows.map((r) => r.msg_id),
+  ];
+  for (let round = 0; round < 40 && delivered.size < 1000; round++) {
+    const results = await Promise.all(readers.flatMap((read, index) => [read(), read()].map((p) => p.then((ids) => [ids, `reader ${index}`] as const))));
+    for (const [ids, by] of results) record(ids, by);
+  }
+  expect(duplicates.length === 0, `delivered twice: ${duplicates.slice(0, 5).join("; ")}`);
+  const expected = new Set(sent.rows.map((row) => row.id));
+  expect(delivered.size === 1000 && [...delivered.keys()].every((id) => expected.has(id)), `delivered ${delivered.size} of the 1000 visible (delayed ones must stay)`);
+  const byReader = [0, 1, 2].map((index) => [...delivered.values()].filter((by) => by === `reader ${index}`).length);
+  expect(byReader.every((n) => n > 0), `every reader took some: ${byReader.join("/")}`);
+  const ids = [...delivered.keys()];
+  await pool.query("SELECT pgmq.archive($1::text, $2::bigint[])", [queue, ids.slice(0, 500)]);
+  await pool.query("SELECT pgmq.delete($1::text, $2::bigint[])", [queue, ids.slice(500)]);
+  const metrics = await pool.query<{ queue_length: string }>("SELECT queue_length::text FROM pgmq.metrics($1::text)", [queue]);
+  expect(metrics.rows[0]!.queue_length === "300", `pgmq.metrics queue_length ${metrics.rows[0]!.queue_length}, expected the 300 delayed`);
+  expect((await count(pool, `SELECT count(*) AS n FROM pgmq.a_${queue}`)) === 500, "pgmq.archive moved the 500 our reads took");
+  return `1000 visible delivered once among our read (${byReader[0]}), readWithin (${byReader[1]}) and pgmq.read (${byReader[2]}); 300 delayed untouched; pgmq.archive/delete/metrics fine`;
+};
+
 const checks: [string, Check][] = [
   ["a:ensureQueues", aEnsureQueuesUsesPgmqCreate],
   ["a:send→pgmq.read", aOursSentPgmqReads],
@@ -601,6 +654,7 @@ const checks: [string, Check][] = [
   ["c:layout (no pgmq)", cLayoutWithoutPgmq],
   ["c:pgmq on our layout", cPgmqOnOurLayout],
   ["d:notify", dNotifyWakesWorker],
+  ["e:vt read beside pgmq.read", eVtReadBesidePgmqRead],
 ];
 
 async function runVersion(version: PgmqVersion, newest: PgmqVersion): Promise<Map<string, Outcome>> {

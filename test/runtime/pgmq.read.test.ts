@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 describe("PgmqClient.read", () => {
-  it("returns visible messages in id order, up to quantity, with read_ct 1 on first delivery", async () => {
+  it("returns visible messages in send order (the order they became visible), up to quantity, with read_ct 1 on first delivery", async () => {
     const ids = await pgmq.sendBatch("ordered", [{ n: 1 }, { n: 2 }, { n: 3 }], { headers: { h: 1 } });
     const read = await pgmq.read("ordered", 30, 2);
     expect(read.map((message) => message.msgId)).toEqual(ids.slice(0, 2));
