@@ -1,7 +1,8 @@
 /**
- * One database per layout (depthSystem.ts), made once per run: the
- * backlogs cost minutes at 10M rows, so they are built once and reset
- * between measurements (queueData.ts) instead of per measurement.
+ * Two databases per layout (depthSystem.ts), made once per run: one holds
+ * the scenario's backlog (built once, reset between measurements, see
+ * queueData.ts: at 10M rows a backlog costs minutes), the other stays empty,
+ * so each deep figure has an empty-queue figure measured next to it.
  */
 import pg from "pg";
 import { ensureQueues } from "../../src/runtime/index.js";
@@ -22,8 +23,14 @@ export interface DepthDatabase {
   close(): Promise<void>;
 }
 
-export async function createDepthDatabase(layout: DepthLayout, params: DepthParams, pgmq: PgmqVersion | null): Promise<DepthDatabase> {
-  const database = await createBenchDatabase("depth", layout);
+/** `role`: "deep" holds the scenario's backlog; "reference" stays empty, for the paired empty-queue figures. */
+export async function createDepthDatabase(
+  layout: DepthLayout,
+  role: "deep" | "reference",
+  params: DepthParams,
+  pgmq: PgmqVersion | null,
+): Promise<DepthDatabase> {
+  const database = await createBenchDatabase(`depth_${role}`, layout);
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   pool.on("error", () => {});
   try {

@@ -12,6 +12,13 @@ export type DepthMetric = "enqueue jobs/s" | "drain jobs/s" | "p50 ms" | "p95 ms
 /** Samples of one system in one scenario. */
 export interface CellResult {
   samples: Partial<Record<DepthMetric, number[]>>;
+  /**
+   * The same system's figures on an empty queue (same onSuccess), each
+   * measured just before its deep counterpart in the same repetition: the
+   * machine's speed drifts over a run (shared host), so a reference taken
+   * once at the start would mix that drift into every ratio.
+   */
+  reference: Partial<Record<DepthMetric, number[]>>;
   /** Metrics where some repetition hit the time cap. */
   capped: Partial<Record<DepthMetric, boolean>>;
   /** Workload → why it has no figure (n/a) or why it failed. */
@@ -41,7 +48,8 @@ function formatNumber(value: number): string {
 
 function ratio(cell: CellResult | undefined, empty: CellResult | undefined, metric: DepthMetric): number | null {
   const value = figure(cell, metric);
-  const reference = figure(empty, metric);
+  const paired = cell?.reference[metric];
+  const reference = paired && paired.length > 0 ? median(paired) : figure(empty, metric);
   return value === null || reference === null || reference === 0 ? null : value / reference;
 }
 

@@ -138,9 +138,11 @@ export class QueueData {
       await this.pool.query(`DELETE FROM ${this.table} WHERE msg_id <= $1`, [front]);
       await this.insertVisible(1, front);
     }
-    if (this.kind === "archive") await this.pool.query(`DELETE FROM ${this.archiveTable} WHERE msg_id > $1`, [this.rows]);
+    // Rows a drain with onSuccess "archive" moved there (all of them unless the scenario is the archive).
+    const archivedRows = this.kind === "archive" ? this.rows : 0;
+    const { rowCount } = await this.pool.query(`DELETE FROM ${this.archiveTable} WHERE msg_id > $1`, [archivedRows]);
     await this.pool.query(`VACUUM (ANALYZE) ${this.table}`);
-    if (this.kind === "archive") await this.pool.query(`VACUUM (ANALYZE) ${this.archiveTable}`);
+    if ((rowCount ?? 0) > 0) await this.pool.query(`VACUUM (ANALYZE) ${this.archiveTable}`);
   }
 
   /** A visible backlog row a drain took, by seq: it must lie in the front that `reset` rewrites. */

@@ -74,10 +74,11 @@ async function main(): Promise<void> {
   log(`systems: ${systems.map((s) => s.id).join(", ")}; ${args.reps} repetition(s)${args.quick ? " (--quick)" : ""}`);
 
   const databases = new Map<DepthLayout, DepthDatabase>();
+  const references = new Map<DepthLayout, DepthDatabase>();
   let closing = false;
   const closeAll = async (): Promise<void> => {
     closing = true;
-    for (const db of databases.values()) await db.close().catch(() => {});
+    for (const db of [...databases.values(), ...references.values()]) await db.close().catch(() => {});
   };
   process.once("SIGINT", () => {
     log("interrupted: dropping the depth databases");
@@ -89,7 +90,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   try {
     for (const layout of new Set(systems.map((s) => s.layout))) {
-      databases.set(layout, await createDepthDatabase(layout, params, pgmqSql));
+      databases.set(layout, await createDepthDatabase(layout, "deep", params, pgmqSql));
+      references.set(layout, await createDepthDatabase(layout, "reference", params, pgmqSql));
     }
     for (const scenario of scenarios) {
       const queue = queueOf(scenario);
@@ -103,9 +105,15 @@ async function main(): Promise<void> {
       const byScenario = (results[scenario.id] = {});
       for (let rep = 1; rep <= args.reps; rep++) {
         for (const system of systems) {
-          const cell: CellResult = ((byScenario as Record<string, CellResult>)[system.id] ??= { samples: {}, capped: {}, notes: {}, failed: false });
+          const cell: CellResult = ((byScenario as Record<string, CellResult>)[system.id] ??= {
+            samples: {},
+            reference: {},
+            capped: {},
+            notes: {},
+            failed: false,
+          });
           const db = databases.get(system.layout)!;
-          const data = db.data[queue];
+          const reference = scenario === scenarios[0] ? null : references.get(system.layout)!;
           for (const workload of depthWorkloads) {
             const na = notApplicable(scenario, workload);
             if (na) {
@@ -115,21 +123,25 @@ async function main(): Promise<void> {
             if (closing) return;
             const label = `${scenario.id} #${rep} ${system.id} ${workload}`;
             try {
-              const figures = await measure(system, db, queue, workload, params);
+              if (reference) {
+                const paired = await measureAndReset(system, reference, queue, workload, params);
+                for (const [metric, value] of Object.entries(paired.values)) ((cell.reference as Record<string, number[]>)[metric] ??= []).push(value);
+                measurements.push({ scenario: "empty (paired)", pairedWith: scenario.id, rep, system: system.id, workload, ...paired, load1: os.loadavg()[0] });
+                log(`${label} (empty queue, paired): ${describe(paired)}`);
+              }
+              const figures = await measureAndReset(system, db, queue, workload, params);
               const loadNow = os.loadavg()[0]!;
               for (const [metric, value] of Object.entries(figures.values)) {
                 ((cell.samples as Record<string, number[]>)[metric] ??= []).push(value);
                 if (figures.capped) (cell.capped as Record<string, boolean>)[metric] = true;
               }
               measurements.push({ scenario: scenario.id, rep, system: system.id, workload, ...figures, load1: loadNow });
-              log(`${label}: ${Object.entries(figures.values).map(([m, v]) => `${v.toFixed(v < 100 ? 2 : 0)} ${m}`).join(", ")}${figures.capped ? " (capped)" : ""}; load ${load()}`);
+              log(`${label}: ${describe(figures)}; load ${load()}`);
             } catch (error) {
               cell.failed = true;
               cell.notes[workload] = error instanceof Error ? error.message : String(error);
               measurements.push({ scenario: scenario.id, rep, system: system.id, workload, error: cell.notes[workload] });
               log(`${label}: FAILED ${cell.notes[workload]}`);
-            } finally {
-              await data.reset();
             }
           }
         }
@@ -144,7 +156,7 @@ async function main(): Promise<void> {
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   const out = [
     `pgmq-gen depth bench — ${machine.nproc} CPUs, ${machine.memoryGiB} GiB, PostgreSQL ${machine.postgres}, Node ${machine.node}; ${minutes} min`,
-    `medians of ${args.reps} repetition(s); (x.xx) = ÷ the same system's empty-queue median; * drain capped at ${params.drain.capMs / 1000} s (the rate of what finished); ≥ latency capped ${params.latency.capMs / 1000} s after the last push (lower bound)`,
+    `medians of ${args.reps} repetition(s); (x.xx) = ÷ the same system's median on an empty queue, each measured just before its deep counterpart; * drain capped at ${params.drain.capMs / 1000} s (the rate of what finished); ≥ latency capped ${params.latency.capMs / 1000} s after the last push (lower bound)`,
     "",
     table,
     "",
@@ -183,6 +195,26 @@ async function main(): Promise<void> {
 interface Figures {
   values: Record<string, number>;
   capped: boolean;
+}
+
+function describe(figures: Figures): string {
+  const values = Object.entries(figures.values).map(([metric, value]) => `${value.toFixed(value < 100 ? 2 : 0)} ${metric}`);
+  return `${values.join(", ")}${figures.capped ? " (capped)" : ""}`;
+}
+
+/** One measurement, then the queue put back as it was (also when the measurement failed). */
+async function measureAndReset(
+  system: DepthSystem,
+  db: DepthDatabase,
+  queue: DepthQueue,
+  workload: DepthWorkload,
+  params: DepthParams,
+): Promise<Figures> {
+  try {
+    return await measure(system, db, queue, workload, params);
+  } finally {
+    await db.data[queue].reset();
+  }
 }
 
 async function measure(
