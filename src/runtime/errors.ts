@@ -161,11 +161,12 @@ export class QueueMissingError extends Error {
   override readonly name = "QueueMissingError";
   readonly queue: string;
   /** `where`: the database, when not the pool's; `reason`: why it was not created. (Default: autoCreate is off) */
-  constructor(queue: string, detail?: { where: string; reason: string }) {
+  constructor(queue: string, detail?: { where?: string; reason: string }) {
+    const where = detail?.where;
     super(
-      `queue "${queue}" does not exist${detail !== undefined ? ` in ${detail.where}` : ""} (no table pgmq.q_${queue}) ` +
+      `queue "${queue}" does not exist${where !== undefined ? ` in ${where}` : ""} (no table pgmq.q_${queue}) ` +
         `and ${detail?.reason ?? "autoCreate is off"}: ` +
-        `run \`pgmq-gen migrate\` (or call ensureQueues)${detail !== undefined ? " on that database" : ""} ` +
+        `run \`pgmq-gen migrate\` (or call ensureQueues)${where !== undefined ? " on that database" : ""} ` +
         "with a role that may create tables",
     );
     this.queue = queue;

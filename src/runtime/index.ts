@@ -20,6 +20,9 @@ export type {
   SendOptions,
   PgmqClientOptions,
   QueueMetrics,
+  QueueMetricsEstimate,
+  MetricsEstimateOptions,
+  DeleteArchivedOptions,
   Delivery,
   DeliveryVisibility,
 } from "./pgmq.js";

@@ -12,12 +12,15 @@ import { isAutoCreateEnabled, watchPoolErrors } from "./connection.js";
 import { type JobIssues, QueueMissingError, ValidationError } from "./errors.js";
 import { sharesPoolDatabase, withDedicatedConnection } from "./dedicatedConnection.js";
 import { dropQueue, ensureQueueOnce, forgetQueue } from "./queueSetup.js";
+import { MAX_DATABASE_SECONDS } from "./limits.js";
 import { archiveMessagesStatement } from "./sql/archiveMessages.js";
 import { deadLetterMessagesStatement } from "./sql/deadLetterMessages.js";
+import { type DeleteArchivedRow, deleteArchivedStatement } from "./sql/deleteArchived.js";
 import { deleteDeliveriesStatement, deleteMessagesStatement } from "./sql/deleteMessages.js";
 import { purgeQueueStatement } from "./sql/purgeQueue.js";
 import { type QueueColumns, readQueueColumns } from "./sql/queueColumns.js";
 import { type QueueMetricsRow, queueMetricsStatement } from "./sql/queueMetrics.js";
+import { type QueueMetricsEstimateRow, queueMetricsEstimateStatement } from "./sql/queueMetricsEstimate.js";
 import { validateQueueName } from "./sql/queueNames.js";
 import {
   type BoundedMessageRow,
@@ -134,6 +137,52 @@ export interface QueueMetrics {
   totalMessages: bigint;
 }
 
+/** Options of `deleteArchived`. */
+export interface DeleteArchivedOptions {
+  /** Delete rows archived longer ago than this (0: every row archived before the call). Seconds, at most 10^9. */
+  olderThanSeconds: number;
+  /** Rows deleted per statement, each committed on its own. (Default: 5000; at most 100 000) */
+  batchSize?: number;
+}
+
+/** Options of `metricsEstimate`. */
+export interface MetricsEstimateOptions {
+  /** Visible messages are counted up to this many: the count's cost. (Default: 10000; at most 1 000 000) */
+  visibleCap?: number;
+}
+
+/** `metricsEstimate`'s figures: each costs what it returns, none scans the queue. */
+export interface QueueMetricsEstimate {
+  /**
+   * Messages in the queue, visible or not, estimated: the statistics
+   * system's live tuples (`n_live_tup`), which every committed send,
+   * delete and archive moves within about a second, where `pg_class.reltuples`
+   * moves only at VACUUM or ANALYZE (a drained queue would still look full).
+   * When the statistics counted nothing for the table (never written since a
+   * reset, or a standby), `reltuples` (unless never analysed, -1). Never
+   * below `visibleCount`; 0 exactly when the queue is empty. After
+   * `pg_stat_reset` it counts only changes since, until the next
+   * autovacuum or ANALYZE of the queue. For a partitioned queue (not
+   * tested) the parent's figures are read, which count no rows.
+   */
+  queueLengthEstimate: number;
+  /** Visible messages (vt <= now), counted up to `visibleCap`. */
+  visibleCount: number;
+  /** More than `visibleCap` messages are visible: `visibleCount` stopped at the cap. */
+  visibleCountCapped: boolean;
+  /** Age in whole seconds of the message with the lowest id (the oldest, but for concurrent sends); null when empty. */
+  oldestMsgAgeSec: number | null;
+  /** Whole seconds the longest-waiting visible message has been visible (now - vt); null when none is. */
+  oldestVisibleWaitSec: number | null;
+  /** Messages ever sent: the last id handed out (0 before the first). */
+  totalMessages: bigint;
+}
+
+const RETENTION_BATCH_DEFAULT = 5000;
+const RETENTION_BATCH_MAX = 100_000;
+const VISIBLE_CAP_DEFAULT = 10_000;
+const VISIBLE_CAP_MAX = 1_000_000;
+
 /** A queue's columns and the statements built for them, each built on first use. */
 class QueueHandle {
   private readonly statements = new Map<string, Statement>();
@@ -179,6 +228,11 @@ function nonNegativeInteger(value: number, what: string): number {
 
 function seconds(value: number, what: string): number {
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${what}: expected seconds >= 0, got ${value}`);
+  return value;
+}
+
+function atMost(value: number, max: number, what: string): number {
+  if (value > max) throw new RangeError(`${what}: expected at most ${max}, got ${value}`);
   return value;
 }
 
@@ -482,7 +536,11 @@ export class PgmqClient {
     }
   }
 
-  /** PGMQ's metrics for one queue. */
+  /**
+   * PGMQ's metrics for one queue, exact: a full scan of the queue, O(its
+   * length) (docs/research/deep-queues-2026-11-30.md §5). Dashboards and
+   * status polls should use `metricsEstimate`.
+   */
   async metrics(queue: string): Promise<QueueMetrics> {
     const { rows } = await this.run<QueueMetricsRow>(queue, undefined, (handle) => [
       handle.statement("metrics", () => queueMetricsStatement(queue)),
@@ -494,6 +552,58 @@ export class PgmqClient {
       oldestMsgAgeSec: row.oldest_msg_age_sec,
       totalMessages: row.total_messages,
     };
+  }
+
+  /**
+   * The queue's figures for dashboards and status (see
+   * `QueueMetricsEstimate`), in one statement that reads index entries up
+   * to `visibleCap` plus a few: O(1) in the queue's length. A missing queue
+   * is a `QueueMissingError`, never created.
+   */
+  async metricsEstimate(queue: string, options: MetricsEstimateOptions = {}): Promise<QueueMetricsEstimate> {
+    const cap = options.visibleCap ?? VISIBLE_CAP_DEFAULT;
+    atMost(positiveInteger(cap, "visibleCap"), VISIBLE_CAP_MAX, "visibleCap");
+    const { rows } = await this.runExisting<QueueMetricsEstimateRow>(queue, "metricsEstimate", (handle) => [
+      handle.statement("metrics_estimate", () => queueMetricsEstimateStatement(queue)),
+      [cap, `pgmq.q_${queue}`],
+    ]);
+    const row = rows[0]!;
+    const visibleCount = Math.min(row.visible_count, cap);
+    const counted = row.counted ? Number(row.live_tuples) : Math.max(row.reltuples, 0);
+    return {
+      queueLengthEstimate: row.oldest_msg_age_sec === null ? 0 : Math.max(Math.round(counted), visibleCount, 1),
+      visibleCount,
+      visibleCountCapped: row.visible_count > cap,
+      oldestMsgAgeSec: row.oldest_msg_age_sec,
+      oldestVisibleWaitSec: row.oldest_visible_wait_sec,
+      totalMessages: row.total_messages,
+    };
+  }
+
+  /**
+   * Retention: deletes the queue's archived rows older than
+   * `olderThanSeconds`, oldest first, in batches of `batchSize`, each its
+   * own autocommit statement (timed like every statement of the runtime)
+   * until one deletes fewer; the cutoff is fixed by the first batch. Each
+   * batch costs what it deletes (sql/deleteArchived.ts). Resolves to the
+   * rows deleted. A missing queue is a `QueueMissingError`, never created.
+   */
+  async deleteArchived(queue: string, options: DeleteArchivedOptions): Promise<number> {
+    const olderThan = options?.olderThanSeconds;
+    atMost(seconds(olderThan, "olderThanSeconds"), MAX_DATABASE_SECONDS, "olderThanSeconds");
+    const batchSize = options.batchSize ?? RETENTION_BATCH_DEFAULT;
+    atMost(positiveInteger(batchSize, "batchSize"), RETENTION_BATCH_MAX, "batchSize");
+    let deleted = 0;
+    let cutoff: string | null = null;
+    for (;;) {
+      const { rows } = await this.runExisting<DeleteArchivedRow>(queue, "deleteArchived", (handle) => {
+        if (!handle.columns.archive) throw new QueueMissingError(queue);
+        return [handle.statement("delete_archived", () => deleteArchivedStatement(queue)), [olderThan, batchSize, cutoff]];
+      });
+      deleted += rows[0]!.deleted;
+      cutoff = rows[0]!.cutoff;
+      if (rows[0]!.deleted < batchSize) return deleted;
+    }
   }
 
   /** Deletes every message of the queue (the archive is kept); resolves to how many. */
@@ -583,6 +693,34 @@ export class PgmqClient {
       if (client !== undefined) throw error;
       const [retried, retriedValues] = build(await this.handle(queue, undefined));
       return runStatement<TRow>(db, retried, retriedValues);
+    }
+  }
+
+  /**
+   * `run` on the pool for operations on what exists (retention, metrics
+   * estimates): a missing queue is a `QueueMissingError`, never created, so
+   * a misspelt name in a scheduled job makes no queue. Without a cached
+   * handle the columns are looked up on each call (one catalog query).
+   */
+  private async runExisting<TRow extends pg.QueryResultRow>(
+    queue: string,
+    operation: string,
+    build: (handle: QueueHandle) => [Statement, unknown[]],
+  ): Promise<pg.QueryResult<TRow>> {
+    const missing = () => new QueueMissingError(queue, { reason: `${operation} does not create queues` });
+    let handle = this.handles.get(queue);
+    if (handle === undefined) {
+      const columns = await readQueueColumns(this.pool, queue);
+      if (columns === null) throw missing();
+      handle = new QueueHandle(queue, columns);
+    }
+    const [statement, values] = build(handle);
+    try {
+      return await runStatement<TRow>(this.pool, statement, values);
+    } catch (error) {
+      if (!isUndefinedTable(error)) throw error;
+      this.forget(queue);
+      throw missing();
     }
   }
 }

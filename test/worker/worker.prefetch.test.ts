@@ -91,8 +91,10 @@ describe("prefetch", () => {
     // Hidden = running or buffered by the first worker. A fixed prefetch of the default batchSize would hide all 40.
     const hidden = (await queueRows(db.pool, name)).filter((row) => row.visibleIn > 0).length;
     expect(hidden).toBeGreaterThanOrEqual(2);
-    // Running (2), buffered (free slots + ~1) and finished but not yet archived: a few, never the backlog.
-    expect(hidden).toBeLessThanOrEqual(8);
+    // Running (2), buffered (free slots + ~1), finished but not yet archived, and on a loaded
+    // machine where a read takes ~300 ms what covers one read at 8 jobs/s (the prefetch target
+    // grows while slots wait on reads): a few, never the backlog.
+    expect(hidden).toBeLessThanOrEqual(12);
 
     const second = createQueueWorker({ [name]: definition }, { [name]: handler("second") }, {
       pool: db.pool,

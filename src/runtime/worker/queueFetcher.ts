@@ -2,7 +2,8 @@
  * One queue's fetch loop, in two halves that overlap:
  * - the reader keeps a local buffer (`PrefetchBuffer`) stocked: its goal is
  *   the free slots plus the prefetch target (`PrefetchTarget`: ~100 ms of
- *   work at the recent start rate, at most `batchSize`), and when the buffer
+ *   work at the recent start rate, more when reads are slower than that and
+ *   free slots wait on them, at most `batchSize`), and when the buffer
  *   falls below half of that it reads up to the goal. For fast jobs one read
  *   thus feeds several rounds of `concurrency` handlers, and the next read
  *   runs while they work (a read per `concurrency` jobs made the database
@@ -91,12 +92,15 @@ export class QueueFetcher {
   readonly #bufferLow = new Wakeup();
   /** The dispatcher's, while the buffer is empty: the reader added messages. */
   readonly #bufferFilled = new Wakeup();
+  /** Since when (Date.now()) a free slot has been waiting with the buffer empty; null while none is. */
+  #dryFrom: number | null = null;
 
   constructor(options: QueueFetcherOptions) {
     this.#options = options;
     this.#buffer = new PrefetchBuffer(options.heartbeat, options.acks);
     this.#prefetch = new PrefetchTarget(options.queue.batchSize);
     options.running.onSlotFreed = () => {
+      if (this.#buffer.size === 0) this.#dryFrom ??= Date.now();
       if (this.#refillWanted()) this.#bufferLow.wake();
     };
     options.stopSignal.addEventListener(
@@ -161,6 +165,7 @@ export class QueueFetcher {
         await sleepUnlessAborted(retryDelaySeconds(readRetryBackoff, failures) * 1000, stopSignal);
         continue;
       }
+      this.#readEnded(wanted, read.messages.length, readAt);
       // A job this worker finished, its delivery read before its done ack committed or after its visibility timeout
       // passed while the ack was held back: that unfenced ack archives (or deletes) it, so it is not run again,
       // and not released either; it stays hidden until then.
@@ -178,7 +183,10 @@ export class QueueFetcher {
         break;
       }
       buffer.push(entries);
-      if (entries.length > 0) this.#bufferFilled.wake();
+      if (entries.length > 0) {
+        this.#dryFrom = null;
+        this.#bufferFilled.wake();
+      }
       if (read.messages.length < wanted && !read.cutByBytes) await this.#wakeup.sleep(pollInterval);
     }
   }
@@ -229,6 +237,7 @@ export class QueueFetcher {
     const buffer = this.#buffer;
     while (!stopSignal.aborted) {
       if (buffer.size === 0) {
+        if (slots.free(queue.name) > 0) this.#dryFrom ??= Date.now();
         await this.#bufferFilled.sleep(pollInterval);
         continue;
       }
@@ -250,6 +259,20 @@ export class QueueFetcher {
     }
     // Stopping: nothing buffered will start, so none of it should wait out its visibility timeout.
     buffer.releaseAll();
+  }
+
+  /**
+   * Tells the prefetch target how a read went: how long a free slot had been
+   * waiting on it with the buffer empty (a slot that another queue took
+   * since is not waiting), the measure of a read the buffer did not last.
+   */
+  #readEnded(asked: number, returned: number, readAt: number): void {
+    const { queue, slots } = this.#options;
+    const now = Date.now();
+    const dryFrom = this.#dryFrom;
+    const waiting = dryFrom !== null && this.#buffer.size === 0 && slots.free(queue.name) > 0;
+    const waitedMs = waiting ? now - Math.max(dryFrom, readAt) : 0;
+    this.#prefetch.readEnded({ asked, returned, durationMs: now - readAt, waitedMs }, now);
   }
 
   /** Messages the buffer should hold now: one per free slot plus the prefetch target, at most `batchSize`. */

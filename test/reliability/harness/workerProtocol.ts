@@ -41,6 +41,7 @@ export interface ProducerFixtureConfig {
 export type ChildReport =
   | { event: "ready" }
   | { event: "stopped" }
+  | { event: "pushing" }
   | { event: "done"; pushed: number; retries: number }
   | { event: "error"; source: string; message: string }
   | { event: "kill"; msgId: string; reason: string; deadLetter: string | null }

@@ -87,11 +87,16 @@ export async function runDatabaseRestartScenario(
     pauseMs: params.producerPauseMs,
   });
   const children = [...workers, producer];
+  // The restarts are timed from the producer's first push, not its spawn: on a
+  // loaded machine the child can take seconds to start, and a producer with no
+  // connection yet sees no restart at all.
+  await producer.waitFor("pushing", 60_000);
+  const pushingSince = Date.now();
 
   const terminated: number[] = [];
   const producerBusyAtRestart: boolean[] = [];
   for (const at of params.terminateAtMs) {
-    await sleep(Math.max(0, began + at - Date.now()));
+    await sleep(Math.max(0, pushingSince + at - Date.now()));
     producerBusyAtRestart.push(!producer.reports.some((r) => r.event === "done"));
     terminated.push(await terminateBackends(db.name));
   }
