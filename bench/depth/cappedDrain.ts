@@ -37,7 +37,7 @@ export async function cappedDrain(
         if (others.has(job.seq)) throw new Error(`backlog job seq ${job.seq} ran twice`);
         others.add(job.seq);
       } catch (error) {
-        problem ??= error as Error;
+        problem ??= new Error(`${(error as Error).message} (after ${ledger.deliveredCount} of the drain's jobs)`);
       }
     },
   });
