@@ -62,6 +62,12 @@ export class DeliveryLedger {
     }
   }
 
+  /** Throws if any job ran more than once (for a run stopped before every job ran). */
+  assertAtMostOnce(): void {
+    const duplicated = this.counts.reduce((n, count) => (count > 1 ? n + 1 : n), 0);
+    if (duplicated > 0) throw new Error(`exactly-once check failed: ${duplicated} jobs ran more than once`);
+  }
+
   private notify(): void {
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const waiter = this.waiters[i]!;

@@ -6,15 +6,15 @@
  * systems: the default `onSuccess: "archive"`, and `"delete"` (drain only).
  */
 import pg from "pg";
-import { configure, ensureQueues } from "../../src/runtime/index.js";
+import * as thisRuntime from "../../src/runtime/index.js";
 import type { Producer, QueueDefinition, Worker, WorkerOptions } from "../../src/runtime/index.js";
 import type { BenchJob, SystemAdapter, SystemSession, WorkerSpec, WorkloadId } from "../system.js";
 import { repoVersion } from "../versions.js";
 
-type QueueKey = "bench_archive" | "bench_delete";
+export type QueueKey = "bench_archive" | "bench_delete";
 
 /** The part of the generated module the bench uses (it is written at bench time, so typed here). */
-interface GeneratedBenchModule {
+export interface GeneratedBenchModule {
   benchArchiveQueue: Producer<BenchJob>;
   benchDeleteQueue: Producer<BenchJob>;
   queueDefinitions: Record<QueueKey, QueueDefinition<QueueKey, BenchJob>>;
@@ -26,20 +26,47 @@ interface GeneratedBenchModule {
 
 const poolSize = 10;
 
+/** The runtime's entry points the adapter calls itself (the rest goes through the generated code). */
+export type RuntimeModule = Pick<typeof thisRuntime, "configure" | "ensureQueues">;
+
+/**
+ * One build of pgmq-gen: the generated bench queues and the runtime that
+ * code imports. The bench drives this checkout; the depth bench also drives
+ * the runtime of an earlier commit (bench/depth/beforeBuild.ts) through code
+ * generated the same way, so both are called identically.
+ */
+export interface PgmqGenBuild {
+  /** Shown as the system's version. */
+  readonly label: string;
+  loadGenerated(): Promise<GeneratedBenchModule>;
+  loadRuntime(): Promise<RuntimeModule>;
+}
+
 // Under tsx this file is .ts; in the mixed workload's worker process it runs transpiled (.js).
 const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 const generatedUrl = new URL(`../.tmp/pgmq-gen/generated/index${extension}`, import.meta.url);
 
 let generated: Promise<GeneratedBenchModule> | undefined;
-function loadGenerated(): Promise<GeneratedBenchModule> {
-  generated ??= import(generatedUrl.href) as Promise<GeneratedBenchModule>;
-  return generated;
-}
 
-function pgmqGenAdapter(id: string, queue: QueueKey, workloads: readonly WorkloadId[]): SystemAdapter {
+/** This checkout: bench/.tmp/pgmq-gen/generated/ (see generateBenchQueues.ts) on src/runtime. */
+export const thisCheckout: PgmqGenBuild = {
+  label: `pgmq-gen ${repoVersion()} (this repo)`,
+  loadGenerated() {
+    generated ??= import(generatedUrl.href) as Promise<GeneratedBenchModule>;
+    return generated;
+  },
+  loadRuntime: () => Promise.resolve(thisRuntime),
+};
+
+export function pgmqGenAdapter(
+  id: string,
+  queue: QueueKey,
+  workloads: readonly WorkloadId[],
+  build: PgmqGenBuild = thisCheckout,
+): SystemAdapter {
   return {
     id,
-    version: `pgmq-gen ${repoVersion()} (this repo)`,
+    version: build.label,
     settings: {
       onSuccess: queue === "bench_archive" ? "archive" : "delete",
       "pool.max": poolSize,
@@ -50,7 +77,8 @@ function pgmqGenAdapter(id: string, queue: QueueKey, workloads: readonly Workloa
     },
     workloads,
     async open(databaseUrl: string): Promise<SystemSession> {
-      const module = await loadGenerated();
+      const module = await build.loadGenerated();
+      const { configure, ensureQueues } = await build.loadRuntime();
       const producer = queue === "bench_archive" ? module.benchArchiveQueue : module.benchDeleteQueue;
       const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
       // The harness drops the database with FORCE at the end; idle clients then error harmlessly.

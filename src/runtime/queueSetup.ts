@@ -15,6 +15,7 @@ import {
   setupLockSql,
 } from "./sql/queueLayout.js";
 import { validateQueueName } from "./sql/queueNames.js";
+import { queueVacuumSettingsSql } from "./sql/queueVacuumSettings.js";
 import { type DatabaseState, readDatabaseState } from "./sql/queueState.js";
 import { type Queryable, runOnce, withRuntimeClient } from "./sql/statement.js";
 
@@ -65,6 +66,8 @@ function isComplete(state: DatabaseState, tablesOnly = false): boolean {
  *   `pgmq.create(text)`), queues are made by `pgmq.create` and notifications
  *   enabled with `pgmq.enable_notify_insert` when it exists (1.7+).
  * - Without, the same layout is created here.
+ * - Either way, the two tables of a queue created here get per-table
+ *   autovacuum settings (`queueVacuumSettings.ts`); existing queues keep theirs.
  *
  * Runs in its own transaction under an advisory lock, so processes starting
  * together do not trip over each other. When `db` is a client it must not be
@@ -102,7 +105,10 @@ function addsTrigger(queue: { tablesExist: boolean; notifyTrigger: boolean }, ta
 async function createWithPgmq(client: pg.ClientBase, state: DatabaseState, tablesOnly: boolean): Promise<void> {
   for (const queue of state.queues.values()) {
     // PGMQ's functions are overloaded across versions: cast every argument.
-    if (!queue.tablesExist) await runOnce(client, "SELECT pgmq.create($1::text)", [queue.queue]);
+    if (!queue.tablesExist) {
+      await runOnce(client, "SELECT pgmq.create($1::text)", [queue.queue]);
+      await runOnce(client, queueVacuumSettingsSql(queue.queue));
+    }
     if (state.pgmqNotify && addsTrigger(queue, tablesOnly)) {
       await runOnce(client, "SELECT pgmq.enable_notify_insert($1::text)", [queue.queue]);
     }
@@ -112,7 +118,10 @@ async function createWithPgmq(client: pg.ClientBase, state: DatabaseState, table
 async function createLayout(client: pg.ClientBase, state: DatabaseState, tablesOnly: boolean): Promise<void> {
   await runOnce(client, createSharedLayoutSql);
   for (const queue of state.queues.values()) {
-    if (!queue.tablesExist) await runOnce(client, createQueueTablesSql(queue.queue));
+    if (!queue.tablesExist) {
+      await runOnce(client, createQueueTablesSql(queue.queue));
+      await runOnce(client, queueVacuumSettingsSql(queue.queue));
+    }
     await runOnce(client, insertMetaSql, [queue.queue]);
     if (addsTrigger(queue, tablesOnly)) await runOnce(client, createNotifyTriggerSql(queue.queue));
   }

@@ -14,8 +14,6 @@
  * INTEROP_KEEP_DATABASES=1 to keep the databases for inspection.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import path from "node:path";
 import pg from "pg";
 import {
   closePool,
@@ -31,9 +29,10 @@ import {
   type QueueDefinition,
   type QueueOptions,
 } from "../../src/runtime/index.js";
+import { compareVersions, findPgmqVersions, installPgmqSql, pgmqSqlDir, type PgmqVersion } from "./installPgmqSql.js";
 
 const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const sqlDir = process.env.PGMQ_SQL_DIR ?? "/tmp/pgmq-versions";
+const sqlDir = pgmqSqlDir;
 const keepDatabases = process.env.INTEROP_KEEP_DATABASES === "1";
 const CHECK_TIMEOUT_MS = 20_000;
 
@@ -88,44 +87,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 // ---------------------------------------------------------------------------
 // Versions and databases
 
-interface PgmqVersion {
-  readonly version: string;
-  readonly file: string;
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
-}
-
-function findVersions(dir: string): PgmqVersion[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => /^\d+\.\d+(\.\d+)?$/.test(name))
-    .map((name) => ({ version: name, file: path.join(dir, name, "pgmq.sql") }))
-    .filter((entry) => existsSync(entry.file) && statSync(entry.file).isFile())
-    .sort((a, b) => compareVersions(a.version, b.version));
-}
-
-/**
- * PGMQ's install script as it runs outside `CREATE EXTENSION`: `@extschema@`
- * is pgmq, psql meta-commands are dropped, and `pg_extension_config_dump`
- * (which only works inside an extension script) becomes a no-op.
- */
-function sqlOnlyInstallScript(file: string): string {
-  return readFileSync(file, "utf8")
-    .replace(/^\\.*$/gm, "")
-    .replace(/@extschema@/g, "pgmq")
-    .replace(/(pg_catalog\.)?pg_extension_config_dump\s*\(/g, "pg_temp.pgmq_interop_config_dump(");
-}
-
-const configDumpStub = `CREATE FUNCTION pg_temp.pgmq_interop_config_dump(regclass, text) RETURNS void LANGUAGE sql AS 'SELECT NULL::void'`;
-
 async function adminQuery(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
@@ -166,16 +127,6 @@ async function createDatabase(label: string): Promise<Database> {
   };
 }
 
-async function installPgmq(pool: pg.Pool, version: PgmqVersion): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query(configDumpStub);
-    await client.query("SET client_min_messages = warning");
-    await client.query(sqlOnlyInstallScript(version.file));
-  } finally {
-    client.release(true);
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Queue definitions for the runtime's public API
@@ -581,7 +532,7 @@ const cPgmqOnOurLayout: Check = async ({ version }) => {
     await ensureQueues(ours.pool, ["late"]);
     const id = await client.send("late", { before: "pgmq" }, { headers: { h: 1 } });
     try {
-      await installPgmq(ours.pool, version);
+      await installPgmqSql(ours.pool, version);
     } catch (error) {
       fail(`PGMQ ${version.version} SQL-only install on top of our layout failed: ${(error as Error).message}`);
     }
@@ -711,7 +662,7 @@ async function runVersion(version: PgmqVersion, newest: PgmqVersion): Promise<Ma
   const db = await createDatabase(version.version);
   try {
     try {
-      await installPgmq(db.pool, version);
+      await installPgmqSql(db.pool, version);
       results.set("install", { status: "pass", detail: `SQL-only install into ${db.name}` });
     } catch (error) {
       results.set("install", { status: "fail", detail: (error as Error).message });
@@ -753,7 +704,7 @@ function printTable(all: Map<string, Map<string, Outcome>>): void {
 }
 
 async function main(): Promise<void> {
-  const versions = findVersions(sqlDir);
+  const versions = findPgmqVersions(sqlDir);
   if (versions.length === 0) {
     console.error(`interop: no PGMQ versions under ${sqlDir} (expected <dir>/<version>/pgmq.sql); see test/interop/README.md`);
     process.exit(2);

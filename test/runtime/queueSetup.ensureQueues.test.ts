@@ -109,6 +109,22 @@ describe("ensureQueues without the pgmq extension", () => {
     }
   });
 
+  it("issue 11: gives the tables of a queue it creates a fixed autovacuum threshold (and the queue table an index pass on every VACUUM), and leaves an existing queue's settings alone", async () => {
+    const reloptions = async (table: string) =>
+      (await db.pool.query<{ reloptions: string[] | null }>("SELECT reloptions FROM pg_class WHERE oid = $1::regclass", [table])).rows[0]!
+        .reloptions;
+    await ensureQueues(db.pool, ["vacuumed"]);
+    const threshold = ["autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=10000"];
+    expect(await reloptions("pgmq.q_vacuumed")).toEqual([...threshold, "vacuum_index_cleanup=on"]);
+    expect(await reloptions("pgmq.a_vacuumed")).toEqual(threshold);
+    // A queue whose tables exist (made by someone else) keeps what its owner chose.
+    await ensureQueues(db.pool, ["owned"]);
+    await db.pool.query("ALTER TABLE pgmq.q_owned RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, vacuum_index_cleanup)");
+    await db.pool.query("ALTER TABLE pgmq.q_owned SET (autovacuum_vacuum_threshold = 123)");
+    await ensureQueues(db.pool, ["owned", "vacuumed"]);
+    expect(await reloptions("pgmq.q_owned")).toEqual(["autovacuum_vacuum_threshold=123"]);
+  });
+
   it("reports whether a queue exists", async () => {
     expect(await queueExists(db.pool, "never_made")).toBe(false);
     await ensureQueues(db.pool, ["made"]);

@@ -173,8 +173,9 @@ export function resolveWorkerSettings(
 
   const concurrency = positiveInteger(options.concurrency, 10, "concurrency");
   // 500 makes a read of fast jobs cost ~0.2% of a transaction per job (reads of `concurrency` cost
-  // 1/concurrency each). It is a cap, not what a worker holds: PrefetchTarget buffers ~100 ms of work,
-  // so slow jobs are read as slots free up. At least `concurrency`, so every slot can fill.
+  // 1/concurrency each). It is a cap, not what a worker holds: PrefetchTarget buffers ~100 ms of work
+  // (more while slow reads keep slots waiting), so slow jobs are read as slots free up. At least
+  // `concurrency`, so every slot can fill.
   const batchSize = positiveInteger(options.batchSize, Math.max(concurrency, DEFAULT_BATCH_SIZE), "batchSize");
   const batchBytes = byteCount(options.batchBytes, DEFAULT_BATCH_BYTES, "batchBytes");
   const queues = handled.map((name): QueueSettings => {
