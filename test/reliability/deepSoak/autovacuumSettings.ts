@@ -1,37 +1,13 @@
 /**
- * The per-table autovacuum settings the soak compares: the server's defaults,
- * and those recommended for queue tables (docs/performance.md, "Soak: deep
- * queue at a steady rate", has the measurement behind them).
- *
- * Why per table: a queue table's dead tuples come from its traffic (every
- * read moves `vt`, every ack deletes) and not from its size, but the default
- * trigger is 50 + 20% of the live rows. A queue holding 1M delayed messages
- * thus waits for ~200k dead tuples, which pile up at the front of the vt
- * index that every read walks.
+ * The per-table autovacuum settings the soak compares: those the runtime
+ * gives the queues it creates (`src/runtime/sql/queueVacuumSettings.ts`,
+ * chosen from this soak's measurement), and the server's defaults, which the
+ * soak restores with `ALTER TABLE ... RESET` after `ensureQueues`.
  */
 import pg from "pg";
+import { ARCHIVE_TABLE_SETTINGS, QUEUE_TABLE_SETTINGS } from "../../../src/runtime/sql/queueVacuumSettings.js";
 
 export type AutovacuumVariant = "default" | "recommended";
-
-type StorageParameters = Record<string, number>;
-
-/** `pgmq.q_<queue>`: vacuum on a fixed number of dead tuples, whatever the backlog. */
-export const queueTableSettings: StorageParameters = {
-  autovacuum_vacuum_scale_factor: 0,
-  autovacuum_vacuum_threshold: 10_000,
-};
-
-/** `pgmq.a_<queue>`: inserted by every ack, deleted in batches by retention. */
-export const archiveTableSettings: StorageParameters = {
-  autovacuum_vacuum_scale_factor: 0,
-  autovacuum_vacuum_threshold: 10_000,
-};
-
-/** `ALTER TABLE <table> SET (...)` for `settings`. */
-export function alterTableSql(table: string, settings: StorageParameters): string {
-  const list = Object.entries(settings).map(([name, value]) => `${name} = ${value}`);
-  return `ALTER TABLE ${table} SET (${list.join(", ")})`;
-}
 
 export function queueTables(queue: string): { queue: string; archive: string } {
   return {
@@ -40,9 +16,22 @@ export function queueTables(queue: string): { queue: string; archive: string } {
   };
 }
 
-/** The statements that give `queue` the variant's settings (none for the defaults). */
+/** The statements that give `queue` the variant's settings (none for the runtime's own). */
 export function autovacuumStatements(queue: string, variant: AutovacuumVariant): string[] {
-  if (variant === "default") return [];
+  if (variant === "recommended") return [];
   const tables = queueTables(queue);
-  return [alterTableSql(tables.queue, queueTableSettings), alterTableSql(tables.archive, archiveTableSettings)];
+  return [
+    `ALTER TABLE ${tables.queue} RESET (${Object.keys(QUEUE_TABLE_SETTINGS).join(", ")})`,
+    `ALTER TABLE ${tables.archive} RESET (${Object.keys(ARCHIVE_TABLE_SETTINGS).join(", ")})`,
+  ];
+}
+
+/** The storage parameters the two tables hold now, as `ALTER TABLE ... SET` shows them. */
+export async function readTableSettings(db: Pick<pg.Pool, "query">, queue: string): Promise<Record<string, string[]>> {
+  const { rows } = await db.query<{ relname: string; reloptions: string[] | null }>(
+    `SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'pgmq' AND c.relname IN ($1, $2) ORDER BY 1`,
+    [`q_${queue}`, `a_${queue}`],
+  );
+  return Object.fromEntries(rows.map((row) => [row.relname, row.reloptions ?? []]));
 }

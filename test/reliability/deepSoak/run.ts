@@ -20,7 +20,7 @@ import path from "node:path";
 import pg from "pg";
 import { configure, createProducer, createQueueWorker, ensureQueues, pgmqClientFor } from "pgmq-gen/runtime";
 import { reliabilityQueueDefinition } from "../harness/reliabilityQueue.js";
-import { autovacuumStatements, queueTables } from "./autovacuumSettings.js";
+import { autovacuumStatements, queueTables, readTableSettings } from "./autovacuumSettings.js";
 import { pushDeepBacklog } from "./deepBacklog.js";
 import { DeliveryLedger } from "./deliveryLedger.js";
 import { sawtoothLevelling, sizeLevelling } from "./levelling.js";
@@ -60,6 +60,8 @@ try {
     log(sql);
     await pool.query(sql);
   }
+  const tableSettings = await readTableSettings(pool, QUEUE);
+  log(`table settings: ${JSON.stringify(tableSettings)}`);
   const producer = createProducer(definition);
   const loadStarted = Date.now();
   await pushDeepBacklog(producer, options.backlog);
@@ -169,6 +171,7 @@ try {
     server: `PostgreSQL ${server.version}, initdb defaults (autovacuum on, naptime 1 min, shared_buffers 128MB), pg_stat_statements loaded`,
     options,
     autovacuum: autovacuumStatements(QUEUE, options.autovacuum),
+    tableSettings,
     ledger: ledgerSummary,
     verdict,
     levelling,
