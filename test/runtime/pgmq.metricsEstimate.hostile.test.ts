@@ -1,8 +1,10 @@
 /**
  * issue 11 (hostile): metricsEstimate on a queue holding a message whose vt
  * is decades in the past. `send` accepts any Date from 4713 BC on, and the
- * read takes such a message first (vt order); the estimate's
- * `floor(extract(epoch ...))::int` overflows int4 past ~68 years.
+ * read takes such a message first (vt order); ages were cast to int4,
+ * which overflows past ~68 years, so one such message failed the whole
+ * queue's figures. Ages are float8 now (exact to the second for any
+ * timestamptz).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
@@ -26,5 +28,13 @@ describe("metricsEstimate with a long-past vt", () => {
     const estimate = await pgmq.metricsEstimate("old_vt");
     expect(estimate.visibleCount).toBe(1);
     expect(estimate.oldestVisibleWaitSec).toBeGreaterThan(2 ** 31);
+  });
+
+  it("issue 11 (hostile) #1: the earliest Date send accepts (4713 BC) too", async () => {
+    await pgmq.send("oldest_vt", { n: 1 }, { delay: new Date(Date.UTC(-4712, 0, 1)) });
+    const estimate = await pgmq.metricsEstimate("oldest_vt");
+    // ~6,700 years: past 2^31 s by two orders of magnitude.
+    expect(estimate.oldestVisibleWaitSec).toBeGreaterThan(2e11);
+    expect(Number.isInteger(estimate.oldestVisibleWaitSec)).toBe(true);
   });
 });
