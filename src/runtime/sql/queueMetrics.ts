@@ -17,7 +17,7 @@ export function queueMetricsStatement(queue: string): Statement {
   return statement(
     "metrics",
     `SELECT count(*) AS queue_length,
-            floor(extract(epoch FROM (now() - min(enqueued_at))))::int AS oldest_msg_age_sec,
+            floor(extract(epoch FROM (now() - min(enqueued_at))))::float8 AS oldest_msg_age_sec,
             coalesce(pg_sequence_last_value(pg_get_serial_sequence($1::text, 'msg_id')::regclass), 0)::int8
               AS total_messages
        FROM ${queueTable(queue)}`,

@@ -43,9 +43,9 @@ export function queueMetricsEstimateStatement(queue: string): Statement {
      SELECT (SELECT count(*) FROM (
                SELECT 1 FROM ${table} WHERE vt <= (SELECT now FROM clock) ORDER BY vt LIMIT $1::int + 1
              ) AS visible)::int AS visible_count,
-            (SELECT floor(extract(epoch FROM ((SELECT now FROM clock) - enqueued_at)))::int
+            (SELECT floor(extract(epoch FROM ((SELECT now FROM clock) - enqueued_at)))::float8
                FROM ${table} ORDER BY msg_id LIMIT 1) AS oldest_msg_age_sec,
-            (SELECT floor(extract(epoch FROM ((SELECT now FROM clock) - vt)))::int
+            (SELECT floor(extract(epoch FROM ((SELECT now FROM clock) - vt)))::float8
                FROM ${table} WHERE vt <= (SELECT now FROM clock) ORDER BY vt LIMIT 1) AS oldest_visible_wait_sec,
             pg_stat_get_live_tuples(t.oid) AS live_tuples,
             pg_stat_get_live_tuples(t.oid) + pg_stat_get_dead_tuples(t.oid)

@@ -18,7 +18,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { freePort } from "./freePort.js";
+import { freePort } from "../../../src/devDatabase/freePort.js";
 
 /** Where the soak looks for PostgreSQL 15's programs. (Default: Debian's /usr/lib/postgresql/15/bin) */
 const BIN_DIR = process.env.PG15_BIN ?? "/usr/lib/postgresql/15/bin";
