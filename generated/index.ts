@@ -33,6 +33,15 @@ export interface Handlers {
   resize_image: ResizeImageHandler | ResizeImageHandlerFunction;
 }
 
+/** What `createWorker` expects at a key that is not a queue: the compile error quotes it, naming the key and the queues there are. */
+type UnknownQueue<K extends PropertyKey> = `unknown queue ${K & (string | number)}: pgmq.config.ts defines email, email_dead, invoice_pdf, resize_image; after adding a queue there, run npx pgmq-gen`;
+
+/** The handler type of each queue key of `H`; any other key may hold anything here, and is refused by `CheckedHandlers`. */
+type HandlerTypes<H> = { [K in keyof H]: K extends QueueName ? Handlers[K] | undefined : unknown };
+
+/** `H` with every key that is not a queue turned into an `UnknownQueue` error. */
+type CheckedHandlers<H> = { [K in keyof H]: K extends QueueName ? H[K] : UnknownQueue<K> };
+
 /**
  * Runs handlers for any subset of the queues; an unknown queue key fails to compile.
  *
@@ -42,6 +51,6 @@ export interface Handlers {
  * const worker = createWorker({ email: async (job, ctx) => { ... } }, { concurrency: 20 });
  * await worker.start();
  */
-export function createWorker<H extends Partial<Handlers>>(handlers: H & { [K in Exclude<keyof H, QueueName>]: never }, options?: WorkerOptions<Extract<keyof H, QueueName>>): Worker {
+export function createWorker<H extends HandlerTypes<H>>(handlers: CheckedHandlers<H>, options?: WorkerOptions<Extract<keyof H, QueueName>>): Worker {
   return createQueueWorker(queueDefinitions, handlers, options);
 }

@@ -10,6 +10,11 @@ import { fillTemplate } from "./templates.js";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
+/** `text` as the inside of a template literal type: only a backslash, a backtick and `${` are special there. */
+function templateLiteralText(text: string): string {
+  return text.replace(/[\\`]|\$\{/g, (special) => `\\${special}`);
+}
+
 export function emitIndexModule(model: ProjectModel): string {
   const { queues } = model;
   const initializers = new TopLevelInitializers();
@@ -70,15 +75,45 @@ export function emitIndexModule(model: ProjectModel): string {
     })),
   });
 
+  // A string literal type, not `never`: the compiler's "not assignable to type '…'" then quotes the key and
+  // the way out. The command matters when generated/ is older than the config (a queue added since).
+  const queueList = queues.map((queue) => queue.key).join(", ");
+  const unknownQueueText = templateLiteralText(`${model.configFile} defines ${queueList}; after adding a queue there, run npx pgmq-gen`);
+  statements.push(
+    {
+      kind: StructureKind.TypeAlias,
+      name: "UnknownQueue",
+      docs: [fillTemplate("unknown-queue.md", {})],
+      typeParameters: [{ name: "K", constraint: "PropertyKey" }],
+      type: `\`unknown queue \${K & (string | number)}: ${unknownQueueText}\``,
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      name: "HandlerTypes",
+      docs: ["The handler type of each queue key of `H`; any other key may hold anything here, and is refused by `CheckedHandlers`."],
+      typeParameters: [{ name: "H" }],
+      type: "{ [K in keyof H]: K extends QueueName ? Handlers[K] | undefined : unknown }",
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      name: "CheckedHandlers",
+      docs: ["`H` with every key that is not a queue turned into an `UnknownQueue` error."],
+      typeParameters: [{ name: "H" }],
+      type: "{ [K in keyof H]: K extends QueueName ? H[K] : UnknownQueue<K> }",
+    },
+  );
+
   statements.push({
     kind: StructureKind.Function,
     isExported: true,
     name: "createWorker",
     docs: [fillTemplate("create-worker.md", { exampleQueue: queues[0]?.key ?? "queue" })],
-    typeParameters: [{ name: "H", constraint: "Partial<Handlers>" }],
+    // H bounds itself: `Partial<Handlers>` would reject a literal with no queue key at all before CheckedHandlers
+    // could name the key. Each queue key still gets its handler type as the contextual type, so
+    // `(job) => job.to` infers the queue's job.
+    typeParameters: [{ name: "H", constraint: "HandlerTypes<H>" }],
     parameters: [
-      // The mapped `never` turns a key that is not a queue into an error at that key.
-      { name: "handlers", type: "H & { [K in Exclude<keyof H, QueueName>]: never }" },
+      { name: "handlers", type: "CheckedHandlers<H>" },
       { name: "options", hasQuestionToken: true, type: "WorkerOptions<Extract<keyof H, QueueName>>" },
     ],
     returnType: "Worker",

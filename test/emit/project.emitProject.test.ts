@@ -89,7 +89,8 @@ describe("emitProject on the example project", () => {
       "} as const;",
       "export type QueueName = keyof typeof queueDefinitions;",
       "  invoice_pdf: InvoicePdfHandler | InvoicePdfHandlerFunction;",
-      "export function createWorker<H extends Partial<Handlers>>(handlers: H & { [K in Exclude<keyof H, QueueName>]: never }, options?: WorkerOptions<Extract<keyof H, QueueName>>): Worker {",
+      "type UnknownQueue<K extends PropertyKey> = `unknown queue ${K & (string | number)}: pgmq.config.ts defines email, email_dead, invoice_pdf, resize_image; after adding a queue there, run npx pgmq-gen`;",
+      "export function createWorker<H extends HandlerTypes<H>>(handlers: CheckedHandlers<H>, options?: WorkerOptions<Extract<keyof H, QueueName>>): Worker {",
       "  return createQueueWorker(queueDefinitions, handlers, options);",
     ]) {
       expect(index.split("\n")).toContain(line);
