@@ -156,7 +156,13 @@ export function resolveWorkerSettings(
   const handled = Object.keys(handlerRecord).filter((key) => handlerRecord[key] !== undefined);
   for (const key of handled) {
     if (!byName.has(key)) {
-      throw new TypeError(`pgmq-gen worker: a handler is given for queue "${key}", which has no queue definition`);
+      // The compiler refuses such a key in a typed call, so here the generated code is older than the config
+      // (or the types were bypassed): name the command that regenerates it.
+      throw new TypeError(
+        `pgmq-gen worker: a handler is given for queue "${key}", which has no queue definition ` +
+          `(the generated queues are ${[...byName.keys()].join(", ")}); if "${key}" is in your pgmq config, ` +
+          "run `npx pgmq-gen` to regenerate, then restart",
+      );
     }
   }
   if (handled.length === 0) {

@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { resolveWorkerSettings } from "../../src/runtime/worker/workerSettings.js";
+import { testQueue } from "./support/workerTestQueue.js";
+
+describe("resolveWorkerSettings", () => {
+  const definitions = { email: testQueue("email"), resize_image: testQueue("resize_image") };
+
+  // The compiler refuses the key in a typed call; at run time it means generated code older than the config.
+  it("issue 12 #4: a handler for a queue with no definition names the queue, the generated ones and npx pgmq-gen", () => {
+    expect(() => resolveWorkerSettings(definitions, { email: () => {}, sms: () => {} })).toThrow(
+      'pgmq-gen worker: a handler is given for queue "sms", which has no queue definition (the generated queues are email, resize_image); ' +
+        'if "sms" is in your pgmq config, run `npx pgmq-gen` to regenerate, then restart',
+    );
+  });
+});
