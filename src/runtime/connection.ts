@@ -9,6 +9,7 @@
  * runtime's own pool (each holds a connection for its whole job).
  */
 import pg from "pg";
+import { connectionFailure, databaseTarget } from "./connectionFailure.js";
 import { DatabaseTimeoutError } from "./errors.js";
 
 export interface ConfigureOptions {
@@ -188,9 +189,12 @@ export function isConnectTimeout(error: unknown): boolean {
 /** The runtime's error for a connection not made or not freed within `timeoutMs`. */
 export function connectTimeoutError(config: pg.PoolConfig, timeoutMs: number, cause: unknown): DatabaseTimeoutError {
   const busy = cause instanceof Error && cause.message === "timeout exceeded when trying to connect";
-  const what = busy
-    ? `every connection of the pool (max ${config.max}) stayed busy`
-    : `the server at ${describeServer(config)} did not complete the connection`;
+  const target = busy ? undefined : databaseTarget(config);
+  const what =
+    target === undefined
+      ? `every connection of the pool (max ${config.max}) stayed busy`
+      : `the server at ${target.host}:${target.port} (database "${target.database}", user "${target.user}") ` +
+        "did not complete the connection";
   return new DatabaseTimeoutError(
     "connect",
     timeoutMs,
@@ -228,7 +232,9 @@ function guard(client: pg.PoolClient): void {
  * A client checked out of `pool`, waited for at most the pool's own
  * `connectionTimeoutMillis`, else the runtime's: a pool whose connections
  * are all held, or a server that never answers, rejects with
- * `DatabaseTimeoutError` instead of hanging. A client that arrives after the
+ * `DatabaseTimeoutError` instead of hanging; a connection refused or turned
+ * away (wrong password, no such database) rejects with
+ * `DatabaseConnectionError` (see connectionFailure.ts). A client that arrives after the
  * wait was given up goes straight back to the pool.
  */
 export function connectClient(pool: pg.Pool): Promise<pg.PoolClient> {
@@ -252,7 +258,13 @@ export function connectClient(pool: pg.Pool): Promise<pg.PoolClient> {
     pool.connect((error, client, release) => {
       if (timer !== null) clearTimeout(timer);
       if (error !== undefined && error !== null) {
-        if (!gaveUp) reject(isConnectTimeout(error) ? connectTimeoutError(pool.options, limit, error) : error);
+        if (!gaveUp) {
+          reject(
+            isConnectTimeout(error)
+              ? connectTimeoutError(pool.options, limit, error)
+              : connectionFailure(pool.options, error),
+          );
+        }
         return;
       }
       guard(client!);

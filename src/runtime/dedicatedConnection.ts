@@ -5,7 +5,8 @@
  * goes to the database the caller's client is connected to.
  */
 import pg from "pg";
-import { getStatementTimeoutMillis } from "./connection.js";
+import { connectTimeoutError, getStatementTimeoutMillis, isConnectTimeout } from "./connection.js";
+import { connectionFailure } from "./connectionFailure.js";
 import { DatabaseTimeoutError } from "./errors.js";
 import { runOnce, withTimedStatements } from "./sql/statement.js";
 
@@ -114,12 +115,18 @@ export async function withDedicatedConnection<T>(
   try {
     await client.connect();
   } catch (cause) {
-    throw new Error(
+    const why =
       `${purpose} needs a connection of its own (the caller's client is in a transaction that must not run DDL, ` +
-        `and the pool's connections may all be taken): ${cause instanceof Error ? cause.message : String(cause)}. ` +
-        "Create queues beforehand with `pgmq-gen migrate` (or ensureQueues) to avoid this",
-      { cause },
-    );
+      "and the pool's connections may all be taken)";
+    const avoid = "Create queues beforehand with `pgmq-gen migrate` (or ensureQueues) to avoid this";
+    const failure = isConnectTimeout(cause)
+      ? connectTimeoutError(config, config.connectionTimeoutMillis ?? 0, cause)
+      : connectionFailure(config, cause, `(${why}.) ${avoid}.`);
+    if (failure !== cause) {
+      if (failure instanceof DatabaseTimeoutError) failure.message += ` (${why}.) ${avoid}.`;
+      throw failure;
+    }
+    throw new Error(`${why}: ${cause instanceof Error ? cause.message : String(cause)}. ${avoid}`, { cause });
   }
   // Below the statement timeout, so a lock wait ends with the server's clear error, not a closed connection.
   const lockTimeoutMs = Math.max(1, Math.floor(getStatementTimeoutMillis() * 0.8));

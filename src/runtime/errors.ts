@@ -308,3 +308,67 @@ export class DatabaseTimeoutError extends Error {
     this.timeoutMs = timeoutMs;
   }
 }
+
+/**
+ * Why a connection to PostgreSQL was not made:
+ * - `refused`: nothing listens at the host and port (ECONNREFUSED);
+ * - `hostNotFound`: the host name does not resolve (ENOTFOUND, EAI_AGAIN);
+ * - `unreachable`: the network gives no route or no answer (EHOSTUNREACH, ENETUNREACH, ETIMEDOUT);
+ * - `authentication`: the server refused the password, or asked for one and none was given (28P01);
+ * - `notAllowed`: the server's pg_hba.conf has no entry for this host, user and database (28000);
+ * - `roleMissing`: the user does not exist on the server (28000);
+ * - `databaseMissing`: the database does not exist (3D000);
+ * - `notReady`: the server is starting up, shutting down or in recovery (57P03).
+ */
+export type DatabaseConnectionFailure =
+  | "refused"
+  | "hostNotFound"
+  | "unreachable"
+  | "authentication"
+  | "notAllowed"
+  | "roleMissing"
+  | "databaseMissing"
+  | "notReady";
+
+/** Where a connection went: what a person needs to find the server and the settings at fault (never the password). */
+export interface DatabaseTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+}
+
+/**
+ * A connection to PostgreSQL could not be made. Thrown by `push`,
+ * `worker.start()` and the CLI, and reported on a worker's `error` event
+ * while its database is away. The message names the server, database and
+ * user (never the password), says what failed and what to do; `cause` is
+ * the error of `pg` or Node.
+ */
+export class DatabaseConnectionError extends Error {
+  override readonly name = "DatabaseConnectionError";
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly reason: DatabaseConnectionFailure;
+
+  constructor(
+    target: DatabaseTarget,
+    reason: DatabaseConnectionFailure,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${describeTarget(target)}: ${detail}`, options);
+    this.host = target.host;
+    this.port = target.port;
+    this.database = target.database;
+    this.user = target.user;
+    this.reason = reason;
+  }
+}
+
+/** `cannot connect to PostgreSQL at host:port, database "d", user "u"`: the start of every connection error. */
+export function describeTarget(target: DatabaseTarget): string {
+  return `cannot connect to PostgreSQL at ${target.host}:${target.port}, database "${target.database}", user "${target.user}"`;
+}

@@ -4,8 +4,9 @@
  */
 export type * from "./types.js";
 export { ValidationError, DecodeError, UnrecoverableError, QueueMissingError, DatabaseTimeoutError } from "./errors.js";
+export { DatabaseConnectionError } from "./errors.js";
 export { AckLostError, LeaseLostError, LeaseExpiredWarning } from "./errors.js";
-export type { JobIssues, AckKind, AckLostReason } from "./errors.js";
+export type { JobIssues, AckKind, AckLostReason, DatabaseConnectionFailure } from "./errors.js";
 export { configure, getPool, closePool, onPoolError } from "./connection.js";
 export type { ConfigureOptions, PoolErrorListener } from "./connection.js";
 export { createQueueCodec } from "./codec.js";

@@ -113,7 +113,7 @@ describe("a server that never answers", () => {
     for (const outcome of [push, start]) {
       expect(outcome.error).toBeInstanceOf(DatabaseTimeoutError);
       expect((outcome.error as Error).message).toMatch(
-        new RegExp(`no database connection within 10000 ms: the server at 127\\.0\\.0\\.1:${silentPort} did not complete`),
+        new RegExp(`no database connection within 10000 ms: the server at 127\\.0\\.0\\.1:${silentPort} \\(database "[^"]*", user "[^"]*"\\) did not complete`),
       );
       expect((outcome.error as Error).message).toMatch(/Check that PostgreSQL is up.*connectionTimeoutMillis/);
       expect(outcome.tookMs).toBeGreaterThanOrEqual(9000);

@@ -169,7 +169,7 @@ describe("createProducer: push({ client }) with no free pool connection", () => 
         await client.query("BEGIN");
         const push = within(10_000, "push({ client })", producer.push(valid, { client }));
         await expect(push).rejects.toThrow(
-          /creating queue "fresh_refused" needs a connection of its own .*ECONNREFUSED.*pgmq-gen migrate/,
+          /cannot connect to PostgreSQL at .*connection refused.*creating queue "fresh_refused" needs a connection of its own .*pgmq-gen migrate/,
         );
         await client.query("ROLLBACK");
       } finally {

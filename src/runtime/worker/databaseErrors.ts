@@ -5,6 +5,7 @@
  * database is back), while a data error comes back on every retry, so the
  * batch it poisoned is split until the row at fault is alone.
  */
+import { DatabaseConnectionError } from "../errors.js";
 
 /** SQLSTATE classes that blame the values sent: data exception, integrity constraint violation, program limit exceeded. */
 const DATA_ERROR_CLASSES = new Set(["22", "23", "54"]);
@@ -46,9 +47,11 @@ export function isDataError(error: unknown): boolean {
 /**
  * The connection itself failed: SQLSTATE class 08 (connection exception),
  * 57P01/57P02/57P03 (the server ended or refuses it), a socket error, or
- * pg's "Connection terminated".
+ * pg's "Connection terminated", or a `DatabaseConnectionError`.
  */
 export function isConnectionError(error: unknown): boolean {
+  // The runtime's own word for a connection that was not made (refused, turned away: not the rows' fault).
+  if (error instanceof DatabaseConnectionError) return true;
   const code = codeOf(error);
   if (code !== undefined) {
     if (code.startsWith("08") || ENDED_CONNECTION_CODES.has(code) || SOCKET_ERROR_CODES.has(code)) return true;

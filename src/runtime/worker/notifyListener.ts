@@ -15,6 +15,7 @@
 import pg from "pg";
 import { retryDelaySeconds } from "../backoff.js";
 import { connectTimeoutError, getStatementTimeoutMillis, isConnectTimeout } from "../connection.js";
+import { connectionFailure } from "../connectionFailure.js";
 import { sleepUnlessAborted } from "./wakeup.js";
 
 /** The channel PGMQ notifies on insert into `queue`. */
@@ -109,18 +110,25 @@ export class NotifyListener {
       const queue = this.#queueByChannel.get(notification.channel);
       if (queue !== undefined) this.#options.onWake(queue);
     });
+    const config = this.#options.connection;
     try {
-      // Both bounded: the connection by its connectionTimeoutMillis (see clientConfigFor), the LISTENs by the
-      // runtime's statement timeout, so a server that never answers cannot hang start().
+      // Bounded by its connectionTimeoutMillis (see clientConfigFor), so a server that never answers cannot hang start().
       await client.connect();
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw isConnectTimeout(error)
+        ? connectTimeoutError(config, config.connectionTimeoutMillis ?? 0, error)
+        : connectionFailure(config, error);
+    }
+    try {
+      // Bounded by the runtime's statement timeout.
       const queryTimeout = getStatementTimeoutMillis();
       for (const channel of this.#queueByChannel.keys()) {
         await client.query({ text: `LISTEN ${pg.escapeIdentifier(channel)}`, query_timeout: queryTimeout } as pg.QueryConfig);
       }
     } catch (error) {
       await client.end().catch(() => {});
-      const config = this.#options.connection;
-      throw isConnectTimeout(error) ? connectTimeoutError(config, config.connectionTimeoutMillis ?? 0, error) : error;
+      throw error;
     }
     if (this.#closing.signal.aborted) {
       await client.end().catch(() => {});
