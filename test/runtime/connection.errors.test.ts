@@ -17,7 +17,7 @@ import type { TempProject } from "../config/tempProject.js";
 import { createFixtureProject } from "../cli/fixtureProject.js";
 import { runCli } from "../cli/runCli.js";
 import { adminUrl } from "../helpers/database.js";
-import { startPasswordServer, type PasswordServer } from "../helpers/passwordServer.js";
+import { startThrowawayServer, type ThrowawayServer } from "../helpers/throwawayServer.js";
 import { testQueue } from "../worker/support/workerTestQueue.js";
 import { emailDefinition } from "./support.js";
 
@@ -25,13 +25,13 @@ const SECRET = "s3cret-never-shown";
 const SERVER_PASSWORD = "the-right-one";
 
 let refusedPort: number;
-let passwordServer: PasswordServer;
+let passwordServer: ThrowawayServer;
 let project: TempProject;
 const admin = new URL(adminUrl);
 
 beforeAll(async () => {
   refusedPort = await freePort();
-  passwordServer = await startPasswordServer(SERVER_PASSWORD);
+  passwordServer = await startThrowawayServer({ password: SERVER_PASSWORD });
   project = await createFixtureProject("connection-errors");
 }, 60_000);
 afterAll(async () => {

@@ -30,7 +30,7 @@ import { csvLine, sampleRow } from "./sampleRow.js";
 import { parseSoakOptions } from "./soakOptions.js";
 import { startSteadyProducer } from "./steadyProducer.js";
 import { sampleDatabase } from "./tableSampler.js";
-import { startThrowawayServer } from "./throwawayServer.js";
+import { startThrowawayServer } from "../../helpers/throwawayServer.js";
 
 const QUEUE = "deep_soak";
 /** Seconds a failed first attempt waits before its retry. */
@@ -43,7 +43,11 @@ const options = parseSoakOptions(process.argv.slice(2));
 await mkdir(options.outDir, { recursive: true });
 // The server's own log, autovacuum's reports included.
 const serverLog = createWriteStream(path.join(options.outDir, `soak-deep-${options.autovacuum}-server.log`));
-const server = await startThrowawayServer((line) => serverLog.write(`${line}\n`));
+// pg_stat_statements times the read on the server; autovacuum logs what each run did.
+const server = await startThrowawayServer({
+  settings: ["shared_preload_libraries=pg_stat_statements", "log_autovacuum_min_duration=0"],
+  onLog: (line) => serverLog.write(`${line}\n`),
+});
 const stopOnSignal = () => void server.stop().finally(() => process.exit(130));
 process.once("SIGINT", stopOnSignal).once("SIGTERM", stopOnSignal);
 log(`PostgreSQL ${server.version} at ${server.url}; ${JSON.stringify(options)}`);
@@ -54,6 +58,7 @@ let exitCode = 1;
 try {
   configure({ pool });
   await sampler.connect();
+  await sampler.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
   const definition = reliabilityQueueDefinition({ queue: QUEUE, visibilityTimeout: 30, maxRetries: 5, retryDelay: RETRY_DELAY_SECONDS });
   await ensureQueues(pool, [QUEUE]);
   for (const sql of autovacuumStatements(QUEUE, options.autovacuum)) {

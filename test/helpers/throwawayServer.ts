@@ -1,32 +1,39 @@
 /**
- * A throwaway PostgreSQL 15 cluster for the deep-queue soak: initdb into a
- * fresh temp folder, stock settings (autovacuum on, as initdb writes them),
- * on a free port, removed again by `stop()`.
- *
- * Not the machine's own server: that one runs with autovacuum off, and a soak
- * about autovacuum must neither run there nor change its settings. The only
- * settings given on the command line are where it listens,
- * `pg_stat_statements` (loaded to time the read on the server side) and
- * `log_autovacuum_min_duration = 0`, so the log tells what each autovacuum
- * run did (pages, tuples removed, index scans or their bypass).
+ * A throwaway PostgreSQL 15 cluster: initdb into a fresh temp folder, stock
+ * settings (autovacuum on, as initdb writes them), on a free port, loopback
+ * only, removed again by `stop()`. For what the machine's shared server
+ * cannot give: the deep-queue soak needs autovacuum on (the shared server
+ * runs with it off, and a soak must not change its settings), and the
+ * connection-error tests need a server that asks for a password (the shared
+ * one trusts 127.0.0.1).
  *
  * As root the server runs as the OS user `postgres` (PostgreSQL refuses root).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chownSync, existsSync } from "node:fs";
+import { chownSync, existsSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { freePort } from "../../../src/devDatabase/freePort.js";
+import { freePort } from "../../src/devDatabase/freePort.js";
 
-/** Where the soak looks for PostgreSQL 15's programs. (Default: Debian's /usr/lib/postgresql/15/bin) */
+/** Where PostgreSQL 15's programs are. (Default: Debian's /usr/lib/postgresql/15/bin) */
 const BIN_DIR = process.env.PG15_BIN ?? "/usr/lib/postgresql/15/bin";
 /** How long a fast shutdown may take before SIGKILL. Milliseconds. */
 const SHUTDOWN_MS = 30_000;
 
+export interface ThrowawayServerOptions {
+  /** The superuser `postgres`'s password: every connection must give it (scram-sha-256). (Default: none, trust auth) */
+  password?: string;
+  /** Server settings, `name=value`, given on the command line. (Default: none) */
+  settings?: readonly string[];
+  /** Each line the server writes to stderr. (Default: discarded) */
+  onLog?: (line: string) => void;
+}
+
 export interface ThrowawayServer {
-  /** Connection string of its `postgres` database (trust auth, loopback only). */
+  readonly port: number;
+  /** Connection string of its `postgres` database, as the superuser `postgres` (with the password, if any). */
   readonly url: string;
   readonly version: string;
   /** Fast shutdown, then the data folder is deleted. Safe to call twice. */
@@ -56,25 +63,32 @@ async function waitForConnection(url: string, server: ChildProcess, timeoutMs: n
   }
 }
 
-export async function startThrowawayServer(onLog: (line: string) => void): Promise<ThrowawayServer> {
+export async function startThrowawayServer(options: ThrowawayServerOptions = {}): Promise<ThrowawayServer> {
   const user = runAs();
-  const root = await mkdtemp(path.join(tmpdir(), "pgmq-soak-"));
+  const root = await mkdtemp(path.join(tmpdir(), "pgmq-throwaway-"));
   const dataDir = path.join(root, "data");
   if (user !== undefined) chownSync(root, user.uid, user.gid);
   const owned = user === undefined ? {} : { uid: user.uid, gid: user.gid };
-  execFileSync(path.join(BIN_DIR, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], {
+  const auth = ["--auth=trust"];
+  if (options.password !== undefined) {
+    const passwordFile = path.join(root, "password");
+    writeFileSync(passwordFile, `${options.password}\n`);
+    if (user !== undefined) chownSync(passwordFile, user.uid, user.gid);
+    auth.splice(0, 1, "--auth=scram-sha-256", `--pwfile=${passwordFile}`);
+  }
+  execFileSync(path.join(BIN_DIR, "initdb"), ["-D", dataDir, "-U", "postgres", ...auth, "-E", "UTF8", "--no-sync"], {
     ...owned,
     stdio: "ignore",
   });
   const port = await freePort();
-  const server = spawn(
-    path.join(BIN_DIR, "postgres"),
-    ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${root}`,
-      "-c", "shared_preload_libraries=pg_stat_statements", "-c", "log_autovacuum_min_duration=0"],
-    { ...owned, stdio: ["ignore", "ignore", "pipe"] },
-  );
+  const settings = ["listen_addresses=127.0.0.1", `unix_socket_directories=${root}`, ...(options.settings ?? [])];
+  const server = spawn(path.join(BIN_DIR, "postgres"), ["-D", dataDir, "-p", String(port), ...settings.flatMap((s) => ["-c", s])], {
+    ...owned,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const onLog = options.onLog;
   server.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    for (const line of chunk.split("\n")) if (line.trim() !== "") onLog(line);
+    if (onLog !== undefined) for (const line of chunk.split("\n")) if (line.trim() !== "") onLog(line);
   });
   const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
   let stopped: Promise<void> | undefined;
@@ -88,15 +102,15 @@ export async function startThrowawayServer(onLog: (line: string) => void): Promi
       }
       if (existsSync(root)) await rm(root, { recursive: true, force: true });
     })());
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const credentials = options.password === undefined ? "postgres" : `postgres:${encodeURIComponent(options.password)}`;
+  const url = `postgres://${credentials}@127.0.0.1:${port}/postgres`;
   try {
     await waitForConnection(url, server, 30_000);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const { rows } = await client.query<{ server_version: string }>("SHOW server_version");
-    await client.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     await client.end();
-    return { url, version: rows[0]!.server_version, stop };
+    return { port, url, version: rows[0]!.server_version, stop };
   } catch (error) {
     await stop();
     throw error;
