@@ -9,11 +9,7 @@ import { benchJob } from "../jobs.js";
 import { DeliveryLedger } from "../ledger.js";
 import { quantile } from "../stats.js";
 import type { SystemSession } from "../system.js";
-
-function sleepUntil(target: number): Promise<void> {
-  const ms = target - performance.now();
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-}
+import { pushOnSchedule } from "../workloads/latency.js";
 
 export interface LatencyFigure {
   "p50 ms": number;
@@ -43,14 +39,7 @@ export async function cappedLatency(
     // Warm-up jobs (seq >= jobs) open connections and wake the worker once; they are not measured.
     for (let seq = jobs; seq < total; seq++) await session.push(benchJob(seq));
     await ledger.waitFor(warmupJobs, capMs).catch(() => {});
-    const pushes: Promise<void>[] = [];
-    const start = performance.now();
-    for (let seq = 0; seq < jobs; seq++) {
-      await sleepUntil(start + seq * intervalMs);
-      pushedAt[seq] = performance.now();
-      pushes.push(session.push(benchJob(seq)));
-    }
-    await Promise.all(pushes);
+    await pushOnSchedule(session, jobs, intervalMs, pushedAt);
     await ledger.waitFor(total, capMs).catch(() => {
       capped = true;
     });

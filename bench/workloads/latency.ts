@@ -17,6 +17,27 @@ function sleepUntil(target: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
+/**
+ * Pushes jobs 0..jobs-1, one every `intervalMs` on a fixed schedule (a slow
+ * push does not delay the next), recording when each push began in `pushedAt`.
+ * Resolves when every push has.
+ */
+export async function pushOnSchedule(
+  session: SystemSession,
+  jobs: number,
+  intervalMs: number,
+  pushedAt: Float64Array,
+): Promise<void> {
+  const pushes: Promise<void>[] = [];
+  const start = performance.now();
+  for (let seq = 0; seq < jobs; seq++) {
+    await sleepUntil(start + seq * intervalMs);
+    pushedAt[seq] = performance.now();
+    pushes.push(session.push(benchJob(seq)));
+  }
+  await Promise.all(pushes);
+}
+
 export async function latency(session: SystemSession, params: WorkloadParams["latency"]): Promise<Measurement> {
   const { jobs, intervalMs, concurrency, warmupJobs } = params;
   const total = jobs + warmupJobs;
@@ -34,15 +55,7 @@ export async function latency(session: SystemSession, params: WorkloadParams["la
     // Warm-up jobs (seq >= jobs) open connections and wake the worker once; they are not measured.
     for (let seq = jobs; seq < total; seq++) await session.push(benchJob(seq));
     await ledger.waitFor(warmupJobs, drainTimeoutMs);
-
-    const pushes: Promise<void>[] = [];
-    const start = performance.now();
-    for (let seq = 0; seq < jobs; seq++) {
-      await sleepUntil(start + seq * intervalMs);
-      pushedAt[seq] = performance.now();
-      pushes.push(session.push(benchJob(seq)));
-    }
-    await Promise.all(pushes);
+    await pushOnSchedule(session, jobs, intervalMs, pushedAt);
     await ledger.waitFor(total, drainTimeoutMs);
   } finally {
     await worker.stop();
