@@ -17,6 +17,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/globalSetup.ts"],
+    setupFiles: ["test/quietWorkers.ts"],
     exclude: ["**/node_modules/**", "test/.tmp/**"],
     pool: "forks",
     testTimeout: 60_000,

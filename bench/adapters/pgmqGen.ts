@@ -96,6 +96,8 @@ export function pgmqGenAdapter(
           const worker = module.createWorker({ [queue]: (job: BenchJob) => spec.handle(job) }, {
             pool,
             concurrency: spec.concurrency,
+            // Measured like the peers: the queue, not a log line per failed attempt of the retry workloads.
+            logger: false,
           });
           worker.on("error", (error) => console.error(`${id} worker error:`, error));
           await worker.start();

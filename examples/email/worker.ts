@@ -23,25 +23,22 @@ export const sendEmail: EmailHandler = {
   },
 };
 
-/** A worker for the email queue; it logs every way a job can end. */
+/**
+ * A worker for the email queue. Its default logger writes to stderr when it
+ * starts and stops, and each failed attempt, kill and lost connection: pass
+ * `logger` (pino, console) to send those lines elsewhere, `logger: false` to
+ * silence them.
+ */
 export function createEmailWorker(options: { handleSignals?: boolean } = {}): Worker {
-  const worker = createWorker(
+  return createWorker(
     { email: sendEmail },
     // The flaky job's retry waits for the queue's backoff; a short poll finds it soon after.
     { concurrency: 8, pollInterval: 250, handleSignals: options.handleSignals ?? false },
   );
-  worker.on("job:fail", ({ msgId, attempt, error, retryInSeconds }) =>
-    console.log(`message ${msgId} failed attempt ${attempt} (${String(error)}); retry in ${retryInSeconds.toFixed(1)} s`),
-  );
-  worker.on("job:kill", ({ msgId, reason, deadLetter }) =>
-    console.log(`message ${msgId} killed: ${reason}${deadLetter ? ` (moved to ${deadLetter})` : ""}`),
-  );
-  worker.on("error", (error) => console.error("worker error:", error));
-  return worker;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const worker = createEmailWorker({ handleSignals: true });
-  await worker.start();
+  await worker.start(); // logs "worker started: queue email; ..." on stderr
   console.log("email worker running; Ctrl-C to stop");
 }

@@ -11,6 +11,7 @@
 import pg from "pg";
 import { connectionFailure, databaseTarget } from "./connectionFailure.js";
 import { DatabaseTimeoutError } from "./errors.js";
+import { checkLoggerOption, type Logger } from "./logging/logger.js";
 
 export interface ConfigureOptions {
   /**
@@ -52,6 +53,13 @@ export interface ConfigureOptions {
    * 2147483647. (Default: 30000)
    */
   statementTimeoutMillis?: number;
+  /**
+   * Where workers log, unless given their own `logger`: any object with
+   * pino's and console's `debug/info/warn/error(fields, message)` (pino,
+   * console, winston-style wrappers), or `false` for no log at all.
+   * (Default: concise lines on stderr, see `createStderrLogger`)
+   */
+  logger?: Logger | false;
 }
 
 /** Listener for errors of idle pool clients (a backend that died, a network drop). */
@@ -63,6 +71,7 @@ let ownedPool: pg.Pool | undefined;
 let autoCreate = true;
 let connectionTimeoutMillis = 10_000;
 let statementTimeoutMillis = 30_000;
+let configuredLogger: Logger | false | undefined;
 
 /**
  * `max` of the pool the runtime creates, before the room workers add for
@@ -97,6 +106,7 @@ export function configure(options: ConfigureOptions): void {
     statementTimeoutMillis = timeoutOption(options.statementTimeoutMillis, "statementTimeoutMillis");
   }
   if (options.autoCreate !== undefined) autoCreate = options.autoCreate;
+  if (options.logger !== undefined) configuredLogger = checkLoggerOption(options.logger, "configure");
   if (options.pool !== undefined || options.connectionString !== undefined) {
     const previous = ownedPool;
     ownedPool = undefined;
@@ -105,6 +115,11 @@ export function configure(options: ConfigureOptions): void {
     if (options.pool !== undefined) watchPoolErrors(options.pool);
     if (previous !== undefined) void previous.end().catch(() => {});
   }
+}
+
+/** The logger given to `configure()`, if any. */
+export function getConfiguredLogger(): Logger | false | undefined {
+  return configuredLogger;
 }
 
 /** The shared pool; created on first call from the configured connection string or `DATABASE_URL`. */

@@ -6,7 +6,7 @@
 import type { ValidationIssue } from "./types.js";
 
 /** `/to must match format "email"`; `required` and `additionalProperties` issues name the object that holds the key. */
-function describeIssue(issue: ValidationIssue): string {
+export function describeIssue(issue: ValidationIssue): string {
   const located =
     issue.keyword === "required" || issue.keyword === "additionalProperties"
       ? parentPointer(issue.pointer)

@@ -29,5 +29,8 @@ export type {
 } from "./pgmq.js";
 export { ensureQueues, queueExists } from "./queueSetup.js";
 export { createQueueWorker, JobTimeoutError, WorkerStoppingError } from "./worker.js";
+export { createStderrLogger } from "./logging/stderrLogger.js";
+export type { StderrLoggerOptions } from "./logging/stderrLogger.js";
+export type { Logger, LogFields, LogLevel } from "./logging/logger.js";
 export { validatorRuntime } from "./validatorRuntime.js";
 export type { ValidatorRuntime } from "./validatorRuntime.js";

@@ -12,6 +12,7 @@
  * - done / failed / killed: the three ways a delivery ends (archive or delete; retry later; dead-letter or delete).
  */
 import type pg from "pg";
+import type { Logger } from "./logging/logger.js";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -327,6 +328,19 @@ export interface WorkerOptions<TQueue extends string = string> {
   shutdownTimeout?: number;
   /** Stop gracefully on SIGINT and SIGTERM. (Default: false) */
   handleSignals?: boolean;
+  /**
+   * Where the worker logs what a person running it must see: started
+   * (queues, concurrency, database; never a password), each failed attempt
+   * (attempt n of m, the error, when it is retried), each kill or
+   * dead-letter, each message that could not be decoded (its first schema
+   * failure with the JSON pointer), a lost connection (once per outage) and
+   * its return, stopping and stopped. One line per event, the structured
+   * fields first (`err` holds the error): pino writes JSON lines, console
+   * prints both. `false`: nothing is logged (the events still fire).
+   * (Default: the logger given to `configure()`, else concise lines on
+   * stderr at level info, see `createStderrLogger`)
+   */
+  logger?: Logger | false;
   /** Per-queue overrides. */
   queues?: { [K in TQueue]?: QueueWorkerOptions };
 }

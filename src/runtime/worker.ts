@@ -17,6 +17,7 @@ import { setMaxListeners } from "node:events";
 import type pg from "pg";
 import {
   clientConfigFor,
+  getConfiguredLogger,
   getPool,
   heldConnections,
   holdConnections,
@@ -24,6 +25,9 @@ import {
   onPoolError,
   SPARE_CONNECTIONS,
 } from "./connection.js";
+import { databaseTarget } from "./connectionFailure.js";
+import { createStderrLogger } from "./logging/stderrLogger.js";
+import { WorkerLog } from "./logging/workerLog.js";
 import { settlesWithin } from "./longTimeout.js";
 import { pgmqClientFor } from "./pgmq.js";
 import type { Worker, WorkerEvents, WorkerOptions } from "./types.js";
@@ -121,6 +125,8 @@ class QueueWorker implements Worker {
   #abandonStart: ((error: Error) => void) | null = null;
   #running: Running | null = null;
   #stopping: Promise<void> | null = null;
+  /** Made at the first start(), when `configure()` has had its chance to set a logger; null when logging is off. */
+  #log: WorkerLog | null | undefined;
 
   constructor(settings: WorkerSettings, pool: pg.Pool | undefined) {
     this.#settings = settings;
@@ -157,6 +163,7 @@ class QueueWorker implements Worker {
   async #start(): Promise<void> {
     const settings = this.#settings;
     const pool = this.#poolOption ?? getPool();
+    this.#log ??= this.#createLog(pool);
     const held = transactionalSlots(settings);
     // Counted with every running worker's on this pool, before any await so two start() calls see each
     // other. The runtime's own pool grows by them; a pool the application gave must already be large enough.
@@ -168,6 +175,23 @@ class QueueWorker implements Worker {
       releasePoolRoom();
       throw error;
     }
+  }
+
+  /** The worker's log, listening on its events; null when its logger (or configure()'s) is `false`. */
+  #createLog(pool: pg.Pool): WorkerLog | null {
+    const settings = this.#settings;
+    const logger = settings.logger ?? getConfiguredLogger() ?? createStderrLogger();
+    if (logger === false) return null;
+    const queues = settings.queues.map((queue) => ({
+      name: queue.name,
+      concurrency: queue.concurrency,
+      maxAttempts: queue.maxAttempts,
+    }));
+    const log = new WorkerLog(logger, { queues, concurrency: settings.concurrency, shutdownTimeout: settings.shutdownTimeout }, () =>
+      databaseTarget(clientConfigFor(pool)),
+    );
+    log.listenTo(this.#events);
+    return log;
   }
 
   async #startOn(pool: pg.Pool, releasePoolRoom: () => void): Promise<void> {
@@ -223,6 +247,7 @@ class QueueWorker implements Worker {
         events,
         pollInterval: settings.pollInterval,
         stopSignal: stopReading.signal,
+        onRead: () => this.#log?.reached(),
       });
       return { acks, running, heartbeat, fetcher };
     });
@@ -259,6 +284,7 @@ class QueueWorker implements Worker {
       removeSignalHandlers,
       releasePoolRoom,
     };
+    this.#log?.started();
   }
 
   stop(): Promise<void> {
@@ -285,6 +311,7 @@ class QueueWorker implements Worker {
     const running = this.#running;
     if (running === null) return;
     this.#running = null;
+    this.#log?.stopping(running.queues.reduce((sum, parts) => sum + parts.running.handlersRunning, 0));
     // From here a second SIGINT/SIGTERM gets the default behaviour: the user can force an exit.
     running.removeSignalHandlers();
 
@@ -326,6 +353,7 @@ class QueueWorker implements Worker {
     if (running.listener !== null) await settlesWithin(running.listener.close(), msUntil(finalDeadline));
     running.removePoolErrorListener();
     running.releasePoolRoom();
+    this.#log?.stopped(running.queues.reduce((sum, parts) => sum + parts.running.handlersRunning, 0));
   }
 }
 

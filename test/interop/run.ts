@@ -437,6 +437,7 @@ const bPgmqSentWorkerProcesses: Check = async ({ db }) => {
   const worker = createQueueWorker([definition(queue)], { [queue]: (job: unknown, ctx: JobContext) => void seen.set(String(ctx.msgId), { job, ctx }) }, {
     pool,
     pollInterval: 200,
+    logger: false,
     concurrency: 4,
     shutdownTimeout: 2000,
   });
@@ -577,6 +578,7 @@ const dNotifyWakesWorker: Check = async ({ db }) => {
   const worker = createQueueWorker([definition(queue)], { [queue]: (_job: unknown, ctx: JobContext) => void seen.push(ctx.msgId) }, {
     pool,
     pollInterval: 60_000,
+    logger: false,
     listen: true,
     shutdownTimeout: 2000,
   });

@@ -69,6 +69,8 @@ export interface QueueFetcherOptions {
   readonly pollInterval: number;
   /** Aborts when `stop()` is called: no more reads. */
   readonly stopSignal: AbortSignal;
+  /** Called after each read that succeeded: the database answers (ends a logged outage). */
+  readonly onRead: () => void;
 }
 
 /**
@@ -159,6 +161,7 @@ export class QueueFetcher {
           inlineReadCt: queue.maxAttempts,
         });
         failures = 0;
+        this.#options.onRead();
       } catch (error) {
         failures += 1;
         events.error(error);

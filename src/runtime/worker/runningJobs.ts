@@ -27,6 +27,10 @@ class Countdown {
     }
   }
 
+  get count(): number {
+    return this.#count;
+  }
+
   /** Resolves when the count is (or next reaches) zero. */
   zero(): Promise<void> {
     if (this.#count === 0) return Promise.resolve();
@@ -68,6 +72,11 @@ export class RunningJobs {
     this.#slots.settled(this.#queue);
     this.#settling.decrement();
     this.#unfinished.decrement();
+  }
+
+  /** Handlers running now. */
+  get handlersRunning(): number {
+    return this.#handlers.count;
   }
 
   /** Resolves when no handler runs. */

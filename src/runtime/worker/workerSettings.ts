@@ -4,6 +4,7 @@
  * checked, so a typo fails at `createQueueWorker` and not in the job loop.
  */
 import { MAX_DATABASE_SECONDS } from "../limits.js";
+import { checkLoggerOption, type Logger } from "../logging/logger.js";
 import type { Backoff, JobContext, JobHandler, QueueDefinition, QueueWorkerOptions, WorkerOptions } from "../types.js";
 
 /** A handler reduced to one function. */
@@ -34,6 +35,8 @@ export interface WorkerSettings {
   /** Milliseconds. */
   readonly shutdownTimeout: number;
   readonly handleSignals: boolean;
+  /** As given (checked); undefined: `configure()`'s, else the stderr logger, resolved at start. */
+  readonly logger: Logger | false | undefined;
   readonly queues: readonly QueueSettings[];
 }
 
@@ -215,6 +218,7 @@ export function resolveWorkerSettings(
     listen: options.listen ?? true,
     shutdownTimeout: nonNegativeNumber(options.shutdownTimeout, 30_000, "shutdownTimeout"),
     handleSignals: options.handleSignals ?? false,
+    logger: checkLoggerOption(options.logger, "worker"),
     queues,
   };
 }

@@ -1,0 +1,216 @@
+/**
+ * What a worker tells its logger: one line per event a person running it
+ * needs to see (started, a failed attempt, a kill, a message that could not
+ * be decoded, a lost and a restored connection, stopping, stopped). Job
+ * starts and completions are not logged: at thousands a second they would
+ * drown the rest, and the events API has them for metrics.
+ *
+ * It listens on the worker's events like any other listener. A connection
+ * failure is reported on `error` at every retry (every read, ack and
+ * heartbeat that fails); the log says it once per outage, and once when the
+ * database answers again.
+ */
+import {
+  DatabaseConnectionError,
+  type DatabaseTarget,
+  DecodeError,
+  describeIssue,
+  LeaseExpiredWarning,
+} from "../errors.js";
+import type { WorkerEvents } from "../types.js";
+import { isConnectionError } from "../worker/databaseErrors.js";
+import { describeError } from "../worker/failureReason.js";
+import type { LogFields, Logger, LogLevel } from "./logger.js";
+
+/** What the log needs to know of each queue the worker runs. */
+export interface LoggedQueue {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly maxAttempts: number;
+}
+
+export interface WorkerLogSettings {
+  readonly queues: readonly LoggedQueue[];
+  readonly concurrency: number;
+  readonly shutdownTimeout: number;
+}
+
+interface EventSource {
+  on<E extends keyof WorkerEvents>(event: E, listener: (...args: WorkerEvents[E]) => void): void;
+}
+
+/** `2 s`, `1.5 s`, `250 ms`. */
+function seconds(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const value = ms / 1000;
+  return `${value >= 10 ? Math.round(value) : Math.round(value * 10) / 10} s`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/** `database "app" at 127.0.0.1:5432 as user "worker"`: never the password (the target has none). */
+export function describeTarget(target: DatabaseTarget): string {
+  return `database "${target.database}" at ${target.host}:${target.port} as user "${target.user}"`;
+}
+
+function isInstance(value: unknown, type: abstract new (...args: never[]) => unknown): boolean {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}
+
+export class WorkerLog {
+  readonly #logger: Logger;
+  readonly #settings: WorkerLogSettings;
+  readonly #maxAttempts: Map<string, number>;
+  readonly #target: () => DatabaseTarget;
+  /** When the current outage began (epoch ms), or null while the database answers. */
+  #outageSince: number | null = null;
+  #stopRequestedAt = 0;
+
+  /** `target` is read when a line needs it: resolving it parses the connection settings. */
+  constructor(logger: Logger, settings: WorkerLogSettings, target: () => DatabaseTarget) {
+    this.#logger = logger;
+    this.#settings = settings;
+    this.#target = target;
+    this.#maxAttempts = new Map(settings.queues.map((queue) => [queue.name, queue.maxAttempts]));
+  }
+
+  /** Subscribes to the events it logs. */
+  listenTo(events: EventSource): void {
+    events.on("job:fail", (event) => this.#failed(event));
+    events.on("job:kill", (event) => this.#killed(event));
+    events.on("error", (error) => this.#error(error));
+  }
+
+  started(): void {
+    const { queues, concurrency } = this.#settings;
+    const names = queues.map((queue) =>
+      queue.concurrency < concurrency ? `${queue.name} (concurrency ${queue.concurrency})` : queue.name,
+    );
+    const target = this.#target();
+    this.#write(
+      "info",
+      { event: "worker:start", queues: queues.map((queue) => queue.name), concurrency, ...target },
+      `worker started: ${queues.length === 1 ? "queue" : "queues"} ${names.join(", ")}; concurrency ${concurrency}; ` +
+        describeTarget(target),
+    );
+  }
+
+  stopping(runningJobs: number): void {
+    this.#stopRequestedAt = Date.now();
+    const { shutdownTimeout } = this.#settings;
+    this.#write(
+      "info",
+      { event: "worker:stopping", runningJobs, shutdownTimeout },
+      runningJobs === 0
+        ? "worker stopping: no jobs running"
+        : `worker stopping: waiting up to ${seconds(shutdownTimeout)} (shutdownTimeout) for ` +
+            `${plural(runningJobs, "running job")} to finish`,
+    );
+  }
+
+  stopped(leftBehind: number): void {
+    const durationMs = Date.now() - this.#stopRequestedAt;
+    this.#write(
+      leftBehind > 0 ? "warn" : "info",
+      { event: "worker:stopped", durationMs, leftBehind },
+      `worker stopped in ${seconds(durationMs)}` +
+        (leftBehind > 0
+          ? `; ${plural(leftBehind, "job")} did not finish in time and will run again after their visibility timeout`
+          : ""),
+    );
+  }
+
+  /** The database answered (a read succeeded): ends an outage, if one was logged. */
+  reached(): void {
+    const since = this.#outageSince;
+    if (since === null) return;
+    this.#outageSince = null;
+    const outageMs = Date.now() - since;
+    this.#write(
+      "info",
+      { event: "connection:restored", outageMs },
+      `database connection restored after ${seconds(outageMs)}`,
+    );
+  }
+
+  #failed(event: WorkerEvents["job:fail"][0]): void {
+    const maxAttempts = this.#maxAttempts.get(event.queue);
+    const { queue, attempt, retryInSeconds, error } = event;
+    this.#write(
+      "warn",
+      { event: "job:fail", queue, msgId: String(event.msgId), attempt, maxAttempts, retryInSeconds, err: error },
+      `${queue} message ${event.msgId} failed (attempt ${attempt} of ${maxAttempts}): ${describeError(error)}; ` +
+        `retry in ${seconds(retryInSeconds * 1000)}`,
+    );
+  }
+
+  #killed(event: WorkerEvents["job:kill"][0]): void {
+    const { queue, attempt, deadLetter, reason, error } = event;
+    const where = deadLetter === null ? "deleted (the queue has no dead-letter queue)" : `moved to ${deadLetter}`;
+    const fields = { queue, msgId: String(event.msgId), attempt, deadLetter, reason, err: error };
+    if (isInstance(error, DecodeError)) {
+      const issues = (error as DecodeError).issues;
+      const first = issues[0];
+      const failure =
+        first === undefined
+          ? describeError(error)
+          : `first schema failure: ${describeIssue(first)}` +
+            (issues.length > 1 ? ` (and ${plural(issues.length - 1, "more issue")})` : "");
+      this.#write(
+        "error",
+        { event: "job:undecodable", pointer: first?.pointer, ...fields },
+        `${queue} message ${event.msgId} could not be decoded, ${where}: ${failure}`,
+      );
+      return;
+    }
+    this.#write(
+      "error",
+      { event: "job:kill", ...fields },
+      `${queue} message ${event.msgId} killed on attempt ${attempt}, ${where}: ${reason}`,
+    );
+  }
+
+  #error(error: unknown): void {
+    if (isConnectionError(error)) {
+      if (this.#outageSince !== null) {
+        this.#write("debug", { event: "connection:retry", err: error }, `database still unreachable: ${describeError(error)}`);
+        return;
+      }
+      this.#outageSince = Date.now();
+      const target = this.#target();
+      // A DatabaseConnectionError names the server, database and user itself.
+      const where = isInstance(error, DatabaseConnectionError) ? "" : ` (${describeTarget(target)})`;
+      this.#write(
+        "warn",
+        { event: "connection:lost", ...target, err: error },
+        `database connection lost${where}: ${describeError(error)}; retrying with backoff until it answers`,
+      );
+      return;
+    }
+    const warning = isInstance(error, LeaseExpiredWarning);
+    const name = (() => {
+      try {
+        const value = (error as { name?: unknown } | null)?.name;
+        return typeof value === "string" && value !== "" ? value : "Error";
+      } catch {
+        return "Error";
+      }
+    })();
+    this.#write(warning ? "warn" : "error", { event: "worker:error", err: error }, `${name}: ${describeError(error)}`);
+  }
+
+  /** A logger that throws must not break the worker: its line is lost, the worker goes on. */
+  #write(level: LogLevel, fields: LogFields, message: string): void {
+    try {
+      this.#logger[level](fields, message);
+    } catch {
+      // Nowhere left to report it: the logger is the reporting channel.
+    }
+  }
+}
