@@ -107,6 +107,15 @@ function classify(
         reason: "databaseMissing",
         detail: `the database does not exist. Create it (\`${createdb}\`), or set the database in ${SETTINGS}.`,
       };
+    case "55000":
+      // ALTER DATABASE ... ALLOW_CONNECTIONS false (maintenance), or a database being created from a template.
+      if (/is not currently accepting connections/.test(message)) {
+        return {
+          reason: "notReady",
+          detail: `${message} (its ALLOW_CONNECTIONS is off, for maintenance or a migration). Retry once it accepts them.`,
+        };
+      }
+      return null;
     case "57P03":
       return {
         reason: "notReady",

@@ -318,7 +318,8 @@ export class DatabaseTimeoutError extends Error {
  * - `notAllowed`: the server's pg_hba.conf has no entry for this host, user and database (28000);
  * - `roleMissing`: the user does not exist on the server (28000);
  * - `databaseMissing`: the database does not exist (3D000);
- * - `notReady`: the server is starting up, shutting down or in recovery (57P03).
+ * - `notReady`: the server is starting up, shutting down or in recovery (57P03), or the database
+ *   does not accept connections now (55000, `ALLOW_CONNECTIONS` off).
  */
 export type DatabaseConnectionFailure =
   | "refused"
