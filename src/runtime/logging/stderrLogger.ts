@@ -2,11 +2,34 @@
  * The default logger: one concise line per event on stderr, for a person
  * reading a terminal or a container's log. The message already says
  * everything; the structured fields are for loggers that keep them, so this
- * one prints only an error's stack, and only at `debug`.
+ * one prints only an error's stack, and only at `debug`. A line stays one
+ * line whatever an error's message holds (see `oneLine`).
  */
 import type { LogFields, Logger, LogLevel } from "./logger.js";
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** Longest message written, in UTF-16 code units: an error's message can be megabytes; its fields keep all of it. */
+export const MAX_MESSAGE_LENGTH = 2000;
+/** Longest stack written at debug, in UTF-16 code units. */
+const MAX_STACK_LENGTH = 16_384;
+
+/**
+ * `message` on one line a terminal shows as text: control characters (a
+ * newline in an error's message, an escape sequence from a job's data) are
+ * written as `\n`, `\u001b`; past `MAX_MESSAGE_LENGTH` characters it is cut
+ * with a marker. Only the part kept is escaped, so a huge message costs no more.
+ */
+export function oneLine(message: string): string {
+  let kept = message.length > MAX_MESSAGE_LENGTH ? message.slice(0, MAX_MESSAGE_LENGTH) : message;
+  const last = kept.charCodeAt(kept.length - 1);
+  if (kept.length < message.length && last >= 0xd800 && last <= 0xdbff) kept = kept.slice(0, -1);
+  // Control characters: C0 and DEL.
+  const escaped = kept.replace(/[\u0000-\u001f\u007f]/g, (char) =>
+    char === "\n" ? "\\n" : char === "\t" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return kept.length === message.length ? escaped : `${escaped}… [${message.length - kept.length} more characters]`;
+}
 
 export interface StderrLoggerOptions {
   /** Lines below it are dropped; at `debug`, an error's stack follows its line. (Default: "info") */
@@ -32,9 +55,13 @@ export function createStderrLogger(options: StderrLoggerOptions = {}): Logger {
   const showStacks = threshold <= RANK.debug;
   const line = (level: LogLevel) => (fields: LogFields, message: string) => {
     if (RANK[level] < threshold) return;
-    let text = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} pgmq-gen: ${message}\n`;
+    let text = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} pgmq-gen: ${oneLine(message)}\n`;
     const stack = showStacks ? stackOf(fields) : undefined;
-    if (stack !== undefined) text += `${stack.replace(/^/gm, "    ")}\n`;
+    if (stack !== undefined) {
+      // A stack starts with the error's message, which can be huge: cut like a message, lines kept.
+      const shown = stack.length > MAX_STACK_LENGTH ? `${stack.slice(0, MAX_STACK_LENGTH)}… [stack cut]` : stack;
+      text += `${shown.replace(/^/gm, "    ")}\n`;
+    }
     write(text);
   };
   return { debug: line("debug"), info: line("info"), warn: line("warn"), error: line("error") };
