@@ -4,10 +4,10 @@
  * config with mistakes and the user fixes them all in one round.
  */
 import path from "node:path";
-import { queueNames, QUEUE_NAME_PATTERN } from "../model/queueNames.js";
+import { isQueueName, pascalQueueName, QUEUE_NAME_RULE } from "../runtime/queueName.js";
 import type { PgmqGenConfig } from "./types.js";
 import { ConfigIssues, describeValue, isRecord } from "./configIssues.js";
-import { QUEUE_NAME_RULE, validateQueue } from "./validateQueue.js";
+import { validateQueue } from "./validateQueue.js";
 
 export const TOP_LEVEL_OPTIONS = ["queues", "schemasDir", "outDir", "runtimeImport", "allowSchemasOutsideProject", "unsafePatterns"] as const;
 
@@ -62,10 +62,10 @@ function validateQueues(queues: unknown, issues: ConfigIssues): void {
   // Two keys that differ only in underscores would generate the same identifiers.
   const keysByIdentifier = new Map<string, string>();
   for (const [key, queue] of Object.entries(queues)) {
-    if (!QUEUE_NAME_PATTERN.test(key)) {
+    if (!isQueueName(key)) {
       issues.add(`invalid queue name ${JSON.stringify(key)}: expected ${QUEUE_NAME_RULE}`, { option: `queues.${key}`, queue: key });
     } else {
-      const identifier = queueNames(key).pascal;
+      const identifier = pascalQueueName(key);
       const earlier = keysByIdentifier.get(identifier);
       if (earlier !== undefined) {
         issues.add(

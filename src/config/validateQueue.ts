@@ -2,7 +2,7 @@
  * The rules for one entry of `queues`. Each option is checked on its own so
  * every mistake in a queue is reported, not just the first.
  */
-import { QUEUE_NAME_PATTERN } from "../model/queueNames.js";
+import { isQueueName, QUEUE_NAME_RULE } from "../runtime/queueName.js";
 import { MAX_DATABASE_SECONDS } from "../runtime/limits.js";
 import { ConfigIssues, isRecord } from "./configIssues.js";
 
@@ -23,10 +23,6 @@ const EXPONENTIAL_BACKOFF_OPTIONS = ["kind", "initial", "factor", "max", "jitter
 const FIXED_BACKOFF_OPTIONS = ["kind", "delay"] as const;
 /** The runtime's default `initial`, used to check `max >= initial` when only `max` is given. */
 const DEFAULT_BACKOFF_INITIAL = 1;
-
-/** The queue-name rule in words, for error messages. */
-export const QUEUE_NAME_RULE =
-  "a PGMQ queue name: lower-case letters, digits and _, starting with a letter, at most 47 characters (^[a-z][a-z0-9_]{0,46}$)";
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value);
@@ -75,7 +71,7 @@ export function validateQueue(key: string, queue: unknown, issues: ConfigIssues)
     issues.expected('"archive" or "delete"', onSuccess, at("onSuccess"));
   }
   if (deadLetter !== undefined) {
-    if (typeof deadLetter !== "string" || !QUEUE_NAME_PATTERN.test(deadLetter)) {
+    if (!isQueueName(deadLetter)) {
       issues.expected(QUEUE_NAME_RULE, deadLetter, at("deadLetter"));
     } else if (deadLetter === key) {
       issues.add(`a queue cannot be its own dead-letter queue; name another queue such as "${key}_dead"`, at("deadLetter"));

@@ -7,12 +7,11 @@
 import type { Options } from "json-schema-to-typescript";
 import { NO_CACHE, type GeneratorCache } from "../cache/generatorCache.js";
 import { CompileError } from "../errors.js";
+import { DATA_KEYWORDS } from "../model/schemaKeywords.js";
 import type { QueueModel } from "../model/types.js";
 
 type SchemaNode = Record<string, unknown>;
 
-/** Keywords whose values are data, not schemas. */
-const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples"]);
 const DEFINITION_MAPS = ["definitions", "$defs"];
 
 function isNode(value: unknown): value is SchemaNode {

@@ -1,16 +1,12 @@
-/** RFC 6901 JSON pointers, as used in `$ref` fragments and in error locations. */
+/** `$ref` fragments: RFC 6901 pointers, URI-encoded. Escaping itself is the runtime's (`runtime/jsonPointer.ts`). */
+import { formatPointer, unescapePointerToken } from "../runtime/jsonPointer.js";
 
-function escapeToken(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
-}
+export { formatPointer };
 
-function unescapeToken(token: string): string {
-  return token.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
-/** ["properties", "a/b"] -> "/properties/a~1b" */
-export function formatPointer(tokens: readonly (string | number)[]): string {
-  return tokens.map((token) => `/${escapeToken(String(token))}`).join("");
+/** "/definitions/my%20type" -> "/definitions/my type", in the escaped form formatPointer writes. */
+export function normalizeFragment(fragment: string): string {
+  if (fragment === "") return "";
+  return formatPointer(fragment.slice(1).split("/").map((raw) => unescapePointerToken(decodeURIComponent(raw))));
 }
 
 /**
@@ -22,7 +18,7 @@ export function resolvePointer(document: unknown, fragment: string): unknown {
   if (!fragment.startsWith("/")) return undefined;
   let current: unknown = document;
   for (const raw of fragment.slice(1).split("/")) {
-    const token = unescapeToken(decodeURIComponent(raw));
+    const token = unescapePointerToken(decodeURIComponent(raw));
     if (current === null || typeof current !== "object" || !Object.hasOwn(current, token)) return undefined;
     current = (current as Record<string, unknown>)[token];
   }

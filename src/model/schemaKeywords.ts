@@ -4,8 +4,8 @@
  */
 import { formatPointer } from "./jsonPointer.js";
 
-/** Keywords whose values are data, not schemas. */
-const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples"]);
+/** Keywords whose values are data, not schemas: a `$ref` or a keyword's name inside them is data too. */
+export const DATA_KEYWORDS: ReadonlySet<string> = new Set(["const", "enum", "default", "examples"]);
 /** Keywords whose values map names to schemas: their keys are names, not keywords. */
 const NAME_MAPS = new Set(["properties", "patternProperties", "definitions", "$defs", "dependentSchemas", "dependencies"]);
 

@@ -9,13 +9,12 @@
  */
 import path from "node:path";
 import { CompileError } from "../errors.js";
-import { formatPointer, resolvePointer } from "./jsonPointer.js";
+import { formatPointer, normalizeFragment, resolvePointer } from "./jsonPointer.js";
 import { checkSameValueCycles } from "./schemaCycles.js";
+import { DATA_KEYWORDS } from "./schemaKeywords.js";
 import { schemaGraph, type SchemaGraph } from "./schemaGraph.js";
 import type { SchemaFile, SchemaFileReader } from "./schemaFiles.js";
 
-/** Keywords whose values are data, not schemas: a "$ref" inside them is not a reference. */
-const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples"]);
 
 interface RefSite {
   readonly ref: string;
@@ -53,12 +52,6 @@ interface ResolvedRef {
   readonly file: SchemaFile;
   readonly site: RefSite;
   readonly target: RefTarget;
-}
-
-/** "/definitions/my%20type" -> "/definitions/my type", in the escaped form formatPointer writes. */
-function normalizeFragment(fragment: string): string {
-  if (fragment === "") return "";
-  return formatPointer(fragment.slice(1).split("/").map((raw) => decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~")));
 }
 
 /**

@@ -3,7 +3,8 @@
  * between the job a handler sees and the JSON stored in `message`.
  */
 import { DecodeError, ValidationError } from "./errors.js";
-import { escapePointerToken, toStorableJson } from "./storableJson.js";
+import { escapePointerToken } from "./jsonPointer.js";
+import { toStorableJson } from "./storableJson.js";
 import type {
   CompiledValidator,
   CompiledValidatorError,

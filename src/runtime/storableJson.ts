@@ -13,6 +13,7 @@
  * - more than `MAX_JSON_DEPTH` nested arrays and objects (validators and
  *   `JSON.stringify` recurse, and run out of stack near 4,000 levels).
  */
+import { escapePointerToken } from "./jsonPointer.js";
 import { SUSPECT_CHARACTER } from "./storableText.js";
 import type { JsonValue, ValidationIssue } from "./types.js";
 
@@ -37,11 +38,6 @@ const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/;
 export type StorableJson =
   | { readonly ok: true; readonly text: string; readonly value: JsonValue }
   | { readonly ok: false; readonly issues: ValidationIssue[] };
-
-/** RFC 6901: `~` → `~0`, `/` → `~1`. */
-export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
-}
 
 /**
  * The JSON text of `input` and the value it parses to, or why it cannot be

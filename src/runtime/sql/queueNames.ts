@@ -4,18 +4,11 @@
  * and still quoted wherever it becomes part of a table or index name.
  */
 import pg from "pg";
-
-/** PGMQ's rule for queue names: 47 characters leave room for the `q_`/`a_` prefixes and index names in 63 bytes. */
-export const QUEUE_NAME_PATTERN = /^[a-z][a-z0-9_]{0,46}$/;
+import { isQueueName, QUEUE_NAME_RULE } from "../queueName.js";
 
 /** Throws unless `queue` is a valid PGMQ queue name; returns it. */
 export function validateQueueName(queue: string): string {
-  if (typeof queue !== "string" || !QUEUE_NAME_PATTERN.test(queue)) {
-    throw new TypeError(
-      `invalid queue name ${JSON.stringify(queue)}: expected lower-case letters, digits and "_", ` +
-        "starting with a letter, at most 47 characters",
-    );
-  }
+  if (!isQueueName(queue)) throw new TypeError(`invalid queue name ${JSON.stringify(queue)}: expected ${QUEUE_NAME_RULE}`);
   return queue;
 }
 
