@@ -37,7 +37,9 @@ const README_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const HANDLER_LINE = "sending welcome to ada@example.com (attempt 1/6)";
 const PRODUCER_LINE = "pushed message 1";
 /** The default logger's start line (README: "logs a line on stderr when it starts"). */
-const START_LINE = /^pgmq-gen worker started/m;
+/** The README's start line, its time and database aside. */
+const START_LINE = /^\S+Z INFO  pgmq-gen: worker started: queue email; concurrency 10; database "[^"]+" at \S+ as user "[^"]+"$/m;
+const STOPPED_LINE = /^\S+Z INFO  pgmq-gen: worker stopped in \S+ m?s$/m;
 /** Generous bounds: npm talks to the registry. Milliseconds. */
 const STEP_TIMEOUT = 10 * 60_000;
 const WORKER_WAIT = 60_000;
@@ -168,12 +170,6 @@ class Background {
   }
 }
 
-/** Whether the installed build has the default logger (and so logs the start line). */
-function hasDefaultLogger(project: string): boolean {
-  const exports = readFileSync(path.join(project, "node_modules/pgmq-gen/dist/runtime/index.d.ts"), "utf8");
-  return /\bcreateStderrLogger\b/.test(exports);
-}
-
 async function createDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `pgmq_gen_quickstart_${randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -257,9 +253,9 @@ async function main(): Promise<void> {
           break;
         case "worker": {
           worker = new Background(replaceOnce(step.script, README_DATABASE_URL, database.url, "worker"), cwd);
-          // The default logger, when this build has it, says the worker started; else give it a moment.
-          const logs = await worker.waitFor(() => START_LINE.test(worker!.stderr), hasDefaultLogger(cwd) ? WORKER_WAIT : 3000);
-          log(logs ? `worker logged: ${START_LINE.exec(worker.stderr)![0]}...` : "worker logged no start line (yet)");
+          const logs = await worker.waitFor(() => START_LINE.test(worker!.stderr), WORKER_WAIT);
+          if (!logs) throw new Error(`the worker logged no start line like the README's; stderr:\n${worker.stderr}`);
+          log(`worker logged: ${START_LINE.exec(worker.stderr)![0]}`);
           if (worker.child.exitCode !== null) throw new Error(`the worker exited early:\n${worker.stderr}`);
           break;
         }
@@ -276,12 +272,10 @@ async function main(): Promise<void> {
     const ran = await worker.waitFor(() => worker!.stdout.includes(HANDLER_LINE), WORKER_WAIT);
     if (!ran) throw new Error(`the worker did not print "${HANDLER_LINE}"; stdout:\n${worker.stdout}\nstderr:\n${worker.stderr}`);
     log(`worker printed: ${HANDLER_LINE}`);
-    if (hasDefaultLogger(cwd) && !START_LINE.test(worker.stderr)) {
-      throw new Error(`this build has the default logger, yet the worker logged no start line; stderr:\n${worker.stderr}`);
-    }
     const stopAsked = performance.now();
     const code = await worker.signal("SIGINT", STOP_WAIT);
     if (code !== 0) throw new Error(`Ctrl-C: expected exit code 0, got ${code}; stderr:\n${worker.stderr}`);
+    if (!STOPPED_LINE.test(worker.stderr)) throw new Error(`Ctrl-C: the worker logged no "worker stopped" line; stderr:\n${worker.stderr}`);
     log(`Ctrl-C: worker exited with code 0 in ${Math.round(performance.now() - stopAsked)} ms`);
     log(`passed in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   } finally {

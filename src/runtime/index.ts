@@ -6,7 +6,7 @@ export type * from "./types.js";
 export { ValidationError, DecodeError, UnrecoverableError, QueueMissingError, DatabaseTimeoutError } from "./errors.js";
 export { DatabaseConnectionError } from "./errors.js";
 export { AckLostError, LeaseLostError, LeaseExpiredWarning } from "./errors.js";
-export type { JobIssues, AckKind, AckLostReason, DatabaseConnectionFailure } from "./errors.js";
+export type { JobIssues, AckKind, AckLostReason, DatabaseConnectionFailure, DatabaseTarget } from "./errors.js";
 export { configure, getPool, closePool, onPoolError } from "./connection.js";
 export type { ConfigureOptions, PoolErrorListener } from "./connection.js";
 export { createQueueCodec } from "./codec.js";
@@ -19,6 +19,7 @@ export type {
   ReadLimits,
   ReadMessage,
   SendOptions,
+  SendJsonOptions,
   PgmqClientOptions,
   QueueMetrics,
   QueueMetricsEstimate,
@@ -29,6 +30,8 @@ export type {
 } from "./pgmq.js";
 export { ensureQueues, queueExists } from "./queueSetup.js";
 export { createQueueWorker, JobTimeoutError, WorkerStoppingError } from "./worker.js";
+export type { QueueDefinitions } from "./worker/workerSettings.js";
+export type { Queryable } from "./sql/statement.js";
 export { createStderrLogger } from "./logging/stderrLogger.js";
 export type { StderrLoggerOptions } from "./logging/stderrLogger.js";
 export type { Logger, LogFields, LogLevel } from "./logging/logger.js";
