@@ -7,13 +7,12 @@ import path from "node:path";
 import { isQueueName, pascalQueueName, QUEUE_NAME_RULE } from "../runtime/queueName.js";
 import type { PgmqGenConfig } from "./types.js";
 import { ConfigIssues, describeValue, isRecord } from "./configIssues.js";
+import { CONFIG_DEFAULTS } from "./defaults.js";
 import { validateQueue } from "./validateQueue.js";
 
 export const TOP_LEVEL_OPTIONS = ["queues", "schemasDir", "outDir", "runtimeImport", "allowSchemasOutsideProject", "unsafePatterns"] as const;
 
 /** The defaults of `schemasDir` and `outDir` (see `PgmqGenConfig`), needed to compare the folders. */
-const DEFAULT_SCHEMAS_DIR = "schemas";
-const DEFAULT_OUT_DIR = "generated";
 
 export interface ValidateConfigOptions {
   /** The config file as errors show it. (Default: `configFilePath` relative to the current directory) */
@@ -89,7 +88,7 @@ function validateFolders(config: Record<string, unknown>, configDir: string, iss
   if (!outDirIsValid) issues.expected("a folder path relative to the config file", outDir, { option: "outDir" });
   if (!outDirIsValid) return;
 
-  const outPath = path.resolve(configDir, (outDir as string | undefined) ?? DEFAULT_OUT_DIR);
+  const outPath = path.resolve(configDir, (outDir as string | undefined) ?? CONFIG_DEFAULTS.outDir);
   const relativeToConfigDir = path.relative(outPath, configDir);
   // The writer removes stale generated files under outDir; it must never own the project's own folder.
   if (relativeToConfigDir === "" || !(relativeToConfigDir.startsWith("..") || path.isAbsolute(relativeToConfigDir))) {
@@ -99,9 +98,9 @@ function validateFolders(config: Record<string, unknown>, configDir: string, iss
     );
     return;
   }
-  if (schemasDirIsValid && outPath === path.resolve(configDir, (schemasDir as string | undefined) ?? DEFAULT_SCHEMAS_DIR)) {
+  if (schemasDirIsValid && outPath === path.resolve(configDir, (schemasDir as string | undefined) ?? CONFIG_DEFAULTS.schemasDir)) {
     issues.add(
-      `outDir ${JSON.stringify(outDir ?? DEFAULT_OUT_DIR)} is the schemas folder; expected a separate folder such as "generated"`,
+      `outDir ${JSON.stringify(outDir ?? CONFIG_DEFAULTS.outDir)} is the schemas folder; expected a separate folder such as "generated"`,
       { option: "outDir" },
     );
   }

@@ -2,6 +2,7 @@
  * The rules for one entry of `queues`. Each option is checked on its own so
  * every mistake in a queue is reported, not just the first.
  */
+import { QUEUE_DEFAULTS } from "../runtime/defaults.js";
 import { isQueueName, QUEUE_NAME_RULE } from "../runtime/queueName.js";
 import { MAX_DATABASE_SECONDS } from "../runtime/limits.js";
 import { ConfigIssues, isRecord } from "./configIssues.js";
@@ -21,8 +22,6 @@ export const QUEUE_OPTIONS = [
 
 const EXPONENTIAL_BACKOFF_OPTIONS = ["kind", "initial", "factor", "max", "jitter"] as const;
 const FIXED_BACKOFF_OPTIONS = ["kind", "delay"] as const;
-/** The runtime's default `initial`, used to check `max >= initial` when only `max` is given. */
-const DEFAULT_BACKOFF_INITIAL = 1;
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value);
@@ -116,7 +115,8 @@ function validateBackoff(backoff: unknown, issues: ConfigIssues, key: string): v
     issues.expected("a number >= 1", factor, at("factor"));
   }
   if (max !== undefined) {
-    const floor = isFiniteNumber(initial) ? initial : DEFAULT_BACKOFF_INITIAL;
+    // Only `max` given: checked against the runtime's default `initial`.
+    const floor = isFiniteNumber(initial) ? initial : QUEUE_DEFAULTS.backoff.initial;
     if (!isFiniteNumber(max)) {
       issues.expected("a number of seconds", max, at("max"));
     } else if (initialIsValid && max < floor) {

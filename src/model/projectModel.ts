@@ -10,6 +10,7 @@
  */
 import path from "node:path";
 import { NO_CACHE, type GeneratorCache } from "../cache/generatorCache.js";
+import { CONFIG_DEFAULTS } from "../config/defaults.js";
 import type { PgmqGenConfig, QueueConfig } from "../config/types.js";
 import { CompileError, CompileErrors, type CompileWarning } from "../errors.js";
 import { codecImport } from "./codecImport.js";
@@ -21,7 +22,6 @@ import { withStackGuard } from "./stackOverflow.js";
 import type { ProjectModel, QueueModel } from "./types.js";
 import type { UnsafePatternsMode } from "./unsafePatterns.js";
 
-const DEFAULT_RUNTIME_IMPORT = "pgmq-gen/runtime";
 
 interface ResolvedQueue {
   readonly model: QueueModel;
@@ -105,10 +105,10 @@ export async function prepareProjectModel(config: PgmqGenConfig, configFilePath:
   const configPath = path.resolve(configFilePath);
   const rootDir = path.dirname(configPath);
   const configFile = path.basename(configPath);
-  const outDir = path.resolve(rootDir, config.outDir ?? "generated");
-  const schemasDir = path.resolve(rootDir, config.schemasDir ?? "schemas");
+  const outDir = path.resolve(rootDir, config.outDir ?? CONFIG_DEFAULTS.outDir);
+  const schemasDir = path.resolve(rootDir, config.schemasDir ?? CONFIG_DEFAULTS.schemasDir);
   const reader = createSchemaFileReader(rootDir, config.allowSchemasOutsideProject === true ? "anywhere" : [rootDir, schemasDir]);
-  const unsafePatterns = config.unsafePatterns ?? "warn";
+  const unsafePatterns = config.unsafePatterns ?? CONFIG_DEFAULTS.unsafePatterns;
   const context = { rootDir, outDir, configFile, reader, schemasDir, cache: options.cache ?? NO_CACHE, unsafePatterns };
 
   // Code-unit order, not localeCompare: the same on every machine.
@@ -127,7 +127,7 @@ export async function prepareProjectModel(config: PgmqGenConfig, configFilePath:
     configFile,
     rootDir,
     outDir,
-    runtimeImport: config.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
+    runtimeImport: config.runtimeImport ?? CONFIG_DEFAULTS.runtimeImport,
     queues: results.map((result) => (result as PromiseFulfilledResult<ResolvedQueue>).value.model),
     inputFiles: [configPath, ...reader.filesRead].sort(),
   };

@@ -1,12 +1,13 @@
 /**
  * A queue's options with every default applied: the values the generated
- * definition passes to the runtime. Defaults are those documented in
- * src/config/types.ts.
+ * definition passes to the runtime. The defaults are the runtime's
+ * (`QUEUE_DEFAULTS`), documented in src/config/types.ts.
  */
 import type { BackoffConfig, QueueConfig } from "../config/types.js";
+import { QUEUE_DEFAULTS } from "../runtime/defaults.js";
 import type { Backoff, QueueOptions } from "../runtime/types.js";
 
-export const DEFAULT_EXPONENTIAL_BACKOFF = { kind: "exponential", initial: 1, factor: 2, max: 300, jitter: true } as const;
+const DEFAULT_EXPONENTIAL_BACKOFF = QUEUE_DEFAULTS.backoff;
 
 function resolveBackoff(backoff: BackoffConfig | undefined): Backoff {
   if (backoff === undefined) return { ...DEFAULT_EXPONENTIAL_BACKOFF };
@@ -22,12 +23,12 @@ function resolveBackoff(backoff: BackoffConfig | undefined): Backoff {
 
 export function queueOptions(config: QueueConfig): QueueOptions {
   return {
-    visibilityTimeout: config.visibilityTimeout ?? 30,
-    maxRetries: config.maxRetries ?? 5,
+    visibilityTimeout: config.visibilityTimeout ?? QUEUE_DEFAULTS.visibilityTimeout,
+    maxRetries: config.maxRetries ?? QUEUE_DEFAULTS.maxRetries,
     backoff: resolveBackoff(config.backoff),
-    onSuccess: config.onSuccess ?? "archive",
-    deadLetter: config.deadLetter ?? null,
-    transactional: config.transactional ?? false,
-    jobTimeout: config.jobTimeout ?? null,
+    onSuccess: config.onSuccess ?? QUEUE_DEFAULTS.onSuccess,
+    deadLetter: config.deadLetter ?? QUEUE_DEFAULTS.deadLetter,
+    transactional: config.transactional ?? QUEUE_DEFAULTS.transactional,
+    jobTimeout: config.jobTimeout ?? QUEUE_DEFAULTS.jobTimeout,
   };
 }

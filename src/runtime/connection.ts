@@ -10,6 +10,7 @@
  */
 import pg from "pg";
 import { connectionFailure, databaseTarget } from "./connectionFailure.js";
+import { CONNECTION_DEFAULTS, DEFAULT_POOL_MAX } from "./defaults.js";
 import { DatabaseTimeoutError } from "./errors.js";
 import { checkLoggerOption, type Logger } from "./logging/logger.js";
 
@@ -68,17 +69,11 @@ export type PoolErrorListener = (error: Error, pool: pg.Pool) => void;
 let configuredPool: pg.Pool | undefined;
 let configuredConnectionString: string | undefined;
 let ownedPool: pg.Pool | undefined;
-let autoCreate = true;
-let connectionTimeoutMillis = 10_000;
-let statementTimeoutMillis = 30_000;
+let autoCreate: boolean = CONNECTION_DEFAULTS.autoCreate;
+let connectionTimeoutMillis: number = CONNECTION_DEFAULTS.connectionTimeoutMillis;
+let statementTimeoutMillis: number = CONNECTION_DEFAULTS.statementTimeoutMillis;
 let configuredLogger: Logger | false | undefined;
 
-/**
- * `max` of the pool the runtime creates, before the room workers add for
- * their transactional handlers: pg's own default, which covers reads, acks,
- * heartbeats, pushes and the application's queries of a process.
- */
-export const DEFAULT_POOL_MAX = 10;
 /**
  * Connections a worker needs besides those its transactional handlers hold:
  * one its fetch loops' reads take turns on, one for acks, heartbeats and

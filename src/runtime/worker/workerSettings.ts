@@ -3,6 +3,7 @@
  * the settings the worker runs with, every default applied and every number
  * checked, so a typo fails at `createQueueWorker` and not in the job loop.
  */
+import { WORKER_DEFAULTS } from "../defaults.js";
 import { MAX_DATABASE_SECONDS } from "../limits.js";
 import { checkLoggerOption, type Logger } from "../logging/logger.js";
 import type { Backoff, JobContext, JobHandler, QueueDefinition, QueueWorkerOptions, WorkerOptions } from "../types.js";
@@ -44,17 +45,6 @@ export interface WorkerSettings {
 export type QueueDefinitions =
   | Readonly<Record<string, QueueDefinition<string, any>>>
   | readonly QueueDefinition<string, any>[];
-
-/** The default `batchSize` floor (see `resolveWorkerSettings`). */
-const DEFAULT_BATCH_SIZE = 500;
-
-/**
- * The default `batchBytes`: 16 MiB never cuts a read of 500 messages of up to
- * 32 KiB (reads of ordinary jobs are bounded by count, as before), and held
- * in memory (about three times the text while parsed) it stays far below any
- * heap a worker runs with.
- */
-const DEFAULT_BATCH_BYTES = 16 * 1024 * 1024;
 
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
   const resolved = value ?? fallback;
@@ -180,13 +170,13 @@ export function resolveWorkerSettings(
     }
   }
 
-  const concurrency = positiveInteger(options.concurrency, 10, "concurrency");
+  const concurrency = positiveInteger(options.concurrency, WORKER_DEFAULTS.concurrency, "concurrency");
   // 500 makes a read of fast jobs cost ~0.2% of a transaction per job (reads of `concurrency` cost
   // 1/concurrency each). It is a cap, not what a worker holds: PrefetchTarget buffers ~100 ms of work
   // (more while slow reads keep slots waiting), so slow jobs are read as slots free up. At least
   // `concurrency`, so every slot can fill.
-  const batchSize = positiveInteger(options.batchSize, Math.max(concurrency, DEFAULT_BATCH_SIZE), "batchSize");
-  const batchBytes = byteCount(options.batchBytes, DEFAULT_BATCH_BYTES, "batchBytes");
+  const batchSize = positiveInteger(options.batchSize, Math.max(concurrency, WORKER_DEFAULTS.batchSize), "batchSize");
+  const batchBytes = byteCount(options.batchBytes, WORKER_DEFAULTS.batchBytes, "batchBytes");
   const queues = handled.map((name): QueueSettings => {
     const definition = byName.get(name)!;
     const override: QueueWorkerOptions = overrides[name] ?? {};
@@ -214,10 +204,10 @@ export function resolveWorkerSettings(
 
   return {
     concurrency,
-    pollInterval: positiveNumber(options.pollInterval, 1000, "pollInterval"),
-    listen: options.listen ?? true,
-    shutdownTimeout: nonNegativeNumber(options.shutdownTimeout, 30_000, "shutdownTimeout"),
-    handleSignals: options.handleSignals ?? false,
+    pollInterval: positiveNumber(options.pollInterval, WORKER_DEFAULTS.pollInterval, "pollInterval"),
+    listen: options.listen ?? WORKER_DEFAULTS.listen,
+    shutdownTimeout: nonNegativeNumber(options.shutdownTimeout, WORKER_DEFAULTS.shutdownTimeout, "shutdownTimeout"),
+    handleSignals: options.handleSignals ?? WORKER_DEFAULTS.handleSignals,
     logger: checkLoggerOption(options.logger, "worker"),
     queues,
   };

@@ -1,0 +1,54 @@
+/**
+ * Every default of the runtime, written once. The config's documentation
+ * (src/config/types.ts), the model that fills a queue's options, the worker's
+ * settings and the connection module all read them from here, so a default
+ * cannot differ between what is documented, generated and run.
+ */
+import type { ConfigureOptions } from "./connection.js";
+import type { QueueOptions, WorkerOptions } from "./types.js";
+
+/** A queue's options when its config leaves them out. */
+export const QUEUE_DEFAULTS = {
+  visibilityTimeout: 30,
+  maxRetries: 5,
+  backoff: { kind: "exponential", initial: 1, factor: 2, max: 300, jitter: true },
+  onSuccess: "archive",
+  deadLetter: null,
+  transactional: false,
+  jobTimeout: null,
+} as const satisfies QueueOptions;
+
+/** A worker's options when `createWorker` is given none. */
+export const WORKER_DEFAULTS = {
+  concurrency: 10,
+  /**
+   * `batchSize` is the larger of `concurrency` and this: 500 makes a read of
+   * fast jobs cost ~0.2% of a transaction per job. It is a cap, not what a
+   * worker holds (see `PrefetchTarget`).
+   */
+  batchSize: 500,
+  /**
+   * 16 MiB never cuts a read of 500 messages of up to 32 KiB (reads of
+   * ordinary jobs are bounded by count), and held in memory (about three
+   * times the text while parsed) it stays far below any heap a worker runs with.
+   */
+  batchBytes: 16 * 1024 * 1024,
+  pollInterval: 1000,
+  listen: true,
+  shutdownTimeout: 30_000,
+  handleSignals: false,
+} as const satisfies WorkerOptions;
+
+/** What `configure()` starts from. */
+export const CONNECTION_DEFAULTS = {
+  autoCreate: true,
+  connectionTimeoutMillis: 10_000,
+  statementTimeoutMillis: 30_000,
+} as const satisfies ConfigureOptions;
+
+/**
+ * `max` of the pool the runtime creates, before the room workers add for
+ * their transactional handlers: pg's own default, which covers reads, acks,
+ * heartbeats, pushes and the application's queries of a process.
+ */
+export const DEFAULT_POOL_MAX = 10;
