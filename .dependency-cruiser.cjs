@@ -1,0 +1,86 @@
+/**
+ * The layering rules of DESIGN.md, checked on every CI run (`npm run lint:deps`).
+ * A rule broken here fails the build: move the code, do not widen the rule.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "runtime-imports-compiler",
+      comment:
+        "The runtime is what a worker deploys: it never imports the compiler (config, model, emit, cli, cache) " +
+        "or the local-development database helpers.",
+      severity: "error",
+      from: { path: "^src/runtime/" },
+      to: { path: "^src/(config|model|emit|cli|cache|devDatabase)/|^src/(compiler|tsMorph|errors|index)\\.ts$" },
+    },
+    {
+      name: "runtime-npm-dependencies",
+      comment: "The runtime needs pg, and ajv's runtime helpers for precompiled validators; nothing else from npm.",
+      severity: "error",
+      from: { path: "^src/runtime/" },
+      to: { dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown"], pathNot: "node_modules/(pg|pg-[a-z-]+|@types/pg|ajv|ajv-formats)/" },
+    },
+    {
+      name: "config-imports-model",
+      comment: "Flow is config -> model -> emit: the config never reaches forward (shared rules live in src/runtime).",
+      severity: "error",
+      from: { path: "^src/config/" },
+      to: { path: "^src/(model|emit|cli|cache)/" },
+    },
+    {
+      name: "model-imports-emit",
+      comment: "The model knows nothing of how it is written out.",
+      severity: "error",
+      from: { path: "^src/model/" },
+      to: { path: "^src/(emit|cli)/" },
+    },
+    {
+      name: "emit-touches-terminal",
+      comment: "Only src/cli touches argv, stdout and the exit code: an emitter returns files and warnings, it never prints.",
+      severity: "error",
+      from: { path: "^src/(emit|model|config)/" },
+      to: { path: "^src/cli/|^(node:)?(readline|tty)$" },
+    },
+    {
+      name: "emit-touches-disk",
+      comment: "Only the writer touches the disk (src/emit/writer.ts, until it moves out of emit/).",
+      severity: "error",
+      from: { path: "^src/emit/", pathNot: "^src/emit/writer\\.ts$" },
+      to: { path: "^(node:)?fs(/promises)?$" },
+    },
+    {
+      name: "sql-imports-from-above",
+      comment:
+        "src/runtime/sql holds statements: it may use the runtime's leaf modules (errors, types, names, limits) " +
+        "and, for running a statement, connection.ts from statement.ts; never the client, producer or worker above it.",
+      severity: "error",
+      from: { path: "^src/runtime/sql/" },
+      to: {
+        path: "^src/runtime/[^/]+\\.ts$",
+        pathNot: "^src/runtime/(errors|types|queueName|limits|jsonPointer|defaults|storableText|storableJson|connection)\\.ts$",
+      },
+    },
+    {
+      name: "sql-connection-outside-statement",
+      severity: "error",
+      from: { path: "^src/runtime/sql/", pathNot: "^src/runtime/sql/statement\\.ts$" },
+      to: { path: "^src/runtime/connection\\.ts$" },
+    },
+    {
+      name: "no-circular",
+      comment: "A cycle makes load order matter and the layers meaningless.",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
+    },
+  ],
+  allowedSeverity: "error",
+  options: {
+    doNotFollow: { path: "node_modules" },
+    includeOnly: "^src/|node_modules",
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
+  },
+};
