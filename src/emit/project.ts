@@ -4,7 +4,6 @@
  * and the model is sorted, so the same input gives the same bytes anywhere.
  */
 import { NO_CACHE, type GeneratorCache } from "../cache/generatorCache.js";
-import { compilationOf } from "../model/compiledSchemas.js";
 import { withStackGuardSync } from "../model/stackOverflow.js";
 import type { ProjectModel } from "../model/types.js";
 import { emitIndexModule } from "./indexModule.js";
@@ -18,7 +17,7 @@ export async function emitProject(model: ProjectModel, cache: GeneratorCache = N
   // Types are written here (all formatted together) while the compiler threads finish the validators; the rest is synchronous.
   const [payloadTypes, validators] = await Promise.all([
     emitAllPayloadTypes(model.queues, configFile, cache),
-    Promise.all(model.queues.map((queue) => compilationOf(queue.schema, queue.dialect))),
+    Promise.all(model.queues.map((queue) => queue.validatorSource)),
   ]);
 
   const files: GeneratedFile[] = [];

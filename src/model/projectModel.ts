@@ -36,7 +36,7 @@ async function queueModel(key: string, config: QueueConfig, context: QueueSchema
     typeof config.schema === "string"
       ? { file: displayPath(context.rootDir, path.resolve(context.schemasDir, config.schema)), queue: key }
       : { file: context.configFile, queue: key, option: `queues.${key}.schema` };
-  const { schema, dialect, schemaFile, compileError, unsafePatterns } = await withStackGuard(where, "resolving the schema", () =>
+  const { schema, dialect, schemaFile, compilation, compileError, unsafePatterns } = await withStackGuard(where, "resolving the schema", () =>
     resolveQueueSchema(key, config.schema, context),
   );
   const schemaDescription = typeof schema["description"] === "string" ? schema["description"] : null;
@@ -49,6 +49,7 @@ async function queueModel(key: string, config: QueueConfig, context: QueueSchema
     schemaFile,
     codecImport: config.codec === undefined ? null : codecImport(context.rootDir, context.outDir, config.codec),
     description: config.description ?? schemaDescription,
+    validatorSource: compilation,
   };
   return { model, compileError, unsafePatterns };
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { JSONSchema } from "../config/jsonSchema.js";
 import type { CompileErrorLocation, CompileWarning } from "../errors.js";
 import type { GeneratorCache } from "../cache/generatorCache.js";
-import { compileSchema, rememberCompilation } from "./compiledSchemas.js";
+import { compileSchema } from "./compiledSchemas.js";
 import { bundleSchema } from "./schemaBundle.js";
 import { checkSchemaDepth } from "./schemaDepth.js";
 import { schemaDialect } from "./schemaDialect.js";
@@ -17,6 +17,7 @@ import { schemaCompileError, validateAgainstMetaSchema } from "./schemaMetaValid
 import { followSchemaRefs } from "./schemaRefs.js";
 import type { BundledSchema, SchemaDialect } from "./types.js";
 import { findUnsafePatterns, type UnsafePatternsMode } from "./unsafePatterns.js";
+import type { ValidatorSourceOutcome } from "./validatorSource.js";
 
 export interface QueueSchemaContext {
   readonly rootDir: string;
@@ -41,6 +42,8 @@ export interface QueueSchema {
    * unhandled rejection.
    */
   readonly compileError: Promise<Error | undefined>;
+  /** ajv's outcome for the schema, for emit (see `QueueModel.validatorSource`). */
+  readonly compilation: Promise<ValidatorSourceOutcome>;
   /** Settles to a warning at each pattern with catastrophic backtracking (none with `unsafePatterns: "off"`); rejects only on an unexpected failure. */
   readonly unsafePatterns: Promise<CompileWarning[]>;
 }
@@ -85,7 +88,6 @@ export async function resolveQueueSchema(key: string, schema: string | JSONSchem
   // Posting the schema copies it, so freezing the model's afterwards cannot affect the compilation.
   const compilation = compileSchema(bundled, dialect, context.cache);
   const frozen = deepFreeze(bundled);
-  rememberCompilation(frozen, compilation);
   const documents = files.map((file) => ({ document: file.document, location: locationOf(file) }));
   const compileError = compilation.then(
     (outcome) => (outcome.ok ? undefined : schemaCompileError(outcome, documents, locationOf(root))),
@@ -95,6 +97,7 @@ export async function resolveQueueSchema(key: string, schema: string | JSONSchem
     schema: frozen,
     dialect,
     schemaFile: inline ? null : displayPath(context.rootDir, root.path),
+    compilation,
     compileError,
     unsafePatterns,
   };

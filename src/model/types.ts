@@ -3,6 +3,7 @@
  * no file system access left to do. Built by `src/model/`, read by `src/emit/`.
  */
 import type { QueueOptions } from "../runtime/types.js";
+import type { ValidatorSourceOutcome } from "./validatorSource.js";
 
 /** A JSON Schema after bundling: every `$ref` points inside the document itself. */
 export type BundledSchema = { readonly [keyword: string]: unknown };
@@ -43,6 +44,13 @@ export interface QueueModel {
   readonly codecImport: string | null;
   /** JSDoc for the generated queue, or null. */
   readonly description: string | null;
+  /**
+   * ajv's standalone source of the schema's validator: compiled on a compiler
+   * thread (or taken from the build cache) while the rest of the model is
+   * built and emit starts, so it is still a promise here. It rejects only
+   * when a compiler thread failed, which the build reports first.
+   */
+  readonly validatorSource: Promise<ValidatorSourceOutcome>;
 }
 
 export interface ProjectModel {
