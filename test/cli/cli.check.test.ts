@@ -48,6 +48,6 @@ describe("pgmq-gen --check", () => {
     const run = await runCli(["--check"], { cwd: project.dir });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("out of date");
-    await expect(stat(project.path("generated"))).rejects.toThrow();
+    await expect(stat(project.path("generated"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 });

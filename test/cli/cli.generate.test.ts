@@ -64,7 +64,7 @@ export const resizeImage: QueueConfig = { schema: "resize.schema.json" };
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect((await stat(project.path("config/generated"))).isDirectory()).toBe(true);
-    await expect(stat(project.path("generated"))).rejects.toThrow();
+    await expect(stat(project.path("generated"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("reports config errors on stderr, one per line with file, queue and option, exits 1 and writes nothing", async () => {
@@ -79,7 +79,7 @@ export const resizeImage: QueueConfig = { schema: "resize.schema.json" };
       expect.stringMatching(/^error: pgmq\.config\.ts \(queue "email", option queues\.email\.onSucess\): unknown option "onSucess"; did you mean "onSuccess"\?$/),
       expect.stringMatching(/^error: pgmq\.config\.ts \(queue "email", option queues\.email\.maxRetries\): expected an integer >= 0 .*got -1$/),
     ]);
-    await expect(stat(project.path("generated"))).rejects.toThrow();
+    await expect(stat(project.path("generated"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("reports a schema error with the schema file and exits 1 without writing", async () => {
@@ -88,7 +88,7 @@ export const resizeImage: QueueConfig = { schema: "resize.schema.json" };
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("resize.schema.json");
     expect(run.stderr.trim().split("\n").every((line) => line.startsWith("error: "))).toBe(true);
-    await expect(stat(project.path("generated"))).rejects.toThrow();
+    await expect(stat(project.path("generated"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("reports a missing config and exits 1", async () => {

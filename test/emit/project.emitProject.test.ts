@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { PgmqGenConfig } from "../../src/config/types.js";
 import { emitProject } from "../../src/emit/project.js";
 import type { GeneratedFile } from "../../src/emit/types.js";
@@ -139,7 +139,6 @@ describe("emitProject options", () => {
       queues: { notify: { schema: { type: "object", properties: { id: { type: "string" } } }, codec: "codecs/notify.ts" } },
     });
   });
-  afterAll(() => undefined);
 
   it("uses runtimeImport and the codec module", () => {
     const notify = contentsOf(files, "notify.ts");

@@ -76,7 +76,7 @@ describe("writeGeneratedFiles", () => {
 
   it("reports a fresh tree in check mode with nothing stale, and a missing outDir as all stale", async () => {
     expect(await writeGeneratedFiles(outDir, [file("a.ts", "1")], { check: true })).toEqual({ written: [], unchanged: [], removed: [], stale: ["a.ts"] });
-    await expect(stat(outDir)).rejects.toThrow();
+    await expect(stat(outDir)).rejects.toMatchObject({ code: "ENOENT" });
     await writeGeneratedFiles(outDir, [file("a.ts", "1")]);
     expect(await writeGeneratedFiles(outDir, [file("a.ts", "1")], { check: true })).toEqual({ written: [], unchanged: ["a.ts"], removed: [], stale: [] });
   });
@@ -113,7 +113,7 @@ describe("writeGeneratedFiles", () => {
       path.relative(process.cwd(), path.join(outDir, "b.ts")),
     ]);
     expect((error as CompileErrors).errors[1]!.problem).toMatch(/is a folder/);
-    await expect(stat(path.join(outDir, "c.ts"))).rejects.toThrow();
+    await expect(stat(path.join(outDir, "c.ts"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("round two #2: check mode refuses the same way instead of calling the user's file stale", async () => {

@@ -20,6 +20,7 @@ import {
   type JobContext,
   type MessageHeaders,
   type QueueDefinition,
+  ValidationError,
 } from "pgmq-gen/runtime";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { reliabilityQueueOptions } from "./harness/reliabilityQueue.js";
@@ -67,6 +68,10 @@ async function canaryIntact(): Promise<boolean> {
   return Number(rows[0]!.n) === 1;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 function statementsContaining(fragment: string): string[] {
   return log.texts.filter((text) => text.includes(fragment));
 }
@@ -98,16 +103,25 @@ describe("queue names carrying SQL", () => {
     expect(() => validateConfig(config, "/project/pgmq.config.ts")).toThrow(CompileErrors);
   });
 
-  it("is refused by every runtime entry point before any statement names it", async () => {
-    const pgmq = new PgmqClient(log.pool);
+  /** Each runtime entry point that takes a queue name, called with `name`. */
+  const entryPoints: [string, (name: string) => Promise<unknown>][] = [
+    ["ensureQueues", (name) => ensureQueues(log.pool, [name])],
+    ["PgmqClient.send", (name) => new PgmqClient(log.pool).send(name, { text: "x" })],
+    ["PgmqClient.read", (name) => new PgmqClient(log.pool).read(name, 30, 1)],
+    ["PgmqClient.archive", (name) => new PgmqClient(log.pool).archive(name, [1n])],
+    ["Producer.push", (name) => createProducer(textQueue(name)).push({ text: "x" })],
+    ["Worker.start", async (name) => createQueueWorker([textQueue(name)], { [name]: () => {} }, { pool: log.pool }).start()],
+  ];
+
+  it("issue 13 #5: is refused by every runtime entry point with a TypeError naming it, before any statement names it", async () => {
     for (const name of badQueueNames) {
-      await expect(ensureQueues(log.pool, [name]), name).rejects.toThrow();
-      await expect(pgmq.send(name, { text: "x" }), name).rejects.toThrow();
-      await expect(pgmq.read(name, 30, 1), name).rejects.toThrow();
-      await expect(pgmq.archive(name, [1n]), name).rejects.toThrow();
-      await expect(createProducer(textQueue(name)).push({ text: "x" }), name).rejects.toThrow();
-      const start = async () => createQueueWorker([textQueue(name)], { [name]: () => {} }, { pool: log.pool }).start();
-      await expect(start(), name).rejects.toThrow();
+      for (const [entryPoint, call] of entryPoints) {
+        const error = await call(name).then(() => new Error("resolved"), (caught: unknown) => caught);
+        expect(error, `${entryPoint}(${JSON.stringify(name)})`).toBeInstanceOf(TypeError);
+        expect((error as Error).message, `${entryPoint}(${JSON.stringify(name)})`).toMatch(
+          new RegExp(`^invalid queue name ${escapeRegExp(JSON.stringify(name))}: expected lower-case letters`),
+        );
+      }
       if (name.length > 0) expect(statementsContaining(name), name).toEqual([]);
     }
     expect(await canaryIntact()).toBe(true);
@@ -150,13 +164,20 @@ describe("header values and payload strings carrying SQL", () => {
     expect(stored.rows.map((row) => row.message.text)).toEqual([...sent.values()].map((entry) => entry.job.text));
   });
 
-  it("a NUL character PostgreSQL cannot store in jsonb fails the push and sends nothing", async () => {
+  it("issue 13 #5: a NUL character PostgreSQL cannot store in jsonb is refused by the producer with a ValidationError at its pointer, and nothing is sent", async () => {
     const queue = textQueue("sql_nul");
     await ensureQueues(log.pool, [queue.name]);
     const producer = createProducer(queue);
-    await expect(producer.push({ text: "before\u0000after" })).rejects.toThrow();
-    await expect(producer.push({ text: "ok" }, { headers: { nul: "\u0000" } })).rejects.toThrow();
-    await expect(producer.pushBatch([{ text: "ok" }, { text: "\u0000" }])).rejects.toThrow();
+    const statementsBefore = log.texts.length;
+    const nul = (index: number) => `contains the character U+0000 (NUL) at index ${index}, which PostgreSQL's jsonb cannot store`;
+    await expect(producer.push({ text: "before\u0000after" })).rejects.toStrictEqual(new ValidationError("sql_nul", [{ pointer: "/text", keyword: "json", message: nul(6) }]));
+    await expect(producer.push({ text: "ok" }, { headers: { nul: "\u0000" } })).rejects.toStrictEqual(
+      ValidationError.forHeaders("sql_nul", [{ pointer: "headers/nul", keyword: "json", message: nul(0) }]),
+    );
+    await expect(producer.pushBatch([{ text: "ok" }, { text: "\u0000" }])).rejects.toStrictEqual(
+      ValidationError.forBatch("sql_nul", [{ index: 1, issues: [{ pointer: "/text", keyword: "json", message: nul(0) }] }]),
+    );
+    expect(log.texts.slice(statementsBefore)).toEqual([]);
     const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM pgmq.q_sql_nul");
     expect(Number(rows[0]!.n)).toBe(0);
   });
