@@ -119,7 +119,7 @@ describe("queue names carrying SQL", () => {
         const error = await call(name).then(() => new Error("resolved"), (caught: unknown) => caught);
         expect(error, `${entryPoint}(${JSON.stringify(name)})`).toBeInstanceOf(TypeError);
         expect((error as Error).message, `${entryPoint}(${JSON.stringify(name)})`).toMatch(
-          new RegExp(`^invalid queue name ${escapeRegExp(JSON.stringify(name))}: expected lower-case letters`),
+          new RegExp(`^invalid queue name ${escapeRegExp(JSON.stringify(name))}: expected a PGMQ queue name: lower-case letters`),
         );
       }
       if (name.length > 0) expect(statementsContaining(name), name).toEqual([]);
