@@ -1,80 +1,166 @@
 /**
- * Turns argv into a command, with node's `parseArgs`. A mistake here is a
- * usage error (exit code 2), told apart from a failing run (exit code 1).
+ * Turns argv into a command. A mistake here is a usage error (exit code 2),
+ * told apart from a failing run (exit code 1), and says what to type instead:
+ * a misspelled option or command gets a "did you mean". Node's `parseArgs`
+ * is not used because its errors cannot be reworded without parsing its
+ * messages, and it cannot tell an option of another command from a typo.
  */
-import { parseArgs } from "node:util";
+import { closestName } from "../config/closestName.js";
+import { ALL_OPTIONS, COMMAND_NAMES, COMMANDS, DEFAULT_COMMAND, isCommandName, optionsOf, type CommandName, type OptionSpec } from "./commandSpecs.js";
 
 export type Command =
-  | { kind: "help" }
+  | { kind: "help"; topic?: CommandName }
   | { kind: "version" }
   | { kind: "generate"; configPath?: string; check: boolean; watch: boolean; cache: boolean }
-  | { kind: "migrate"; configPath?: string; databaseUrl?: string; dryRun: boolean };
+  | { kind: "migrate"; configPath?: string; databaseUrl?: string; dryRun: boolean }
+  | { kind: "dev"; configPath?: string; port?: number };
 
 /** A command line that cannot be run as written. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+  /** The command whose help the message points to; none for an unknown command. */
+  readonly command: CommandName | undefined;
+
+  constructor(message: string, command?: CommandName) {
+    super(message);
+    this.command = command;
+  }
 }
 
-export const USAGE = `Usage:
-  pgmq-gen [generate] [--config <path>] [--check | --watch] [--no-cache]
-  pgmq-gen migrate [--config <path>] [--database-url <url>] [--dry-run]
-  pgmq-gen --help | --version
+/** An option as written on the command line. */
+interface OptionToken {
+  /** As typed: `--chek`, `-c`. */
+  readonly spelling: string;
+  /** The option it names, if any command has it. */
+  readonly spec: OptionSpec | undefined;
+  /** `--name=value`, `-cvalue` or the next argument; undefined when there was none. */
+  readonly value: string | undefined;
+  /** The value was attached (`--check=yes`): an error for an option that takes none. */
+  readonly attached: boolean;
+}
 
-Commands:
-  generate   Compile pgmq.config.ts and its JSON Schemas into the output folder (the default).
-  migrate    Create every configured queue and dead-letter queue ahead of time (needs DDL rights).
+function findOption(name: string, short: boolean): OptionSpec | undefined {
+  return ALL_OPTIONS.find((option) => (short ? option.short === name : option.name === name));
+}
 
-Options:
-  -c, --config <path>     Config file to use instead of searching the current folder for
-                          pgmq.config.{ts,mts,cts,js,mjs,cjs,json} or a "pgmq" key in package.json.
-      --check             Write nothing; exit 1 and list the generated files that are out of date.
-  -w, --watch             Generate again whenever the config or a schema file changes.
-      --no-cache          Compile every schema again, without reading or saving the build cache
-                          (node_modules/.cache/pgmq-gen: validators and types of unchanged schemas).
-      --database-url <url>  Server to migrate. (Default: $DATABASE_URL)
-      --dry-run           Print the queues migrate would create, without connecting.
-  -h, --help              Show this help.
-  -v, --version           Print the pgmq-gen version.
-`;
+/** A following argument is an option's value unless it looks like an option itself (`--config --check`). */
+function takeValue(next: string | undefined): string | undefined {
+  return next === undefined || (next.startsWith("-") && next !== "-") ? undefined : next;
+}
 
-const OPTIONS = {
-  config: { type: "string", short: "c" },
-  check: { type: "boolean" },
-  watch: { type: "boolean", short: "w" },
-  "no-cache": { type: "boolean" },
-  "database-url": { type: "string" },
-  "dry-run": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "v" },
-} as const;
+/** Splits argv into options and positionals; no judgement yet, so errors can be reported in a useful order. */
+function tokenize(args: readonly string[]): { options: OptionToken[]; positionals: string[] } {
+  const options: OptionToken[] = [];
+  const positionals: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === "--") {
+      positionals.push(...args.slice(index + 1));
+      break;
+    }
+    if (arg.startsWith("--")) {
+      const equals = arg.indexOf("=");
+      const name = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
+      const spec = findOption(name, false);
+      if (equals !== -1) {
+        options.push({ spelling: `--${name}`, spec, value: arg.slice(equals + 1), attached: true });
+        continue;
+      }
+      const value = spec?.valueName !== undefined ? takeValue(args[index + 1]) : undefined;
+      if (value !== undefined) index++;
+      options.push({ spelling: arg, spec, value, attached: false });
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      // A group of one-letter options (`-wc path`): a letter that takes a value takes the rest of the group, or the next argument.
+      for (let at = 1; at < arg.length; at++) {
+        const spec = findOption(arg[at]!, true);
+        const rest = arg.slice(at + 1);
+        if (spec?.valueName !== undefined) {
+          const value = rest !== "" ? rest : takeValue(args[index + 1]);
+          if (rest === "" && value !== undefined) index++;
+          options.push({ spelling: `-${arg[at]}`, spec, value, attached: rest !== "" });
+          break;
+        }
+        options.push({ spelling: `-${arg[at]}`, spec, value: undefined, attached: false });
+      }
+    } else {
+      positionals.push(arg);
+    }
+  }
+  return { options, positionals };
+}
 
-const OPTIONS_OF: Record<"generate" | "migrate", readonly string[]> = {
-  generate: ["config", "check", "watch", "no-cache"],
-  migrate: ["config", "database-url", "dry-run"],
-};
+function unknownCommand(name: string): UsageError {
+  const suggestion = closestName(name, COMMAND_NAMES);
+  const advice = suggestion !== undefined ? `did you mean ${suggestion}?` : `the commands are ${COMMAND_NAMES.join(", ")}`;
+  return new UsageError(`unknown command "${name}"; ${advice}`);
+}
+
+/** Suggests one of `command`'s options, or of any command's when the command itself is unknown. */
+function unknownOption(token: OptionToken, command: CommandName | undefined): UsageError {
+  const candidates = (command !== undefined ? optionsOf(command) : ALL_OPTIONS).map((option) => option.name);
+  // One letter is too short for a useful guess.
+  const suggestion = token.spelling.startsWith("--") ? closestName(token.spelling.slice(2), candidates) : undefined;
+  return new UsageError(`unknown option ${token.spelling}${suggestion !== undefined ? `; did you mean --${suggestion}?` : ""}`, command);
+}
+
+/** Checks one option against `command`; returns its long name. */
+function checkOption(token: OptionToken, command: CommandName): string {
+  const { spec } = token;
+  if (spec === undefined) throw unknownOption(token, command);
+  if (!optionsOf(command).some((option) => option.name === spec.name)) {
+    throw new UsageError(`option --${spec.name} does not apply to ${command}`, command);
+  }
+  if (spec.valueName !== undefined && (token.value === undefined || token.value === "")) {
+    throw new UsageError(`option --${spec.name} needs a value: --${spec.name} ${spec.valueName}`, command);
+  }
+  if (spec.valueName === undefined && token.attached) throw new UsageError(`option --${spec.name} takes no value`, command);
+  return spec.name;
+}
+
+function parsePort(text: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port >= 1 && port <= 65535)) throw new UsageError(`option --port needs a port number from 1 to 65535, not "${text}"`, "dev");
+  return port;
+}
 
 export function parseCommandLine(args: readonly string[]): Command {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+  const { options, positionals } = tokenize(args);
+  const [named, ...extra] = positionals;
+  if (named !== undefined && !isCommandName(named)) {
+    // `--confg pgmq.config.ts`: the unknown option is the mistake, its value only looks like a command.
+    const unknown = options.find((option) => option.spec === undefined);
+    throw unknown !== undefined ? unknownOption(unknown, undefined) : unknownCommand(named);
   }
-  const { values, positionals } = parsed;
-  if (values.help === true) return { kind: "help" };
-  if (values.version === true) return { kind: "version" };
+  const command = named ?? DEFAULT_COMMAND;
 
-  const [name = "generate", ...extra] = positionals;
-  if (name !== "generate" && name !== "migrate") throw new UsageError(`unknown command "${name}"; expected generate or migrate`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  for (const option of Object.keys(values)) {
-    if (!OPTIONS_OF[name].includes(option)) throw new UsageError(`option --${option} does not apply to ${name}`);
+  // Asking for help or the version wins over any other mistake on the line.
+  if (options.some((option) => option.spec?.name === "help")) return named !== undefined ? { kind: "help", topic: named } : { kind: "help" };
+  if (options.some((option) => option.spec?.name === "version")) return { kind: "version" };
+
+  const values = new Map<string, string | undefined>();
+  for (const token of options) values.set(checkOption(token, command), token.value);
+  const configPath = values.get("config") !== undefined ? { configPath: values.get("config")! } : {};
+
+  if (command === "help") {
+    const [topic, ...more] = extra;
+    if (more.length > 0) throw new UsageError(`unexpected argument "${more[0]}"`, "help");
+    if (topic === undefined) return { kind: "help" };
+    if (!isCommandName(topic)) throw unknownCommand(topic);
+    return { kind: "help", topic };
   }
-  const configPath = values.config !== undefined ? { configPath: values.config } : {};
-  if (name === "migrate") {
-    const databaseUrl = values["database-url"] !== undefined ? { databaseUrl: values["database-url"] } : {};
-    return { kind: "migrate", ...configPath, ...databaseUrl, dryRun: values["dry-run"] ?? false };
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, command);
+
+  switch (command) {
+    case "generate":
+      if (values.has("check") && values.has("watch")) throw new UsageError("--check and --watch cannot be combined", "generate");
+      return { kind: "generate", ...configPath, check: values.has("check"), watch: values.has("watch"), cache: !values.has("no-cache") };
+    case "migrate": {
+      const databaseUrl = values.get("database-url");
+      return { kind: "migrate", ...configPath, ...(databaseUrl !== undefined ? { databaseUrl } : {}), dryRun: values.has("dry-run") };
+    }
+    case "dev": {
+      const port = values.get("port");
+      return { kind: "dev", ...configPath, ...(port !== undefined ? { port: parsePort(port) } : {}) };
+    }
   }
-  if (values.check === true && values.watch === true) throw new UsageError("--check and --watch cannot be combined");
-  return { kind: "generate", ...configPath, check: values.check ?? false, watch: values.watch ?? false, cache: values["no-cache"] !== true };
 }

