@@ -12,6 +12,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import path from "node:path";
 import { generate, type GenerateResult } from "../compiler.js";
+import { CONFIG_DEFAULTS } from "../config/defaults.js";
 import { loadConfig } from "../config/load.js";
 import { validateConfig } from "../config/validate.js";
 import { errorLines, generateSummary, warningLines } from "./messages.js";
@@ -122,7 +123,7 @@ function targetsOf(result: GenerateResult): WatchTargets {
 /** Before the first successful run: the config's folder (or the search folder) and the default schemas folder. */
 async function initialTargets(options: WatchCommandOptions): Promise<WatchTargets> {
   const configDir = options.configPath !== undefined ? path.dirname(path.resolve(options.cwd, options.configPath)) : options.cwd;
-  return { folders: new Set([configDir, path.join(configDir, "schemas")]), outDir: null };
+  return { folders: new Set([configDir, path.join(configDir, CONFIG_DEFAULTS.schemasDir)]), outDir: null };
 }
 
 /**
@@ -135,8 +136,8 @@ async function targetsAfterFailure(options: WatchCommandOptions, previous: Watch
     const loaded = await loadConfig(options);
     const config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
     const configDir = path.dirname(loaded.filePath);
-    const folders = new Set([...previous.folders, configDir, path.resolve(configDir, config.schemasDir ?? "schemas")]);
-    return { folders, outDir: path.resolve(configDir, config.outDir ?? "generated") };
+    const folders = new Set([...previous.folders, configDir, path.resolve(configDir, config.schemasDir ?? CONFIG_DEFAULTS.schemasDir)]);
+    return { folders, outDir: path.resolve(configDir, config.outDir ?? CONFIG_DEFAULTS.outDir) };
   } catch {
     return previous;
   }
