@@ -205,10 +205,18 @@ export class WorkerLog {
     this.#write(warning ? "warn" : "error", { event: "worker:error", err: error }, `${name}: ${describeError(error)}`);
   }
 
-  /** A logger that throws must not break the worker: its line is lost, the worker goes on. */
+  /**
+   * A logger that throws must not break the worker: its line is lost, the
+   * worker goes on. So must one whose methods are async and reject (a log
+   * shipper that is down): left unhandled, the rejection would end the process.
+   */
   #write(level: LogLevel, fields: LogFields, message: string): void {
     try {
-      this.#logger[level](fields, message);
+      const result: unknown = this.#logger[level](fields, message);
+      if ((typeof result === "object" && result !== null) || typeof result === "function") {
+        const then = (result as { then?: unknown }).then;
+        if (typeof then === "function") then.call(result, undefined, () => {});
+      }
     } catch {
       // Nowhere left to report it: the logger is the reporting channel.
     }
