@@ -16,16 +16,17 @@ const MAX_STACK_LENGTH = 16_384;
 
 /**
  * `message` on one line a terminal shows as text: control characters (a
- * newline in an error's message, an escape sequence from a job's data) are
- * written as `\n`, `\u001b`; past `MAX_MESSAGE_LENGTH` characters it is cut
+ * newline in an error's message, an escape sequence from a job's data, C1
+ * controls, U+2028/U+2029) are written as `\n`, `\u001b`, `\u009b`; past `MAX_MESSAGE_LENGTH` characters it is cut
  * with a marker. Only the part kept is escaped, so a huge message costs no more.
  */
 export function oneLine(message: string): string {
   let kept = message.length > MAX_MESSAGE_LENGTH ? message.slice(0, MAX_MESSAGE_LENGTH) : message;
   const last = kept.charCodeAt(kept.length - 1);
   if (kept.length < message.length && last >= 0xd800 && last <= 0xdbff) kept = kept.slice(0, -1);
-  // Control characters: C0 and DEL.
-  const escaped = kept.replace(/[\u0000-\u001f\u007f]/g, (char) =>
+  // Control characters: C0, DEL and C1 (U+009B is CSI to terminals that honour C1, U+0085 is NEL), and the
+  // line and paragraph separators U+2028 and U+2029, line breaks to many viewers.
+  const escaped = kept.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) =>
     char === "\n" ? "\\n" : char === "\t" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
   return kept.length === message.length ? escaped : `${escaped}… [${message.length - kept.length} more characters]`;
