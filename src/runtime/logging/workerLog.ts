@@ -50,6 +50,23 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
+/** Longest list of queue names a started line spells out, in characters: the line must keep its concurrency and database. */
+const MAX_LISTED_NAMES = 1000;
+
+/** `a, b, c`; past `MAX_LISTED_NAMES` characters, `a, b, … and 37 more (50 queues)` (the fields keep every name). */
+function listed(names: readonly string[]): string {
+  const all = names.join(", ");
+  if (all.length <= MAX_LISTED_NAMES) return all;
+  const shown: string[] = [];
+  let length = 0;
+  for (const name of names) {
+    if (length + name.length + 2 > MAX_LISTED_NAMES) break;
+    shown.push(name);
+    length += name.length + 2;
+  }
+  return `${shown.join(", ")}, … and ${names.length - shown.length} more (${names.length} queues)`;
+}
+
 /** `database "app" at 127.0.0.1:5432 as user "worker"`: never the password (the target has none). */
 export function describeTarget(target: DatabaseTarget): string {
   return `database "${target.database}" at ${target.host}:${target.port} as user "${target.user}"`;
@@ -96,7 +113,7 @@ export class WorkerLog {
     this.#write(
       "info",
       { event: "worker:start", queues: queues.map((queue) => queue.name), concurrency, ...target },
-      `worker started: ${queues.length === 1 ? "queue" : "queues"} ${names.join(", ")}; concurrency ${concurrency}; ` +
+      `worker started: ${queues.length === 1 ? "queue" : "queues"} ${listed(names)}; concurrency ${concurrency}; ` +
         describeTarget(target),
     );
   }
