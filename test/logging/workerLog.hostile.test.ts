@@ -175,6 +175,39 @@ describe("worker logging under attack", () => {
     ]);
   });
 
+  it("issue 12 #2 (hostile): a listener that throws a Proxy throwing on every trap still gets its error line", async () => {
+    const logger = recordingLogger();
+    const queue = "proxy_listener_q";
+    const worker = createQueueWorker([testQueue(queue)], { [queue]: () => {} }, { pool: db.pool, pollInterval: 50, logger });
+    workers.push(worker);
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("trap");
+        },
+        getPrototypeOf: () => {
+          throw new Error("trap");
+        },
+        has: () => {
+          throw new Error("trap");
+        },
+        ownKeys: () => {
+          throw new Error("trap");
+        },
+        getOwnPropertyDescriptor: () => {
+          throw new Error("trap");
+        },
+      },
+    );
+    worker.on("job:complete", () => {
+      throw hostile;
+    });
+    await worker.start();
+    await pgmq.sendBatch(queue, [{ n: 1 }]);
+    await waitFor(() => logger.entries.some((entry) => entry.fields.event === "worker:error"), 5000, "the listener's error line");
+  });
+
   it("issue 12 #2 (hostile): C1 controls (CSI U+009B, NEL U+0085) and U+2028/U+2029 line separators are escaped too", () => {
     // U+009B is CSI to terminals that honour C1 controls; NEL, LS and PS are line breaks to many viewers.
     const message = "a\u009b2Jb\u0085c\u2028d\u2029e\u0080f\u009fg";
