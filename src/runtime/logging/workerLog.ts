@@ -80,6 +80,15 @@ function isInstance(value: unknown, type: abstract new (...args: never[]) => unk
   }
 }
 
+/** `isConnectionError`, false for a value it cannot inspect (a Proxy whose traps throw, thrown by a listener). */
+function connectionTrouble(error: unknown): boolean {
+  try {
+    return isConnectionError(error);
+  } catch {
+    return false;
+  }
+}
+
 export class WorkerLog {
   readonly #logger: Logger;
   readonly #settings: WorkerLogSettings;
@@ -194,7 +203,7 @@ export class WorkerLog {
   }
 
   #error(error: unknown): void {
-    if (isConnectionError(error)) {
+    if (connectionTrouble(error)) {
       if (this.#outageSince !== null) {
         this.#write("debug", { event: "connection:retry", err: error }, `database still unreachable: ${describeError(error)}`);
         return;
