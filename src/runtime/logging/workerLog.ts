@@ -6,13 +6,15 @@
  * drown the rest, and the events API has them for metrics.
  *
  * It listens on the worker's events like any other listener. A connection
- * failure is reported on `error` at every retry (every read, ack and
- * heartbeat that fails); the log says it once per outage, and once when the
- * database answers again.
+ * failure, or a database that stops answering (`DatabaseTimeoutError`), is
+ * reported on `error` at every retry (every read, ack and heartbeat that
+ * fails); the log says it once per outage, and once when the database
+ * answers again.
  */
 import {
   DatabaseConnectionError,
   type DatabaseTarget,
+  DatabaseTimeoutError,
   DecodeError,
   describeIssue,
   LeaseExpiredWarning,
@@ -203,19 +205,23 @@ export class WorkerLog {
   }
 
   #error(error: unknown): void {
-    if (connectionTrouble(error)) {
+    // A database that stops answering (a network partition, a dropped firewall rule, a stalled server) fails every
+    // read, ack and heartbeat with a DatabaseTimeoutError, not a connection error: the same outage, said once.
+    const timeout = isInstance(error, DatabaseTimeoutError);
+    if (timeout || connectionTrouble(error)) {
       if (this.#outageSince !== null) {
         this.#write("debug", { event: "connection:retry", err: error }, `database still unreachable: ${describeError(error)}`);
         return;
       }
       this.#outageSince = Date.now();
       const target = this.#target();
-      // A DatabaseConnectionError names the server, database and user itself.
-      const where = isInstance(error, DatabaseConnectionError) ? "" : ` (${describeTarget(target)})`;
+      // A DatabaseConnectionError names the server, database and user itself; a DatabaseTimeoutError the server.
+      const where = timeout || isInstance(error, DatabaseConnectionError) ? "" : ` (${describeTarget(target)})`;
       this.#write(
         "warn",
         { event: "connection:lost", ...target, err: error },
-        `database connection lost${where}: ${describeError(error)}; retrying with backoff until it answers`,
+        `${timeout ? "database not answering" : "database connection lost"}${where}: ${describeError(error)}; ` +
+          "retrying with backoff until it answers",
       );
       return;
     }
