@@ -48,11 +48,33 @@ function stackOf(fields: LogFields): string | undefined {
   }
 }
 
+let stderrGuarded = false;
+
+/**
+ * `process.stderr.write`, except that a reader that went away (`node worker.js 2>&1 | head`, a log shipper that
+ * crashed) loses the lines instead of ending the process: an EPIPE is emitted on process.stderr as 'error', and
+ * unlistened it is an uncaught exception, every running job lost with the process. Other stream errors, when
+ * nobody else listens, are rethrown as Node would.
+ */
+function writeStderr(line: string): void {
+  const stderr = process.stderr;
+  if (!stderrGuarded) {
+    stderrGuarded = true;
+    stderr.on("error", (error: NodeJS.ErrnoException) => {
+      if (error?.code === "EPIPE" || error?.code === "ERR_STREAM_DESTROYED") return;
+      if (stderr.listenerCount("error") > 1) return;
+      throw error;
+    });
+  }
+  if (stderr.destroyed || stderr.writableEnded) return;
+  stderr.write(line);
+}
+
 /** `2026-11-30T15:10:00.123Z WARN  pgmq-gen: <message>`; at `debug`, the stack of `fields.err` indented below. */
 export function createStderrLogger(options: StderrLoggerOptions = {}): Logger {
   const threshold = RANK[options.level ?? "info"];
   if (threshold === undefined) throw new TypeError(`pgmq-gen: unknown log level ${String(options.level)}`);
-  const write = options.write ?? ((line: string) => void process.stderr.write(line));
+  const write = options.write ?? writeStderr;
   const showStacks = threshold <= RANK.debug;
   const line = (level: LogLevel) => (fields: LogFields, message: string) => {
     if (RANK[level] < threshold) return;
