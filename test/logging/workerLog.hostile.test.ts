@@ -208,6 +208,48 @@ describe("worker logging under attack", () => {
     await waitFor(() => logger.entries.some((entry) => entry.fields.event === "worker:error"), 5000, "the listener's error line");
   });
 
+  it("issue 12 #2 (hostile): an idle connection's failure is logged without the pg Client pg-pool hangs on the error (its ssl settings, passphrase included, are enumerable)", async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    pool.on("error", () => {});
+    const logger = recordingLogger();
+    const queue = "idle_client_q";
+    // Long polls and no LISTEN: between reads the pool's connections sit idle, so the first failure is an idle client's.
+    const worker = createQueueWorker([testQueue(queue)], { [queue]: () => {} }, { pool, pollInterval: 5000, listen: false, logger });
+    try {
+      await worker.start();
+      await sleep(300);
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      try {
+        await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'",
+        );
+      } finally {
+        await admin.end();
+      }
+      const lost = await waitFor(
+        () => logger.entries.find((entry) => entry.fields.event === "connection:lost"),
+        10_000,
+        "the lost line",
+      );
+      const err = lost.fields.err as Record<string, unknown>;
+      expect(Object.keys(err)).not.toContain("client");
+      // What a JSON logger (pino) writes for the line stays a line, not a serialized pg Client and its socket.
+      const seen = new WeakSet<object>();
+      const json = JSON.stringify(lost.fields, (_key, value: unknown) => {
+        if (typeof value === "object" && value !== null) {
+          if (seen.has(value)) return "[Circular]";
+          seen.add(value);
+        }
+        return value;
+      });
+      expect(json).not.toContain("connectionParameters");
+    } finally {
+      await worker.stop();
+      await pool.end();
+    }
+  });
+
   it("issue 12 #2 (hostile): C1 controls (CSI U+009B, NEL U+0085) and U+2028/U+2029 line separators are escaped too", () => {
     // U+009B is CSI to terminals that honour C1 controls; NEL, LS and PS are line breaks to many viewers.
     const message = "a\u009b2Jb\u0085c\u2028d\u2029e\u0080f\u009fg";
