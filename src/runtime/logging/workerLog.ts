@@ -91,6 +91,23 @@ function connectionTrouble(error: unknown): boolean {
   }
 }
 
+/**
+ * `error` without the `client` pg-pool hangs on the error of an idle client
+ * (the pool's 'error' event): a JSON logger would write the whole pg Client,
+ * its socket and its connection parameters (the ssl settings are enumerable,
+ * a passphrase with them), into the line. A copy with the same prototype and
+ * every other property; `error` itself is left as it is.
+ */
+function withoutClient(error: unknown): unknown {
+  try {
+    if (typeof error !== "object" || error === null || !Object.prototype.hasOwnProperty.call(error, "client")) return error;
+    const { client: _client, ...descriptors } = Object.getOwnPropertyDescriptors(error);
+    return Object.create(Object.getPrototypeOf(error) as object | null, descriptors) as unknown;
+  } catch {
+    return error;
+  }
+}
+
 export class WorkerLog {
   readonly #logger: Logger;
   readonly #settings: WorkerLogSettings;
@@ -204,7 +221,8 @@ export class WorkerLog {
     );
   }
 
-  #error(error: unknown): void {
+  #error(reported: unknown): void {
+    const error = withoutClient(reported);
     // A database that stops answering (a network partition, a dropped firewall rule, a stalled server) fails every
     // read, ack and heartbeat with a DatabaseTimeoutError, not a connection error: the same outage, said once.
     const timeout = isInstance(error, DatabaseTimeoutError);
