@@ -209,7 +209,8 @@ describe("worker logging under attack", () => {
   });
 
   it("issue 12 #2 (hostile): an idle connection's failure is logged without the pg Client pg-pool hangs on the error (its ssl settings, passphrase included, are enumerable)", async () => {
-    const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    // Its own application_name: only its connections are ended, not those of the file's shared pool.
+    const pool = new pg.Pool({ connectionString: db.url, max: 4, application_name: "hostile_idle_client" });
     pool.on("error", () => {});
     const logger = recordingLogger();
     const queue = "idle_client_q";
@@ -222,7 +223,8 @@ describe("worker logging under attack", () => {
       await admin.connect();
       try {
         await admin.query(
-          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'",
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle' " +
+            "AND application_name = 'hostile_idle_client'",
         );
       } finally {
         await admin.end();
