@@ -16,16 +16,17 @@ const MAX_STACK_LENGTH = 16_384;
 
 /**
  * `message` on one line a terminal shows as text: control characters (a
- * newline in an error's message, an escape sequence from a job's data) are
- * written as `\n`, `\u001b`; past `MAX_MESSAGE_LENGTH` characters it is cut
+ * newline in an error's message, an escape sequence from a job's data, C1
+ * controls, U+2028/U+2029) are written as `\n`, `\u001b`, `\u009b`; past `MAX_MESSAGE_LENGTH` characters it is cut
  * with a marker. Only the part kept is escaped, so a huge message costs no more.
  */
 export function oneLine(message: string): string {
   let kept = message.length > MAX_MESSAGE_LENGTH ? message.slice(0, MAX_MESSAGE_LENGTH) : message;
   const last = kept.charCodeAt(kept.length - 1);
   if (kept.length < message.length && last >= 0xd800 && last <= 0xdbff) kept = kept.slice(0, -1);
-  // Control characters: C0 and DEL.
-  const escaped = kept.replace(/[\u0000-\u001f\u007f]/g, (char) =>
+  // Control characters: C0, DEL and C1 (U+009B is CSI to terminals that honour C1, U+0085 is NEL), and the
+  // line and paragraph separators U+2028 and U+2029, line breaks to many viewers.
+  const escaped = kept.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) =>
     char === "\n" ? "\\n" : char === "\t" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
   return kept.length === message.length ? escaped : `${escaped}… [${message.length - kept.length} more characters]`;
@@ -47,11 +48,33 @@ function stackOf(fields: LogFields): string | undefined {
   }
 }
 
+let stderrGuarded = false;
+
+/**
+ * `process.stderr.write`, except that a reader that went away (`node worker.js 2>&1 | head`, a log shipper that
+ * crashed) loses the lines instead of ending the process: an EPIPE is emitted on process.stderr as 'error', and
+ * unlistened it is an uncaught exception, every running job lost with the process. Other stream errors, when
+ * nobody else listens, are rethrown as Node would.
+ */
+function writeStderr(line: string): void {
+  const stderr = process.stderr;
+  if (!stderrGuarded) {
+    stderrGuarded = true;
+    stderr.on("error", (error: NodeJS.ErrnoException) => {
+      if (error?.code === "EPIPE" || error?.code === "ERR_STREAM_DESTROYED") return;
+      if (stderr.listenerCount("error") > 1) return;
+      throw error;
+    });
+  }
+  if (stderr.destroyed || stderr.writableEnded) return;
+  stderr.write(line);
+}
+
 /** `2026-11-30T15:10:00.123Z WARN  pgmq-gen: <message>`; at `debug`, the stack of `fields.err` indented below. */
 export function createStderrLogger(options: StderrLoggerOptions = {}): Logger {
   const threshold = RANK[options.level ?? "info"];
   if (threshold === undefined) throw new TypeError(`pgmq-gen: unknown log level ${String(options.level)}`);
-  const write = options.write ?? ((line: string) => void process.stderr.write(line));
+  const write = options.write ?? writeStderr;
   const showStacks = threshold <= RANK.debug;
   const line = (level: LogLevel) => (fields: LogFields, message: string) => {
     if (RANK[level] < threshold) return;

@@ -6,13 +6,15 @@
  * drown the rest, and the events API has them for metrics.
  *
  * It listens on the worker's events like any other listener. A connection
- * failure is reported on `error` at every retry (every read, ack and
- * heartbeat that fails); the log says it once per outage, and once when the
- * database answers again.
+ * failure, or a database that stops answering (`DatabaseTimeoutError`), is
+ * reported on `error` at every retry (every read, ack and heartbeat that
+ * fails); the log says it once per outage, and once when the database
+ * answers again.
  */
 import {
   DatabaseConnectionError,
   type DatabaseTarget,
+  DatabaseTimeoutError,
   DecodeError,
   describeIssue,
   LeaseExpiredWarning,
@@ -50,6 +52,23 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
+/** Longest list of queue names a started line spells out, in characters: the line must keep its concurrency and database. */
+const MAX_LISTED_NAMES = 1000;
+
+/** `a, b, c`; past `MAX_LISTED_NAMES` characters, `a, b, … and 37 more (50 queues)` (the fields keep every name). */
+function listed(names: readonly string[]): string {
+  const all = names.join(", ");
+  if (all.length <= MAX_LISTED_NAMES) return all;
+  const shown: string[] = [];
+  let length = 0;
+  for (const name of names) {
+    if (length + name.length + 2 > MAX_LISTED_NAMES) break;
+    shown.push(name);
+    length += name.length + 2;
+  }
+  return `${shown.join(", ")}, … and ${names.length - shown.length} more (${names.length} queues)`;
+}
+
 /** `database "app" at 127.0.0.1:5432 as user "worker"`: never the password (the target has none). */
 export function describeTarget(target: DatabaseTarget): string {
   return `database "${target.database}" at ${target.host}:${target.port} as user "${target.user}"`;
@@ -60,6 +79,32 @@ function isInstance(value: unknown, type: abstract new (...args: never[]) => unk
     return value instanceof type;
   } catch {
     return false;
+  }
+}
+
+/** `isConnectionError`, false for a value it cannot inspect (a Proxy whose traps throw, thrown by a listener). */
+function connectionTrouble(error: unknown): boolean {
+  try {
+    return isConnectionError(error);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `error` without the `client` pg-pool hangs on the error of an idle client
+ * (the pool's 'error' event): a JSON logger would write the whole pg Client,
+ * its socket and its connection parameters (the ssl settings are enumerable,
+ * a passphrase with them), into the line. A copy with the same prototype and
+ * every other property; `error` itself is left as it is.
+ */
+function withoutClient(error: unknown): unknown {
+  try {
+    if (typeof error !== "object" || error === null || !Object.prototype.hasOwnProperty.call(error, "client")) return error;
+    const { client: _client, ...descriptors } = Object.getOwnPropertyDescriptors(error);
+    return Object.create(Object.getPrototypeOf(error) as object | null, descriptors) as unknown;
+  } catch {
+    return error;
   }
 }
 
@@ -96,7 +141,7 @@ export class WorkerLog {
     this.#write(
       "info",
       { event: "worker:start", queues: queues.map((queue) => queue.name), concurrency, ...target },
-      `worker started: ${queues.length === 1 ? "queue" : "queues"} ${names.join(", ")}; concurrency ${concurrency}; ` +
+      `worker started: ${queues.length === 1 ? "queue" : "queues"} ${listed(names)}; concurrency ${concurrency}; ` +
         describeTarget(target),
     );
   }
@@ -176,20 +221,25 @@ export class WorkerLog {
     );
   }
 
-  #error(error: unknown): void {
-    if (isConnectionError(error)) {
+  #error(reported: unknown): void {
+    const error = withoutClient(reported);
+    // A database that stops answering (a network partition, a dropped firewall rule, a stalled server) fails every
+    // read, ack and heartbeat with a DatabaseTimeoutError, not a connection error: the same outage, said once.
+    const timeout = isInstance(error, DatabaseTimeoutError);
+    if (timeout || connectionTrouble(error)) {
       if (this.#outageSince !== null) {
         this.#write("debug", { event: "connection:retry", err: error }, `database still unreachable: ${describeError(error)}`);
         return;
       }
       this.#outageSince = Date.now();
       const target = this.#target();
-      // A DatabaseConnectionError names the server, database and user itself.
-      const where = isInstance(error, DatabaseConnectionError) ? "" : ` (${describeTarget(target)})`;
+      // A DatabaseConnectionError names the server, database and user itself; a DatabaseTimeoutError the server.
+      const where = timeout || isInstance(error, DatabaseConnectionError) ? "" : ` (${describeTarget(target)})`;
       this.#write(
         "warn",
         { event: "connection:lost", ...target, err: error },
-        `database connection lost${where}: ${describeError(error)}; retrying with backoff until it answers`,
+        `${timeout ? "database not answering" : "database connection lost"}${where}: ${describeError(error)}; ` +
+          "retrying with backoff until it answers",
       );
       return;
     }
@@ -205,10 +255,18 @@ export class WorkerLog {
     this.#write(warning ? "warn" : "error", { event: "worker:error", err: error }, `${name}: ${describeError(error)}`);
   }
 
-  /** A logger that throws must not break the worker: its line is lost, the worker goes on. */
+  /**
+   * A logger that throws must not break the worker: its line is lost, the
+   * worker goes on. So must one whose methods are async and reject (a log
+   * shipper that is down): left unhandled, the rejection would end the process.
+   */
   #write(level: LogLevel, fields: LogFields, message: string): void {
     try {
-      this.#logger[level](fields, message);
+      const result: unknown = this.#logger[level](fields, message);
+      if ((typeof result === "object" && result !== null) || typeof result === "function") {
+        const then = (result as { then?: unknown }).then;
+        if (typeof then === "function") then.call(result, undefined, () => {});
+      }
     } catch {
       // Nowhere left to report it: the logger is the reporting channel.
     }
