@@ -17,8 +17,9 @@ const MAX_STACK_LENGTH = 16_384;
 /**
  * `message` on one line a terminal shows as text: control characters (a
  * newline in an error's message, an escape sequence from a job's data, C1
- * controls, U+2028/U+2029) are written as `\n`, `\u001b`, `\u009b`; past `MAX_MESSAGE_LENGTH` characters it is cut
- * with a marker. Only the part kept is escaped, so a huge message costs no more.
+ * controls, U+2028/U+2029) are written as `\n`, `\u001b`, `\u009b`; past
+ * `MAX_MESSAGE_LENGTH` characters it is cut with a marker. Only the part kept
+ * is escaped, so a huge message costs no more.
  */
 export function oneLine(message: string): string {
   let kept = message.length > MAX_MESSAGE_LENGTH ? message.slice(0, MAX_MESSAGE_LENGTH) : message;

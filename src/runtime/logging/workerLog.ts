@@ -52,6 +52,15 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
+/**
+ * How long after a restored line a connection failure still counts as part
+ * of the outage that ended: statements sent before the restore fail late
+ * (at most a statement or connect timeout later, usually milliseconds), and
+ * one line pair per outage is the promise. A new outage keeps failing every
+ * retry, so its line comes at the first failure past this. Milliseconds.
+ */
+const STRAGGLER_MS = 1000;
+
 /** Longest list of queue names a started line spells out, in characters: the line must keep its concurrency and database. */
 const MAX_LISTED_NAMES = 1000;
 
@@ -115,6 +124,8 @@ export class WorkerLog {
   readonly #target: () => DatabaseTarget;
   /** When the current outage began (epoch ms), or null while the database answers. */
   #outageSince: number | null = null;
+  /** When the last outage ended (epoch ms). */
+  #restoredAt = Number.NEGATIVE_INFINITY;
   #stopRequestedAt = 0;
 
   /** `target` is read when a line needs it: resolving it parses the connection settings. */
@@ -176,6 +187,7 @@ export class WorkerLog {
     const since = this.#outageSince;
     if (since === null) return;
     this.#outageSince = null;
+    this.#restoredAt = Date.now();
     const outageMs = Date.now() - since;
     this.#write(
       "info",
@@ -227,7 +239,9 @@ export class WorkerLog {
     // read, ack and heartbeat with a DatabaseTimeoutError, not a connection error: the same outage, said once.
     const timeout = isInstance(error, DatabaseTimeoutError);
     if (timeout || connectionTrouble(error)) {
-      if (this.#outageSince !== null) {
+      // Still down, or a straggler of the outage just ended: one queue's read can succeed on a new connection
+      // before another queue's statement, sent on a connection the same outage killed, reports its failure.
+      if (this.#outageSince !== null || Date.now() - this.#restoredAt < STRAGGLER_MS) {
         this.#write("debug", { event: "connection:retry", err: error }, `database still unreachable: ${describeError(error)}`);
         return;
       }
