@@ -182,7 +182,8 @@ export type AckKind = "done" | "retry" | "kill" | "release";
  *   by this delivery (its visibility timeout passed and another worker read
  *   it, or it was acked or deleted meanwhile);
  * - `deadlinePassed`: the database stayed unreachable until the message's
- *   visibility timeout passed, so the ack was given up;
+ *   visibility timeout passed, or until `stop()` stopped waiting for acks
+ *   (5 s, within its bound), so the ack was given up;
  * - `refused`: the database refused the row itself (a data error), even alone
  *   and with a minimal reason;
  * - `workerStopped`: the handler finished after `stop()` had returned (it was
