@@ -236,8 +236,8 @@ function ackLostText(details: { ack: AckKind; reason: AckLostReason }): string {
       );
     case "deadlinePassed":
       return (
-        `${what} was not written before the message's visibility timeout passed (the database was unreachable): ` +
-        "the message will be delivered again"
+        `${what} was not written while the database was unreachable, before the message's visibility timeout ` +
+        "passed or stop() stopped waiting for acks: the message will be delivered again"
       );
     case "refused":
       return `${what} was refused by the database (see the cause): the message will be delivered again`;
