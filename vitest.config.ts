@@ -20,6 +20,8 @@ export default defineConfig({
     setupFiles: ["test/quietWorkers.ts"],
     exclude: ["**/node_modules/**", "test/.tmp/**"],
     pool: "forks",
+    // A file's own afterAll runs before those registered earlier (useTestDatabase's drop comes last).
+    sequence: { hooks: "stack" },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ["default"],

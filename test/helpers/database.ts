@@ -27,7 +27,9 @@ function databaseUrl(name: string): string {
 
 /**
  * Creates a database named after `label` plus a random suffix.
- * Call `drop()` in `afterAll`.
+ * Call `drop()` in `afterAll`. A test file's own database comes from
+ * `useTestDatabase` (useTestDatabase.ts); call this directly for a second
+ * one, or outside vitest (the soak script).
  */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, "_").slice(0, 30);

@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { killAllChildren } from "./harness/childProcesses.js";
 import { runCrashScenario } from "./scenarios/crash.js";
 import { quick } from "./scenarios/sizes.js";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase("reliability_crash");
-});
+const db = useTestDatabase("reliability_crash");
+
 afterAll(async () => {
   await killAllChildren();
-  await db?.drop();
 });
 
 describe("worker processes SIGKILLed at random during a drain", () => {

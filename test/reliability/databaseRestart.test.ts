@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { killAllChildren } from "./harness/childProcesses.js";
 import { runDatabaseRestartScenario } from "./scenarios/databaseRestart.js";
 import { quick } from "./scenarios/sizes.js";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase("reliability_restart");
-});
+const db = useTestDatabase("reliability_restart");
+
 afterAll(async () => {
   await killAllChildren();
-  await db?.drop();
 });
 
 describe("every backend of the database terminated twice in the middle of a drain", () => {

@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { killAllChildren } from "./harness/childProcesses.js";
 import { runExclusiveScenario } from "./scenarios/exclusive.js";
 import { quick } from "./scenarios/sizes.js";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase("reliability_exclusive");
-});
+const db = useTestDatabase("reliability_exclusive");
+
 afterAll(async () => {
   await killAllChildren();
-  await db?.drop();
 });
 
 describe("eight worker processes on one queue", () => {

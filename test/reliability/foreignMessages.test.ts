@@ -8,19 +8,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure, createQueueWorker, ensureQueues } from "pgmq-gen/runtime";
 import type { Worker } from "pgmq-gen/runtime";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { reliabilityQueueDefinition, type ReliabilityJob } from "./harness/reliabilityQueue.js";
 import { sleep } from "./harness/scenarioSetup.js";
 
-let db: TestDatabase;
+const db = useTestDatabase("reliability_foreign");
 let worker: Worker | undefined;
 beforeAll(async () => {
-  db = await createTestDatabase("reliability_foreign");
   configure({ pool: db.pool });
 });
 afterAll(async () => {
   await worker?.stop();
-  await db?.drop();
 });
 
 const TEN_MB = 10 * 1024 * 1024;

@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { killAllChildren } from "./harness/childProcesses.js";
 import { runGracefulStopScenario } from "./scenarios/gracefulStop.js";
 import { quick } from "./scenarios/sizes.js";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase("reliability_graceful");
-});
+const db = useTestDatabase("reliability_graceful");
+
 afterAll(async () => {
   await killAllChildren();
-  await db?.drop();
 });
 
 describe("SIGTERM to a saturated worker process (handleSignals: true)", () => {

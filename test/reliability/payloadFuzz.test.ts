@@ -13,10 +13,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { dereference } from "@apidevtools/json-schema-ref-parser";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { configure, ensureQueues, ValidationError, type JobContext, type Producer, type QueueCodec } from "pgmq-gen/runtime";
 import { createWorker, emailCodec, emailQueue, invoicePdfCodec, invoicePdfQueue, resizeImageCodec, resizeImageQueue } from "../../generated/index.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { mutantsOf, validArbitrary } from "./harness/schemaArbitrary.js";
 import { sleep } from "./harness/scenarioSetup.js";
 
@@ -39,20 +39,16 @@ const queues: FuzzedQueue[] = [
 const VALID_RUNS = 150;
 const MUTANT_RUNS = 400;
 
-let db: TestDatabase;
+const db = useTestDatabase("reliability_payload_fuzz");
 const arbitraries = new Map<string, { schema: Record<string, unknown>; valid: fc.Arbitrary<unknown> }>();
 
 beforeAll(async () => {
-  db = await createTestDatabase("reliability_payload_fuzz");
   configure({ pool: db.pool });
   await ensureQueues(db.pool, [...queues.map((q) => q.queue), "email_dead"]);
   for (const { queue, schemaFile, codec } of queues) {
     const schema = (await dereference(path.join(schemasDir, schemaFile))) as Record<string, unknown>;
     arbitraries.set(queue, { schema, valid: validArbitrary(schema).filter((value) => codec.is(value)) });
   }
-});
-afterAll(async () => {
-  await db?.drop();
 });
 
 async function queueLength(queue: string): Promise<number> {

@@ -22,7 +22,7 @@ import {
   type QueueDefinition,
   ValidationError,
 } from "pgmq-gen/runtime";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { reliabilityQueueOptions } from "./harness/reliabilityQueue.js";
 import { sleep } from "./harness/scenarioSetup.js";
 import { createLoggingPool, type StatementLog } from "./harness/statementLog.js";
@@ -50,17 +50,15 @@ const badQueueNames = [
   "q; select pg_sleep(10)",
 ];
 
-let db: TestDatabase;
+const db = useTestDatabase("reliability_sql_text");
 let log: StatementLog;
 beforeAll(async () => {
-  db = await createTestDatabase("reliability_sql_text");
   log = createLoggingPool(db.url);
   configure({ pool: log.pool });
   await db.pool.query("CREATE TABLE canary (id int); INSERT INTO canary VALUES (1)");
 });
 afterAll(async () => {
   await log?.pool.end();
-  await db?.drop();
 });
 
 async function canaryIntact(): Promise<boolean> {

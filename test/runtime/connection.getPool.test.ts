@@ -1,17 +1,13 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { closePool, configure, getPool, onPoolError } from "../../src/runtime/connection.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 
-let db: TestDatabase;
+const db = useTestDatabase("connection_getPool");
 const savedUrl = process.env.DATABASE_URL;
-beforeAll(async () => {
-  db = await createTestDatabase("connection_getPool");
-});
 afterAll(async () => {
   process.env.DATABASE_URL = savedUrl;
   await closePool();
-  await db.drop();
 });
 
 describe("getPool", () => {

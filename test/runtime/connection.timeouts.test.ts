@@ -11,10 +11,10 @@ import { closePool, configure } from "../../src/runtime/connection.js";
 import { DatabaseTimeoutError } from "../../src/runtime/errors.js";
 import { createProducer } from "../../src/runtime/producer.js";
 import { createQueueWorker, WorkerStoppingError } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { testQueue } from "../worker/support/workerTestQueue.js";
 
-let db: TestDatabase;
+const db = useTestDatabase("connection_timeouts");
 let silent: net.Server;
 let silentPort: number;
 const sockets = new Set<net.Socket>();
@@ -24,7 +24,6 @@ function listen(server: net.Server): Promise<number> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase("connection_timeouts");
   // Accepts every connection and never writes a byte.
   silent = net.createServer((socket) => {
     sockets.add(socket);
@@ -38,7 +37,6 @@ afterAll(async () => {
   await closePool();
   for (const socket of sockets) socket.destroy();
   await new Promise((resolve) => silent.close(resolve));
-  await db?.drop();
 });
 
 /** Settles with what `promise` did, or fails the test after `ms` instead of hanging. */

@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { queueRows } from "./support.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-beforeAll(async () => {
-  db = await createTestDatabase("pgmq_archive");
-  pgmq = new PgmqClient(db.pool);
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase("pgmq_archive");
 
 describe("PgmqClient.archive", () => {
   it("moves messages to the archive with every column and archived_at", async () => {
-    const [first, second, third] = await pgmq.sendBatch("moved", [{ n: 1 }, { n: 2 }, { n: 3 }], { headers: { h: "x" } });
-    await pgmq.read("moved", 30, 1);
-    const archived = await pgmq.archive("moved", [first!, second!, 123456789n]);
+    const [first, second, third] = await db.pgmq.sendBatch("moved", [{ n: 1 }, { n: 2 }, { n: 3 }], { headers: { h: "x" } });
+    await db.pgmq.read("moved", 30, 1);
+    const archived = await db.pgmq.archive("moved", [first!, second!, 123456789n]);
     expect([...archived].sort()).toEqual([first, second].sort());
     expect((await queueRows(db.pool, "moved")).map((row) => row.msg_id)).toEqual([third]);
     const { rows } = await db.pool.query(
@@ -31,33 +22,33 @@ describe("PgmqClient.archive", () => {
   });
 
   it("archives a message once: a second archive of the same id moves nothing", async () => {
-    const id = await pgmq.send("once", { n: 1 });
-    expect(await pgmq.archive("once", [id])).toEqual([id]);
-    expect(await pgmq.archive("once", [id])).toEqual([]);
+    const id = await db.pgmq.send("once", { n: 1 });
+    expect(await db.pgmq.archive("once", [id])).toEqual([id]);
+    expect(await db.pgmq.archive("once", [id])).toEqual([]);
     const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM pgmq.a_once");
     expect(rows[0].n).toBe(1);
   });
 
   it("returns [] for no ids", async () => {
-    expect(await pgmq.archive("once", [])).toEqual([]);
+    expect(await db.pgmq.archive("once", [])).toEqual([]);
   });
 });
 
 describe("PgmqClient.delete", () => {
   it("deletes only the given messages and returns their ids", async () => {
-    const ids = await pgmq.sendBatch("deleted", [{ n: 1 }, { n: 2 }, { n: 3 }]);
-    expect(await pgmq.delete("deleted", [ids[1]!, 999999n])).toEqual([ids[1]]);
+    const ids = await db.pgmq.sendBatch("deleted", [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(await db.pgmq.delete("deleted", [ids[1]!, 999999n])).toEqual([ids[1]]);
     expect((await queueRows(db.pool, "deleted")).map((row) => row.msg_id)).toEqual([ids[0], ids[2]]);
     const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM pgmq.a_deleted");
     expect(rows[0].n).toBe(0);
   });
 
   it("acks inside the caller's transaction", async () => {
-    const id = await pgmq.send("deleted_tx", { n: 1 });
+    const id = await db.pgmq.send("deleted_tx", { n: 1 });
     const client = await db.pool.connect();
     try {
       await client.query("BEGIN");
-      expect(await pgmq.delete("deleted_tx", [id], client)).toEqual([id]);
+      expect(await db.pgmq.delete("deleted_tx", [id], client)).toEqual([id]);
       await client.query("ROLLBACK");
     } finally {
       client.release();

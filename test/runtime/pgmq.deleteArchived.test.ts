@@ -1,22 +1,13 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { QueueMissingError } from "../../src/runtime/errors.js";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
 import { queueExists } from "../../src/runtime/queueSetup.js";
 import { deleteArchivedStatement } from "../../src/runtime/sql/deleteArchived.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { explainStatement } from "./queryPlan.js";
 import { countRows } from "./support.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-beforeAll(async () => {
-  db = await createTestDatabase("pgmq_delete_archived");
-  pgmq = new PgmqClient(db.pool);
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase("pgmq_delete_archived");
 
 /** 1.5 h: between the young rows (up to 5,000 s old) and the old ones (2 h and older). */
 const CUTOFF = 5400;
@@ -26,7 +17,7 @@ const CUTOFF = 5400;
  * `young` archived 1 s, 2 s, ... ago: ids 1..old are the old ones.
  */
 async function fillArchive(queue: string, old: number, young: number): Promise<void> {
-  await pgmq.ensureQueue(queue);
+  await db.pgmq.ensureQueue(queue);
   await db.pool.query(
     `INSERT INTO pgmq.a_${queue} (msg_id, archived_at, enqueued_at, vt, message)
      SELECT i, archived_at, archived_at - interval '1 minute', archived_at, jsonb_build_object('n', i)
@@ -54,7 +45,7 @@ describe("PgmqClient.deleteArchived", () => {
     await fillArchive("retained", 5000, 5000);
     const batches = countBatches();
     try {
-      expect(await pgmq.deleteArchived("retained", { olderThanSeconds: CUTOFF, batchSize: 1000 })).toBe(5000);
+      expect(await db.pgmq.deleteArchived("retained", { olderThanSeconds: CUTOFF, batchSize: 1000 })).toBe(5000);
       // Five full batches, then one that finds nothing.
       expect(batches.calls()).toBe(6);
     } finally {
@@ -65,26 +56,26 @@ describe("PgmqClient.deleteArchived", () => {
       "SELECT min(msg_id)::text AS low, max(msg_id)::text AS high FROM pgmq.a_retained",
     );
     expect(rows[0]).toEqual({ low: "5001", high: "10000" });
-    expect(await pgmq.deleteArchived("retained", { olderThanSeconds: CUTOFF })).toBe(0);
+    expect(await db.pgmq.deleteArchived("retained", { olderThanSeconds: CUTOFF })).toBe(0);
   });
 
   it("issue 11 ops: stops after a batch that deletes fewer than batchSize; the default batch takes the rest", async () => {
     await fillArchive("partial", 4500, 100);
     const batches = countBatches();
     try {
-      expect(await pgmq.deleteArchived("partial", { olderThanSeconds: CUTOFF, batchSize: 1000 })).toBe(4500);
+      expect(await db.pgmq.deleteArchived("partial", { olderThanSeconds: CUTOFF, batchSize: 1000 })).toBe(4500);
       expect(batches.calls()).toBe(5);
     } finally {
       batches.restore();
     }
-    expect(await pgmq.deleteArchived("partial", { olderThanSeconds: 0 })).toBe(100);
+    expect(await db.pgmq.deleteArchived("partial", { olderThanSeconds: 0 })).toBe(100);
     expect(await countRows(db.pool, "pgmq.a_partial")).toBe(0);
   });
 
   it("issue 11 ops: leaves the queue itself alone", async () => {
-    const ids = await pgmq.sendBatch("kept_live", [{ n: 1 }, { n: 2 }]);
-    await pgmq.archive("kept_live", [ids[0]!]);
-    expect(await pgmq.deleteArchived("kept_live", { olderThanSeconds: 0 })).toBe(1);
+    const ids = await db.pgmq.sendBatch("kept_live", [{ n: 1 }, { n: 2 }]);
+    await db.pgmq.archive("kept_live", [ids[0]!]);
+    expect(await db.pgmq.deleteArchived("kept_live", { olderThanSeconds: 0 })).toBe(1);
     expect(await countRows(db.pool, "pgmq.q_kept_live")).toBe(1);
     expect(await countRows(db.pool, "pgmq.a_kept_live")).toBe(0);
   });
@@ -109,18 +100,18 @@ describe("PgmqClient.deleteArchived", () => {
   }
 
   it("issue 11 ops: refuses bad options, naming the option", async () => {
-    await pgmq.ensureQueue("refused");
+    await db.pgmq.ensureQueue("refused");
     for (const olderThanSeconds of [-1, Number.NaN, Number.POSITIVE_INFINITY, 2e9]) {
-      await expect(pgmq.deleteArchived("refused", { olderThanSeconds })).rejects.toThrow(/olderThanSeconds/);
+      await expect(db.pgmq.deleteArchived("refused", { olderThanSeconds })).rejects.toThrow(/olderThanSeconds/);
     }
     for (const batchSize of [0, 1.5, -5, Number.NaN, 1e9]) {
-      await expect(pgmq.deleteArchived("refused", { olderThanSeconds: 1, batchSize })).rejects.toThrow(/batchSize/);
+      await expect(db.pgmq.deleteArchived("refused", { olderThanSeconds: 1, batchSize })).rejects.toThrow(/batchSize/);
     }
-    await expect(pgmq.deleteArchived("refused", undefined as never)).rejects.toThrow(/olderThanSeconds/);
+    await expect(db.pgmq.deleteArchived("refused", undefined as never)).rejects.toThrow(/olderThanSeconds/);
   });
 
   it("issue 11 ops: an unknown queue is a QueueMissingError, and is not created", async () => {
-    await expect(pgmq.deleteArchived("never_made", { olderThanSeconds: 1 })).rejects.toBeInstanceOf(QueueMissingError);
+    await expect(db.pgmq.deleteArchived("never_made", { olderThanSeconds: 1 })).rejects.toBeInstanceOf(QueueMissingError);
     expect(await queueExists(db.pool, "never_made")).toBe(false);
   });
 });

@@ -3,12 +3,10 @@
  * before 1.8 no `last_read_at`. The client must build its statements for
  * the columns that exist.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
+const db = useTestDatabase("pgmq_legacyLayout");
 
 async function createLegacyQueue(queue: string): Promise<void> {
   // PGMQ 1.4's layout, written out by hand (the queue name is a test constant).
@@ -27,35 +25,30 @@ async function createLegacyQueue(queue: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase("pgmq_legacyLayout");
-  pgmq = new PgmqClient(db.pool);
   await createLegacyQueue("old");
   await createLegacyQueue("old_dlq");
-});
-afterAll(async () => {
-  await db.drop();
 });
 
 describe("PgmqClient on PGMQ 1.4 tables (no headers, no last_read_at)", () => {
   it("sends, reads (headers null), archives and dead-letters", async () => {
-    const [a, b, c] = await pgmq.sendBatch("old", [{ n: 1 }, { n: 2 }, { n: 3 }]);
-    const read = await pgmq.read("old", 30, 10);
+    const [a, b, c] = await db.pgmq.sendBatch("old", [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    const read = await db.pgmq.read("old", 30, 10);
     expect(read.map((message) => [message.msgId, message.readCt, message.headers])).toEqual([
       [a, 1, null],
       [b, 1, null],
       [c, 1, null],
     ]);
-    expect(await pgmq.archive("old", [a!])).toEqual([a]);
+    expect(await db.pgmq.archive("old", [a!])).toEqual([a]);
     const { rows } = await db.pool.query("SELECT message FROM pgmq.a_old");
     expect(rows).toEqual([{ message: { n: 1 } }]);
-    expect(await pgmq.setVisibility("old", [{ msgId: b!, delaySeconds: 0 }])).toEqual([b]);
-    expect(await pgmq.deadLetter("old", "old_dlq", [{ msgId: c!, reason: "r", attempts: 1 }])).toEqual([c]);
-    const [dead] = await pgmq.read("old_dlq", 30, 1);
+    expect(await db.pgmq.setVisibility("old", [{ msgId: b!, delaySeconds: 0 }])).toEqual([b]);
+    expect(await db.pgmq.deadLetter("old", "old_dlq", [{ msgId: c!, reason: "r", attempts: 1 }])).toEqual([c]);
+    const [dead] = await db.pgmq.read("old_dlq", 30, 1);
     expect(dead!.message).toEqual({ n: 3 });
   });
 
   it("refuses headers it cannot store, and stores nothing", async () => {
-    await expect(pgmq.send("old", { n: 9 }, { headers: { h: 1 } })).rejects.toThrow(/no headers column/);
+    await expect(db.pgmq.send("old", { n: 9 }, { headers: { h: 1 } })).rejects.toThrow(/no headers column/);
     const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM pgmq.q_old WHERE message = '{\"n\": 9}'");
     expect(rows[0].n).toBe(0);
   });

@@ -6,33 +6,23 @@
  * queue's figures. Ages are float8 now (exact to the second for any
  * timestamptz).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-
-beforeAll(async () => {
-  db = await createTestDatabase("metricsEstimate_hostile");
-  pgmq = new PgmqClient(db.pool);
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useTestDatabase("metricsEstimate_hostile");
 
 describe("metricsEstimate with a long-past vt", () => {
   it("issue 11 (hostile) #1: a message sent with delay 1950-01-01 does not make metricsEstimate fail", async () => {
-    await pgmq.send("old_vt", { n: 1 }, { delay: new Date("1950-01-01T00:00:00Z") });
-    expect((await pgmq.metrics("old_vt")).queueLength).toBe(1);
-    const estimate = await pgmq.metricsEstimate("old_vt");
+    await db.pgmq.send("old_vt", { n: 1 }, { delay: new Date("1950-01-01T00:00:00Z") });
+    expect((await db.pgmq.metrics("old_vt")).queueLength).toBe(1);
+    const estimate = await db.pgmq.metricsEstimate("old_vt");
     expect(estimate.visibleCount).toBe(1);
     expect(estimate.oldestVisibleWaitSec).toBeGreaterThan(2 ** 31);
   });
 
   it("issue 11 (hostile) #1: the earliest Date send accepts (4713 BC) too", async () => {
-    await pgmq.send("oldest_vt", { n: 1 }, { delay: new Date(Date.UTC(-4712, 0, 1)) });
-    const estimate = await pgmq.metricsEstimate("oldest_vt");
+    await db.pgmq.send("oldest_vt", { n: 1 }, { delay: new Date(Date.UTC(-4712, 0, 1)) });
+    const estimate = await db.pgmq.metricsEstimate("oldest_vt");
     // ~6,700 years: past 2^31 s by two orders of magnitude.
     expect(estimate.oldestVisibleWaitSec).toBeGreaterThan(2e11);
     expect(Number.isInteger(estimate.oldestVisibleWaitSec)).toBe(true);

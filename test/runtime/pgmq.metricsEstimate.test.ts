@@ -1,21 +1,12 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { QueueMissingError } from "../../src/runtime/errors.js";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
 import { queueExists } from "../../src/runtime/queueSetup.js";
 import { queueMetricsEstimateStatement } from "../../src/runtime/sql/queueMetricsEstimate.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { explainStatement } from "./queryPlan.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-beforeAll(async () => {
-  db = await createTestDatabase("pgmq_metrics_estimate");
-  pgmq = new PgmqClient(db.pool);
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase("pgmq_metrics_estimate");
 
 /** The exact figures, by full scans. */
 async function exact(queue: string) {
@@ -44,8 +35,8 @@ async function withCountedWrites(work: (client: pg.ClientBase) => Promise<void>)
 
 describe("PgmqClient.metricsEstimate", () => {
   it("issue 11 ops: an empty queue", async () => {
-    await pgmq.ensureQueue("empty");
-    expect(await pgmq.metricsEstimate("empty")).toEqual({
+    await db.pgmq.ensureQueue("empty");
+    expect(await db.pgmq.metricsEstimate("empty")).toEqual({
       queueLengthEstimate: 0,
       visibleCount: 0,
       visibleCountCapped: false,
@@ -57,44 +48,44 @@ describe("PgmqClient.metricsEstimate", () => {
 
   it("issue 11 ops: a small queue's figures match the exact ones", async () => {
     await withCountedWrites(async (client) => {
-      const ids = await pgmq.sendBatch("small", [1, 2, 3, 4, 5, 6].map((n) => ({ n })), { client });
-      await pgmq.delete("small", [ids[5]!], client);
+      const ids = await db.pgmq.sendBatch("small", [1, 2, 3, 4, 5, 6].map((n) => ({ n })), { client });
+      await db.pgmq.delete("small", [ids[5]!], client);
       await client.query("UPDATE pgmq.q_small SET enqueued_at = now() - interval '90 seconds' WHERE msg_id = 1");
-      await pgmq.read("small", 30, 2, client);
+      await db.pgmq.read("small", 30, 2, client);
       await client.query("UPDATE pgmq.q_small SET vt = now() - interval '40 seconds' WHERE msg_id = 4");
     });
-    const estimate = await pgmq.metricsEstimate("small");
+    const estimate = await db.pgmq.metricsEstimate("small");
     const counted = await exact("small");
     expect(counted).toEqual({ length: 5, visible: 3, wait: 40 });
     expect(estimate.queueLengthEstimate).toBe(counted.length);
     expect(estimate.visibleCount).toBe(counted.visible);
     expect(estimate.visibleCountCapped).toBe(false);
-    expect(estimate.oldestMsgAgeSec).toBe((await pgmq.metrics("small")).oldestMsgAgeSec);
+    expect(estimate.oldestMsgAgeSec).toBe((await db.pgmq.metrics("small")).oldestMsgAgeSec);
     expect(estimate.oldestVisibleWaitSec).toBeGreaterThanOrEqual(40);
     expect(estimate.oldestVisibleWaitSec).toBeLessThan(45);
     expect(estimate.totalMessages).toBe(6n);
 
     // A cap at the count is exact; below it the count stops at the cap and says so.
-    expect(await pgmq.metricsEstimate("small", { visibleCap: 3 })).toMatchObject({ visibleCount: 3, visibleCountCapped: false });
-    expect(await pgmq.metricsEstimate("small", { visibleCap: 2 })).toMatchObject({ visibleCount: 2, visibleCountCapped: true });
+    expect(await db.pgmq.metricsEstimate("small", { visibleCap: 3 })).toMatchObject({ visibleCount: 3, visibleCountCapped: false });
+    expect(await db.pgmq.metricsEstimate("small", { visibleCap: 2 })).toMatchObject({ visibleCount: 2, visibleCountCapped: true });
   });
 
   it("issue 11 ops: without statistics, the length falls back to reltuples (-1 before any ANALYZE: the visible count)", async () => {
     await withCountedWrites(async (client) => {
-      await pgmq.sendBatch("unanalysed", [1, 2, 3, 4].map((n) => ({ n })), { client, delay: 3600 });
-      await pgmq.send("unanalysed", { n: 5 }, { client });
+      await db.pgmq.sendBatch("unanalysed", [1, 2, 3, 4].map((n) => ({ n })), { client, delay: 3600 });
+      await db.pgmq.send("unanalysed", { n: 5 }, { client });
     });
     await db.pool.query("SELECT pg_stat_reset_single_table_counters('pgmq.q_unanalysed'::regclass)");
     const { rows } = await db.pool.query("SELECT reltuples FROM pg_class WHERE oid = 'pgmq.q_unanalysed'::regclass");
     expect(rows[0].reltuples).toBe(-1);
-    expect((await pgmq.metricsEstimate("unanalysed")).queueLengthEstimate).toBe(1);
+    expect((await db.pgmq.metricsEstimate("unanalysed")).queueLengthEstimate).toBe(1);
     await db.pool.query("ANALYZE pgmq.q_unanalysed");
     await db.pool.query("SELECT pg_stat_reset_single_table_counters('pgmq.q_unanalysed'::regclass)");
-    expect((await pgmq.metricsEstimate("unanalysed")).queueLengthEstimate).toBe(5);
+    expect((await db.pgmq.metricsEstimate("unanalysed")).queueLengthEstimate).toBe(5);
   });
 
   it("issue 11 ops: at 100k messages, mostly delayed, no statement scans the queue and the count stops at the cap", async () => {
-    await pgmq.ensureQueue("deep");
+    await db.pgmq.ensureQueue("deep");
     // Counted before ANALYZE: counts a backend hands over after an ANALYZE are added to its figure again.
     await withCountedWrites(async (client) => {
       // 5,000 visible (every 20th id, waiting 1 to 5,000 s), 95,000 delayed by an hour.
@@ -106,14 +97,14 @@ describe("PgmqClient.metricsEstimate", () => {
       );
     });
     await db.pool.query("ANALYZE pgmq.q_deep");
-    const estimate = await pgmq.metricsEstimate("deep", { visibleCap: 1000 });
+    const estimate = await db.pgmq.metricsEstimate("deep", { visibleCap: 1000 });
     expect(estimate.visibleCount).toBe(1000);
     expect(estimate.visibleCountCapped).toBe(true);
     expect(estimate.oldestVisibleWaitSec).toBeGreaterThanOrEqual(5000);
     expect(estimate.oldestVisibleWaitSec).toBeLessThan(5005);
     expect(estimate.oldestMsgAgeSec).toBeGreaterThanOrEqual(7200);
     expect(Math.abs(estimate.queueLengthEstimate - 100_000)).toBeLessThan(10_000);
-    expect((await pgmq.metricsEstimate("deep")).visibleCount).toBe(5000);
+    expect((await db.pgmq.metricsEstimate("deep")).visibleCount).toBe(5000);
 
     const statement = queueMetricsEstimateStatement("deep");
     for (const mode of ["custom", "generic"] as const) {
@@ -128,11 +119,11 @@ describe("PgmqClient.metricsEstimate", () => {
   });
 
   it("issue 11 ops: refuses a bad visibleCap, naming it; an unknown queue is a QueueMissingError, not created", async () => {
-    await pgmq.ensureQueue("refused");
+    await db.pgmq.ensureQueue("refused");
     for (const visibleCap of [0, -1, 2.5, Number.NaN, 1e7]) {
-      await expect(pgmq.metricsEstimate("refused", { visibleCap })).rejects.toThrow(/visibleCap/);
+      await expect(db.pgmq.metricsEstimate("refused", { visibleCap })).rejects.toThrow(/visibleCap/);
     }
-    await expect(pgmq.metricsEstimate("never_made")).rejects.toBeInstanceOf(QueueMissingError);
+    await expect(db.pgmq.metricsEstimate("never_made")).rejects.toBeInstanceOf(QueueMissingError);
     expect(await queueExists(db.pool, "never_made")).toBe(false);
   });
 });

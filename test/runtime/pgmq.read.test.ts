@@ -1,34 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { queueRows } from "./support.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-beforeAll(async () => {
-  db = await createTestDatabase("pgmq_read");
-  pgmq = new PgmqClient(db.pool);
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase("pgmq_read");
 
 describe("PgmqClient.read", () => {
   it("returns visible messages in send order (the order they became visible), up to quantity, with read_ct 1 on first delivery", async () => {
-    const ids = await pgmq.sendBatch("ordered", [{ n: 1 }, { n: 2 }, { n: 3 }], { headers: { h: 1 } });
-    const read = await pgmq.read("ordered", 30, 2);
+    const ids = await db.pgmq.sendBatch("ordered", [{ n: 1 }, { n: 2 }, { n: 3 }], { headers: { h: 1 } });
+    const read = await db.pgmq.read("ordered", 30, 2);
     expect(read.map((message) => message.msgId)).toEqual(ids.slice(0, 2));
     expect(read[0]).toMatchObject({ readCt: 1, message: { n: 1 }, headers: { h: 1 } });
     expect(read[0]!.enqueuedAt).toBeInstanceOf(Date);
-    const rest = await pgmq.read("ordered", 30, 10);
+    const rest = await db.pgmq.read("ordered", 30, 10);
     expect(rest.map((message) => message.msgId)).toEqual([ids[2]]);
-    expect(await pgmq.read("ordered", 30, 10)).toEqual([]);
+    expect(await db.pgmq.read("ordered", 30, 10)).toEqual([]);
   });
 
   it("hides a read message for the visibility timeout and sets last_read_at", async () => {
-    const id = await pgmq.send("hidden", { n: 1 });
+    const id = await db.pgmq.send("hidden", { n: 1 });
     const before = Date.now();
-    const [message] = await pgmq.read("hidden", 45, 1);
+    const [message] = await db.pgmq.read("hidden", 45, 1);
     const hiddenFor = (message!.vt.getTime() - before) / 1000;
     expect(hiddenFor).toBeGreaterThan(43);
     expect(hiddenFor).toBeLessThan(47);
@@ -38,47 +29,47 @@ describe("PgmqClient.read", () => {
   });
 
   it("counts each delivery in read_ct", async () => {
-    await pgmq.send("redelivered", { n: 1 });
+    await db.pgmq.send("redelivered", { n: 1 });
     const counts: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const [message] = await pgmq.read("redelivered", 0, 1);
+      const [message] = await db.pgmq.read("redelivered", 0, 1);
       counts.push(message!.readCt);
     }
     expect(counts).toEqual([1, 2, 3]);
   });
 
   it("skips rows another reader holds (FOR UPDATE SKIP LOCKED)", async () => {
-    const ids = await pgmq.sendBatch("skip_locked", [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+    const ids = await db.pgmq.sendBatch("skip_locked", [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
     const holder = await db.pool.connect();
     try {
       await holder.query("BEGIN");
-      const held = await pgmq.read("skip_locked", 30, 2, holder);
+      const held = await db.pgmq.read("skip_locked", 30, 2, holder);
       // The holder's read is not committed: its rows are locked, not yet hidden.
-      const other = await pgmq.read("skip_locked", 30, 10);
+      const other = await db.pgmq.read("skip_locked", 30, 10);
       expect(held.map((message) => message.msgId)).toEqual(ids.slice(0, 2));
       expect(other.map((message) => message.msgId)).toEqual(ids.slice(2));
       await holder.query("ROLLBACK");
     } finally {
       holder.release();
     }
-    const again = await pgmq.read("skip_locked", 30, 10);
+    const again = await db.pgmq.read("skip_locked", 30, 10);
     expect(again.map((message) => message.msgId)).toEqual(ids.slice(0, 2));
   });
 
   it("gives concurrent readers disjoint messages and loses none", async () => {
-    const ids = await pgmq.sendBatch("concurrent", Array.from({ length: 200 }, (_, n) => ({ n })));
-    const batches = await Promise.all(Array.from({ length: 8 }, () => pgmq.read("concurrent", 60, 30)));
+    const ids = await db.pgmq.sendBatch("concurrent", Array.from({ length: 200 }, (_, n) => ({ n })));
+    const batches = await Promise.all(Array.from({ length: 8 }, () => db.pgmq.read("concurrent", 60, 30)));
     const seen = batches.flat().map((message) => message.msgId);
     expect(new Set(seen).size).toBe(seen.length);
-    const remaining = await pgmq.read("concurrent", 60, 200);
+    const remaining = await db.pgmq.read("concurrent", 60, 200);
     const all = [...seen, ...remaining.map((message) => message.msgId)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     expect(all).toEqual(ids);
   });
 
   it("rejects a quantity below 1 or a negative visibility timeout", async () => {
-    await pgmq.send("bad_read", { n: 1 });
-    await expect(pgmq.read("bad_read", 30, 0)).rejects.toThrow(RangeError);
-    await expect(pgmq.read("bad_read", -1, 1)).rejects.toThrow(RangeError);
+    await db.pgmq.send("bad_read", { n: 1 });
+    await expect(db.pgmq.read("bad_read", 30, 0)).rejects.toThrow(RangeError);
+    await expect(db.pgmq.read("bad_read", -1, 1)).rejects.toThrow(RangeError);
     expect((await queueRows(db.pool, "bad_read"))[0]!.read_ct).toBe(0);
   });
 });

@@ -7,8 +7,7 @@
  * make these pass or fail.
  */
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ensureQueues } from "../../src/runtime/queueSetup.js";
 import { deadLetterMessagesStatement } from "../../src/runtime/sql/deadLetterMessages.js";
 import { archiveMessagesStatement } from "../../src/runtime/sql/archiveMessages.js";
@@ -16,14 +15,13 @@ import { deleteDeliveriesStatement, deleteMessagesStatement } from "../../src/ru
 import { type QueueColumns, readQueueColumns } from "../../src/runtime/sql/queueColumns.js";
 import { readMessagesStatement, readMessagesWithinStatement } from "../../src/runtime/sql/readMessages.js";
 import { setDeliveryVisibilityStatement, setVisibilityStatement } from "../../src/runtime/sql/setVisibility.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { describePlan, type ExplainedPlan, explainStatement, type PlanMode, rowsFilteredOut, scansOf } from "./queryPlan.js";
 
 const DELAYED = 100_000;
 const MODES: PlanMode[] = ["custom", "generic"];
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
+const db = useTestDatabase("pgmq_read_plan");
 const columns = new Map<string, QueueColumns>();
 
 /** `delayed` messages due in a day (the lower ids, as reminders sent earlier), then `visible` ones due now. */
@@ -84,8 +82,6 @@ function expectPrimaryKeyLookups(plan: ExplainedPlan, queue: string, ids: number
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase("pgmq_read_plan");
-  pgmq = new PgmqClient(db.pool);
   await fillQueue(db.pool, "deep", DELAYED, 20);
   await fillQueue(db.pool, "shallow", 0, 20);
   await fillQueue(db.pool, "few", DELAYED, 1);
@@ -100,10 +96,6 @@ beforeAll(async () => {
   await db.pool.query("UPDATE pgmq.q_acks SET read_ct = 1, vt = clock_timestamp() + interval '1 hour'");
   await db.pool.query("VACUUM ANALYZE pgmq.q_acks");
 }, 120_000);
-
-afterAll(async () => {
-  await db.drop();
-});
 
 describe.each(MODES)("issue 11 deep read (%s plan)", (mode) => {
   it("issue 11 deep read: takes visible messages from the front of the vt index, skipping none of 100k delayed ones", async () => {
@@ -200,16 +192,16 @@ describe.each(MODES)("issue 11 deep read (%s plan)", (mode) => {
 describe("issue 11 deep read: order", () => {
   it("issue 11 deep read: reads in the order messages became visible; a retry queues behind those waiting; `at` in the past goes first", async () => {
     const queue = "visible_order";
-    const first = await pgmq.sendBatch(queue, [1, 2, 3, 4, 5].map((n) => ({ n })));
-    const [one] = await pgmq.read(queue, 30, 1);
+    const first = await db.pgmq.sendBatch(queue, [1, 2, 3, 4, 5].map((n) => ({ n })));
+    const [one] = await db.pgmq.read(queue, 30, 1);
     expect(one!.msgId).toBe(first[0]);
-    const later = await pgmq.sendBatch(queue, [6, 7, 8].map((n) => ({ n })));
+    const later = await db.pgmq.sendBatch(queue, [6, 7, 8].map((n) => ({ n })));
     // Message 1 fails and is retried at once: visible again from now, behind 2-8.
-    await pgmq.setVisibility(queue, [{ msgId: one!.msgId, delaySeconds: 0 }]);
-    const early = await pgmq.send(queue, { n: 9 }, { delay: new Date(Date.now() - 3_600_000) });
-    const delayed = await pgmq.send(queue, { n: 10 }, { delay: 3600 });
+    await db.pgmq.setVisibility(queue, [{ msgId: one!.msgId, delaySeconds: 0 }]);
+    const early = await db.pgmq.send(queue, { n: 9 }, { delay: new Date(Date.now() - 3_600_000) });
+    const delayed = await db.pgmq.send(queue, { n: 10 }, { delay: 3600 });
 
-    const read = await pgmq.read(queue, 30, 20);
+    const read = await db.pgmq.read(queue, 30, 20);
     expect(read.map((message) => message.msgId)).toEqual([early, ...first.slice(1), ...later, first[0]]);
     expect(read.map((message) => message.msgId)).not.toContain(delayed);
     expect(read.at(-1)!.readCt).toBe(2);
@@ -218,7 +210,7 @@ describe("issue 11 deep read: order", () => {
   it("issue 11 deep read: a batch sent with one Date is read in disjoint reads that cover it, without sorting the tie", async () => {
     const queue = "same_vt";
     const at = new Date(Date.now() - 1000);
-    const ids = await pgmq.sendBatch(queue, Array.from({ length: 1000 }, (_, n) => ({ n })), { delay: at });
+    const ids = await db.pgmq.sendBatch(queue, Array.from({ length: 1000 }, (_, n) => ({ n })), { delay: at });
     await db.pool.query(`ANALYZE pgmq.q_${queue}`);
     const plan = await explainWarm(db.pool, readMessagesStatement(queue, (await readQueueColumns(db.pool, queue))!), ["100", "30"], "custom");
     // The only sort is the final one over the rows returned; none over the 1,000 sharing a vt.
@@ -228,29 +220,29 @@ describe("issue 11 deep read: order", () => {
 
     const seen: bigint[] = [];
     for (let i = 0; i < 10; i++) {
-      const read = await pgmq.read(queue, 30, 100);
+      const read = await db.pgmq.read(queue, 30, 100);
       expect(read).toHaveLength(100);
       seen.push(...read.map((message) => message.msgId));
     }
     expect(new Set(seen).size).toBe(1000);
     expect([...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(ids);
-    expect(await pgmq.read(queue, 30, 100)).toEqual([]);
+    expect(await db.pgmq.read(queue, 30, 100)).toEqual([]);
   });
 
   it("issue 11 deep read: a reader holding rows in a transaction makes another skip them, not wait", async () => {
     const queue = "held_rows";
-    const ids = await pgmq.sendBatch(queue, Array.from({ length: 20 }, (_, n) => ({ n })));
+    const ids = await db.pgmq.sendBatch(queue, Array.from({ length: 20 }, (_, n) => ({ n })));
     const holder = await db.pool.connect();
     const other = await db.pool.connect();
     try {
       await holder.query("BEGIN");
-      const held = await pgmq.read(queue, 30, 10, holder);
+      const held = await db.pgmq.read(queue, 30, 10, holder);
       await other.query("SET statement_timeout = 1000");
-      const skipped = await pgmq.read(queue, 30, 10, other);
+      const skipped = await db.pgmq.read(queue, 30, 10, other);
       expect(held.map((message) => message.msgId)).toEqual(ids.slice(0, 10));
       expect(skipped.map((message) => message.msgId)).toEqual(ids.slice(10));
       await holder.query("COMMIT");
-      expect(await pgmq.read(queue, 30, 20)).toEqual([]);
+      expect(await db.pgmq.read(queue, 30, 20)).toEqual([]);
     } finally {
       await holder.query("ROLLBACK").catch(() => {});
       holder.release();

@@ -1,23 +1,14 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/runtime/errors.js";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { queueRows, tableExists } from "./support.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-beforeAll(async () => {
-  db = await createTestDatabase("pgmq_send");
-  pgmq = new PgmqClient(db.pool);
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase("pgmq_send");
 
 describe("PgmqClient.send", () => {
   it("creates the queue on first use and stores message and headers", async () => {
-    const id = await pgmq.send("first", { to: "a@example.com" }, { headers: { traceId: "t1" } });
+    const id = await db.pgmq.send("first", { to: "a@example.com" }, { headers: { traceId: "t1" } });
     expect(typeof id).toBe("bigint");
     const rows = await queueRows(db.pool, "first");
     expect(rows).toHaveLength(1);
@@ -28,62 +19,62 @@ describe("PgmqClient.send", () => {
   it("stores every JSON kind, strings and arrays included, as JSON", async () => {
     const values = ["plain string", [1, "two", null], 42, true, null, { nested: { deep: [1] } }];
     const ids: bigint[] = [];
-    for (const value of values) ids.push(await pgmq.send("kinds", value));
+    for (const value of values) ids.push(await db.pgmq.send("kinds", value));
     const rows = await queueRows(db.pool, "kinds");
     expect(rows.map((row) => row.message)).toEqual(values);
     expect(rows.map((row) => row.msg_id)).toEqual(ids);
   });
 
   it("delays by a number of seconds", async () => {
-    const id = await pgmq.send("delayed", { n: 1 }, { delay: 120 });
+    const id = await db.pgmq.send("delayed", { n: 1 }, { delay: 120 });
     const [row] = await queueRows(db.pool, "delayed");
     expect(row!.msg_id).toBe(id);
     const delay = (row!.vt.getTime() - row!.enqueued_at.getTime()) / 1000;
     expect(delay).toBeGreaterThan(119);
     expect(delay).toBeLessThan(121);
-    expect(await pgmq.read("delayed", 30, 10)).toEqual([]);
+    expect(await db.pgmq.read("delayed", 30, 10)).toEqual([]);
   });
 
   it("delays until a Date", async () => {
     const at = new Date(Date.now() + 3_600_000);
     at.setMilliseconds(250);
-    await pgmq.send("delayed_until", { n: 1 }, { delay: at });
+    await db.pgmq.send("delayed_until", { n: 1 }, { delay: at });
     const [row] = await queueRows(db.pool, "delayed_until");
     expect(row!.vt.getTime()).toBe(at.getTime());
-    expect(await pgmq.read("delayed_until", 30, 10)).toEqual([]);
+    expect(await db.pgmq.read("delayed_until", 30, 10)).toEqual([]);
   });
 
   it("a Date in the past is visible at once", async () => {
-    const id = await pgmq.send("past", { n: 1 }, { delay: new Date(Date.now() - 60_000) });
-    const read = await pgmq.read("past", 30, 10);
+    const id = await db.pgmq.send("past", { n: 1 }, { delay: new Date(Date.now() - 60_000) });
+    const read = await db.pgmq.read("past", 30, 10);
     expect(read.map((message) => message.msgId)).toEqual([id]);
   });
 
   it("rejects negative or non-finite delays and sends nothing", async () => {
-    await pgmq.send("bad_delay", { n: 0 });
-    await expect(pgmq.send("bad_delay", { n: 1 }, { delay: -1 })).rejects.toThrow(RangeError);
-    await expect(pgmq.send("bad_delay", { n: 1 }, { delay: Number.NaN })).rejects.toThrow(RangeError);
-    await expect(pgmq.send("bad_delay", { n: 1 }, { delay: new Date(Number.NaN) })).rejects.toThrow(RangeError);
+    await db.pgmq.send("bad_delay", { n: 0 });
+    await expect(db.pgmq.send("bad_delay", { n: 1 }, { delay: -1 })).rejects.toThrow(RangeError);
+    await expect(db.pgmq.send("bad_delay", { n: 1 }, { delay: Number.NaN })).rejects.toThrow(RangeError);
+    await expect(db.pgmq.send("bad_delay", { n: 1 }, { delay: new Date(Number.NaN) })).rejects.toThrow(RangeError);
     expect(await queueRows(db.pool, "bad_delay")).toHaveLength(1);
   });
 
   it("keeps message ids beyond 2^53 exact", async () => {
-    await pgmq.ensureQueue("big_ids");
+    await db.pgmq.ensureQueue("big_ids");
     await db.pool.query("ALTER TABLE pgmq.q_big_ids ALTER COLUMN msg_id RESTART WITH 9007199254740993");
-    const id = await pgmq.send("big_ids", { n: 1 });
+    const id = await db.pgmq.send("big_ids", { n: 1 });
     expect(id).toBe(9007199254740993n);
-    const [batchFirst, batchSecond] = await pgmq.sendBatch("big_ids", [{ n: 2 }, { n: 3 }]);
+    const [batchFirst, batchSecond] = await db.pgmq.sendBatch("big_ids", [{ n: 2 }, { n: 3 }]);
     expect([batchFirst, batchSecond]).toEqual([9007199254740994n, 9007199254740995n]);
-    const read = await pgmq.read("big_ids", 30, 10);
+    const read = await db.pgmq.read("big_ids", 30, 10);
     expect(read.map((message) => message.msgId)).toEqual([9007199254740993n, 9007199254740994n, 9007199254740995n]);
-    expect(await pgmq.archive("big_ids", [9007199254740993n])).toEqual([9007199254740993n]);
+    expect(await db.pgmq.archive("big_ids", [9007199254740993n])).toEqual([9007199254740993n]);
     const { rows } = await db.pool.query("SELECT msg_id::text AS id FROM pgmq.a_big_ids");
     expect(rows).toEqual([{ id: "9007199254740993" }]);
   });
 
   it("stores SQL-looking messages and headers as data", async () => {
     const nasty = "'); DROP TABLE pgmq.meta; --";
-    const id = await pgmq.send("injection", { text: nasty, [nasty]: nasty }, { headers: { [nasty]: `"${nasty}` } });
+    const id = await db.pgmq.send("injection", { text: nasty, [nasty]: nasty }, { headers: { [nasty]: `"${nasty}` } });
     const [row] = await queueRows(db.pool, "injection");
     expect(row).toMatchObject({ msg_id: id, message: { text: nasty, [nasty]: nasty }, headers: { [nasty]: `"${nasty}` } });
     expect(await tableExists(db.pool, "pgmq.meta")).toBe(true);
@@ -91,7 +82,7 @@ describe("PgmqClient.send", () => {
 
   it("rejects SQL-looking queue names and creates nothing", async () => {
     for (const name of ["x; DROP TABLE pgmq.meta", 'q"; --', "Q", "with space"]) {
-      await expect(pgmq.send(name, { n: 1 })).rejects.toThrow(/invalid queue name/);
+      await expect(db.pgmq.send(name, { n: 1 })).rejects.toThrow(/invalid queue name/);
     }
     expect(await tableExists(db.pool, "pgmq.meta")).toBe(true);
     const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM pgmq.meta WHERE queue_name !~ '^[a-z][a-z0-9_]*$'");
@@ -99,14 +90,14 @@ describe("PgmqClient.send", () => {
   });
 
   it("joins the caller's transaction when given a client", async () => {
-    await pgmq.ensureQueue("in_tx");
+    await db.pgmq.ensureQueue("in_tx");
     const client = await db.pool.connect();
     try {
       await client.query("BEGIN");
-      await pgmq.send("in_tx", { n: "rolled back" }, { client });
+      await db.pgmq.send("in_tx", { n: "rolled back" }, { client });
       await client.query("ROLLBACK");
       await client.query("BEGIN");
-      const kept = await pgmq.send("in_tx", { n: "committed" }, { client });
+      const kept = await db.pgmq.send("in_tx", { n: "committed" }, { client });
       expect(await queueRows(db.pool, "in_tx")).toHaveLength(0);
       await client.query("COMMIT");
       const rows = await queueRows(db.pool, "in_tx");
@@ -117,13 +108,13 @@ describe("PgmqClient.send", () => {
   });
 
   it("notifies channel pgmq.q_<queue>.INSERT on insert", async () => {
-    await pgmq.ensureQueue("notified");
+    await db.pgmq.ensureQueue("notified");
     const listener = new pg.Client({ connectionString: db.url });
     await listener.connect();
     try {
       const received = new Promise<pg.Notification>((resolve) => listener.once("notification", resolve));
       await listener.query('LISTEN "pgmq.q_notified.INSERT"');
-      await pgmq.send("notified", { n: 1 });
+      await db.pgmq.send("notified", { n: 1 });
       const notification = await received;
       expect(notification.channel).toBe("pgmq.q_notified.INSERT");
     } finally {
@@ -132,7 +123,7 @@ describe("PgmqClient.send", () => {
   });
 
   it("does not touch pg's global type parsers", async () => {
-    await pgmq.send("parsers", { n: 1 });
+    await db.pgmq.send("parsers", { n: 1 });
     const { rows } = await db.pool.query("SELECT 9007199254740993::int8 AS big, now() AS at");
     expect(rows[0].big).toBe("9007199254740993");
     expect(rows[0].at).toBeInstanceOf(Date);
@@ -141,14 +132,14 @@ describe("PgmqClient.send", () => {
 
 describe("PgmqClient.send: what PostgreSQL cannot store", () => {
   it("round two #18: NUL, lone surrogates, BigInt and bad headers are ValidationErrors with pointers, and nothing is sent", async () => {
-    await pgmq.send("unstorable", { n: 0 });
+    await db.pgmq.send("unstorable", { n: 0 });
     const cases: [() => Promise<unknown>, string[]][] = [
-      [() => pgmq.send("unstorable", { text: "a\u0000" }), ["/text"]],
-      [() => pgmq.send("unstorable", ["\ud800"]), ["/0"]],
-      [() => pgmq.send("unstorable", { n: 1n } as never), ["/n"]],
-      [() => pgmq.send("unstorable", { n: 1 }, { headers: { h: "\u0000" } }), ["headers/h"]],
-      [() => pgmq.send("unstorable", { n: 1 }, { headers: "text" as never }), ["headers"]],
-      [() => pgmq.sendBatch("unstorable", [{ n: 1 }, { text: "\udc00" }]), ["/1/text"]],
+      [() => db.pgmq.send("unstorable", { text: "a\u0000" }), ["/text"]],
+      [() => db.pgmq.send("unstorable", ["\ud800"]), ["/0"]],
+      [() => db.pgmq.send("unstorable", { n: 1n } as never), ["/n"]],
+      [() => db.pgmq.send("unstorable", { n: 1 }, { headers: { h: "\u0000" } }), ["headers/h"]],
+      [() => db.pgmq.send("unstorable", { n: 1 }, { headers: "text" as never }), ["headers"]],
+      [() => db.pgmq.sendBatch("unstorable", [{ n: 1 }, { text: "\udc00" }]), ["/1/text"]],
     ];
     for (const [send, pointers] of cases) {
       const error = await send().then(() => null, (caught: unknown) => caught);
@@ -159,9 +150,9 @@ describe("PgmqClient.send: what PostgreSQL cannot store", () => {
   });
 
   it("round two #18: a delay past PostgreSQL's range is a RangeError, before anything is sent", async () => {
-    await pgmq.send("delay_range", { n: 0 });
-    await expect(pgmq.send("delay_range", { n: 1 }, { delay: 1e15 })).rejects.toThrow(/^delay: .*294276/);
-    await expect(pgmq.sendBatch("delay_range", [{ n: 1 }], { delay: new Date(-8.64e15) })).rejects.toThrow(RangeError);
+    await db.pgmq.send("delay_range", { n: 0 });
+    await expect(db.pgmq.send("delay_range", { n: 1 }, { delay: 1e15 })).rejects.toThrow(/^delay: .*294276/);
+    await expect(db.pgmq.sendBatch("delay_range", [{ n: 1 }], { delay: new Date(-8.64e15) })).rejects.toThrow(RangeError);
     expect(await queueRows(db.pool, "delay_range")).toHaveLength(1);
   });
 });
@@ -169,7 +160,7 @@ describe("PgmqClient.send: what PostgreSQL cannot store", () => {
 describe("PgmqClient.sendBatch", () => {
   it("sends many messages in order, with shared headers", async () => {
     const messages = Array.from({ length: 50 }, (_, index) => ({ index }));
-    const ids = await pgmq.sendBatch("batch", messages, { headers: { source: "batch" } });
+    const ids = await db.pgmq.sendBatch("batch", messages, { headers: { source: "batch" } });
     expect(ids).toHaveLength(50);
     const rows = await queueRows(db.pool, "batch");
     expect(rows.map((row) => row.msg_id)).toEqual(ids);
@@ -179,23 +170,23 @@ describe("PgmqClient.sendBatch", () => {
   });
 
   it("delays the whole batch by seconds or until a Date", async () => {
-    await pgmq.sendBatch("batch_delay", [{ a: 1 }, { a: 2 }], { delay: 60 });
+    await db.pgmq.sendBatch("batch_delay", [{ a: 1 }, { a: 2 }], { delay: 60 });
     const at = new Date(Date.now() + 7_200_000);
-    await pgmq.sendBatch("batch_delay", [{ a: 3 }], { delay: at });
+    await db.pgmq.sendBatch("batch_delay", [{ a: 3 }], { delay: at });
     const rows = await queueRows(db.pool, "batch_delay");
     expect(rows.slice(0, 2).every((row) => row.vt.getTime() - row.enqueued_at.getTime() > 59_000)).toBe(true);
     expect(rows[2]!.vt.getTime()).toBe(at.getTime());
-    expect(await pgmq.read("batch_delay", 30, 10)).toEqual([]);
+    expect(await db.pgmq.read("batch_delay", 30, 10)).toEqual([]);
   });
 
   it("returns [] for an empty batch", async () => {
-    expect(await pgmq.sendBatch("batch_empty", [])).toEqual([]);
+    expect(await db.pgmq.sendBatch("batch_empty", [])).toEqual([]);
   });
 
   it("is all or none: a batch the database rejects stores nothing", async () => {
-    await pgmq.ensureQueue("batch_atomic");
+    await db.pgmq.ensureQueue("batch_atomic");
     await db.pool.query("ALTER TABLE pgmq.q_batch_atomic ADD CONSTRAINT no_poison CHECK (message->>'poison' IS NULL)");
-    await expect(pgmq.sendBatch("batch_atomic", [{ ok: 1 }, { poison: true }, { ok: 2 }])).rejects.toThrow(/no_poison/);
+    await expect(db.pgmq.sendBatch("batch_atomic", [{ ok: 1 }, { poison: true }, { ok: 2 }])).rejects.toThrow(/no_poison/);
     expect(await queueRows(db.pool, "batch_atomic")).toEqual([]);
   });
 });

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { queueRows } from "./support.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-beforeAll(async () => {
-  db = await createTestDatabase("pgmq_setVisibility");
-  pgmq = new PgmqClient(db.pool);
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase("pgmq_setVisibility");
 
 describe("PgmqClient.setVisibility", () => {
   it("sets each message's own delay and leaves read_ct alone", async () => {
-    const ids = await pgmq.sendBatch("vt", [{ n: 1 }, { n: 2 }, { n: 3 }]);
-    await pgmq.read("vt", 300, 3);
+    const ids = await db.pgmq.sendBatch("vt", [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await db.pgmq.read("vt", 300, 3);
     const before = Date.now();
-    const updated = await pgmq.setVisibility("vt", [
+    const updated = await db.pgmq.setVisibility("vt", [
       { msgId: ids[0]!, delaySeconds: 0 },
       { msgId: ids[1]!, delaySeconds: 90 },
       { msgId: 424242n, delaySeconds: 5 },
@@ -30,14 +21,14 @@ describe("PgmqClient.setVisibility", () => {
     expect((rows[1]!.vt.getTime() - before) / 1000).toBeGreaterThan(85);
     expect((rows[1]!.vt.getTime() - before) / 1000).toBeLessThan(95);
     expect((rows[2]!.vt.getTime() - before) / 1000).toBeGreaterThan(290);
-    const visible = await pgmq.read("vt", 30, 10);
+    const visible = await db.pgmq.read("vt", 30, 10);
     expect(visible.map((message) => [message.msgId, message.readCt])).toEqual([[ids[0], 2]]);
   });
 
   it("accepts fractional seconds", async () => {
-    const id = await pgmq.send("vt_fraction", { n: 1 });
+    const id = await db.pgmq.send("vt_fraction", { n: 1 });
     const before = Date.now();
-    await pgmq.setVisibility("vt_fraction", [{ msgId: id, delaySeconds: 2.5 }]);
+    await db.pgmq.setVisibility("vt_fraction", [{ msgId: id, delaySeconds: 2.5 }]);
     const [row] = await queueRows(db.pool, "vt_fraction");
     const delay = row!.vt.getTime() - before;
     expect(delay).toBeGreaterThan(2_000);
@@ -45,8 +36,8 @@ describe("PgmqClient.setVisibility", () => {
   });
 
   it("rejects negative delays and returns [] for no entries", async () => {
-    const id = await pgmq.send("vt_bad", { n: 1 });
-    await expect(pgmq.setVisibility("vt_bad", [{ msgId: id, delaySeconds: -3 }])).rejects.toThrow(RangeError);
-    expect(await pgmq.setVisibility("vt_bad", [])).toEqual([]);
+    const id = await db.pgmq.send("vt_bad", { n: 1 });
+    await expect(db.pgmq.setVisibility("vt_bad", [{ msgId: id, delaySeconds: -3 }])).rejects.toThrow(RangeError);
+    expect(await db.pgmq.setVisibility("vt_bad", [])).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { configure } from "../../src/runtime/connection.js";
 import { QueueMissingError, ValidationError } from "../../src/runtime/errors.js";
 import { createProducer } from "../../src/runtime/producer.js";
 import { ensureQueues } from "../../src/runtime/queueSetup.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { createQueueCodec } from "../../src/runtime/codec.js";
 import type { JsonValue, QueueDefinition } from "../../src/runtime/types.js";
 import {
@@ -15,13 +15,9 @@ import {
   tableExists,
 } from "./support.js";
 
-let db: TestDatabase;
+const db = useTestDatabase("producer_push");
 beforeAll(async () => {
-  db = await createTestDatabase("producer_push");
   configure({ pool: db.pool });
-});
-afterAll(async () => {
-  await db.drop();
 });
 
 const valid: EmailJob = { to: "a@example.com", subject: "hello" };

@@ -12,15 +12,10 @@ import { pgmqClientFor } from "../../src/runtime/pgmq.js";
 import { createProducer } from "../../src/runtime/producer.js";
 import { ensureQueues } from "../../src/runtime/queueSetup.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { type EmailJob, emailDefinition, queueRows, tableExists } from "./support.js";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase("producer_push_client");
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase("producer_push_client");
 
 const valid: EmailJob = { to: "a@example.com", subject: "hello" };
 

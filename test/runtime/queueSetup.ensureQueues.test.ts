@@ -1,15 +1,10 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ensureQueues, queueExists } from "../../src/runtime/queueSetup.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { createTestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase("queueSetup_ensureQueues");
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase("queueSetup_ensureQueues");
 
 async function columns(table: string) {
   const { rows } = await db.pool.query<{ column_name: string; data_type: string; is_nullable: string; is_identity: string; column_default: string | null }>(

@@ -1,18 +1,10 @@
 /** The digit-by-digit timestamptz reader agrees with the general one, and with PostgreSQL's own text for the same instant. */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseTimestamptz, parseTimestamptzFast } from "../../src/runtime/sql/statement.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase("parse_timestamptz");
-});
-
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useTestDatabase("parse_timestamptz");
 
 /** PostgreSQL's ISO text for `epochMs` with a UTC offset of `offsetMinutes`, built by hand. */
 function isoText(epochMs: number, fractionDigits: number, offsetSeconds: number): string {

@@ -2,27 +2,14 @@
  * How a delivery ends when the handler returns or throws: archive or delete,
  * retry after the backoff, kill (dead-letter or delete).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { UnrecoverableError } from "../../src/runtime/errors.js";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { JobContext, QueueOptions, Worker, WorkerEvents } from "../../src/runtime/types.js";
+import type { JobContext, QueueOptions, WorkerEvents } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_ack");
-  pgmq = new PgmqClient(db.pool);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
-});
+const db = useTestDatabase("worker_ack");
 
 type Handler = (job: TestJob, ctx: JobContext) => Promise<void> | void;
 
@@ -33,7 +20,7 @@ async function startWorker(name: string, options: Partial<QueueOptions>, handle:
     pool: db.pool,
     pollInterval: 50,
   });
-  workers.push(worker);
+  db.track(worker);
   const events: { [E in keyof WorkerEvents]: WorkerEvents[E][0][] } = {
     "job:start": [],
     "job:complete": [],
@@ -47,7 +34,7 @@ async function startWorker(name: string, options: Partial<QueueOptions>, handle:
   worker.on("job:kill", (event) => events["job:kill"].push(event));
   worker.on("error", (error) => events.error.push(error));
   await worker.start();
-  const push = (job: TestJob) => pgmq.send(name, definition.codec.encode(job));
+  const push = (job: TestJob) => db.pgmq.send(name, definition.codec.encode(job));
   return { worker, events, push };
 }
 
@@ -159,7 +146,7 @@ describe("a handler that throws", () => {
       },
     );
     const definition = testQueue("unrecoverable");
-    const msgId = await pgmq.send("unrecoverable", definition.codec.encode({ n: 7 }), { headers: { trace: "abc" } });
+    const msgId = await db.pgmq.send("unrecoverable", definition.codec.encode({ n: 7 }), { headers: { trace: "abc" } });
     await waitFor(() => events["job:kill"].length === 1, 10_000, "job:kill");
     expect(runs).toBe(1);
     expect(events["job:fail"]).toEqual([]);
@@ -213,7 +200,7 @@ describe("handler forms and events", () => {
       },
     };
     const worker = createQueueWorker({ [name]: definition }, { [name]: handler }, { pool: db.pool, pollInterval: 50 });
-    workers.push(worker);
+    db.track(worker);
     const errors: unknown[] = [];
     const completed: bigint[] = [];
     worker.on("job:start", () => {
@@ -222,8 +209,8 @@ describe("handler forms and events", () => {
     worker.on("error", (error) => errors.push(error));
     worker.on("job:complete", (event) => completed.push(event.msgId));
     await worker.start();
-    await pgmq.send(name, definition.codec.encode({ n: 4 }));
-    await pgmq.send(name, definition.codec.encode({ n: 5 }));
+    await db.pgmq.send(name, definition.codec.encode({ n: 4 }));
+    await db.pgmq.send(name, definition.codec.encode({ n: 5 }));
     await waitFor(() => completed.length === 2, 10_000, "two completions");
     expect(seen.sort()).toEqual([40, 50]);
     expect(errors.map((error) => (error as Error).message)).toEqual(["listener bug", "listener bug"]);

@@ -20,26 +20,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, queueRows, testQueue, waitFor } from "./support/workerTestQueue.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/workerProcess.ts", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
+const db = useTestDatabase("worker_blocked_loop");
 const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_blocked_loop");
-  pgmq = new PgmqClient(db.pool);
-});
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  await db?.drop();
 });
 
 type Line = Record<string, unknown>;
@@ -67,7 +59,7 @@ describe("round two #7: handlers that block the event loop past the visibility t
   it("round two #7: in two worker processes, each job is archived once, none is lost, one job:complete per job, every other run's ack reported lost", async () => {
     const name = "blocked_loop";
     const definition = testQueue(name, { visibilityTimeout: 1 });
-    await pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(name);
     const env = { WORKER_VISIBILITY_TIMEOUT: "1", WORKER_BATCH_SIZE: "1", WORKER_MAX_RETRIES: "20" };
     const workers = [spawnWorker(name, env), spawnWorker(name, env)];
     await waitFor(
@@ -75,7 +67,7 @@ describe("round two #7: handlers that block the event loop past the visibility t
       30_000,
       "both workers ready",
     );
-    const ids = await pgmq.sendBatch(
+    const ids = await db.pgmq.sendBatch(
       name,
       Array.from({ length: 4 }, (_, n) => definition.codec.encode({ n, busyMs: 2200 })),
     );
@@ -159,8 +151,8 @@ describe("round two #7: handlers that block the event loop past the visibility t
   it("round two (hostile) #2: one process, concurrency 1, 3 s busy handlers and a 2 s visibility timeout: each job runs exactly once, its ack sent before the next handler", async () => {
     const name = "blocked_once";
     const definition = testQueue(name, { visibilityTimeout: 2 });
-    await pgmq.ensureQueue(name);
-    const ids = await pgmq.sendBatch(
+    await db.pgmq.ensureQueue(name);
+    const ids = await db.pgmq.sendBatch(
       name,
       Array.from({ length: 3 }, (_, n) => definition.codec.encode({ n, busyMs: 3000 })),
     );
@@ -195,7 +187,7 @@ describe("round two #7: handlers that block the event loop past the visibility t
   it("round two (hostile) #2: two processes, concurrency 1, 3 s busy handlers and a 2 s visibility timeout: each process sends a finished job's ack before its next handler and never runs a job it finished", async () => {
     const name = "blocked_two";
     const definition = testQueue(name, { visibilityTimeout: 2 });
-    await pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(name);
     const env = { WORKER_VISIBILITY_TIMEOUT: "2", WORKER_CONCURRENCY: "1", WORKER_MAX_RETRIES: "20" };
     const workers = [spawnWorker(name, env), spawnWorker(name, env)];
     await waitFor(
@@ -203,7 +195,7 @@ describe("round two #7: handlers that block the event loop past the visibility t
       30_000,
       "both workers ready",
     );
-    const ids = await pgmq.sendBatch(
+    const ids = await db.pgmq.sendBatch(
       name,
       Array.from({ length: 4 }, (_, n) => definition.codec.encode({ n, busyMs: 3000 })),
     );
@@ -238,9 +230,9 @@ describe("round two #7: handlers that block the event loop past the visibility t
   it("round two (hostile) #2: one process, two queues sharing concurrency 1, 3 s busy handlers and a 2 s visibility timeout: one queue's handler does not hold back the other's ack, each job runs once", async () => {
     const names = ["blocked_mix_a", "blocked_mix_b"];
     const definition = testQueue(names[0]!, { visibilityTimeout: 2 });
-    for (const name of names) await pgmq.ensureQueue(name);
+    for (const name of names) await db.pgmq.ensureQueue(name);
     for (const name of names) {
-      await pgmq.sendBatch(name, [0, 1].map((n) => definition.codec.encode({ n, busyMs: 3000 })));
+      await db.pgmq.sendBatch(name, [0, 1].map((n) => definition.codec.encode({ n, busyMs: 3000 })));
     }
     const worker = spawnWorker(names.join(","), { WORKER_VISIBILITY_TIMEOUT: "2", WORKER_CONCURRENCY: "1" });
     const summary = () => JSON.stringify(worker.lines);

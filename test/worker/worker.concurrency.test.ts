@@ -2,27 +2,13 @@
  * Concurrency: never more handlers at once than `concurrency` (per process
  * and per queue), and all of them busy when there is enough work.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_concurrency");
-  pgmq = new PgmqClient(db.pool);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
-});
+const db = useTestDatabase("worker_concurrency");
 
 /** Counts handlers running at once. */
 function gauge() {
@@ -42,8 +28,8 @@ describe("concurrency", () => {
   it("runs at most `concurrency` handlers at once, and reaches it", async () => {
     const name = "concurrency_limit";
     const definition = testQueue(name);
-    await pgmq.ensureQueue(name);
-    await pgmq.sendBatch(name, Array.from({ length: 15 }, (_, n) => definition.codec.encode({ n, sleepMs: 100 })));
+    await db.pgmq.ensureQueue(name);
+    await db.pgmq.sendBatch(name, Array.from({ length: 15 }, (_, n) => definition.codec.encode({ n, sleepMs: 100 })));
     const { state, run } = gauge();
     const worker = createQueueWorker({ [name]: definition }, { [name]: run }, {
       pool: db.pool,
@@ -51,7 +37,7 @@ describe("concurrency", () => {
       batchSize: 10,
       pollInterval: 50,
     });
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
     await waitFor(() => state.done === 15, 15_000, "15 jobs");
     expect(state.max).toBe(3);
@@ -61,8 +47,8 @@ describe("concurrency", () => {
   it("honours a per-queue concurrency under the worker's", async () => {
     const definitions = { conc_slow: testQueue("conc_slow"), conc_fast: testQueue("conc_fast") };
     for (const definition of Object.values(definitions)) {
-      await pgmq.ensureQueue(definition.name);
-      await pgmq.sendBatch(
+      await db.pgmq.ensureQueue(definition.name);
+      await db.pgmq.sendBatch(
         definition.name,
         Array.from({ length: 8 }, (_, n) => definition.codec.encode({ n, sleepMs: 80 })),
       );
@@ -85,7 +71,7 @@ describe("concurrency", () => {
       { conc_slow: counted(slow.run), conc_fast: counted(fast.run) },
       { pool: db.pool, concurrency: 4, pollInterval: 50, queues: { conc_slow: { concurrency: 1 } } },
     );
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
     await waitFor(() => slow.state.done === 8 && fast.state.done === 8, 15_000, "both queues drained");
     expect(slow.state.max).toBe(1);
@@ -112,16 +98,16 @@ describe("concurrency", () => {
 
   it("runs only the queues it has handlers for", async () => {
     const definitions = { conc_handled: testQueue("conc_handled"), conc_other: testQueue("conc_other") };
-    await pgmq.ensureQueue("conc_other");
-    const otherId = await pgmq.send("conc_other", definitions.conc_other.codec.encode({ n: 1 }));
+    await db.pgmq.ensureQueue("conc_other");
+    const otherId = await db.pgmq.send("conc_other", definitions.conc_other.codec.encode({ n: 1 }));
     const ran: string[] = [];
     const worker = createQueueWorker(definitions, { conc_handled: () => void ran.push("handled") }, {
       pool: db.pool,
       pollInterval: 50,
     });
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
-    await pgmq.send("conc_handled", definitions.conc_handled.codec.encode({ n: 2 }));
+    await db.pgmq.send("conc_handled", definitions.conc_handled.codec.encode({ n: 2 }));
     await waitFor(() => ran.length === 1, 5_000, "the handled queue's job");
     await sleep(300);
     expect(ran).toEqual(["handled"]);

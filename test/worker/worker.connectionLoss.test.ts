@@ -3,31 +3,20 @@
  * on 'error' and retried; the process does not crash and every job ends up
  * done.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { adminUrl, createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { adminUrl } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
+const db = useTestDatabase("worker_connection_loss");
 let workerPool: pg.Pool;
-const workers: Worker[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase("worker_connection_loss");
-  pgmq = new PgmqClient(db.pool);
   // The worker's own pool, with no 'error' listener of ours: the worker must handle it.
-  workerPool = new pg.Pool({ connectionString: db.url, max: 6 });
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await workerPool?.end();
-  await db?.drop();
+  workerPool = db.openPool({ max: 6 });
 });
 
 /** Terminates every backend of the test database from an admin connection. */
@@ -49,8 +38,8 @@ describe("a lost database connection", () => {
   it("is reported and retried, and every job still ends up done", async () => {
     const name = "connection_loss";
     const definition = testQueue(name, { visibilityTimeout: 3, backoff: { kind: "fixed", delay: 0.1 }, maxRetries: 10 });
-    await pgmq.ensureQueue(name);
-    const ids = await pgmq.sendBatch(name, Array.from({ length: 40 }, (_, n) => definition.codec.encode({ n, sleepMs: 60 })));
+    await db.pgmq.ensureQueue(name);
+    const ids = await db.pgmq.sendBatch(name, Array.from({ length: 40 }, (_, n) => definition.codec.encode({ n, sleepMs: 60 })));
     const done = new Set<number>();
     const errors: unknown[] = [];
     const worker = createQueueWorker(
@@ -63,7 +52,7 @@ describe("a lost database connection", () => {
       },
       { pool: workerPool, concurrency: 4, pollInterval: 100 },
     );
-    workers.push(worker);
+    db.track(worker);
     worker.on("error", (error) => errors.push(error));
     await worker.start();
     await waitFor(() => done.size >= 5, 10_000, "some jobs done");
@@ -75,7 +64,7 @@ describe("a lost database connection", () => {
     expect(done.size).toBe(40);
     expect((await archivedIds(db.pool, name)).sort()).toEqual([...ids].sort());
     // The worker keeps working after the storm.
-    const lateId = await pgmq.send(name, definition.codec.encode({ n: 1000 }));
+    const lateId = await db.pgmq.send(name, definition.codec.encode({ n: 1000 }));
     await waitFor(async () => (await archivedIds(db.pool, name)).includes(lateId), 10_000, "a job pushed afterwards");
   });
 });

@@ -6,30 +6,20 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { JobContext, Worker } from "../../src/runtime/types.js";
+import { afterAll, describe, expect, it } from "vitest";
+import type { JobContext } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, queueRows, testQueue, waitFor } from "./support/workerTestQueue.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/workerProcess.ts", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
+const db = useTestDatabase("worker_crash");
 const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_crash");
-  pgmq = new PgmqClient(db.pool);
-});
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
 });
 
 interface WorkerChild {
@@ -70,10 +60,10 @@ describe("a worker process", () => {
   it("killed with SIGKILL mid-job: another worker runs the job after the visibility timeout", async () => {
     const name = "crash_sigkill";
     const definition = testQueue(name, { visibilityTimeout: 2 });
-    await pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(name);
     const { child, lines, exited } = spawnWorker(name, { WORKER_VISIBILITY_TIMEOUT: "2" });
     await waitFor(() => seen(lines, "ready"), 30_000, "the child worker to be ready");
-    const msgId = await pgmq.send(name, definition.codec.encode({ n: 1, sleepMs: 60_000 }));
+    const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 1, sleepMs: 60_000 }));
     await waitFor(() => seen(lines, "start"), 10_000, "the child to start the job");
     const startSeenAt = Date.now();
     child.kill("SIGKILL");
@@ -85,7 +75,7 @@ describe("a worker process", () => {
       { [name]: (_job: unknown, ctx: JobContext) => void attempts.push({ attempt: ctx.attempt, at: Date.now() }) },
       { pool: db.pool, pollInterval: 100 },
     );
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
     await waitFor(async () => (await archivedIds(db.pool, name)).includes(msgId), 15_000, "the job to be archived");
     expect(attempts.map((entry) => entry.attempt)).toEqual([2]);
@@ -98,10 +88,10 @@ describe("a worker process", () => {
   it("sent SIGTERM with handleSignals: finishes the running job, then exits", async () => {
     const name = "crash_sigterm";
     const definition = testQueue(name);
-    await pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(name);
     const { child, lines, exited } = spawnWorker(name, { WORKER_HANDLE_SIGNALS: "1" });
     await waitFor(() => seen(lines, "ready"), 30_000, "the child worker to be ready");
-    const msgId = await pgmq.send(name, definition.codec.encode({ n: 1, sleepMs: 1000 }));
+    const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 1, sleepMs: 1000 }));
     await waitFor(() => seen(lines, "start"), 10_000, "the child to start the job");
     child.kill("SIGTERM");
     const exit = await exited;

@@ -6,27 +6,14 @@
  * off its batch: the others are written, and the refused one stays in its
  * queue, reported, never lost.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { UnrecoverableError } from "../../src/runtime/errors.js";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
 import type { Worker, WorkerEvents } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_dead_letter_reasons");
-  pgmq = new PgmqClient(db.pool);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
-});
+const db = useTestDatabase("worker_dead_letter_reasons");
 
 function collect(worker: Worker) {
   const kills: WorkerEvents["job:kill"][0][] = [];
@@ -45,9 +32,9 @@ describe("round two #4: a reason the database cannot store as it is", () => {
     const name = "nul_reason";
     const dlq = "nul_reason_dlq";
     const definition = testQueue(name, { deadLetter: dlq, maxRetries: 2, visibilityTimeout: 2 });
-    await pgmq.ensureQueue(name);
-    await pgmq.ensureQueue(dlq);
-    await pgmq.sendBatch(
+    await db.pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(dlq);
+    await db.pgmq.sendBatch(
       name,
       Array.from({ length: 20 }, (_, n) => definition.codec.encode({ n })),
     );
@@ -62,7 +49,7 @@ describe("round two #4: a reason the database cannot store as it is", () => {
       },
       { pool: db.pool, pollInterval: 50 },
     );
-    workers.push(worker);
+    db.track(worker);
     const { kills } = collect(worker);
     await worker.start();
     await waitFor(async () => (await queueRows(db.pool, dlq)).length >= 20, 10_000, "20 dead letters");
@@ -85,9 +72,9 @@ describe("round two #4: a reason the database cannot store as it is", () => {
     const name = "odd_reason";
     const dlq = "odd_reason_dlq";
     const definition = testQueue(name, { deadLetter: dlq });
-    await pgmq.ensureQueue(name);
-    await pgmq.ensureQueue(dlq);
-    await pgmq.sendBatch(name, [definition.codec.encode({ n: 0 }), definition.codec.encode({ n: 1 })]);
+    await db.pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(dlq);
+    await db.pgmq.sendBatch(name, [definition.codec.encode({ n: 0 }), definition.codec.encode({ n: 1 })]);
     const worker = createQueueWorker(
       { [name]: definition },
       {
@@ -97,7 +84,7 @@ describe("round two #4: a reason the database cannot store as it is", () => {
       },
       { pool: db.pool, pollInterval: 50 },
     );
-    workers.push(worker);
+    db.track(worker);
     const { kills } = collect(worker);
     await worker.start();
     await waitFor(() => kills.length === 2, 10_000, "2 kills");
@@ -112,8 +99,8 @@ describe("round two #4: a reason the database cannot store as it is", () => {
     const name = "refused_row";
     const dlq = "refused_row_dlq";
     const definition = testQueue(name, { deadLetter: dlq, visibilityTimeout: 30 });
-    await pgmq.ensureQueue(name);
-    await pgmq.ensureQueue(dlq);
+    await db.pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(dlq);
     // A user's trigger on the dead-letter queue that refuses one message: a data error no sanitising can avoid.
     await db.pool.query(`
       CREATE FUNCTION public.refuse_13() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -123,7 +110,7 @@ describe("round two #4: a reason the database cannot store as it is", () => {
       END $$;
       CREATE TRIGGER refuse_13 BEFORE INSERT ON pgmq.q_${dlq} FOR EACH ROW EXECUTE FUNCTION public.refuse_13();
     `);
-    const ids = await pgmq.sendBatch(
+    const ids = await db.pgmq.sendBatch(
       name,
       Array.from({ length: 20 }, (_, n) => definition.codec.encode({ n })),
     );
@@ -138,7 +125,7 @@ describe("round two #4: a reason the database cannot store as it is", () => {
       },
       { pool: db.pool, pollInterval: 50 },
     );
-    workers.push(worker);
+    db.track(worker);
     const { kills, errors } = collect(worker);
     await worker.start();
     await waitFor(() => kills.length === 19 && errors.length >= 1, 10_000, "19 kills and a reported refusal");
@@ -217,9 +204,9 @@ describe("round two #6: any thrown value gives a reason", () => {
         .slice(0, 20)}`;
       const dlq = `${name}_dlq`;
       const definition = testQueue(name, { deadLetter: dlq, maxRetries: 0 });
-      await pgmq.ensureQueue(name);
-      await pgmq.ensureQueue(dlq);
-      const id = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+      await db.pgmq.ensureQueue(name);
+      await db.pgmq.ensureQueue(dlq);
+      const id = await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
       const worker = createQueueWorker(
         { [name]: definition },
         {
@@ -229,7 +216,7 @@ describe("round two #6: any thrown value gives a reason", () => {
         },
         { pool: db.pool, pollInterval: 50 },
       );
-      workers.push(worker);
+      db.track(worker);
       const { kills } = collect(worker);
       await worker.start();
       await waitFor(() => kills.length === 1, 10_000, "the kill");

@@ -3,28 +3,15 @@
  * hidden (the heartbeat extends it), so no second worker gets it.
  */
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LeaseExpiredWarning } from "../../src/runtime/errors.js";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { JobContext, Worker } from "../../src/runtime/types.js";
+import type { JobContext } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_heartbeat");
-  pgmq = new PgmqClient(db.pool);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
-});
+const db = useTestDatabase("worker_heartbeat");
 
 describe("the visibility heartbeat", () => {
   it("keeps a 5 s job with a 2 s visibility timeout away from a second worker", async () => {
@@ -39,16 +26,16 @@ describe("the visibility heartbeat", () => {
       pool: db.pool,
       pollInterval: 100,
     });
-    workers.push(first);
+    db.track(first);
     await first.start();
-    const msgId = await pgmq.send(name, definition.codec.encode({ n: 1, sleepMs: 5000 }));
+    const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 1, sleepMs: 5000 }));
     await waitFor(() => runs.length === 1, 5_000, "the first worker to start the job");
 
     const second = createQueueWorker({ [name]: definition }, { [name]: handlerFor("second") }, {
       pool: db.pool,
       pollInterval: 100,
     });
-    workers.push(second);
+    db.track(second);
     await second.start();
 
     // While the job runs, its message is never visible.
@@ -75,8 +62,8 @@ describe("the visibility heartbeat", () => {
     const name = "prefetch_wait";
     // One slot, six messages read at once, 400 ms each: the last waits ~2 s in the buffer, twice its 1 s timeout.
     const definition = testQueue(name, { visibilityTimeout: 1 });
-    await pgmq.ensureQueue(name);
-    const ids = await pgmq.sendBatch(name, [1, 2, 3, 4, 5, 6].map((n) => definition.codec.encode({ n, sleepMs: 400 })));
+    await db.pgmq.ensureQueue(name);
+    const ids = await db.pgmq.sendBatch(name, [1, 2, 3, 4, 5, 6].map((n) => definition.codec.encode({ n, sleepMs: 400 })));
     const runs: Array<{ n: number; attempt: number }> = [];
     const worker = createQueueWorker(
       { [name]: definition },
@@ -88,7 +75,7 @@ describe("the visibility heartbeat", () => {
       },
       { pool: db.pool, concurrency: 1, batchSize: 10, pollInterval: 100 },
     );
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
     await waitFor(async () => (await archivedIds(db.pool, name)).length === 6, 10_000, "all six jobs to finish");
     // Each ran once, on its first delivery: none reappeared while buffered.
@@ -120,7 +107,7 @@ describe("the visibility heartbeat", () => {
     });
     try {
       await worker.start();
-      await pgmq.send(name, definition.codec.encode({ n: 1 }));
+      await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
       await waitFor(() => (done && warnings.length > 0) || undefined, 15_000, "the handler and its warning");
       expect(warnings).toHaveLength(1);
       expect(warnings[0]!.message).not.toMatch(/event loop/);

@@ -1,38 +1,25 @@
 /**
  * A queue's `jobTimeout`: the handler's signal aborts and the attempt counts as failed.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { JobContext, Worker, WorkerEvents } from "../../src/runtime/types.js";
+import type { JobContext, WorkerEvents } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_job_timeout");
-  pgmq = new PgmqClient(db.pool);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
-});
+const db = useTestDatabase("worker_job_timeout");
 
 async function start(name: string, handle: (job: TestJob, ctx: JobContext) => Promise<void>) {
   const definition = testQueue(name, { jobTimeout: 0.4, maxRetries: 2, backoff: { kind: "fixed", delay: 0.05 } });
   const worker = createQueueWorker({ [name]: definition }, { [name]: handle }, { pool: db.pool, pollInterval: 50 });
-  workers.push(worker);
+  db.track(worker);
   const fails: WorkerEvents["job:fail"][0][] = [];
   const completes: WorkerEvents["job:complete"][0][] = [];
   worker.on("job:fail", (event) => fails.push(event));
   worker.on("job:complete", (event) => completes.push(event));
   await worker.start();
-  const msgId = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+  const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
   return { fails, completes, msgId };
 }
 

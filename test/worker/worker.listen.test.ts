@@ -2,27 +2,13 @@
  * LISTEN/NOTIFY: an idle worker picks up a pushed job at once, long before
  * its next poll, and keeps doing so after its listening connection is killed.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { testQueue, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_listen");
-  pgmq = new PgmqClient(db.pool);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
-});
+const db = useTestDatabase("worker_listen");
 
 /** Backend pids of connections whose last query was a LISTEN. */
 async function listenerPids(): Promise<number[]> {
@@ -42,14 +28,14 @@ describe("LISTEN/NOTIFY wake-ups", () => {
       pool: db.pool,
       pollInterval: 60_000,
     });
-    workers.push(worker);
+    db.track(worker);
     worker.on("error", (error) => errors.push(error));
     await worker.start();
     // Let the first (empty) read finish so the loop is asleep on its 60 s poll.
     await sleep(300);
 
     let pushedAt = Date.now();
-    await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
     await waitFor(() => startedAt.length === 1, 5_000, "the first job");
     expect(startedAt[0]! - pushedAt).toBeLessThan(2000);
 
@@ -67,7 +53,7 @@ describe("LISTEN/NOTIFY wake-ups", () => {
     );
     await sleep(300);
     pushedAt = Date.now();
-    await pgmq.send(name, definition.codec.encode({ n: 2 }));
+    await db.pgmq.send(name, definition.codec.encode({ n: 2 }));
     await waitFor(() => startedAt.length === 2, 5_000, "the second job");
     expect(startedAt[1]! - pushedAt).toBeLessThan(2000);
   });
@@ -80,12 +66,12 @@ describe("LISTEN/NOTIFY wake-ups", () => {
       pollInterval: 400,
       listen: false,
     });
-    workers.push(worker);
+    db.track(worker);
     const completes: bigint[] = [];
     worker.on("job:complete", (event) => completes.push(event.msgId));
     await worker.start();
     const before = await listenerPids();
-    const msgId = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
     await waitFor(() => completes.length === 1, 5_000, "the polled job");
     expect(completes).toEqual([msgId]);
     // Only the first test's worker listens.

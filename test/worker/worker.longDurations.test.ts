@@ -3,27 +3,14 @@
  * or shutdownTimeout means long, not "fire after 1 ms"; durations PostgreSQL
  * cannot add to a timestamp are refused at createQueueWorker, naming the option.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { JobContext, Worker, WorkerEvents } from "../../src/runtime/types.js";
+import type { JobContext, WorkerEvents } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, deferred, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_long_durations");
-  pgmq = new PgmqClient(db.pool);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
-});
+const db = useTestDatabase("worker_long_durations");
 
 const TWO_TO_THE_31 = 2 ** 31;
 
@@ -42,13 +29,13 @@ describe("long durations", () => {
       },
       { pool: db.pool, pollInterval: 50 },
     );
-    workers.push(worker);
+    db.track(worker);
     const completes: WorkerEvents["job:complete"][0][] = [];
     const kills: WorkerEvents["job:kill"][0][] = [];
     worker.on("job:complete", (event) => completes.push(event));
     worker.on("job:kill", (event) => kills.push(event));
     await worker.start();
-    const msgId = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
     await waitFor(() => completes.length + kills.length > 0, 10_000, "the job to end");
     expect(kills).toEqual([]);
     expect(aborted).toBe(false);
@@ -59,7 +46,7 @@ describe("long durations", () => {
   it("round two #3: a pollInterval of 2^31 ms does not turn into a busy poll", async () => {
     const name = "long_poll_interval";
     const definition = testQueue(name);
-    await pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(name);
     // Every statement the worker runs checks a client out of its pool: count the checkouts.
     const { default: pg } = await import("pg");
     const pool = new pg.Pool({ connectionString: db.url, max: 4 });
@@ -70,7 +57,7 @@ describe("long durations", () => {
       pollInterval: TWO_TO_THE_31,
       listen: false,
     });
-    workers.push(worker);
+    db.track(worker);
     try {
       await worker.start();
       await sleep(200);
@@ -103,9 +90,9 @@ describe("long durations", () => {
       },
       { pool: db.pool, pollInterval: 50, shutdownTimeout: TWO_TO_THE_31 + 1000 },
     );
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
-    const msgId = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
     await started.promise;
     const stopStartedAt = Date.now();
     await worker.stop();

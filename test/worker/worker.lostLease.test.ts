@@ -5,28 +5,16 @@
  * #5, #7). A heartbeat that finds the lease gone aborts the job's signal
  * with `LeaseLostError`.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { UnrecoverableError } from "../../src/runtime/errors.js";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
 import type { JobContext, Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
 import pg from "pg";
-import { adminUrl, createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { adminUrl } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, deferred, queueRows, testQueue, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_lost_lease");
-  pgmq = new PgmqClient(db.pool);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
-});
+const db = useTestDatabase("worker_lost_lease");
 
 function collect(worker: Worker) {
   const events: string[] = [];
@@ -39,7 +27,7 @@ function collect(worker: Worker) {
 /** What another worker's read does: the message's timeout passed, and a read took it (read_ct + 1). */
 async function stealDelivery(queue: string, msgId: bigint): Promise<void> {
   await db.pool.query(`UPDATE pgmq.q_${queue} SET vt = clock_timestamp() WHERE msg_id = $1`, [msgId.toString()]);
-  const taken = await pgmq.read(queue, 60, 1);
+  const taken = await db.pgmq.read(queue, 60, 1);
   expect(taken.map((message) => message.msgId)).toEqual([msgId]);
 }
 
@@ -47,8 +35,8 @@ describe("round two #5: job events only for acks that were written", () => {
   it("round two #5: a done job whose message disappeared mid-run emits no job:complete but an AckLostError", async () => {
     const name = "vanished";
     const definition = testQueue(name);
-    await pgmq.ensureQueue(name);
-    const id = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    await db.pgmq.ensureQueue(name);
+    const id = await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
     const started = deferred();
     const release = deferred();
     const worker = createQueueWorker(
@@ -61,7 +49,7 @@ describe("round two #5: job events only for acks that were written", () => {
       },
       { pool: db.pool, pollInterval: 50 },
     );
-    workers.push(worker);
+    db.track(worker);
     const { events, errors } = collect(worker);
     await worker.start();
     await started.promise;
@@ -79,9 +67,9 @@ describe("round two #5: job events only for acks that were written", () => {
     const name = "stolen_kill";
     const dlq = "stolen_kill_dlq";
     const definition = testQueue(name, { deadLetter: dlq });
-    await pgmq.ensureQueue(name);
-    await pgmq.ensureQueue(dlq);
-    const id = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    await db.pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(dlq);
+    const id = await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
     const started = deferred();
     const release = deferred();
     const worker = createQueueWorker(
@@ -95,7 +83,7 @@ describe("round two #5: job events only for acks that were written", () => {
       },
       { pool: db.pool, pollInterval: 50 },
     );
-    workers.push(worker);
+    db.track(worker);
     const { events, errors } = collect(worker);
     await worker.start();
     await started.promise;
@@ -126,8 +114,8 @@ describe("round two #5: an ack given up while the database is unreachable", () =
   it("round two #5: emits no job:complete but AckLostError (deadlinePassed), and the job runs again once the database is back", async () => {
     const name = "unreachable";
     const definition = testQueue(name, { visibilityTimeout: 2 });
-    await pgmq.ensureQueue(name);
-    const id = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    await db.pgmq.ensureQueue(name);
+    const id = await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
     const workerPool = new pg.Pool({ connectionString: db.url, max: 4 });
     const started = deferred();
     const release = deferred();
@@ -144,7 +132,7 @@ describe("round two #5: an ack given up while the database is unreachable", () =
       },
       { pool: workerPool, pollInterval: 50, listen: false },
     );
-    workers.push(worker);
+    db.track(worker);
     const { events, errors } = collect(worker);
     const completed: bigint[] = [];
     worker.on("job:complete", (event) => completed.push(event.msgId));
@@ -177,8 +165,8 @@ describe("round two #7: a heartbeat that finds its lease gone", () => {
   it("round two #7: aborts the job's signal with LeaseLostError, and the failed attempt's retry is not written", async () => {
     const name = "lease_lost";
     const definition = testQueue(name, { visibilityTimeout: 1 });
-    await pgmq.ensureQueue(name);
-    const id = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    await db.pgmq.ensureQueue(name);
+    const id = await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
     const started = deferred();
     const reasons: unknown[] = [];
     const worker = createQueueWorker(
@@ -196,7 +184,7 @@ describe("round two #7: a heartbeat that finds its lease gone", () => {
       },
       { pool: db.pool, pollInterval: 50 },
     );
-    workers.push(worker);
+    db.track(worker);
     const { events, errors } = collect(worker);
     await worker.start();
     await started.promise;

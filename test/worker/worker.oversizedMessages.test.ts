@@ -8,28 +8,20 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
+import { afterAll, describe, expect, it } from "vitest";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { type TestJob, testQueue, waitFor } from "./support/workerTestQueue.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/bigPayloadWorker.ts", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const MiB = 1024 * 1024;
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
+const db = useTestDatabase("worker_oversized");
 const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_oversized");
-  pgmq = new PgmqClient(db.pool);
-});
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  await db?.drop();
 });
 
 interface Run {
@@ -74,8 +66,8 @@ describe("a worker with a small heap and messages bigger than it holds at once",
     async () => {
       const queue = "oversized";
       const deadLetter = "oversized_dead";
-      await pgmq.ensureQueue(queue);
-      await pgmq.ensureQueue(deadLetter);
+      await db.pgmq.ensureQueue(queue);
+      await db.pgmq.ensureQueue(deadLetter);
       // Six that fit one at a time (but not together), one that does not fit even alone, and small ones
       // right before and after it: a crash while it is fetched must not use up their attempts.
       const sizes = [24 * MiB, 24 * MiB, 10, 160 * MiB, 10, 24 * MiB, 24 * MiB, 24 * MiB, 24 * MiB];
@@ -156,7 +148,7 @@ describe("batchBytes", () => {
   it("round two #13: bounds the payload bytes a queue holds (buffered and running) to the budget plus one message", async () => {
     const queue = "held_bytes";
     const definition = testQueue(queue);
-    await pgmq.ensureQueue(queue);
+    await db.pgmq.ensureQueue(queue);
     // 300 KB of headers each (headers count too): with a 512 KiB budget, a read takes two and none follows until one is done.
     await db.pool.query(
       `INSERT INTO pgmq.q_${queue} (vt, message, headers)

@@ -4,12 +4,11 @@
  * often than the queue allows. Each is killed with its reason while valid
  * messages around it run.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createQueueCodec } from "../../src/runtime/codec.js";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
 import type { CompiledValidator, QueueDefinition, Worker, WorkerEvents } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { Ajv } from "ajv";
 import {
   archivedIds,
@@ -22,19 +21,7 @@ import {
   waitFor,
 } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_poison");
-  pgmq = new PgmqClient(db.pool);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
-});
+const db = useTestDatabase("worker_poison");
 
 function collect(worker: Worker) {
   const kills: WorkerEvents["job:kill"][0][] = [];
@@ -49,7 +36,7 @@ function collect(worker: Worker) {
 describe("poison messages", () => {
   it("dead-letters messages that do not match the schema, null and non-objects, and runs the valid ones", async () => {
     const name = "poison_schema";
-    await pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(name);
     const valid1 = await insertRawMessage(db.pool, name, JSON.stringify({ n: 1 }));
     const wrongType = await insertRawMessage(db.pool, name, JSON.stringify({ n: "one" }));
     const nullMessage = await insertRawMessage(db.pool, name, null);
@@ -62,7 +49,7 @@ describe("poison messages", () => {
       { [name]: (job: TestJob) => void ran.push(job.n) },
       { pool: db.pool, pollInterval: 50 },
     );
-    workers.push(worker);
+    db.track(worker);
     const { kills, completes, errors } = collect(worker);
     await worker.start();
     await waitFor(() => kills.length === 3 && completes.length === 2, 10_000, "3 kills and 2 completions");
@@ -112,15 +99,15 @@ describe("poison messages", () => {
         },
       }),
     };
-    await pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(name);
     const bad = await insertRawMessage(db.pool, name, JSON.stringify({ n: 1 }));
-    const good = await pgmq.send(name, definition.codec.encode({ n: 2 }));
+    const good = await db.pgmq.send(name, definition.codec.encode({ n: 2 }));
     const ran: number[] = [];
     const worker = createQueueWorker({ [name]: definition }, { [name]: (job: TestJob) => void ran.push(job.n) }, {
       pool: db.pool,
       pollInterval: 50,
     });
-    workers.push(worker);
+    db.track(worker);
     const { kills, completes } = collect(worker);
     await worker.start();
     await waitFor(() => kills.length === 1 && completes.length === 1, 10_000, "a kill and a completion");
@@ -133,7 +120,7 @@ describe("poison messages", () => {
 
   it("kills without running a message read more often than maxAttempts", async () => {
     const name = "poison_read_ct";
-    await pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(name);
     // maxRetries 2 → maxAttempts 3. read_ct 3 before this read → this delivery is attempt 4.
     const crashedTooOften = await insertRawMessage(db.pool, name, JSON.stringify({ n: 1 }), { readCt: 3 });
     // read_ct 2 → this delivery is attempt 3, the last one allowed: it runs.
@@ -144,7 +131,7 @@ describe("poison messages", () => {
       { [name]: (job: TestJob, ctx: { attempt: number }) => void ran.push([job.n, ctx.attempt]) },
       { pool: db.pool, pollInterval: 50 },
     );
-    workers.push(worker);
+    db.track(worker);
     const { kills, completes } = collect(worker);
     await worker.start();
     await waitFor(() => kills.length === 1 && completes.length === 1, 10_000, "a kill and a completion");
@@ -166,10 +153,10 @@ describe("delayed messages", () => {
       pool: db.pool,
       pollInterval: 50,
     });
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
     const sentAt = Date.now();
-    await pgmq.send(name, definition.codec.encode({ n: 1 }), { delay: 1.5 });
+    await db.pgmq.send(name, definition.codec.encode({ n: 1 }), { delay: 1.5 });
     await waitFor(() => startedAt.length === 1, 10_000, "the delayed job");
     expect(startedAt[0]! - sentAt).toBeGreaterThanOrEqual(1400);
     expect(startedAt[0]! - sentAt).toBeLessThan(4000);

@@ -5,28 +5,20 @@
  * for its transactional concurrency instead of deadlocking.
  */
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { closePool, configure, getPool } from "../../src/runtime/connection.js";
 import { settlesWithin } from "../../src/runtime/longTimeout.js";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
 import { createProducer } from "../../src/runtime/producer.js";
 import type { JobContext, TransactionalJobContext, Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_pool_size");
-  pgmq = new PgmqClient(db.pool);
-});
+const db = useTestDatabase("worker_pool_size");
 
 afterAll(async () => {
   // A deadlocked run leaves handlers holding connections: never wait on them forever.
   await settlesWithin(closePool(), 5000);
-  await db?.drop();
 });
 
 /**
@@ -60,7 +52,7 @@ async function runFollowUps(prefix: string, throughClient: boolean, boundMs: num
   // Start creates both queues on the shared pool, so the pushes need no DDL.
   await worker.start();
   try {
-    await pgmq.sendBatch(parentName, Array.from({ length: 50 }, (_, n) => parent.codec.encode({ n })));
+    await db.pgmq.sendBatch(parentName, Array.from({ length: 50 }, (_, n) => parent.codec.encode({ n })));
     await waitFor(() => childrenRun === 50 || undefined, boundMs, `50 follow-up jobs (${childrenRun} ran)`).catch(
       () => {},
     );

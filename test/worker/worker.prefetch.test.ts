@@ -3,35 +3,18 @@
  * a worker of slow jobs holds no more than it can run, so a second worker
  * gets the rest of the backlog instead of waiting behind a hoard.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
-const pools: pg.Pool[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_prefetch");
-  pgmq = new PgmqClient(db.pool);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await Promise.all(pools.map((pool) => pool.end()));
-  await db?.drop();
-});
+const db = useTestDatabase("worker_prefetch");
 
 /** A real pool of its own whose read statements are counted (by their prepared-statement name), with the rows each returned. */
 function countingPool(): { pool: pg.Pool; reads: number[] } {
-  const pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  pools.push(pool);
+  const pool = db.openPool({ max: 4 });
   const reads: number[] = [];
   // Counted on each client: the runtime checks a client out and queries it (a bounded wait for the connection).
   pool.on("connect", (client) => {
@@ -50,15 +33,15 @@ describe("prefetch", () => {
   it("reads no-op jobs hundreds at a time", async () => {
     const name = "prefetch_fast";
     const definition = testQueue(name, { onSuccess: "delete" });
-    await pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(name);
     const jobs = 5_000;
     for (let from = 0; from < jobs; from += 1_000) {
-      await pgmq.sendBatch(name, Array.from({ length: 1_000 }, (_, i) => definition.codec.encode({ n: from + i })));
+      await db.pgmq.sendBatch(name, Array.from({ length: 1_000 }, (_, i) => definition.codec.encode({ n: from + i })));
     }
     const { pool, reads } = countingPool();
     let done = 0;
     const worker = createQueueWorker({ [name]: definition }, { [name]: () => void (done += 1) }, { pool, concurrency: 4 });
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
     await waitFor(() => done === jobs, 30_000, `${jobs} jobs`);
     await worker.stop();
@@ -72,9 +55,9 @@ describe("prefetch", () => {
   it("holds no more slow jobs than it runs, so a second worker takes the rest", async () => {
     const name = "prefetch_slow";
     const definition = testQueue(name);
-    await pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(name);
     const jobs = 40;
-    await pgmq.sendBatch(name, Array.from({ length: jobs }, (_, n) => definition.codec.encode({ n, sleepMs: 250 })));
+    await db.pgmq.sendBatch(name, Array.from({ length: jobs }, (_, n) => definition.codec.encode({ n, sleepMs: 250 })));
     const ranBy = new Map<number, string>();
     const handler = (label: string) => async (job: TestJob) => {
       ranBy.set(job.n, label);
@@ -85,7 +68,7 @@ describe("prefetch", () => {
       concurrency: 2,
       pollInterval: 100,
     });
-    workers.push(first);
+    db.track(first);
     await first.start();
     await sleep(800);
     // Hidden = running or buffered by the first worker. A fixed prefetch of the default batchSize would hide all 40.
@@ -101,7 +84,7 @@ describe("prefetch", () => {
       concurrency: 2,
       pollInterval: 100,
     });
-    workers.push(second);
+    db.track(second);
     await second.start();
     await waitFor(async () => (await archivedIds(db.pool, name)).length === jobs, 20_000, `${jobs} archived`);
     const bySecond = [...ranBy.values()].filter((label) => label === "second").length;

@@ -6,33 +6,20 @@
  * process in front of the real read, so the read itself and every row it
  * takes are PostgreSQL's.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
 /** Milliseconds each read waits before it reaches the database. */
 const READ_LATENCY_MS = 300;
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_slow_reads");
-  pgmq = new PgmqClient(db.pool);
-});
+const db = useTestDatabase("worker_slow_reads");
 
 afterEach(() => {
   vi.restoreAllMocks();
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
 });
 
 /** Makes every `readWithin` wait `latencyMs` before the real read; returns the quantities asked, in order. */
@@ -59,10 +46,10 @@ describe("slow reads", () => {
   it("issue 11 prefetch: reads of 300 ms grow to hundreds of messages, and every job runs once", async () => {
     const name = "slow_reads";
     const definition = testQueue(name, { onSuccess: "delete" });
-    await pgmq.ensureQueue(name);
+    await db.pgmq.ensureQueue(name);
     const jobs = 2_000;
     for (let from = 0; from < jobs; from += 1_000) {
-      await pgmq.sendBatch(name, Array.from({ length: 1_000 }, (_, i) => definition.codec.encode({ n: from + i })));
+      await db.pgmq.sendBatch(name, Array.from({ length: 1_000 }, (_, i) => definition.codec.encode({ n: from + i })));
     }
     const asked = slowReads(READ_LATENCY_MS);
     const runs = new Map<number, number>();
@@ -77,7 +64,7 @@ describe("slow reads", () => {
       },
       { pool: db.pool, concurrency: 16 },
     );
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
     // Reads of the free slots (~16 per 300 ms) would take ~40 s; growing reads take a few.
     await waitFor(() => done >= jobs, 15_000, `${jobs} jobs`);

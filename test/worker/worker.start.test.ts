@@ -2,26 +2,18 @@
  * worker.start(): creates the queues and their dead-letter queues, or, with
  * autoCreate off, fails naming the queue that is missing.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { configure } from "../../src/runtime/connection.js";
 import { QueueMissingError } from "../../src/runtime/errors.js";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { testQueue } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_start");
-});
+const db = useTestDatabase("worker_start");
 
 afterAll(async () => {
   configure({ autoCreate: true });
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
 });
 
 async function tables(): Promise<string[]> {
@@ -38,7 +30,7 @@ describe("worker.start()", () => {
       { start_a: () => {}, start_b: () => {} },
       { pool: db.pool, pollInterval: 50 },
     );
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
     expect(await tables()).toEqual(["a_start_a", "a_start_a_dead", "a_start_b", "q_start_a", "q_start_a_dead", "q_start_b"]);
     await worker.stop();
@@ -48,7 +40,7 @@ describe("worker.start()", () => {
     configure({ autoCreate: false });
     const definitions = { start_missing: testQueue("start_missing", { deadLetter: "start_missing_dead" }) };
     const first = createQueueWorker(definitions, { start_missing: () => {} }, { pool: db.pool });
-    workers.push(first);
+    db.track(first);
     const error = await first.start().then(
       () => null,
       (caught: unknown) => caught,
@@ -62,7 +54,7 @@ describe("worker.start()", () => {
     await new PgmqClient(db.pool).ensureQueue("start_missing");
     configure({ autoCreate: false });
     const second = createQueueWorker(definitions, { start_missing: () => {} }, { pool: db.pool });
-    workers.push(second);
+    db.track(second);
     await expect(second.start()).rejects.toMatchObject({ name: "QueueMissingError", queue: "start_missing_dead" });
     expect(await tables()).not.toContain("q_start_missing_dead");
   });

@@ -3,36 +3,23 @@
  * once, running jobs finished (up to shutdownTimeout, then aborted), acks written.
  */
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AckLostError } from "../../src/runtime/errors.js";
 import { settlesWithin } from "../../src/runtime/longTimeout.js";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { JobContext, Worker, WorkerEvents } from "../../src/runtime/types.js";
+import type { JobContext, WorkerEvents } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, deferred, queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_stop");
-  pgmq = new PgmqClient(db.pool);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
-});
+const db = useTestDatabase("worker_stop");
 
 describe("worker.stop()", () => {
   it("makes messages read during the stop visible again at once, without running them", async () => {
     const name = "stop_prefetched";
     const definition = testQueue(name, { visibilityTimeout: 30 });
-    await pgmq.ensureQueue(name);
-    const ids = await pgmq.sendBatch(name, [1, 2, 3].map((n) => definition.codec.encode({ n })));
+    await db.pgmq.ensureQueue(name);
+    const ids = await db.pgmq.sendBatch(name, [1, 2, 3].map((n) => definition.codec.encode({ n })));
     // Hold the queue table so the worker's read blocks, then stop while it waits:
     // the read returns its messages after stop() began.
     const locker = await db.pool.connect();
@@ -43,7 +30,7 @@ describe("worker.stop()", () => {
       pool: db.pool,
       pollInterval: 50,
     });
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
     await waitFor(
       async () => {
@@ -88,9 +75,9 @@ describe("worker.stop()", () => {
       },
       { pool: db.pool, pollInterval: 50, shutdownTimeout: 10_000 },
     );
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
-    const msgId = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
     await started.promise;
     const stopStartedAt = Date.now();
     const [first, second] = [worker.stop(), worker.stop()];
@@ -120,11 +107,11 @@ describe("worker.stop()", () => {
       },
       { pool: db.pool, pollInterval: 50, shutdownTimeout: 300 },
     );
-    workers.push(worker);
+    db.track(worker);
     const fails: WorkerEvents["job:fail"][0][] = [];
     worker.on("job:fail", (event) => fails.push(event));
     await worker.start();
-    const msgId = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
     await started.promise;
     const stopStartedAt = Date.now();
     await worker.stop();
@@ -155,9 +142,9 @@ describe("worker.stop()", () => {
       },
       { pool: db.pool, pollInterval: 50, shutdownTimeout: 1000 },
     );
-    workers.push(worker);
+    db.track(worker);
     await worker.start();
-    await pgmq.send(name, definition.codec.encode({ n: 1 }));
+    await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
     await started.promise;
     const stopStartedAt = Date.now();
     await worker.stop();
@@ -196,7 +183,7 @@ describe("worker.stop()", () => {
       worker.on("error", (error) => errors.push(error));
       worker.on("job:complete", (event) => errors.push(event));
       await worker.start();
-      const msgId = await pgmq.send(name, definition.codec.encode({ n: 1 }));
+      const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 1 }));
       await started.promise;
       await worker.stop();
       errors.length = 0;

@@ -6,21 +6,13 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/stopThenExit.ts", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase("worker_stop_exit");
-});
-
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useTestDatabase("worker_stop_exit");
 
 interface Run {
   /** Milliseconds from the "closed" line to the process's exit. */

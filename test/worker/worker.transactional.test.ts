@@ -2,27 +2,17 @@
  * `transactional: true`: the handler's writes and the ack commit in one
  * transaction, or neither does.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { JobContext, TransactionalJobContext, Worker, WorkerEvents } from "../../src/runtime/types.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { JobContext, TransactionalJobContext, WorkerEvents } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
 // concurrency 8: transactional jobs hold a connection each, and the test pool has max 10 (a worker needs 2 more).
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
+const db = useTestDatabase("worker_transactional");
 
 beforeAll(async () => {
-  db = await createTestDatabase("worker_transactional");
-  pgmq = new PgmqClient(db.pool);
   await db.pool.query("CREATE TABLE effects (n int NOT NULL, attempt int NOT NULL)");
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
 });
 
 describe("a transactional handler", () => {
@@ -40,13 +30,13 @@ describe("a transactional handler", () => {
       },
       { pool: db.pool, pollInterval: 50, concurrency: 8 },
     );
-    workers.push(worker);
+    db.track(worker);
     const fails: WorkerEvents["job:fail"][0][] = [];
     const completes: WorkerEvents["job:complete"][0][] = [];
     worker.on("job:fail", (event) => fails.push(event));
     worker.on("job:complete", (event) => completes.push(event));
     await worker.start();
-    const msgId = await pgmq.send(name, definition.codec.encode({ n: 42 }));
+    const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 42 }));
     await waitFor(() => completes.length === 1, 10_000, "completion");
 
     expect(fails.map((event) => [event.attempt, (event.error as Error).message])).toEqual([[1, "fail after writing"]]);
@@ -78,11 +68,11 @@ describe("a transactional handler", () => {
       },
       { pool: db.pool, pollInterval: 50, concurrency: 8 },
     );
-    workers.push(worker);
+    db.track(worker);
     const completes: bigint[] = [];
     worker.on("job:complete", (event) => completes.push(event.msgId));
     await worker.start();
-    const msgId = await pgmq.send(name, definition.codec.encode({ n: 7 }));
+    const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 7 }));
     await waitFor(() => completes.length === 1, 10_000, "completion");
     expect(completes).toEqual([msgId]);
     expect(await queueRows(db.pool, name)).toEqual([]);

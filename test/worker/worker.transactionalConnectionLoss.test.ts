@@ -4,34 +4,24 @@
  * (round two #20) and the job runs again, even with `maxRetries: 0` and no
  * dead-letter queue.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { JobContext, TransactionalJobContext, Worker, WorkerEvents } from "../../src/runtime/types.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { JobContext, TransactionalJobContext, WorkerEvents } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 
-let db: TestDatabase;
-let pgmq: PgmqClient;
-const workers: Worker[] = [];
+const db = useTestDatabase("worker_tx_connection_loss");
 
 beforeAll(async () => {
-  db = await createTestDatabase("worker_tx_connection_loss");
-  pgmq = new PgmqClient(db.pool);
   await db.pool.query("CREATE TABLE effects (n int NOT NULL, attempt int NOT NULL)");
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await db?.drop();
 });
 
 describe("round two #20: a transactional job whose connection is killed", () => {
   it("round two #20: maxRetries 0, no dead-letter queue, backend terminated mid-transaction: the job runs again and completes", async () => {
     const name = "tx_killed_backend";
     const definition = testQueue(name, { transactional: true, maxRetries: 0, visibilityTimeout: 30 });
-    await pgmq.ensureQueue(name);
-    const msgId = await pgmq.send(name, definition.codec.encode({ n: 7 }));
+    await db.pgmq.ensureQueue(name);
+    const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 7 }));
     const attempts: number[] = [];
     const worker = createQueueWorker(
       { [name]: definition },
@@ -50,7 +40,7 @@ describe("round two #20: a transactional job whose connection is killed", () => 
       // The test pool has max 10: a transactional worker needs its concurrency + 2.
       { pool: db.pool, pollInterval: 50, concurrency: 4 },
     );
-    workers.push(worker);
+    db.track(worker);
     const kills: WorkerEvents["job:kill"][0][] = [];
     const completes: WorkerEvents["job:complete"][0][] = [];
     worker.on("job:kill", (event) => kills.push(event));
