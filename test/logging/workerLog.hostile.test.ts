@@ -274,7 +274,8 @@ describe("worker logging under attack", () => {
     const started = written.find((line) => line.includes("worker started"));
     expect(started).toBeDefined();
     expect(started).toContain("concurrency 10");
-    expect(started).toContain(`database "${db.name}" at 127.0.0.1:5432`);
+    const server = new URL(db.url);
+    expect(started).toContain(`database "${db.name}" at ${server.hostname}:${server.port || 5432}`);
     expect(started).toContain(queues[0]);
     expect(started).toMatch(/more/);
   });
