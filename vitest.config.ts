@@ -18,7 +18,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/globalSetup.ts"],
     setupFiles: ["test/quietWorkers.ts"],
-    exclude: ["**/node_modules/**", "test/.tmp/**"],
+    // test/interop/ needs PGMQ's own SQL: `npm run interop` runs it (vitest.interop.config.ts).
+    exclude: ["**/node_modules/**", "test/.tmp/**", "test/interop/**"],
     pool: "forks",
     // A file's own afterAll runs before those registered earlier (useTestDatabase's drop comes last).
     sequence: { hooks: "stack" },

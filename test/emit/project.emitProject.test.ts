@@ -1,7 +1,9 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load.js";
 import type { PgmqGenConfig } from "../../src/config/types.js";
+import { validateConfig } from "../../src/config/validate.js";
 import { emitProject } from "../../src/emit/project.js";
 import type { GeneratedFile } from "../../src/emit/types.js";
 import { buildProjectModel } from "../../src/model/projectModel.js";
@@ -20,132 +22,204 @@ function contentsOf(files: readonly GeneratedFile[], name: string): string {
   return file.contents;
 }
 
-describe("emitProject on the example project", () => {
-  let files: GeneratedFile[];
-  beforeAll(async () => {
-    files = await emit(exampleConfig);
-  });
+/** Every file under `folder`, relative, sorted. */
+async function filesIn(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
+    .sort();
+}
 
-  it("emits a module and a validator per queue plus index.ts, sorted, each with the banner", () => {
-    expect(files.map((file) => file.path)).toEqual([
-      "email-dead.ts",
-      "email-dead.validator.ts",
-      "email.ts",
-      "email.validator.ts",
-      "index.ts",
-      "invoice-pdf.ts",
-      "invoice-pdf.validator.ts",
-      "resize-image.ts",
-      "resize-image.validator.ts",
-    ]);
+// The one lock on the example's output: the checked-in generated/ is what the repository's own
+// pgmq.config.ts compiles to today, byte for byte (the CLI's --check is tested in test/cli).
+describe("the checked-in generated/", () => {
+  it("is byte for byte what pgmq.config.ts compiles to (if not: run npx pgmq-gen and commit generated/)", async () => {
+    const loaded = await loadConfig({ cwd: packageRoot, configPath: "pgmq.config.ts" });
+    const config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
+    const files = await emitProject(await buildProjectModel(config, loaded.filePath));
+    const outDir = path.join(packageRoot, "generated");
+    expect(await filesIn(outDir), "generated/ lists other files than pgmq-gen emits: run npx pgmq-gen").toEqual(files.map((file) => file.path));
     for (const file of files) {
-      expect(file.contents.split("\n")[0]).toBe(BANNER);
-      expect(file.contents.endsWith("\n")).toBe(true);
-      expect(file.contents).not.toContain(packageRoot);
+      expect(await readFile(path.join(outDir, file.path), "utf8"), `generated/${file.path} is stale: run npx pgmq-gen`).toBe(file.contents);
     }
   });
 
-  it("matches the committed generated/ folder", async () => {
-    for (const file of files) {
-      expect(file.contents, file.path).toBe(await readFile(path.join(packageRoot, "generated", file.path), "utf8"));
-    }
-  });
-
-  it("writes the queue module's API", () => {
-    const email = contentsOf(files, "email.ts");
-    for (const line of [
-      'import { createProducer, createQueueCodec, type JobContext, type Producer, type QueueDefinition } from "pgmq-gen/runtime";',
-      'import { validateEmailJob } from "./email.validator.js";',
-      "export interface EmailJob {",
-      '  template: "welcome" | "password_reset" | "invoice_ready" | "weekly_digest";',
-      "export const emailCodec = createQueueCodec<EmailJob>({",
-      'export const emailQueueDefinition: QueueDefinition<"email", EmailJob> = {',
-      '    deadLetter: "email_dead",',
-      "export const emailQueue: Producer<EmailJob> = createProducer(emailQueueDefinition);",
-      "export interface EmailHandler {",
-      "  handle: (job: EmailJob, ctx: JobContext) => Promise<void> | void;",
-      'export type EmailHandlerFunction = EmailHandler["handle"];',
-    ]) {
-      expect(email.split("\n")).toContain(line);
-    }
-    expect(email).toContain("it is retried up to 5 more times after exponential backoff (2s, times 2 each attempt, at most 600s, with jitter), then killed (moved to the `email_dead` queue).");
-  });
-
-  it("gives transactional queues the transactional context", () => {
-    const invoice = contentsOf(files, "invoice-pdf.ts");
-    expect(invoice).toContain("  handle: (job: InvoicePdfJob, ctx: TransactionalJobContext) => Promise<void> | void;");
-    expect(invoice).toContain("`ctx.client` is inside the transaction");
-    expect(invoice).toContain("billTo: InvoicePdfPostalAddress;");
-    expect(invoice).toContain("delivery: InvoicePdfEmailDelivery | InvoicePdfStorageDelivery;");
-    expect(invoice).toContain("  version: 2;");
-    expect(invoice).toContain("  notes?: string | null;");
-  });
-
-  it("writes index.ts with the registry, Handlers and createWorker", () => {
-    const index = contentsOf(files, "index.ts");
-    for (const line of [
-      'export * from "./email.js";',
-      "  resize_image: resizeImageQueueDefinition,",
-      "} as const;",
-      "export type QueueName = keyof typeof queueDefinitions;",
-      "  invoice_pdf: InvoicePdfHandler | InvoicePdfHandlerFunction;",
-      "type UnknownQueue<K extends PropertyKey> = `unknown queue ${K & (string | number)}: pgmq.config.ts defines email, email_dead, invoice_pdf, resize_image; after adding a queue there, run npx pgmq-gen`;",
-      "export function createWorker<H extends HandlerTypes<H>>(handlers: CheckedHandlers<H>, options?: WorkerOptions<Extract<keyof H, QueueName>>): Worker {",
-      "  return createQueueWorker(queueDefinitions, handlers, options);",
-    ]) {
-      expect(index.split("\n")).toContain(line);
-    }
-  });
-
-  it("writes validators that import only the runtime", () => {
-    const validator = contentsOf(files, "email.validator.ts");
-    expect(validator.split("\n").slice(0, 5)).toEqual([
-      BANNER,
-      "// @ts-nocheck",
-      "// The code below is machine-written by ajv (standalone mode) and is untyped JavaScript:",
-      "// its one export is typed as CompiledValidator, which is all that other modules see.",
-      'import { validatorRuntime, type CompiledValidator } from "pgmq-gen/runtime";',
-    ]);
-    expect(validator).toMatch(/^export const validateEmailJob: CompiledValidator = validate\d+;$/m);
-    expect(validator).toContain('validatorRuntime.formats["date-time"]');
-    expect(validator).not.toMatch(/require\(|^export default/m);
-  });
-
-  it.each(["email.ts", "invoice-pdf.ts", "resize-image.ts", "index.ts"])("snapshot of %s", async (name) => {
-    await expect(contentsOf(files, name)).toMatchFileSnapshot(`__snapshots__/example/${name}.snap`);
+  it("comes from the same config as exampleConfig, which the other emit tests vary", async () => {
+    const loaded = await loadConfig({ cwd: packageRoot, configPath: "pgmq.config.ts" });
+    expect(loaded.config).toEqual(exampleConfig);
   });
 });
 
-describe("emitProject determinism", () => {
-  it("gives the same bytes on a second run and for any queue order", async () => {
-    const first = await emit(exampleConfig);
-    const second = await emit(exampleConfig);
-    const reversed = await emit({ ...exampleConfig, queues: Object.fromEntries(Object.entries(exampleConfig.queues).reverse()) });
-    const shuffled = await emit({
-      ...exampleConfig,
-      queues: Object.fromEntries(["resize_image", "email", "invoice_pdf", "email_dead"].map((key) => [key, exampleConfig.queues[key]!])),
-    });
-    expect(second).toEqual(first);
-    expect(reversed).toEqual(first);
-    expect(shuffled).toEqual(first);
-  });
-});
+/** What a generated file must hold: whole lines, fragments, its first lines, patterns it matches and patterns it must not. */
+interface FileWant {
+  lines?: string[];
+  fragments?: string[];
+  head?: string[];
+  matches?: RegExp[];
+  lacks?: RegExp[];
+}
 
-describe("emitProject options", () => {
-  let files: GeneratedFile[];
-  beforeAll(async () => {
-    files = await emit({
-      runtimeImport: "@acme/pgmq-runtime",
-      queues: { notify: { schema: { type: "object", properties: { id: { type: "string" } } }, codec: "codecs/notify.ts" } },
-    });
+const optionsConfig: PgmqGenConfig = {
+  runtimeImport: "@acme/pgmq-runtime",
+  queues: { notify: { schema: { type: "object", properties: { id: { type: "string" } } }, codec: "codecs/notify.ts" } },
+};
+
+const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][] = [
+  [
+    "the queue module's API",
+    {
+      given: exampleConfig,
+      want: {
+        "email.ts": {
+          lines: [
+            'import { createProducer, createQueueCodec, type JobContext, type Producer, type QueueDefinition } from "pgmq-gen/runtime";',
+            'import { validateEmailJob } from "./email.validator.js";',
+            "export interface EmailJob {",
+            '  template: "welcome" | "password_reset" | "invoice_ready" | "weekly_digest";',
+            "export const emailCodec = createQueueCodec<EmailJob>({",
+            'export const emailQueueDefinition: QueueDefinition<"email", EmailJob> = {',
+            '    deadLetter: "email_dead",',
+            "export const emailQueue: Producer<EmailJob> = createProducer(emailQueueDefinition);",
+            "export interface EmailHandler {",
+            "  handle: (job: EmailJob, ctx: JobContext) => Promise<void> | void;",
+            'export type EmailHandlerFunction = EmailHandler["handle"];',
+          ],
+          fragments: [
+            "it is retried up to 5 more times after exponential backoff (2s, times 2 each attempt, at most 600s, with jitter), then killed (moved to the `email_dead` queue).",
+          ],
+        },
+      },
+    },
+  ],
+  [
+    "transactional: true gives the handler the transactional context",
+    {
+      given: exampleConfig,
+      want: {
+        "invoice-pdf.ts": {
+          fragments: [
+            "  handle: (job: InvoicePdfJob, ctx: TransactionalJobContext) => Promise<void> | void;",
+            "`ctx.client` is inside the transaction",
+            "billTo: InvoicePdfPostalAddress;",
+            "delivery: InvoicePdfEmailDelivery | InvoicePdfStorageDelivery;",
+            "  version: 2;",
+            "  notes?: string | null;",
+          ],
+        },
+      },
+    },
+  ],
+  [
+    "index.ts: the registry, Handlers and createWorker",
+    {
+      given: exampleConfig,
+      want: {
+        "index.ts": {
+          lines: [
+            'export * from "./email.js";',
+            "  resize_image: resizeImageQueueDefinition,",
+            "} as const;",
+            "export type QueueName = keyof typeof queueDefinitions;",
+            "  invoice_pdf: InvoicePdfHandler | InvoicePdfHandlerFunction;",
+            "type UnknownQueue<K extends PropertyKey> = `unknown queue ${K & (string | number)}: pgmq.config.ts defines email, email_dead, invoice_pdf, resize_image; after adding a queue there, run npx pgmq-gen`;",
+            "export function createWorker<H extends HandlerTypes<H>>(handlers: CheckedHandlers<H>, options?: WorkerOptions<Extract<keyof H, QueueName>>): Worker {",
+            "  return createQueueWorker(queueDefinitions, handlers, options);",
+          ],
+        },
+      },
+    },
+  ],
+  [
+    "validators import only the runtime",
+    {
+      given: exampleConfig,
+      want: {
+        "email.validator.ts": {
+          head: [
+            BANNER,
+            "// @ts-nocheck",
+            "// The code below is machine-written by ajv (standalone mode) and is untyped JavaScript:",
+            "// its one export is typed as CompiledValidator, which is all that other modules see.",
+            'import { validatorRuntime, type CompiledValidator } from "pgmq-gen/runtime";',
+          ],
+          matches: [/^export const validateEmailJob: CompiledValidator = validate\d+;$/m],
+          fragments: ['validatorRuntime.formats["date-time"]'],
+          lacks: [/require\(|^export default/m],
+        },
+      },
+    },
+  ],
+  [
+    "runtimeImport and a codec module",
+    {
+      given: optionsConfig,
+      want: {
+        "notify.ts": {
+          fragments: ['from "@acme/pgmq-runtime";', 'import * as notifyTransform from "../codecs/notify.js";', "  transform: notifyTransform,"],
+        },
+        "notify.validator.ts": { fragments: ['from "@acme/pgmq-runtime";'] },
+        "index.ts": { fragments: ['import { createQueueWorker, type Worker, type WorkerOptions } from "@acme/pgmq-runtime";'] },
+      },
+    },
+  ],
+];
+
+describe("emitProject", () => {
+  // Each config is emitted once, however many cases use it.
+  const emitted = new Map<PgmqGenConfig, Promise<GeneratedFile[]>>();
+  const emitOnce = (config: PgmqGenConfig) => {
+    if (!emitted.has(config)) emitted.set(config, emit(config));
+    return emitted.get(config)!;
+  };
+
+  it.each(cases)("%s", async (_name, { given, want }) => {
+    const files = await emitOnce(given);
+    for (const [name, { lines = [], fragments = [], head, matches = [], lacks = [] }] of Object.entries(want)) {
+      const contents = contentsOf(files, name);
+      for (const line of lines) expect(contents.split("\n"), name).toContain(line);
+      for (const fragment of fragments) expect(contents, name).toContain(fragment);
+      if (head !== undefined) expect(contents.split("\n").slice(0, head.length), name).toEqual(head);
+      for (const pattern of matches) expect(contents, name).toMatch(pattern);
+      for (const pattern of lacks) expect(contents, name).not.toMatch(pattern);
+    }
   });
 
-  it("uses runtimeImport and the codec module", () => {
-    const notify = contentsOf(files, "notify.ts");
-    expect(notify).toContain('from "@acme/pgmq-runtime";');
-    expect(notify).toContain('import * as notifyTransform from "../codecs/notify.js";');
-    expect(notify).toContain("  transform: notifyTransform,");
-    expect(contentsOf(files, "notify.validator.ts")).toContain('from "@acme/pgmq-runtime";');
-    expect(contentsOf(files, "index.ts")).toContain('import { createQueueWorker, type Worker, type WorkerOptions } from "@acme/pgmq-runtime";');
+  describe("on the example project", () => {
+    let files: GeneratedFile[];
+    beforeAll(async () => {
+      files = await emitOnce(exampleConfig);
+    });
+
+    it("emits a module and a validator per queue plus index.ts, sorted, each with the banner", () => {
+      expect(files.map((file) => file.path)).toEqual([
+        "email-dead.ts",
+        "email-dead.validator.ts",
+        "email.ts",
+        "email.validator.ts",
+        "index.ts",
+        "invoice-pdf.ts",
+        "invoice-pdf.validator.ts",
+        "resize-image.ts",
+        "resize-image.validator.ts",
+      ]);
+      for (const file of files) {
+        expect(file.contents.split("\n")[0]).toBe(BANNER);
+        expect(file.contents.endsWith("\n")).toBe(true);
+        expect(file.contents).not.toContain(packageRoot);
+      }
+    });
+
+    it("gives the same bytes on a second run and for any queue order", async () => {
+      const second = await emit(exampleConfig);
+      const reversed = await emit({ ...exampleConfig, queues: Object.fromEntries(Object.entries(exampleConfig.queues).reverse()) });
+      const shuffled = await emit({
+        ...exampleConfig,
+        queues: Object.fromEntries(["resize_image", "email", "invoice_pdf", "email_dead"].map((key) => [key, exampleConfig.queues[key]!])),
+      });
+      expect(second).toEqual(files);
+      expect(reversed).toEqual(files);
+      expect(shuffled).toEqual(files);
+    });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * PGMQ's SQL installed "SQL-only", without `CREATE EXTENSION`: the procedure
- * the interop checks (test/interop/run.ts) and the depth bench
+ * the interop suite (test/interop/*.test.ts) and the depth bench
  * (bench/depth/) share. PGMQ's scripts live outside this repository, one
  * folder per version under a directory (default /tmp/pgmq-versions), each
  * with that version's `pgmq.sql`; test/interop/README.md says where to get them.
