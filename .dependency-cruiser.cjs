@@ -19,7 +19,10 @@ module.exports = {
       comment: "The runtime needs pg, and ajv's runtime helpers for precompiled validators; nothing else from npm.",
       severity: "error",
       from: { path: "^src/runtime/" },
-      to: { dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown"], pathNot: "node_modules/(pg|pg-[a-z-]+|@types/pg|ajv|ajv-formats)/" },
+      to: {
+        dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown"],
+        pathNot: "node_modules/(pg|pg-[a-z-]+|@types/pg|ajv|ajv-formats)/",
+      },
     },
     {
       name: "config-imports-model",
@@ -37,7 +40,8 @@ module.exports = {
     },
     {
       name: "emit-touches-terminal",
-      comment: "Only src/cli touches argv, stdout and the exit code: an emitter returns files and warnings, it never prints.",
+      comment:
+        "Only src/cli touches argv, stdout and the exit code: an emitter returns files and warnings, it never prints.",
       severity: "error",
       from: { path: "^src/(emit|model|config)/" },
       to: { path: "^src/cli/|^(node:)?(readline|tty)$" },
@@ -58,7 +62,8 @@ module.exports = {
       from: { path: "^src/runtime/sql/" },
       to: {
         path: "^src/runtime/[^/]+\\.ts$",
-        pathNot: "^src/runtime/(errors|types|queueName|limits|jsonPointer|defaults|storableText|storableJson|connection)\\.ts$",
+        pathNot:
+          "^src/runtime/(errors|types|queueName|limits|jsonPointer|defaults|storableText|storableJson|connection)\\.ts$",
       },
     },
     {
@@ -81,6 +86,9 @@ module.exports = {
     includeOnly: "^src/|node_modules",
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+    },
   },
 };

@@ -25,14 +25,18 @@ function isSamples(value: unknown): value is number[] {
 }
 
 export async function measureGenerator(reps: number): Promise<GeneratorOutcome> {
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", scriptPath, "--json", "--reps", String(reps)], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (resolve) => {
+      const child = spawn(process.execPath, ["--import", "tsx", scriptPath, "--json", "--reps", String(reps)], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    },
+  );
   if (code !== 0) return { error: `exited with ${code}: ${(stderr || stdout).trim().slice(-500)}` };
   const last = stdout.trim().split("\n").pop() ?? "";
   try {

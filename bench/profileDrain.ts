@@ -73,7 +73,11 @@ function where(url: string): string {
     return rest[0]!.startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
   const repo = path.indexOf("/src/") >= 0 ? path.slice(path.indexOf("/src/") + 1) : path;
-  return repo === "" ? "(node internals / GC)" : repo.startsWith("node:") ? "node:" + repo.split(":")[1]!.split("/")[0] : repo;
+  return repo === ""
+    ? "(node internals / GC)"
+    : repo.startsWith("node:")
+      ? `node:${repo.split(":")[1]!.split("/")[0]}`
+      : repo;
 }
 
 /** Ids of the nodes under the inspector's own calls (stopping the profiler serializes it): not the drain's time. */
@@ -108,7 +112,10 @@ function summarize(profile: Profile, top: number): string[] {
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, count)
-      .map(([key, micros]) => `${(micros / 1000).toFixed(0).padStart(7)} ms ${((100 * micros) / total).toFixed(1).padStart(5)}%  ${key}`);
+      .map(
+        ([key, micros]) =>
+          `${(micros / 1000).toFixed(0).padStart(7)} ms ${((100 * micros) / total).toFixed(1).padStart(5)}%  ${key}`,
+      );
   return [
     `self time by function (top ${top}):`,
     ...lines(selfByFunction, top),
@@ -134,7 +141,10 @@ function summarizeAllocations(head: AllocationNode, jobs: number, top: number): 
     ...[...byFunction]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([key, bytes]) => `${(bytes / jobs).toFixed(0).padStart(7)} B/job ${((100 * bytes) / total).toFixed(1).padStart(5)}%  ${key}`),
+      .map(
+        ([key, bytes]) =>
+          `${(bytes / jobs).toFixed(0).padStart(7)} B/job ${((100 * bytes) / total).toFixed(1).padStart(5)}%  ${key}`,
+      ),
   ];
 }
 
@@ -147,7 +157,9 @@ async function main(): Promise<void> {
   const database = await createBenchDatabase(systemId, "profile");
   try {
     const loader = await adapter.open(database.url);
-    await fanOut(Math.ceil(jobs / 1000), 4, (b) => loader.pushBatch(benchJobs(b * 1000, Math.min(1000, jobs - b * 1000))));
+    await fanOut(Math.ceil(jobs / 1000), 4, (b) =>
+      loader.pushBatch(benchJobs(b * 1000, Math.min(1000, jobs - b * 1000))),
+    );
     await loader.close();
 
     const session = await adapter.open(database.url);
@@ -186,13 +198,17 @@ async function main(): Promise<void> {
     const file = new URL(`drain-${systemId}-${new Date().toISOString().replaceAll(":", "-")}.cpuprofile`, directory);
     writeFileSync(file, JSON.stringify(profile));
     const processSeconds = (cpu.user + cpu.system) / 1e6;
-    console.log(`${systemId}: drained ${jobs} jobs at concurrency ${concurrency} in ${seconds.toFixed(2)} s = ${Math.round(jobs / seconds)} jobs/s`);
+    console.log(
+      `${systemId}: drained ${jobs} jobs at concurrency ${concurrency} in ${seconds.toFixed(2)} s = ${Math.round(jobs / seconds)} jobs/s`,
+    );
     console.log(
       `CPU during the drain: this process ${processSeconds.toFixed(2)} s (${((100 * processSeconds) / seconds).toFixed(0)}% of one core), ` +
         `PostgreSQL backends ${postgresSeconds.toFixed(2)} s (${((100 * postgresSeconds) / seconds).toFixed(0)}% of one core); 2 cores in all`,
     );
     const transactions = activityAfter.transactions - activityBefore.transactions;
-    console.log(`database: ${transactions} transactions = ${(transactions / jobs).toFixed(4)} per job (stop and its final acks included)`);
+    console.log(
+      `database: ${transactions} transactions = ${(transactions / jobs).toFixed(4)} per job (stop and its final acks included)`,
+    );
     console.log(`profile: ${file.pathname}\n`);
     for (const line of summarize(profile, Number(option("top", "30")))) console.log(line);
     console.log("");

@@ -51,10 +51,15 @@ try {
         const queue = `cost_${kind.toLowerCase()}_${round}`;
         const startedAt = process.hrtime.bigint();
         const read =
-          kind === "read" ? await client.read(queue, 30, batch) : (await client.readWithin(queue, 30, batch, limits)).messages;
+          kind === "read"
+            ? await client.read(queue, 30, batch)
+            : (await client.readWithin(queue, 30, batch, limits)).messages;
         if (read.length > 0) times[kind].push(Number(process.hrtime.bigint() - startedAt) / 1e6);
         // Acked as a drain acks them, so the next read starts past them as the worker's does.
-        await client.delete(queue, read.map((message) => message.msgId));
+        await client.delete(
+          queue,
+          read.map((message) => message.msgId),
+        );
         counts[kind] += read.length;
         taken += read.length;
       }

@@ -78,7 +78,8 @@ function cells(row: ReportRow, rows: readonly ReportRow[]): string[] {
 export function renderTextTable(rows: readonly ReportRow[]): string {
   const body = rows.map((row) => cells(row, rows));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => Math.min(60, r[i]!.length))));
-  const line = (r: string[]): string => r.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
+  const line = (r: string[]): string =>
+    r.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
   const out = [line(header), widths.map((w) => "-".repeat(w)).join("  ")];
   let previous = "";
   for (const r of body) {

@@ -19,7 +19,9 @@ import { fullParams, quickParams } from "./workloads/params.js";
 
 const log = (line: string): void => console.error(line);
 
-async function loadAdapters(ids: readonly string[]): Promise<{ adapters: SystemAdapter[]; failed: Record<string, string> }> {
+async function loadAdapters(
+  ids: readonly string[],
+): Promise<{ adapters: SystemAdapter[]; failed: Record<string, string> }> {
   const adapters: SystemAdapter[] = [];
   const failed: Record<string, string> = {};
   if (ids.some((id) => id.startsWith("pgmq-gen"))) {
@@ -53,7 +55,9 @@ async function main(): Promise<void> {
   if (leftovers > 0) log(`dropped ${leftovers} databases left by an earlier run`);
 
   const { adapters, failed } = await loadAdapters(args.systems ?? systemIds);
-  log(`machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, PostgreSQL ${machine.postgres}, Node ${machine.node}`);
+  log(
+    `machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, PostgreSQL ${machine.postgres}, Node ${machine.node}`,
+  );
   log(`workloads: ${args.workloads.join(", ")}; ${args.reps} repetition(s)${args.quick ? " (--quick)" : ""}`);
 
   const results = await runPlan(adapters, args.workloads, args.reps, params, log);
@@ -65,25 +69,50 @@ async function main(): Promise<void> {
     generator = await measureGenerator(args.reps);
     if ("figures" in generator) {
       rows.push(
-        { workload: "generator", metric: "cold generate s", system: "pgmq-gen", stats: spread(generator.figures.coldGenerateSeconds) },
-        { workload: "generator", metric: "--check s", system: "pgmq-gen", stats: spread(generator.figures.checkSeconds) },
-        { workload: "generator", metric: "--check --no-cache s", system: "pgmq-gen", stats: spread(generator.figures.checkNoCacheSeconds) },
+        {
+          workload: "generator",
+          metric: "cold generate s",
+          system: "pgmq-gen",
+          stats: spread(generator.figures.coldGenerateSeconds),
+        },
+        {
+          workload: "generator",
+          metric: "--check s",
+          system: "pgmq-gen",
+          stats: spread(generator.figures.checkSeconds),
+        },
+        {
+          workload: "generator",
+          metric: "--check --no-cache s",
+          system: "pgmq-gen",
+          stats: spread(generator.figures.checkNoCacheSeconds),
+        },
       );
     } else {
-      rows.push({ workload: "generator", metric: "cold generate s", system: "pgmq-gen", stats: null, error: generator.error });
+      rows.push({
+        workload: "generator",
+        metric: "cold generate s",
+        system: "pgmq-gen",
+        stats: null,
+        error: generator.error,
+      });
     }
   }
   const targets = checkTargets(rows);
 
   const out: string[] = [];
-  out.push(`pgmq-gen bench — ${machine.nproc} CPUs, ${machine.memoryGiB} GiB, PostgreSQL ${machine.postgres}, Node ${machine.node}`);
+  out.push(
+    `pgmq-gen bench — ${machine.nproc} CPUs, ${machine.memoryGiB} GiB, PostgreSQL ${machine.postgres}, Node ${machine.node}`,
+  );
   out.push(`medians of ${args.reps} repetition(s); ratios are this system's median ÷ the named system's median`);
   out.push("");
   out.push(renderTextTable(rows));
   out.push("");
   out.push("Systems and settings:");
   for (const adapter of adapters) {
-    const settings = Object.entries(adapter.settings).map(([k, v]) => `${k}=${v}`).join(", ");
+    const settings = Object.entries(adapter.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ");
     out.push(`  ${adapter.id}: ${adapter.version}; ${settings}`);
   }
   for (const [id, error] of Object.entries(failed)) out.push(`  ${id}: could not load (${error})`);
@@ -99,7 +128,19 @@ async function main(): Promise<void> {
     const file = new URL(`./results/${stamp}.json`, import.meta.url);
     const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
     const systems = adapters.map(({ id, version, settings, workloads }) => ({ id, version, settings, workloads }));
-    const json = { command, finishedAt: new Date().toISOString(), machine, reps: args.reps, params, systems, unloadable: failed, results, generator, targets, markdownTable: renderMarkdownTable(rows) };
+    const json = {
+      command,
+      finishedAt: new Date().toISOString(),
+      machine,
+      reps: args.reps,
+      params,
+      systems,
+      unloadable: failed,
+      results,
+      generator,
+      targets,
+      markdownTable: renderMarkdownTable(rows),
+    };
     writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
     log(`results written to bench/results/${stamp}.json`);
   }

@@ -20,11 +20,7 @@ export interface SystemWorkloadResult {
 
 export type PlanResults = Partial<Record<WorkloadId, Record<string, SystemWorkloadResult>>>;
 
-async function runOnce(
-  adapter: SystemAdapter,
-  workload: WorkloadId,
-  params: WorkloadParams,
-): Promise<Measurement> {
+async function runOnce(adapter: SystemAdapter, workload: WorkloadId, params: WorkloadParams): Promise<Measurement> {
   const database = await createBenchDatabase(adapter.id, workload);
   try {
     // Drain opens its own sessions: one to load the backlog, one to work it off.

@@ -12,7 +12,9 @@ const nodeModules = [new URL("./node_modules/", import.meta.url), new URL("../no
 export function installedVersion(packageName: string): string {
   for (const folder of nodeModules) {
     try {
-      const { version } = JSON.parse(readFileSync(new URL(`${packageName}/package.json`, folder), "utf8")) as { version: string };
+      const { version } = JSON.parse(readFileSync(new URL(`${packageName}/package.json`, folder), "utf8")) as {
+        version: string;
+      };
       return version;
     } catch {
       // not in this folder
@@ -23,6 +25,8 @@ export function installedVersion(packageName: string): string {
 
 /** This repository's own version (package.json at the root). */
 export function repoVersion(): string {
-  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return version;
 }

@@ -38,8 +38,9 @@ const HANDLER_LINE = "sending welcome to ada@example.com (attempt 1/6)";
 const PRODUCER_LINE = "pushed message 1";
 /** The default logger's start line (README: "logs a line on stderr when it starts"). */
 /** The README's start line, its time and database aside. */
-const START_LINE = /^\S+Z INFO  pgmq-gen: worker started: queue email; concurrency 10; database "[^"]+" at \S+ as user "[^"]+"$/m;
-const STOPPED_LINE = /^\S+Z INFO  pgmq-gen: worker stopped in \S+ m?s$/m;
+const START_LINE =
+  /^\S+Z INFO {2}pgmq-gen: worker started: queue email; concurrency 10; database "[^"]+" at \S+ as user "[^"]+"$/m;
+const STOPPED_LINE = /^\S+Z INFO {2}pgmq-gen: worker stopped in \S+ m?s$/m;
 /** Generous bounds: npm talks to the registry. Milliseconds. */
 const STEP_TIMEOUT = 10 * 60_000;
 const WORKER_WAIT = 60_000;
@@ -75,7 +76,7 @@ export function quickStartBlocks(readme: string): Block[] {
     const label = previous >= 0 ? /`([\w./-]+)`:$/.exec(lines[previous]!) : null;
     const end = lines.findIndex((line, at) => at > index && line.startsWith("```"));
     if (end === -1) throw new Error("README.md: a code block of the quick start is not closed");
-    blocks.push({ lang: fence[1]!, body: lines.slice(index + 1, end).join("\n") + "\n", file: label?.[1] ?? null });
+    blocks.push({ lang: fence[1]!, body: `${lines.slice(index + 1, end).join("\n")}\n`, file: label?.[1] ?? null });
     index = end;
   }
   return blocks;
@@ -270,12 +271,16 @@ async function main(): Promise<void> {
     }
     if (worker === null) throw new Error("no worker was started");
     const ran = await worker.waitFor(() => worker!.stdout.includes(HANDLER_LINE), WORKER_WAIT);
-    if (!ran) throw new Error(`the worker did not print "${HANDLER_LINE}"; stdout:\n${worker.stdout}\nstderr:\n${worker.stderr}`);
+    if (!ran)
+      throw new Error(
+        `the worker did not print "${HANDLER_LINE}"; stdout:\n${worker.stdout}\nstderr:\n${worker.stderr}`,
+      );
     log(`worker printed: ${HANDLER_LINE}`);
     const stopAsked = performance.now();
     const code = await worker.signal("SIGINT", STOP_WAIT);
     if (code !== 0) throw new Error(`Ctrl-C: expected exit code 0, got ${code}; stderr:\n${worker.stderr}`);
-    if (!STOPPED_LINE.test(worker.stderr)) throw new Error(`Ctrl-C: the worker logged no "worker stopped" line; stderr:\n${worker.stderr}`);
+    if (!STOPPED_LINE.test(worker.stderr))
+      throw new Error(`Ctrl-C: the worker logged no "worker stopped" line; stderr:\n${worker.stderr}`);
     log(`Ctrl-C: worker exited with code 0 in ${Math.round(performance.now() - stopAsked)} ms`);
     log(`passed in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   } finally {

@@ -61,7 +61,10 @@ export interface GenerateResult {
 export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
   const started = performance.now();
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const loaded = await loadConfig({ cwd, ...(options.configPath !== undefined ? { configPath: options.configPath } : {}) });
+  const loaded = await loadConfig({
+    cwd,
+    ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
+  });
   const config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
   const cache = options.cache === false ? NO_CACHE : await openGeneratorCache(loaded.filePath);
   // Without cached validators every schema compiles: the threads load ajv while this thread resolves the schemas.
@@ -73,7 +76,10 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   emitted.catch(() => undefined);
   const warnings = await schemasCompiled;
   const files = await emitted;
-  const write = await writeGeneratedFiles(model.outDir, files, { check: options.check ?? false, displayFrom: model.rootDir });
+  const write = await writeGeneratedFiles(model.outDir, files, {
+    check: options.check ?? false,
+    displayFrom: model.rootDir,
+  });
   await cache.save();
   return {
     configFile: loaded.filePath,

@@ -26,10 +26,18 @@ export const bullmqAdapter: SystemAdapter = {
   async open(databaseUrl: string): Promise<SystemSession> {
     // Our own pool, so a connection the harness's DROP DATABASE ends is an error we handle, not a crash.
     // A pool we build must pin BullMQ's schema itself (its docs: a pre-built pool brings its own search_path).
-    const connection = new pg.Pool({ connectionString: databaseUrl, max: poolSize, options: `-c search_path=${schema}` });
+    const connection = new pg.Pool({
+      connectionString: databaseUrl,
+      max: poolSize,
+      options: `-c search_path=${schema}`,
+    });
     connection.on("error", () => {});
     await runMigrations(connection, schema);
-    const queue = new Queue(queueName, { connection, defaultJobOptions: { removeOnComplete: true } }, createPostgresBackend);
+    const queue = new Queue(
+      queueName,
+      { connection, defaultJobOptions: { removeOnComplete: true } },
+      createPostgresBackend,
+    );
     await queue.waitUntilReady();
     return {
       async push(job: BenchJob) {

@@ -54,7 +54,10 @@ export const pgBossAdapter: SystemAdapter = {
         await boss.send(queue, job);
       },
       async pushBatch(jobs: readonly BenchJob[]) {
-        await boss.insert(queue, jobs.map((data) => ({ data })));
+        await boss.insert(
+          queue,
+          jobs.map((data) => ({ data })),
+        );
       },
       async startWorker(spec: WorkerSpec) {
         const workerId = await boss.work<BenchJob>(

@@ -93,12 +93,15 @@ export function pgmqGenAdapter(
           await producer.pushBatch(jobs);
         },
         async startWorker(spec: WorkerSpec) {
-          const worker = module.createWorker({ [queue]: (job: BenchJob) => spec.handle(job) }, {
-            pool,
-            concurrency: spec.concurrency,
-            // Measured like the peers: the queue, not a log line per failed attempt of the retry workloads.
-            logger: false,
-          });
+          const worker = module.createWorker(
+            { [queue]: (job: BenchJob) => spec.handle(job) },
+            {
+              pool,
+              concurrency: spec.concurrency,
+              // Measured like the peers: the queue, not a log line per failed attempt of the retry workloads.
+              logger: false,
+            },
+          );
           worker.on("error", (error) => console.error(`${id} worker error:`, error));
           await worker.start();
           return { stop: () => worker.stop() };

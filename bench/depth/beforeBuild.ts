@@ -25,7 +25,9 @@ export async function prepareBeforeBuild(): Promise<PgmqGenBuild> {
   const archive = execFileSync("git", ["-C", repoRoot, "archive", beforeCommit, "src/runtime"]);
   execFileSync("tar", ["-x", "-C", folder], { input: archive });
   await generateBenchQueues("pgmq.before.config.ts");
-  const commit = execFileSync("git", ["-C", repoRoot, "rev-parse", "--short", beforeCommit], { encoding: "utf8" }).trim();
+  const commit = execFileSync("git", ["-C", repoRoot, "rev-parse", "--short", beforeCommit], {
+    encoding: "utf8",
+  }).trim();
   // Imported as `.js`, as the generated code does, so both get the one module instance (tsx maps it to .ts).
   return {
     label: `pgmq-gen runtime at ${commit} (before the deep-queue fix)`,

@@ -49,6 +49,9 @@ export async function cappedLatency(
   }
   if (capped) ledger.assertAtMostOnce();
   else ledger.assertExactlyOnce();
-  const latencies = Array.from({ length: jobs }, (_, seq) => (handledAt[seq]! > 0 ? handledAt[seq]! : end) - pushedAt[seq]!);
+  const latencies = Array.from(
+    { length: jobs },
+    (_, seq) => (handledAt[seq]! > 0 ? handledAt[seq]! : end) - pushedAt[seq]!,
+  );
   return { "p50 ms": quantile(latencies, 0.5), "p95 ms": quantile(latencies, 0.95), capped };
 }

@@ -20,7 +20,10 @@ export function parseDepthArgs(argv: readonly string[]): DepthArgs {
     if (arg === "--quick") args.quick = true;
     else if (arg === "--reps") args.reps = Number(value());
     else if (arg === "--systems") args.systems = value().split(",");
-    else if (arg === "--scenarios") args.scenarios = value().split(",").map((s) => s.trim());
+    else if (arg === "--scenarios")
+      args.scenarios = value()
+        .split(",")
+        .map((s) => s.trim());
     else throw new Error(`unknown argument "${arg}"`);
   }
   if (!Number.isInteger(args.reps) || args.reps < 1) throw new Error("--reps must be a positive integer");

@@ -63,7 +63,8 @@ function rateCell(cell: CellResult | undefined, empty: CellResult | undefined, m
 function latencyCell(cell: CellResult | undefined, empty: CellResult | undefined): string {
   const p50 = figure(cell, "p50 ms");
   const p95 = figure(cell, "p95 ms");
-  if (p50 === null || p95 === null) return cell?.notes.latency?.startsWith("n/a") ? "n/a" : cell?.failed ? "FAILED" : "n/a";
+  if (p50 === null || p95 === null)
+    return cell?.notes.latency?.startsWith("n/a") ? "n/a" : cell?.failed ? "FAILED" : "n/a";
   const bound = cell!.capped["p50 ms"] ? "≥" : "";
   const r50 = ratio(cell, empty, "p50 ms");
   const r95 = ratio(cell, empty, "p95 ms");
@@ -84,7 +85,11 @@ export function verdict(cell: CellResult | undefined, empty: CellResult | undefi
   return misses.length === 0 ? "PASS" : `FAIL (${misses.join(", ")})`;
 }
 
-export function renderDepthTable(scenarios: readonly Scenario[], systems: readonly string[], results: DepthResults): string {
+export function renderDepthTable(
+  scenarios: readonly Scenario[],
+  systems: readonly string[],
+  results: DepthResults,
+): string {
   const reference = scenarios[0]!.id;
   const header = ["scenario"];
   for (const system of systems) header.push(`${system} enqueue/s`, `${system} drain/s`, `${system} p50 / p95 ms`);
@@ -95,7 +100,11 @@ export function renderDepthTable(scenarios: readonly Scenario[], systems: readon
     for (const system of systems) {
       const cell = results[scenario.id]?.[system];
       const empty = results[reference]?.[system];
-      row.push(rateCell(cell, empty, "enqueue jobs/s"), rateCell(cell, empty, "drain jobs/s"), latencyCell(cell, empty));
+      row.push(
+        rateCell(cell, empty, "enqueue jobs/s"),
+        rateCell(cell, empty, "drain jobs/s"),
+        latencyCell(cell, empty),
+      );
     }
     const ours = results[scenario.id]?.["pgmq-gen"];
     row.push(scenario.id === reference ? "(reference)" : verdict(ours, results[reference]?.["pgmq-gen"]));

@@ -42,7 +42,10 @@ export function pgmqSqlSystem(version: PgmqVersion): DepthSystem {
           await pool.query("SELECT pgmq.send($1::text, $2::jsonb)", [queue, JSON.stringify(job)]);
         },
         async pushBatch(jobs: readonly BenchJob[]) {
-          await pool.query("SELECT pgmq.send_batch($1::text, $2::jsonb[])", [queue, jobs.map((job) => JSON.stringify(job))]);
+          await pool.query("SELECT pgmq.send_batch($1::text, $2::jsonb[])", [
+            queue,
+            jobs.map((job) => JSON.stringify(job)),
+          ]);
         },
         async startWorker(spec: WorkerSpec) {
           let stopping = false;

@@ -69,7 +69,9 @@ export class QueueData {
       this.visibleSince = null;
     }
     if (kind === "visible" && this.visibleSince === null) {
-      const { rows: now } = await this.pool.query<{ since: string }>("SELECT (now() - interval '1 day')::text AS since");
+      const { rows: now } = await this.pool.query<{ since: string }>(
+        "SELECT (now() - interval '1 day')::text AS since",
+      );
       this.visibleSince = now[0]!.since;
     }
     const started = performance.now();
@@ -77,12 +79,14 @@ export class QueueData {
       const to = Math.min(rows, from + chunkRows - 1);
       await this.insertBacklog(from, to);
       this.rows = to;
-      log(`  ${this.queue}: ${kind} rows ${to.toLocaleString("en-US")}/${rows.toLocaleString("en-US")} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      log(
+        `  ${this.queue}: ${kind} rows ${to.toLocaleString("en-US")}/${rows.toLocaleString("en-US")} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+      );
     }
-    await this.pool.query(
-      `SELECT setval(pg_get_serial_sequence($1, 'msg_id'), $2::bigint, true)`,
-      [`pgmq.q_${this.queue}`, Math.max(this.rows, 1)],
-    );
+    await this.pool.query(`SELECT setval(pg_get_serial_sequence($1, 'msg_id'), $2::bigint, true)`, [
+      `pgmq.q_${this.queue}`,
+      Math.max(this.rows, 1),
+    ]);
     await this.reset();
   }
 
@@ -149,7 +153,9 @@ export class QueueData {
   assertRestorable(seq: number): void {
     if (seq >= delayedSeqBase) throw new Error(`a delayed message (seq ${seq}) reached a handler`);
     if (seq >= visibleBacklogSeqBase && seq - visibleBacklogSeqBase > this.frontRows) {
-      throw new Error(`the drain took backlog row ${seq - visibleBacklogSeqBase}, past the ${this.frontRows} rows a reset rewrites`);
+      throw new Error(
+        `the drain took backlog row ${seq - visibleBacklogSeqBase}, past the ${this.frontRows} rows a reset rewrites`,
+      );
     }
   }
 }

@@ -22,13 +22,25 @@ import { createDepthDatabase, type DepthDatabase } from "./depthDatabases.js";
 import { renderDepthTable, type CellResult, type DepthResults } from "./depthReport.js";
 import type { DepthLayout, DepthQueue, DepthSystem } from "./depthSystem.js";
 import { pgmqSqlSystem, readQuantity } from "./pgmqSqlSystem.js";
-import { depthWorkloads, fullParams, notApplicable, queueOf, quickParams, type DepthParams, type DepthWorkload } from "./scenarios.js";
+import {
+  depthWorkloads,
+  fullParams,
+  notApplicable,
+  queueOf,
+  quickParams,
+  type DepthParams,
+  type DepthWorkload,
+} from "./scenarios.js";
 
 const log = (line: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
 /** The anchor's PGMQ version, as the issue measured it. */
 const pgmqVersion = "1.5.1";
 const pgmqSql = findPgmqVersions().find((v) => v.version === pgmqVersion) ?? null;
-const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+const load = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 
 function pgmqGenSystem(id: string, build: PgmqGenBuild): DepthSystem {
   const workloads = ["enqueue-single", "drain", "latency"] as const;
@@ -70,7 +82,9 @@ async function main(): Promise<void> {
   const unavailable: Record<string, string> = {};
   const systems = await loadSystems(args.systems, unavailable);
   for (const [id, why] of Object.entries(unavailable)) log(`${id}: ${why}`);
-  log(`machine: ${machine.nproc} CPUs, ${machine.memoryGiB} GiB, PostgreSQL ${machine.postgres}, Node ${machine.node}; load ${load()}`);
+  log(
+    `machine: ${machine.nproc} CPUs, ${machine.memoryGiB} GiB, PostgreSQL ${machine.postgres}, Node ${machine.node}; load ${load()}`,
+  );
   log(`systems: ${systems.map((s) => s.id).join(", ")}; ${args.reps} repetition(s)${args.quick ? " (--quick)" : ""}`);
 
   const databases = new Map<DepthLayout, DepthDatabase>();
@@ -125,8 +139,17 @@ async function main(): Promise<void> {
             try {
               if (reference) {
                 const paired = await measureAndReset(system, reference, queue, workload, params);
-                for (const [metric, value] of Object.entries(paired.values)) ((cell.reference as Record<string, number[]>)[metric] ??= []).push(value);
-                measurements.push({ scenario: "empty (paired)", pairedWith: scenario.id, rep, system: system.id, workload, ...paired, load1: os.loadavg()[0] });
+                for (const [metric, value] of Object.entries(paired.values))
+                  ((cell.reference as Record<string, number[]>)[metric] ??= []).push(value);
+                measurements.push({
+                  scenario: "empty (paired)",
+                  pairedWith: scenario.id,
+                  rep,
+                  system: system.id,
+                  workload,
+                  ...paired,
+                  load1: os.loadavg()[0],
+                });
                 log(`${label} (empty queue, paired): ${describe(paired)}`);
               }
               const figures = await measureAndReset(system, db, queue, workload, params);
@@ -135,12 +158,25 @@ async function main(): Promise<void> {
                 ((cell.samples as Record<string, number[]>)[metric] ??= []).push(value);
                 if (figures.capped) (cell.capped as Record<string, boolean>)[metric] = true;
               }
-              measurements.push({ scenario: scenario.id, rep, system: system.id, workload, ...figures, load1: loadNow });
+              measurements.push({
+                scenario: scenario.id,
+                rep,
+                system: system.id,
+                workload,
+                ...figures,
+                load1: loadNow,
+              });
               log(`${label}: ${describe(figures)}; load ${load()}`);
             } catch (error) {
               cell.failed = true;
               cell.notes[workload] = error instanceof Error ? error.message : String(error);
-              measurements.push({ scenario: scenario.id, rep, system: system.id, workload, error: cell.notes[workload] });
+              measurements.push({
+                scenario: scenario.id,
+                rep,
+                system: system.id,
+                workload,
+                error: cell.notes[workload],
+              });
               log(`${label}: FAILED ${cell.notes[workload]}`);
             }
           }
@@ -161,7 +197,12 @@ async function main(): Promise<void> {
     table,
     "",
     "Systems:",
-    ...systems.map((s) => `  ${s.id}: ${s.version}; ${Object.entries(s.settings).map(([k, v]) => `${k}=${v}`).join(", ")}`),
+    ...systems.map(
+      (s) =>
+        `  ${s.id}: ${s.version}; ${Object.entries(s.settings)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(", ")}`,
+    ),
     ...Object.entries(unavailable).map(([id, why]) => `  ${id}: ${why}`),
   ];
   console.log(out.join("\n"));
@@ -198,7 +239,9 @@ interface Figures {
 }
 
 function describe(figures: Figures): string {
-  const values = Object.entries(figures.values).map(([metric, value]) => `${value.toFixed(value < 100 ? 2 : 0)} ${metric}`);
+  const values = Object.entries(figures.values).map(
+    ([metric, value]) => `${value.toFixed(value < 100 ? 2 : 0)} ${metric}`,
+  );
   return `${values.join(", ")}${figures.capped ? " (capped)" : ""}`;
 }
 

@@ -28,7 +28,11 @@ import { median } from "../stats.js";
 import { queueSchemas, commonSchema, type QueueSetup } from "./schemas.js";
 
 const { values } = parseArgs({
-  options: { queues: { type: "string", default: "200" }, reps: { type: "string", default: "3" }, json: { type: "boolean", default: false } },
+  options: {
+    queues: { type: "string", default: "200" },
+    reps: { type: "string", default: "3" },
+    json: { type: "boolean", default: false },
+  },
 });
 const queueCount = Number(values.queues);
 const reps = Number(values.reps);
@@ -52,13 +56,23 @@ async function writeProject(setups: readonly QueueSetup[]): Promise<void> {
 /** Runs the CLI once and returns its wall-clock seconds; any exit code but 0 fails the benchmark. */
 function timeCli(...args: string[]): number {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [cli, "--config", "pgmq.config.json", ...args], { cwd: dir, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [cli, "--config", "pgmq.config.json", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+  });
   const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`pgmq-gen ${args.join(" ")} exited with ${result.status}: ${(result.stderr || result.stdout).slice(-500)}`);
+  if (result.status !== 0)
+    throw new Error(
+      `pgmq-gen ${args.join(" ")} exited with ${result.status}: ${(result.stderr || result.stdout).slice(-500)}`,
+    );
   return Math.round(seconds * 1000) / 1000;
 }
 
-const figures = { coldGenerateSeconds: [] as number[], checkSeconds: [] as number[], checkNoCacheSeconds: [] as number[] };
+const figures = {
+  coldGenerateSeconds: [] as number[],
+  checkSeconds: [] as number[],
+  checkNoCacheSeconds: [] as number[],
+};
 try {
   execFileSync("npm", ["run", "--silent", "build"], { cwd: packageRoot, stdio: ["ignore", "ignore", "inherit"] });
   await writeProject(queueSchemas(queueCount));
@@ -70,7 +84,9 @@ try {
     figures.checkNoCacheSeconds.push(timeCli("--check", "--no-cache"));
   }
   const show = (samples: number[]) => `${median(samples).toFixed(2)}s (${samples.map((s) => s.toFixed(2)).join(", ")})`;
-  console.log(`queues:               ${queueCount} (${queueCount * 2 + 1} files), ${reps} repetitions, median (samples)`);
+  console.log(
+    `queues:               ${queueCount} (${queueCount * 2 + 1} files), ${reps} repetitions, median (samples)`,
+  );
   console.log(`cold generate:        ${show(figures.coldGenerateSeconds)}`);
   console.log(`--check:              ${show(figures.checkSeconds)}`);
   console.log(`--check --no-cache:   ${show(figures.checkNoCacheSeconds)}`);

@@ -13,11 +13,20 @@ export const commonSchema = {
   definitions: {
     email: { type: "string", format: "email", maxLength: 254 },
     id: { type: "string", format: "uuid" },
-    money: { type: "object", properties: { cents: { type: "integer", minimum: 0 }, currency: { type: "string", pattern: "^[A-Z]{3}$" } }, required: ["cents", "currency"], additionalProperties: false },
+    money: {
+      type: "object",
+      properties: { cents: { type: "integer", minimum: 0 }, currency: { type: "string", pattern: "^[A-Z]{3}$" } },
+      required: ["cents", "currency"],
+      additionalProperties: false,
+    },
     address: {
       title: "Address",
       type: "object",
-      properties: { line1: { type: "string", minLength: 1 }, city: { type: "string" }, country: { type: "string", pattern: "^[A-Z]{2}$" } },
+      properties: {
+        line1: { type: "string", minLength: 1 },
+        city: { type: "string" },
+        country: { type: "string", pattern: "^[A-Z]{2}$" },
+      },
       required: ["line1", "city", "country"],
       additionalProperties: false,
     },
@@ -77,9 +86,24 @@ const shapes: ((index: number) => Omit<QueueSetup, "key">)[] = [
       required: ["invoiceId", "version", "billTo", "total", "lines", "delivery"],
       additionalProperties: false,
       $defs: {
-        line: { title: "Line", type: "object", properties: { label: { type: "string" }, amount: ref("money") }, required: ["label", "amount"] },
-        byEmail: { title: "ByEmail", type: "object", properties: { kind: { const: "email" }, to: ref("email") }, required: ["kind", "to"] },
-        byPost: { title: "ByPost", type: "object", properties: { kind: { const: "post" }, address: ref("address") }, required: ["kind", "address"] },
+        line: {
+          title: "Line",
+          type: "object",
+          properties: { label: { type: "string" }, amount: ref("money") },
+          required: ["label", "amount"],
+        },
+        byEmail: {
+          title: "ByEmail",
+          type: "object",
+          properties: { kind: { const: "email" }, to: ref("email") },
+          required: ["kind", "to"],
+        },
+        byPost: {
+          title: "ByPost",
+          type: "object",
+          properties: { kind: { const: "post" }, address: ref("address") },
+          required: ["kind", "address"],
+        },
       },
     },
     options: { transactional: true, maxRetries: 3 },
@@ -93,7 +117,14 @@ const shapes: ((index: number) => Omit<QueueSetup, "key">)[] = [
         shipTo: ref("address"),
         items: {
           type: "array",
-          items: { type: "object", properties: { sku: { type: "string", pattern: "^[A-Z0-9-]{4,20}$" }, quantity: { type: "integer", minimum: 1 } }, required: ["sku", "quantity"] },
+          items: {
+            type: "object",
+            properties: {
+              sku: { type: "string", pattern: "^[A-Z0-9-]{4,20}$" },
+              quantity: { type: "integer", minimum: 1 },
+            },
+            required: ["sku", "quantity"],
+          },
         },
         priority: { type: "string", enum: ["standard", "express"], default: "standard" },
       },
@@ -109,8 +140,16 @@ const shapes: ((index: number) => Omit<QueueSetup, "key">)[] = [
         occurredAt: { type: "string", format: "date-time" },
         payload: {
           anyOf: [
-            { type: "object", properties: { type: { const: "signup" }, userId: ref("id") }, required: ["type", "userId"] },
-            { type: "object", properties: { type: { const: "purchase" }, amount: ref("money") }, required: ["type", "amount"] },
+            {
+              type: "object",
+              properties: { type: { const: "signup" }, userId: ref("id") },
+              required: ["type", "userId"],
+            },
+            {
+              type: "object",
+              properties: { type: { const: "purchase" }, amount: ref("money") },
+              required: ["type", "amount"],
+            },
           ],
         },
         tags: { type: "array", items: { type: "string", maxLength: 32 }, uniqueItems: true },

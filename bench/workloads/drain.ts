@@ -26,7 +26,9 @@ export async function drain(
   const batches = Math.ceil(jobs / preloadBatch);
   const loader = await openSession();
   try {
-    await fanOut(batches, 4, (b) => loader.pushBatch(benchJobs(b * preloadBatch, Math.min(preloadBatch, jobs - b * preloadBatch))));
+    await fanOut(batches, 4, (b) =>
+      loader.pushBatch(benchJobs(b * preloadBatch, Math.min(preloadBatch, jobs - b * preloadBatch))),
+    );
   } finally {
     await loader.close();
   }
@@ -48,7 +50,6 @@ export async function drain(
 }
 
 async function drainWith(session: SystemSession, jobs: number, concurrency: number): Promise<number> {
-
   const ledger = new DeliveryLedger(jobs);
   const started = performance.now();
   const worker = await session.startWorker({ concurrency, handle: (job) => ledger.record(job.seq) });

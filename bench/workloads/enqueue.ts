@@ -10,7 +10,10 @@ export type Measurement = Record<string, number>;
 
 const warmupPushes = 40;
 
-export async function enqueueSingle(session: SystemSession, params: WorkloadParams["enqueueSingle"]): Promise<Measurement> {
+export async function enqueueSingle(
+  session: SystemSession,
+  params: WorkloadParams["enqueueSingle"],
+): Promise<Measurement> {
   const { jobs, callers } = params;
   await fanOut(warmupPushes, callers, (i) => session.push(benchJob(jobs + i)));
   const started = performance.now();
@@ -19,12 +22,17 @@ export async function enqueueSingle(session: SystemSession, params: WorkloadPara
   return { "jobs/s": jobs / seconds };
 }
 
-export async function enqueueBatch(session: SystemSession, params: WorkloadParams["enqueueBatch"]): Promise<Measurement> {
+export async function enqueueBatch(
+  session: SystemSession,
+  params: WorkloadParams["enqueueBatch"],
+): Promise<Measurement> {
   const { jobs, batchSize, callers } = params;
   await fanOut(callers, callers, (i) => session.pushBatch(benchJobs(jobs + i * batchSize, batchSize)));
   const batches = Math.ceil(jobs / batchSize);
   // Payloads are built before the clock starts: the bench measures the queue, not object literals.
-  const payloads = Array.from({ length: batches }, (_, b) => benchJobs(b * batchSize, Math.min(batchSize, jobs - b * batchSize)));
+  const payloads = Array.from({ length: batches }, (_, b) =>
+    benchJobs(b * batchSize, Math.min(batchSize, jobs - b * batchSize)),
+  );
   const started = performance.now();
   await fanOut(batches, callers, (b) => session.pushBatch(payloads[b]!));
   const seconds = (performance.now() - started) / 1000;

@@ -75,7 +75,12 @@ async function main(): Promise<void> {
       clearInterval(progressTimer);
       await worker.stop();
       await session.close();
-      send({ type: "done", processed: ledger.processed, peakRssBytes: peakRss, problem: ledger.problems(message.expected) });
+      send({
+        type: "done",
+        processed: ledger.processed,
+        peakRssBytes: peakRss,
+        problem: ledger.problems(message.expected),
+      });
       process.disconnect();
     })();
   });

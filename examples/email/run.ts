@@ -52,7 +52,9 @@ async function runExample(): Promise<boolean> {
   const worker = createEmailWorker();
   const ended = new Map<bigint, string>();
   worker.on("job:complete", ({ msgId, attempt }) => ended.set(msgId, `done on attempt ${attempt}`));
-  worker.on("job:kill", ({ msgId, deadLetter }) => ended.set(msgId, `killed, moved to ${deadLetter ?? "nowhere (deleted)"}`));
+  worker.on("job:kill", ({ msgId, deadLetter }) =>
+    ended.set(msgId, `killed, moved to ${deadLetter ?? "nowhere (deleted)"}`),
+  );
   await worker.start();
 
   const ids = await pushExampleEmails();

@@ -19,7 +19,9 @@ export const sendEmail: EmailHandler = {
     if (recipient === FLAKY_RECIPIENT && ctx.attempt === 1) {
       throw new Error("SMTP server busy, try again");
     }
-    console.log(`sent "${job.subject}" to ${job.to.join(", ")} (message ${ctx.msgId}, attempt ${ctx.attempt}/${ctx.maxAttempts})`);
+    console.log(
+      `sent "${job.subject}" to ${job.to.join(", ")} (message ${ctx.msgId}, attempt ${ctx.attempt}/${ctx.maxAttempts})`,
+    );
   },
 };
 

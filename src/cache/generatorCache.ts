@@ -36,7 +36,13 @@ export interface GeneratorCache {
 }
 
 /** A cache that holds nothing: `generate({ cache: false })`, `--no-cache`, or no `node_modules` folder. */
-export const NO_CACHE: GeneratorCache = { enabled: false, warm: false, get: () => undefined, set: () => undefined, save: async () => undefined };
+export const NO_CACHE: GeneratorCache = {
+  enabled: false,
+  warm: false,
+  get: () => undefined,
+  set: () => undefined,
+  save: async () => undefined,
+};
 
 const FORMAT = "pgmq-gen-cache/1";
 
@@ -57,7 +63,9 @@ async function readEntries(file: string): Promise<Map<string, string>> {
   try {
     const parsed = JSON.parse(await readFile(file, "utf8")) as Partial<CacheFile>;
     if (parsed.format !== FORMAT || parsed.entries === null || typeof parsed.entries !== "object") return new Map();
-    return new Map(Object.entries(parsed.entries).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+    return new Map(
+      Object.entries(parsed.entries).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+    );
   } catch {
     return new Map();
   }

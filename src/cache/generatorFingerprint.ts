@@ -34,7 +34,12 @@ function libraryManifests(): string[] {
  */
 function codeFolders(): string[] {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const folders = [path.join(here, "../model"), path.join(here, "../emit"), path.join(here, "../../templates"), path.dirname(fileURLToPath(workerEntry()))];
+  const folders = [
+    path.join(here, "../model"),
+    path.join(here, "../emit"),
+    path.join(here, "../../templates"),
+    path.dirname(fileURLToPath(workerEntry())),
+  ];
   return [...new Set(folders.map((folder) => path.resolve(folder)))];
 }
 
@@ -49,7 +54,9 @@ export function generatorFingerprint(): Promise<string> {
       hash.update(`${name}@${version}\n`);
     }
     for (const folder of codeFolders()) {
-      const files = (await readdir(folder, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name);
+      const files = (await readdir(folder, { withFileTypes: true }))
+        .filter((entry) => entry.isFile())
+        .map((entry) => entry.name);
       for (const name of files.sort()) {
         hash.update(`${name}\n`);
         hash.update(await readFile(path.join(folder, name)));

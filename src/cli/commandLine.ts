@@ -6,7 +6,15 @@
  * messages, and it cannot tell an option of another command from a typo.
  */
 import { closestName } from "../config/closestName.js";
-import { ALL_OPTIONS, COMMAND_NAMES, COMMANDS, DEFAULT_COMMAND, isCommandName, optionsOf, type CommandName, type OptionSpec } from "./commandSpecs.js";
+import {
+  ALL_OPTIONS,
+  COMMAND_NAMES,
+  DEFAULT_COMMAND,
+  isCommandName,
+  optionsOf,
+  type CommandName,
+  type OptionSpec,
+} from "./commandSpecs.js";
 
 export type Command =
   | { kind: "help"; topic?: CommandName }
@@ -91,7 +99,8 @@ function tokenize(args: readonly string[]): { options: OptionToken[]; positional
 
 function unknownCommand(name: string): UsageError {
   const suggestion = closestName(name, COMMAND_NAMES);
-  const advice = suggestion !== undefined ? `did you mean ${suggestion}?` : `the commands are ${COMMAND_NAMES.join(", ")}`;
+  const advice =
+    suggestion !== undefined ? `did you mean ${suggestion}?` : `the commands are ${COMMAND_NAMES.join(", ")}`;
   return new UsageError(`unknown command "${name}"; ${advice}`);
 }
 
@@ -100,7 +109,10 @@ function unknownOption(token: OptionToken, command: CommandName | undefined): Us
   const candidates = (command !== undefined ? optionsOf(command) : ALL_OPTIONS).map((option) => option.name);
   // One letter is too short for a useful guess.
   const suggestion = token.spelling.startsWith("--") ? closestName(token.spelling.slice(2), candidates) : undefined;
-  return new UsageError(`unknown option ${token.spelling}${suggestion !== undefined ? `; did you mean --${suggestion}?` : ""}`, command);
+  return new UsageError(
+    `unknown option ${token.spelling}${suggestion !== undefined ? `; did you mean --${suggestion}?` : ""}`,
+    command,
+  );
 }
 
 /** Checks one option against `command`; returns its long name. */
@@ -113,13 +125,15 @@ function checkOption(token: OptionToken, command: CommandName): string {
   if (spec.valueName !== undefined && (token.value === undefined || token.value === "")) {
     throw new UsageError(`option --${spec.name} needs a value: --${spec.name} ${spec.valueName}`, command);
   }
-  if (spec.valueName === undefined && token.attached) throw new UsageError(`option --${spec.name} takes no value`, command);
+  if (spec.valueName === undefined && token.attached)
+    throw new UsageError(`option --${spec.name} takes no value`, command);
   return spec.name;
 }
 
 function parsePort(text: string): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(port >= 1 && port <= 65535)) throw new UsageError(`option --port needs a port number from 1 to 65535, not "${text}"`, "dev");
+  if (!(port >= 1 && port <= 65535))
+    throw new UsageError(`option --port needs a port number from 1 to 65535, not "${text}"`, "dev");
   return port;
 }
 
@@ -134,7 +148,8 @@ export function parseCommandLine(args: readonly string[]): Command {
   const command = named ?? DEFAULT_COMMAND;
 
   // Asking for help or the version wins over any other mistake on the line.
-  if (options.some((option) => option.spec?.name === "help")) return named !== undefined ? { kind: "help", topic: named } : { kind: "help" };
+  if (options.some((option) => option.spec?.name === "help"))
+    return named !== undefined ? { kind: "help", topic: named } : { kind: "help" };
   if (options.some((option) => option.spec?.name === "version")) return { kind: "version" };
 
   const values = new Map<string, string | undefined>();
@@ -152,11 +167,23 @@ export function parseCommandLine(args: readonly string[]): Command {
 
   switch (command) {
     case "generate":
-      if (values.has("check") && values.has("watch")) throw new UsageError("--check and --watch cannot be combined", "generate");
-      return { kind: "generate", ...configPath, check: values.has("check"), watch: values.has("watch"), cache: !values.has("no-cache") };
+      if (values.has("check") && values.has("watch"))
+        throw new UsageError("--check and --watch cannot be combined", "generate");
+      return {
+        kind: "generate",
+        ...configPath,
+        check: values.has("check"),
+        watch: values.has("watch"),
+        cache: !values.has("no-cache"),
+      };
     case "migrate": {
       const databaseUrl = values.get("database-url");
-      return { kind: "migrate", ...configPath, ...(databaseUrl !== undefined ? { databaseUrl } : {}), dryRun: values.has("dry-run") };
+      return {
+        kind: "migrate",
+        ...configPath,
+        ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+        dryRun: values.has("dry-run"),
+      };
     }
     case "dev": {
       const port = values.get("port");

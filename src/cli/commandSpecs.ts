@@ -35,7 +35,11 @@ const OPTIONS = {
       "Compile every schema again, without reading or saving the build cache\n" +
       "(node_modules/.cache/pgmq-gen: validators and types of unchanged schemas).",
   },
-  "database-url": { name: "database-url", valueName: "<url>", description: "Server to migrate. (Default: $DATABASE_URL)" },
+  "database-url": {
+    name: "database-url",
+    valueName: "<url>",
+    description: "Server to migrate. (Default: $DATABASE_URL)",
+  },
   "dry-run": { name: "dry-run", description: "Print the queues migrate would create, without connecting." },
   "dev-config": {
     name: "config",
@@ -46,7 +50,8 @@ const OPTIONS = {
   port: {
     name: "port",
     valueName: "<n>",
-    description: "Port to listen on (127.0.0.1 only). (Default: the last run's port if it is\nfree, else any free port)",
+    description:
+      "Port to listen on (127.0.0.1 only). (Default: the last run's port if it is\nfree, else any free port)",
   },
   help: { name: "help", short: "h", description: "Show this help." },
   version: { name: "version", short: "v", description: "Print the pgmq-gen version." },

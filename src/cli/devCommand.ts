@@ -69,7 +69,8 @@ function stopOrServerExit(signal: AbortSignal, isRunning: () => boolean): Promis
 }
 
 export async function runDevCommand(options: DevCommandOptions, terminal: Terminal): Promise<ExitCode> {
-  const projectDir = options.configPath !== undefined ? path.dirname(path.resolve(options.cwd, options.configPath)) : options.cwd;
+  const projectDir =
+    options.configPath !== undefined ? path.dirname(path.resolve(options.cwd, options.configPath)) : options.cwd;
   const serverLog: string[] = [];
   const onLog = (text: string) => {
     for (const line of text.split("\n")) if (line.trim() !== "") serverLog.push(line.trimEnd());
@@ -90,8 +91,11 @@ export async function runDevCommand(options: DevCommandOptions, terminal: Termin
     terminal.out(`DATABASE_URL=${server.url}`);
     const dataDir = shown(server.dataDir, options.cwd);
     if (server.kind === "reused") {
-      if (options.port !== undefined && options.port !== server.port) terminal.err(`pgmq-gen dev: --port ${options.port} ignored: the running server listens on ${server.port}`);
-      terminal.err(`pgmq-gen dev: reusing the server started by pgmq-gen dev (pid ${server.pid}), data in ${dataDir}; it stops when that one does`);
+      if (options.port !== undefined && options.port !== server.port)
+        terminal.err(`pgmq-gen dev: --port ${options.port} ignored: the running server listens on ${server.port}`);
+      terminal.err(
+        `pgmq-gen dev: reusing the server started by pgmq-gen dev (pid ${server.pid}), data in ${dataDir}; it stops when that one does`,
+      );
       return ExitCode.ok;
     }
     for (const note of server.notes) terminal.err(`pgmq-gen dev: ${note}`);

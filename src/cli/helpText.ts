@@ -1,5 +1,12 @@
 /** The help `pgmq-gen --help` and `pgmq-gen help <command>` print, from the command table. */
-import { COMMAND_NAMES, COMMANDS, GLOBAL_OPTIONS, HELP_OPTION, type CommandName, type OptionSpec } from "./commandSpecs.js";
+import {
+  COMMAND_NAMES,
+  COMMANDS,
+  GLOBAL_OPTIONS,
+  HELP_OPTION,
+  type CommandName,
+  type OptionSpec,
+} from "./commandSpecs.js";
 
 /** Two columns: each label padded to the longest, continuation lines of the text indented under it. */
 function columns(rows: readonly [label: string, text: string][]): string[] {

@@ -20,7 +20,10 @@ import { packageVersion } from "./version.js";
 
 async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
   const cwd = process.cwd();
-  const configPath = command.kind === "generate" || command.kind === "migrate" || command.kind === "dev" ? command.configPath : undefined;
+  const configPath =
+    command.kind === "generate" || command.kind === "migrate" || command.kind === "dev"
+      ? command.configPath
+      : undefined;
   const common = { cwd, ...(configPath !== undefined ? { configPath } : {}) };
   switch (command.kind) {
     case "help":
@@ -29,17 +32,21 @@ async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
     case "version":
       terminal.out(await packageVersion());
       return ExitCode.ok;
-    case "generate":
+    case "generate": {
       if (command.watch) {
         const { runWatchCommand } = await import("./watchCommand.js");
         return runWatchCommand({ ...common, cache: command.cache }, terminal);
       }
       const { runGenerateCommand } = await import("./generateCommand.js");
       return runGenerateCommand({ ...common, check: command.check, cache: command.cache }, terminal);
+    }
     case "migrate": {
       const { runMigrateCommand } = await import("./migrateCommand.js");
       const databaseUrl = command.databaseUrl ?? process.env.DATABASE_URL;
-      return runMigrateCommand({ ...common, ...(databaseUrl !== undefined ? { databaseUrl } : {}), dryRun: command.dryRun }, terminal);
+      return runMigrateCommand(
+        { ...common, ...(databaseUrl !== undefined ? { databaseUrl } : {}), dryRun: command.dryRun },
+        terminal,
+      );
     }
     case "dev": {
       const { runDevCommand } = await import("./devCommand.js");
@@ -56,7 +63,10 @@ async function main(): Promise<void> {
     if (!(error instanceof UsageError)) throw error;
     // The reason, the usage line of the command at fault and where to read more; the full help would bury the reason.
     const usage = error.command !== undefined ? [`Usage: ${COMMANDS[error.command].usage}`] : [];
-    const more = error.command !== undefined ? `Run \`pgmq-gen help ${error.command}\` for its options.` : "Run `pgmq-gen help` for the commands.";
+    const more =
+      error.command !== undefined
+        ? `Run \`pgmq-gen help ${error.command}\` for its options.`
+        : "Run `pgmq-gen help` for the commands.";
     processTerminal.err([`pgmq-gen: ${error.message}`, ...usage, more].join("\n"));
     process.exitCode = ExitCode.usage;
     return;

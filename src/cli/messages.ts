@@ -19,7 +19,9 @@ export function checkReport(result: GenerateResult, cwd: string): { fresh: boole
   if (stale.length === 0) {
     return {
       fresh: true,
-      lines: [`pgmq-gen: ${count(unchanged.length, "generated file")} up to date, ${count(result.queueCount, "queue")} (${result.durationMs} ms)`],
+      lines: [
+        `pgmq-gen: ${count(unchanged.length, "generated file")} up to date, ${count(result.queueCount, "queue")} (${result.durationMs} ms)`,
+      ],
     };
   }
   return {

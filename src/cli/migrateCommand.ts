@@ -32,7 +32,10 @@ export async function runMigrateCommand(options: MigrateCommandOptions, terminal
   const started = performance.now();
   let queues: string[];
   try {
-    const loaded = await loadConfig({ cwd: options.cwd, ...(options.configPath !== undefined ? { configPath: options.configPath } : {}) });
+    const loaded = await loadConfig({
+      cwd: options.cwd,
+      ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
+    });
     queues = configuredQueueNames(validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath }));
   } catch (error) {
     for (const line of errorLines(error)) terminal.err(line);
@@ -40,7 +43,9 @@ export async function runMigrateCommand(options: MigrateCommandOptions, terminal
   }
 
   if (options.dryRun) {
-    terminal.out(`pgmq-gen migrate --dry-run: would create ${queues.length} queues where missing (nothing was changed):`);
+    terminal.out(
+      `pgmq-gen migrate --dry-run: would create ${queues.length} queues where missing (nothing was changed):`,
+    );
     for (const queue of queues) terminal.out(`  ${queue}`);
     return ExitCode.ok;
   }

@@ -46,7 +46,8 @@ export async function runWatchCommand(options: WatchCommandOptions, terminal: Te
     if (name !== null) {
       if (path.basename(name).startsWith(".")) return; // editor swap files, our own temp files
       const changed = path.join(folder, name);
-      if (targets.outDir !== null && (changed === targets.outDir || changed.startsWith(targets.outDir + path.sep))) return;
+      if (targets.outDir !== null && (changed === targets.outDir || changed.startsWith(targets.outDir + path.sep)))
+        return;
     }
     clearTimeout(timer);
     timer = setTimeout(() => void runOnce(), DEBOUNCE_MS);
@@ -101,7 +102,9 @@ export async function runWatchCommand(options: WatchCommandOptions, terminal: Te
   };
 
   await runOnce();
-  terminal.out(`pgmq-gen: watching ${[...watchers.keys()].map((folder) => path.relative(options.cwd, folder) || ".").join(", ")} for changes (Ctrl-C to stop)`);
+  terminal.out(
+    `pgmq-gen: watching ${[...watchers.keys()].map((folder) => path.relative(options.cwd, folder) || ".").join(", ")} for changes (Ctrl-C to stop)`,
+  );
 
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -122,7 +125,8 @@ function targetsOf(result: GenerateResult): WatchTargets {
 
 /** Before the first successful run: the config's folder (or the search folder) and the default schemas folder. */
 async function initialTargets(options: WatchCommandOptions): Promise<WatchTargets> {
-  const configDir = options.configPath !== undefined ? path.dirname(path.resolve(options.cwd, options.configPath)) : options.cwd;
+  const configDir =
+    options.configPath !== undefined ? path.dirname(path.resolve(options.cwd, options.configPath)) : options.cwd;
   return { folders: new Set([configDir, path.join(configDir, CONFIG_DEFAULTS.schemasDir)]), outDir: null };
 }
 
@@ -136,7 +140,11 @@ async function targetsAfterFailure(options: WatchCommandOptions, previous: Watch
     const loaded = await loadConfig(options);
     const config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
     const configDir = path.dirname(loaded.filePath);
-    const folders = new Set([...previous.folders, configDir, path.resolve(configDir, config.schemasDir ?? CONFIG_DEFAULTS.schemasDir)]);
+    const folders = new Set([
+      ...previous.folders,
+      configDir,
+      path.resolve(configDir, config.schemasDir ?? CONFIG_DEFAULTS.schemasDir),
+    ]);
     return { folders, outDir: path.resolve(configDir, config.outDir ?? CONFIG_DEFAULTS.outDir) };
   } catch {
     return previous;

@@ -40,7 +40,10 @@ export class ConfigIssues {
       const suggestion = closestName(key, known);
       const advice = suggestion !== undefined ? `did you mean "${suggestion}"?` : `known options: ${known.join(", ")}`;
       const option = where.prefix === "" ? key : `${where.prefix}.${key}`;
-      this.add(`unknown option "${key}"; ${advice}`, { option, ...(where.queue !== undefined ? { queue: where.queue } : {}) });
+      this.add(`unknown option "${key}"; ${advice}`, {
+        option,
+        ...(where.queue !== undefined ? { queue: where.queue } : {}),
+      });
     }
   }
 

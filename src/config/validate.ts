@@ -10,7 +10,14 @@ import { ConfigIssues, describeValue, isRecord } from "./configIssues.js";
 import { CONFIG_DEFAULTS } from "./defaults.js";
 import { validateQueue } from "./validateQueue.js";
 
-export const TOP_LEVEL_OPTIONS = ["queues", "schemasDir", "outDir", "runtimeImport", "allowSchemasOutsideProject", "unsafePatterns"] as const;
+export const TOP_LEVEL_OPTIONS = [
+  "queues",
+  "schemasDir",
+  "outDir",
+  "runtimeImport",
+  "allowSchemasOutsideProject",
+  "unsafePatterns",
+] as const;
 
 /** The defaults of `schemasDir` and `outDir` (see `PgmqGenConfig`), needed to compare the folders. */
 
@@ -25,7 +32,11 @@ export interface ValidateConfigOptions {
  *
  * @param configFilePath absolute path of the config file; folders are resolved from its directory.
  */
-export function validateConfig(config: unknown, configFilePath: string, options: ValidateConfigOptions = {}): PgmqGenConfig {
+export function validateConfig(
+  config: unknown,
+  configFilePath: string,
+  options: ValidateConfigOptions = {},
+): PgmqGenConfig {
   const issues = new ConfigIssues(options.displayPath ?? path.relative(process.cwd(), configFilePath));
   if (!isRecord(config)) {
     issues.add(
@@ -36,14 +47,22 @@ export function validateConfig(config: unknown, configFilePath: string, options:
   }
   issues.unknownKeys(config, TOP_LEVEL_OPTIONS, { prefix: "" });
   validateFolders(config, path.dirname(configFilePath), issues);
-  if (config.runtimeImport !== undefined && !(typeof config.runtimeImport === "string" && config.runtimeImport.length > 0)) {
+  if (
+    config.runtimeImport !== undefined &&
+    !(typeof config.runtimeImport === "string" && config.runtimeImport.length > 0)
+  ) {
     issues.expected('a module specifier such as "pgmq-gen/runtime"', config.runtimeImport, { option: "runtimeImport" });
   }
   if (config.allowSchemasOutsideProject !== undefined && typeof config.allowSchemasOutsideProject !== "boolean") {
     issues.expected("true or false", config.allowSchemasOutsideProject, { option: "allowSchemasOutsideProject" });
   }
   const { unsafePatterns } = config;
-  if (unsafePatterns !== undefined && unsafePatterns !== "warn" && unsafePatterns !== "error" && unsafePatterns !== "off") {
+  if (
+    unsafePatterns !== undefined &&
+    unsafePatterns !== "warn" &&
+    unsafePatterns !== "error" &&
+    unsafePatterns !== "off"
+  ) {
     issues.expected('"warn", "error" or "off"', unsafePatterns, { option: "unsafePatterns" });
   }
   validateQueues(config.queues, issues);
@@ -53,16 +72,23 @@ export function validateConfig(config: unknown, configFilePath: string, options:
 
 function validateQueues(queues: unknown, issues: ConfigIssues): void {
   if (!isRecord(queues) || Object.keys(queues).length === 0) {
-    issues.expected('a non-empty object of queues keyed by queue name, such as { email: { schema: "email.schema.json" } }', queues, {
-      option: "queues",
-    });
+    issues.expected(
+      'a non-empty object of queues keyed by queue name, such as { email: { schema: "email.schema.json" } }',
+      queues,
+      {
+        option: "queues",
+      },
+    );
     return;
   }
   // Two keys that differ only in underscores would generate the same identifiers.
   const keysByIdentifier = new Map<string, string>();
   for (const [key, queue] of Object.entries(queues)) {
     if (!isQueueName(key)) {
-      issues.add(`invalid queue name ${JSON.stringify(key)}: expected ${QUEUE_NAME_RULE}`, { option: `queues.${key}`, queue: key });
+      issues.add(`invalid queue name ${JSON.stringify(key)}: expected ${QUEUE_NAME_RULE}`, {
+        option: `queues.${key}`,
+        queue: key,
+      });
     } else {
       const identifier = pascalQueueName(key);
       const earlier = keysByIdentifier.get(identifier);
@@ -84,7 +110,8 @@ function validateFolders(config: Record<string, unknown>, configDir: string, iss
   const { schemasDir, outDir } = config;
   const schemasDirIsValid = schemasDir === undefined || (typeof schemasDir === "string" && schemasDir.length > 0);
   const outDirIsValid = outDir === undefined || (typeof outDir === "string" && outDir.length > 0);
-  if (!schemasDirIsValid) issues.expected("a folder path relative to the config file", schemasDir, { option: "schemasDir" });
+  if (!schemasDirIsValid)
+    issues.expected("a folder path relative to the config file", schemasDir, { option: "schemasDir" });
   if (!outDirIsValid) issues.expected("a folder path relative to the config file", outDir, { option: "outDir" });
   if (!outDirIsValid) return;
 
@@ -98,7 +125,10 @@ function validateFolders(config: Record<string, unknown>, configDir: string, iss
     );
     return;
   }
-  if (schemasDirIsValid && outPath === path.resolve(configDir, (schemasDir as string | undefined) ?? CONFIG_DEFAULTS.schemasDir)) {
+  if (
+    schemasDirIsValid &&
+    outPath === path.resolve(configDir, (schemasDir as string | undefined) ?? CONFIG_DEFAULTS.schemasDir)
+  ) {
     issues.add(
       `outDir ${JSON.stringify(outDir ?? CONFIG_DEFAULTS.outDir)} is the schemas folder; expected a separate folder such as "generated"`,
       { option: "outDir" },

@@ -5,7 +5,7 @@
 import { QUEUE_DEFAULTS } from "../runtime/defaults.js";
 import { isQueueName, QUEUE_NAME_RULE } from "../runtime/queueName.js";
 import { MAX_DATABASE_SECONDS } from "../runtime/limits.js";
-import { ConfigIssues, isRecord } from "./configIssues.js";
+import { type ConfigIssues, isRecord } from "./configIssues.js";
 
 export const QUEUE_OPTIONS = [
   "schema",
@@ -35,7 +35,7 @@ export function validateQueue(key: string, queue: unknown, issues: ConfigIssues)
   const prefix = `queues.${key}`;
   const at = (option: string) => ({ option: `${prefix}.${option}`, queue: key });
   if (!isRecord(queue)) {
-    issues.expected("an object of queue options such as { schema: \"email.schema.json\" }", queue, {
+    issues.expected('an object of queue options such as { schema: "email.schema.json" }', queue, {
       option: prefix,
       queue: key,
     });
@@ -45,14 +45,25 @@ export function validateQueue(key: string, queue: unknown, issues: ConfigIssues)
 
   const { schema } = queue;
   if (schema === undefined) {
-    issues.add("missing required option: expected a schema file name (relative to schemasDir) or an inline JSON Schema object", at("schema"));
+    issues.add(
+      "missing required option: expected a schema file name (relative to schemasDir) or an inline JSON Schema object",
+      at("schema"),
+    );
   } else if (!(typeof schema === "string" && schema.length > 0) && !isRecord(schema)) {
-    issues.expected("a schema file name (relative to schemasDir) or an inline JSON Schema object", schema, at("schema"));
+    issues.expected(
+      "a schema file name (relative to schemasDir) or an inline JSON Schema object",
+      schema,
+      at("schema"),
+    );
   }
 
   const { visibilityTimeout, maxRetries, jobTimeout } = queue;
   if (visibilityTimeout !== undefined && !(Number.isInteger(visibilityTimeout) && (visibilityTimeout as number) > 0)) {
-    issues.expected("a positive whole number of seconds (PGMQ's visibility timeout is in integer seconds)", visibilityTimeout, at("visibilityTimeout"));
+    issues.expected(
+      "a positive whole number of seconds (PGMQ's visibility timeout is in integer seconds)",
+      visibilityTimeout,
+      at("visibilityTimeout"),
+    );
   } else if (visibilityTimeout !== undefined && (visibilityTimeout as number) > MAX_DATABASE_SECONDS) {
     issues.expected(`a visibility timeout of ${DATABASE_SECONDS_RULE}`, visibilityTimeout, at("visibilityTimeout"));
   }
@@ -73,7 +84,10 @@ export function validateQueue(key: string, queue: unknown, issues: ConfigIssues)
     if (!isQueueName(deadLetter)) {
       issues.expected(QUEUE_NAME_RULE, deadLetter, at("deadLetter"));
     } else if (deadLetter === key) {
-      issues.add(`a queue cannot be its own dead-letter queue; name another queue such as "${key}_dead"`, at("deadLetter"));
+      issues.add(
+        `a queue cannot be its own dead-letter queue; name another queue such as "${key}_dead"`,
+        at("deadLetter"),
+      );
     }
   }
   if (transactional !== undefined && typeof transactional !== "boolean") {
@@ -91,7 +105,10 @@ function validateBackoff(backoff: unknown, issues: ConfigIssues, key: string): v
   const prefix = `queues.${key}.backoff`;
   const at = (option: string) => ({ option: `${prefix}.${option}`, queue: key });
   if (!isRecord(backoff)) {
-    issues.expected('{ kind: "exponential", ... } or { kind: "fixed", delay }', backoff, { option: prefix, queue: key });
+    issues.expected('{ kind: "exponential", ... } or { kind: "fixed", delay }', backoff, {
+      option: prefix,
+      queue: key,
+    });
     return;
   }
   if (backoff.kind === "fixed") {

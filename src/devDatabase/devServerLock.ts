@@ -84,7 +84,10 @@ export async function readDevServerState(stateDir: string): Promise<DevServerSta
   try {
     const state = JSON.parse(await readFile(path.join(stateDir, STATE_FILE), "utf8")) as Partial<DevServerState>;
     const complete =
-      typeof state.pid === "number" && typeof state.port === "number" && typeof state.url === "string" && typeof state.dataDir === "string";
+      typeof state.pid === "number" &&
+      typeof state.port === "number" &&
+      typeof state.url === "string" &&
+      typeof state.dataDir === "string";
     return complete ? (state as DevServerState) : undefined;
   } catch {
     return undefined;

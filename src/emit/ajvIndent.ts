@@ -19,7 +19,29 @@
 
 const INDENT = "  ";
 /** Characters after which a `/` begins a regular expression rather than dividing. */
-const BEFORE_REGEXP = new Set(["", "(", ",", "=", ":", "[", "!", "&", "|", "?", "{", "}", ";", "+", "-", "*", "%", "<", ">", "~", "^"]);
+const BEFORE_REGEXP = new Set([
+  "",
+  "(",
+  ",",
+  "=",
+  ":",
+  "[",
+  "!",
+  "&",
+  "|",
+  "?",
+  "{",
+  "}",
+  ";",
+  "+",
+  "-",
+  "*",
+  "%",
+  "<",
+  ">",
+  "~",
+  "^",
+]);
 
 /** Index of the `/` that ends the regular expression starting at `start`, or -1. */
 function regexpEnd(line: string, start: number): number {

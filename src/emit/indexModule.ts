@@ -21,22 +21,32 @@ export function emitIndexModule(model: ProjectModel): string {
   const statements: StatementStructures[] = [];
 
   statements.push(
-    ...queues.map((queue): StatementStructures => ({
-      kind: StructureKind.ImportDeclaration,
-      moduleSpecifier: `./${queue.names.file}.js`,
-      namedImports: [
-        { name: queue.names.definition },
-        { name: queue.names.handler, isTypeOnly: true },
-        { name: `${queue.names.handler}Function`, isTypeOnly: true },
-      ],
-    })),
+    ...queues.map(
+      (queue): StatementStructures => ({
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: `./${queue.names.file}.js`,
+        namedImports: [
+          { name: queue.names.definition },
+          { name: queue.names.handler, isTypeOnly: true },
+          { name: `${queue.names.handler}Function`, isTypeOnly: true },
+        ],
+      }),
+    ),
   );
   statements.push({
     kind: StructureKind.ImportDeclaration,
     moduleSpecifier: model.runtimeImport,
-    namedImports: [{ name: "createQueueWorker" }, { name: "Worker", isTypeOnly: true }, { name: "WorkerOptions", isTypeOnly: true }],
+    namedImports: [
+      { name: "createQueueWorker" },
+      { name: "Worker", isTypeOnly: true },
+      { name: "WorkerOptions", isTypeOnly: true },
+    ],
   });
-  statements.push(...queues.map((queue) => ({ kind: StructureKind.ExportDeclaration, moduleSpecifier: `./${queue.names.file}.js` }) as const));
+  statements.push(
+    ...queues.map(
+      (queue) => ({ kind: StructureKind.ExportDeclaration, moduleSpecifier: `./${queue.names.file}.js` }) as const,
+    ),
+  );
 
   statements.push({
     kind: StructureKind.VariableStatement,
@@ -78,7 +88,9 @@ export function emitIndexModule(model: ProjectModel): string {
   // A string literal type, not `never`: the compiler's "not assignable to type '…'" then quotes the key and
   // the way out. The command matters when generated/ is older than the config (a queue added since).
   const queueList = queues.map((queue) => queue.key).join(", ");
-  const unknownQueueText = templateLiteralText(`${model.configFile} defines ${queueList}; after adding a queue there, run npx pgmq-gen`);
+  const unknownQueueText = templateLiteralText(
+    `${model.configFile} defines ${queueList}; after adding a queue there, run npx pgmq-gen`,
+  );
   statements.push(
     {
       kind: StructureKind.TypeAlias,
@@ -90,7 +102,9 @@ export function emitIndexModule(model: ProjectModel): string {
     {
       kind: StructureKind.TypeAlias,
       name: "HandlerTypes",
-      docs: ["The handler type of each queue key of `H`; any other key may hold anything here, and is refused by `CheckedHandlers`."],
+      docs: [
+        "The handler type of each queue key of `H`; any other key may hold anything here, and is refused by `CheckedHandlers`.",
+      ],
       typeParameters: [{ name: "H" }],
       type: "{ [K in keyof H]: K extends QueueName ? Handlers[K] | undefined : unknown }",
     },

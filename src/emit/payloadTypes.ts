@@ -33,7 +33,7 @@ function titleDefinitions(node: SchemaNode): void {
     const definitions = node[map];
     if (!isNode(definitions)) continue;
     for (const [name, definition] of Object.entries(definitions)) {
-      if (isNode(definition) && typeof definition["title"] !== "string") definition["title"] = name;
+      if (isNode(definition) && typeof definition.title !== "string") definition.title = name;
     }
   }
 }
@@ -46,10 +46,10 @@ function prefixTitles(node: unknown, prefix: string): void {
   }
   if (!isNode(node)) return;
   titleDefinitions(node);
-  const title = node["title"];
+  const title = node.title;
   if (typeof title === "string") {
     const name = pascalCase(title);
-    node["title"] = name.startsWith(prefix) ? name : `${prefix}${name}`;
+    node.title = name.startsWith(prefix) ? name : `${prefix}${name}`;
   }
   for (const [key, child] of Object.entries(node)) {
     if (!DATA_KEYWORDS.has(key)) prefixTitles(child, prefix);
@@ -59,12 +59,12 @@ function prefixTitles(node: unknown, prefix: string): void {
 /** The schema as json-schema-to-typescript should see it: a mutable copy, named. */
 function namedSchema(queue: QueueModel): SchemaNode {
   const schema = structuredClone(queue.schema) as SchemaNode;
-  const title = typeof schema["title"] === "string" ? schema["title"] : null;
+  const title = typeof schema.title === "string" ? schema.title : null;
   prefixTitles(schema, queue.names.pascal);
-  schema["title"] = queue.names.job;
+  schema.title = queue.names.job;
   const description = queue.description ?? title;
-  if (description === null) delete schema["description"];
-  else schema["description"] = description;
+  if (description === null) delete schema.description;
+  else schema.description = description;
   return schema;
 }
 
@@ -114,7 +114,9 @@ function typesError(queue: QueueModel, configFile: string, error: unknown): Comp
  * process): a run whose types all come from the build cache never needs them.
  */
 let typeGeneratorModules:
-  | Promise<[typeof import("json-schema-to-typescript"), typeof import("json-schema-to-typescript/dist/src/formatter.js")]>
+  | Promise<
+      [typeof import("json-schema-to-typescript"), typeof import("json-schema-to-typescript/dist/src/formatter.js")]
+    >
   | undefined;
 
 async function typeGenerator() {
@@ -127,7 +129,11 @@ async function typeGenerator() {
   return { compile, format };
 }
 
-export async function emitPayloadTypes(queue: QueueModel, configFile: string, options: Partial<Options> = TYPE_OPTIONS): Promise<string> {
+export async function emitPayloadTypes(
+  queue: QueueModel,
+  configFile: string,
+  options: Partial<Options> = TYPE_OPTIONS,
+): Promise<string> {
   const { compile } = await typeGenerator();
   try {
     return await compile(namedSchema(queue) as Parameters<typeof compile>[0], queue.names.job, options);
@@ -150,7 +156,9 @@ const BOUNDARY_LINE = /^\/\/ @pgmq-gen payload types boundary\n/m;
  */
 async function formatTogether(queues: readonly QueueModel[], configFile: string): Promise<string[]> {
   const { format } = await typeGenerator();
-  const raw = await Promise.all(queues.map((queue) => emitPayloadTypes(queue, configFile, { ...TYPE_OPTIONS, format: false })));
+  const raw = await Promise.all(
+    queues.map((queue) => emitPayloadTypes(queue, configFile, { ...TYPE_OPTIONS, format: false })),
+  );
   let parts: string[] | null = null;
   try {
     const formatted = await format(raw.join(`\n${BOUNDARY}\n`), TYPE_OPTIONS as Options);
@@ -170,7 +178,11 @@ async function formatTogether(queues: readonly QueueModel[], configFile: string)
  * identical generator already wrote them for the same named schema, the rest
  * written now, together.
  */
-export async function emitAllPayloadTypes(queues: readonly QueueModel[], configFile: string, cache: GeneratorCache = NO_CACHE): Promise<string[]> {
+export async function emitAllPayloadTypes(
+  queues: readonly QueueModel[],
+  configFile: string,
+  cache: GeneratorCache = NO_CACHE,
+): Promise<string[]> {
   if (!cache.enabled) return formatTogether(queues, configFile);
   const inputs = queues.map((queue) => `${queue.names.job}\n${JSON.stringify(namedSchema(queue))}`);
   const types = inputs.map((input) => cache.get("payload-types", input));

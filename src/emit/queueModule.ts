@@ -6,12 +6,7 @@
 import type { ImportSpecifierStructure, OptionalKind, StatementStructures } from "ts-morph";
 import { StructureKind, VariableDeclarationKind } from "../tsMorph.js";
 import type { QueueModel } from "../model/types.js";
-import {
-  describeAbortReasons,
-  describeRetries,
-  describeSuccess,
-  describeTransaction,
-} from "./queueDocs.js";
+import { describeAbortReasons, describeRetries, describeSuccess, describeTransaction } from "./queueDocs.js";
 import { printModule, TopLevelInitializers, writeLiteral } from "./sourceFiles.js";
 import { fillTemplate } from "./templates.js";
 
@@ -47,10 +42,22 @@ export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile
   // Every statement is printed in one go: each ts-morph `add*` call would re-parse the file so far.
   const statements: (StatementStructures | string)[] = [];
   const initializers = new TopLevelInitializers();
-  statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: runtimeImport, namedImports: runtimeImports(queue) });
-  statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: `./${names.file}.validator.js`, namedImports: [names.validator] });
+  statements.push({
+    kind: StructureKind.ImportDeclaration,
+    moduleSpecifier: runtimeImport,
+    namedImports: runtimeImports(queue),
+  });
+  statements.push({
+    kind: StructureKind.ImportDeclaration,
+    moduleSpecifier: `./${names.file}.validator.js`,
+    namedImports: [names.validator],
+  });
   if (queue.codecImport !== null) {
-    statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: queue.codecImport, namespaceImport: transformName(queue) });
+    statements.push({
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: queue.codecImport,
+      namespaceImport: transformName(queue),
+    });
   }
 
   statements.push(payloadTypes);
@@ -108,7 +115,9 @@ export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: [fillTemplate("producer.md", { queue: key, producer: names.producer })],
-    declarations: [{ name: names.producer, type: `Producer<${names.job}>`, initializer: `createProducer(${names.definition})` }],
+    declarations: [
+      { name: names.producer, type: `Producer<${names.job}>`, initializer: `createProducer(${names.definition})` },
+    ],
   });
 
   statements.push({

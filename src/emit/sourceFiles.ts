@@ -14,7 +14,12 @@ import { bannerLine } from "./banner.js";
  * TopLevelInitializers) and re-indented prettier's layout of union members in
  * payload types, which now stays exactly as prettier prints it.
  */
-const PRINT_OPTIONS: PrintStructureOptions = { indentNumberOfSpaces: 2, newLine: "\n", useSingleQuote: false, insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true };
+const PRINT_OPTIONS: PrintStructureOptions = {
+  indentNumberOfSpaces: 2,
+  newLine: "\n",
+  useSingleQuote: false,
+  insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true,
+};
 const WRITER_OPTIONS = { indentNumberOfSpaces: 2, newLine: "\n", useSingleQuote: false } as const;
 
 const PLACEHOLDER = "__pgmqGenInitializer_";
@@ -54,7 +59,11 @@ export class TopLevelInitializers {
  * the banner on line 1. No source file is created: that would parse the text
  * just printed, and nothing here needs the syntax tree.
  */
-export function printModule(statements: (StatementStructures | string)[], configFile: string, initializers: TopLevelInitializers): string {
+export function printModule(
+  statements: (StatementStructures | string)[],
+  configFile: string,
+  initializers: TopLevelInitializers,
+): string {
   const printed = printStructure({ kind: StructureKind.SourceFile, statements }, PRINT_OPTIONS);
   // trim(), not `/\s*$/`: that regex rescans every run of whitespace and was measurable on these files.
   const text = initializers.splice(`${printed.trim()}\n`);
@@ -72,7 +81,12 @@ function separateDeclarations(text: string): string {
   for (const line of lines) {
     const previous = out[out.length - 1];
     const startsDeclaration = /^(\/\*\*|export |function |const )/.test(line);
-    const afterDocOrBlank = previous === undefined || previous === "" || previous.startsWith(" */") || previous.startsWith("/**") || previous.startsWith("//");
+    const afterDocOrBlank =
+      previous === undefined ||
+      previous === "" ||
+      previous.startsWith(" */") ||
+      previous.startsWith("/**") ||
+      previous.startsWith("//");
     const betweenSiblings = /^(export \* |const )/.test(line) && /^(export \* |const )/.test(previous ?? "");
     if (startsDeclaration && !afterDocOrBlank && !betweenSiblings) out.push("");
     out.push(line);

@@ -21,7 +21,12 @@ const EXPORTS = /^export const validate = (validate\d+);\nexport default \1;\n/m
  * source for the queue's schema (see model/validatorSource.ts), with its own
  * exports still in place.
  */
-export function emitValidatorModule(queue: QueueModel, compiled: ValidatorSourceOutcome, runtimeImport: string, configFile: string): string {
+export function emitValidatorModule(
+  queue: QueueModel,
+  compiled: ValidatorSourceOutcome,
+  runtimeImport: string,
+  configFile: string,
+): string {
   const location = { file: queue.schemaFile ?? configFile, queue: queue.key, pointer: "" };
   if (!compiled.ok) throw new CompileError(location, `cannot generate the validator: ${compiled.message}`);
   let source: string;
@@ -32,7 +37,10 @@ export function emitValidatorModule(queue: QueueModel, compiled: ValidatorSource
   }
   const exported = EXPORTS.exec(source);
   if (exported === null) {
-    throw new CompileError(location, "cannot generate the validator: ajv's standalone output no longer has the expected exports (ajv upgrade?)");
+    throw new CompileError(
+      location,
+      "cannot generate the validator: ajv's standalone output no longer has the expected exports (ajv upgrade?)",
+    );
   }
   const body = source.replace(USE_STRICT, "").replace(EXPORTS, "");
   // ajv writes one statement per line (`code.lines`), so indenting it is enough; the printer is for code in a shape ajvIndent.ts does not know.

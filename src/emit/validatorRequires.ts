@@ -9,9 +9,9 @@ import formatsModule from "ajv-formats/dist/formats.js";
 
 /** `require("<module>")<accessor>` -> expression in generated code. */
 const HELPERS: ReadonlyMap<string, string> = new Map([
-  ['ajv/dist/runtime/ucs2length|.default', "validatorRuntime.ucs2length"],
-  ['ajv/dist/runtime/equal|.default', "validatorRuntime.equal"],
-  ['ajv/dist/runtime/uri|.default', "validatorRuntime.uri"],
+  ["ajv/dist/runtime/ucs2length|.default", "validatorRuntime.ucs2length"],
+  ["ajv/dist/runtime/equal|.default", "validatorRuntime.equal"],
+  ["ajv/dist/runtime/uri|.default", "validatorRuntime.uri"],
 ]);
 
 const FORMATS_MODULE = "ajv-formats/dist/formats";
@@ -40,7 +40,9 @@ export function rewriteValidatorRequires(code: string): string {
   return code.replace(REQUIRE_CALL, (call: string, module: string, accessor: string) => {
     const expression = replacement(module, accessor);
     if (expression === null) {
-      throw new Error(`ajv's validator code calls ${call}, which validatorRuntime does not provide; add it to src/emit/validatorRequires.ts and src/runtime/validatorRuntime.ts`);
+      throw new Error(
+        `ajv's validator code calls ${call}, which validatorRuntime does not provide; add it to src/emit/validatorRequires.ts and src/runtime/validatorRuntime.ts`,
+      );
     }
     return expression;
   });

@@ -26,6 +26,7 @@
  * for one.
  */
 import { randomBytes } from "node:crypto";
+import type { Dirent } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CompileError, CompileErrors } from "../errors.js";
@@ -52,7 +53,11 @@ export interface WriteResult {
 }
 
 /** Writes `files` under `outDir` (absolute) and removes the generated files they no longer include. */
-export async function writeGeneratedFiles(outDir: string, files: readonly GeneratedFile[], options: WriteOptions = {}): Promise<WriteResult> {
+export async function writeGeneratedFiles(
+  outDir: string,
+  files: readonly GeneratedFile[],
+  options: WriteOptions = {},
+): Promise<WriteResult> {
   const check = options.check ?? false;
   const wanted = new Map<string, string>();
   for (const file of files) wanted.set(normalizeRelativePath(file.path), file.contents);
@@ -107,7 +112,9 @@ export async function writeGeneratedFiles(outDir: string, files: readonly Genera
 function normalizeRelativePath(filePath: string): string {
   const normalized = path.posix.normalize(filePath.replaceAll("\\", "/"));
   if (path.posix.isAbsolute(normalized) || normalized === ".." || normalized.startsWith("../") || normalized === ".") {
-    throw new Error(`generated file path ${JSON.stringify(filePath)} must be relative to the output folder and stay inside it`);
+    throw new Error(
+      `generated file path ${JSON.stringify(filePath)} must be relative to the output folder and stay inside it`,
+    );
   }
   return normalized;
 }
@@ -121,7 +128,9 @@ function configFileOfRun(files: readonly GeneratedFile[]): string {
   const [configFile] = named;
   if (named.size !== 1 || configFile === null || configFile === undefined) {
     const found = [...named].map((name) => JSON.stringify(name)).join(", ") || "no files";
-    throw new Error(`every generated file must start with the "${GENERATED_MARKER} from <config file>" banner, all naming one config file (found ${found})`);
+    throw new Error(
+      `every generated file must start with the "${GENERATED_MARKER} from <config file>" banner, all naming one config file (found ${found})`,
+    );
   }
   return configFile;
 }
@@ -156,8 +165,12 @@ async function existingFile(target: string, bytes: Buffer, configFile: string): 
 function refusal(target: string, existing: ExistingFile, configFile: string, displayFrom: string): CompileError {
   const shown = path.relative(displayFrom, target).split(path.sep).join("/") || target;
   if (existing.state === "another-config") {
-    const from = existing.owner === null ? "this file's pgmq-gen banner names no config file" : `this file was generated from ${existing.owner}`;
-    const gone = existing.owner === null ? "" : `, or, if ${existing.owner} was renamed or removed, delete the files it generated`;
+    const from =
+      existing.owner === null
+        ? "this file's pgmq-gen banner names no config file"
+        : `this file was generated from ${existing.owner}`;
+    const gone =
+      existing.owner === null ? "" : `, or, if ${existing.owner} was renamed or removed, delete the files it generated`;
     return new CompileError(
       { file: shown, option: "outDir" },
       `${from}, not from ${configFile}, and a config's run never overwrites another config's files; nothing was written: give each config its own outDir (each writes index.ts)${gone}`,
@@ -190,7 +203,7 @@ async function replaceFile(target: string, bytes: Buffer): Promise<void> {
 
 /** Regular files under `folder`, relative, `/`-separated; symlinks are not followed. Empty when the folder is missing. */
 async function listFiles(folder: string, prefix = ""): Promise<string[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(path.join(folder, prefix), { withFileTypes: true });
   } catch (error) {
@@ -251,4 +264,3 @@ async function removeEmptyFolders(folder: string, outDir: string): Promise<void>
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
 }
-

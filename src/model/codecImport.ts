@@ -21,7 +21,9 @@ export function codecImport(rootDir: string, outDir: string, codec: string): str
   const extension = path.extname(modulePath);
   const runtimeExtension = RUNTIME_EXTENSIONS.get(extension);
   const withExtension =
-    runtimeExtension === undefined ? `${modulePath}.js` : `${modulePath.slice(0, -extension.length)}${runtimeExtension}`;
+    runtimeExtension === undefined
+      ? `${modulePath}.js`
+      : `${modulePath.slice(0, -extension.length)}${runtimeExtension}`;
   const relative = path.relative(outDir, withExtension).split(path.sep).join("/");
   return relative.startsWith(".") ? relative : `./${relative}`;
 }

@@ -28,7 +28,9 @@ const MAX_THREADS = 4;
  */
 export function workerEntry(): URL {
   const here = import.meta.url;
-  return here.endsWith(".ts") ? new URL("../../dist/model/compileWorker.js", here) : new URL("./compileWorker.js", here);
+  return here.endsWith(".ts")
+    ? new URL("../../dist/model/compileWorker.js", here)
+    : new URL("./compileWorker.js", here);
 }
 
 interface InFlight {
@@ -95,7 +97,9 @@ function liveThreads(): CompileThread[] {
   if (threads.length === 0) {
     const entry = workerEntry();
     if (!existsSync(fileURLToPath(entry))) {
-      throw new Error(`pgmq-gen's schema compiler thread is not built (${fileURLToPath(entry)} is missing): run \`npm run build\``);
+      throw new Error(
+        `pgmq-gen's schema compiler thread is not built (${fileURLToPath(entry)} is missing): run \`npm run build\``,
+      );
     }
     threads = Array.from({ length: threadCount() }, () => new CompileThread(entry));
   }
@@ -111,7 +115,8 @@ export function startCompileThreads(): void {
 export function compileOnThread(schema: object, dialect: SchemaDialect): Promise<ValidatorSourceOutcome> {
   let thread: CompileThread | undefined;
   try {
-    for (const candidate of liveThreads()) if (thread === undefined || candidate.inFlight < thread.inFlight) thread = candidate;
+    for (const candidate of liveThreads())
+      if (thread === undefined || candidate.inFlight < thread.inFlight) thread = candidate;
   } catch (error) {
     return Promise.reject(error);
   }

@@ -11,7 +11,11 @@ import type { BundledSchema, SchemaDialect } from "./types.js";
 import type { ValidatorSourceOutcome } from "./validatorSource.js";
 
 /** Compiles `schema` on a compiler thread, unless the cache has its source from an identical generator. */
-export function compileSchema(schema: BundledSchema, dialect: SchemaDialect, cache: GeneratorCache): Promise<ValidatorSourceOutcome> {
+export function compileSchema(
+  schema: BundledSchema,
+  dialect: SchemaDialect,
+  cache: GeneratorCache,
+): Promise<ValidatorSourceOutcome> {
   if (!cache.enabled) return compileOnThread(schema, dialect);
   const input = `${dialect}\n${JSON.stringify(schema)}`;
   const source = cache.get("validator-source", input);

@@ -43,8 +43,8 @@ export function checkEnumUniqueness(document: unknown, location: CompileErrorLoc
   const pending: { schema: Record<string, unknown>; tokens: readonly string[] }[] = [{ schema: document, tokens: [] }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { schema, tokens } = next;
-    if (Array.isArray(schema["enum"])) {
-      const pair = duplicatePair(schema["enum"]);
+    if (Array.isArray(schema.enum)) {
+      const pair = duplicatePair(schema.enum);
       if (pair !== null) {
         throw new CompileError(
           { ...location, pointer: formatPointer([...tokens, "enum"]) },

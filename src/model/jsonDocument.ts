@@ -57,7 +57,8 @@ function failure(text: string, message: string): { offset: number | null; reason
     const reason = positioned[1].charAt(0).toLowerCase() + positioned[1].slice(1);
     return { offset: Number(positioned[2]), reason };
   }
-  if (message.includes("Unexpected end of JSON input")) return { offset: text.length, reason: "unexpected end of the file" };
+  if (message.includes("Unexpected end of JSON input"))
+    return { offset: text.length, reason: "unexpected end of the file" };
   const badToken = firstNonJsonToken(text);
   if (badToken !== null) return { offset: badToken, reason: "unexpected character" };
   // parseDiagnostics is not in TypeScript's public typings, but is present on every JsonSourceFile.
@@ -73,8 +74,12 @@ export function parseJsonDocument(text: string, location: CompileErrorLocation):
     return JSON.parse(text);
   } catch (error) {
     const { offset, reason } = failure(text, error instanceof Error ? error.message : String(error));
-    const where = offset === null ? "" : (({ line, column }) => ` at line ${line}, column ${column}`)(lineAndColumn(text, offset));
+    const where =
+      offset === null ? "" : (({ line, column }) => ` at line ${line}, column ${column}`)(lineAndColumn(text, offset));
     // No `cause`: JSON.parse's message may quote the file, and a cause is printed with the error.
-    throw new CompileError({ ...location, pointer: "" }, `not valid JSON${where}: ${reason}. Fix the syntax of the file.`);
+    throw new CompileError(
+      { ...location, pointer: "" },
+      `not valid JSON${where}: ${reason}. Fix the syntax of the file.`,
+    );
   }
 }

@@ -6,7 +6,12 @@ export { formatPointer };
 /** "/definitions/my%20type" -> "/definitions/my type", in the escaped form formatPointer writes. */
 export function normalizeFragment(fragment: string): string {
   if (fragment === "") return "";
-  return formatPointer(fragment.slice(1).split("/").map((raw) => unescapePointerToken(decodeURIComponent(raw))));
+  return formatPointer(
+    fragment
+      .slice(1)
+      .split("/")
+      .map((raw) => unescapePointerToken(decodeURIComponent(raw))),
+  );
 }
 
 /**

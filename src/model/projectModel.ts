@@ -22,7 +22,6 @@ import { withStackGuard } from "./stackOverflow.js";
 import type { ProjectModel, QueueModel } from "./types.js";
 import type { UnsafePatternsMode } from "./unsafePatterns.js";
 
-
 interface ResolvedQueue {
   readonly model: QueueModel;
   /** The schema's compilation error, or undefined; never rejects. */
@@ -31,15 +30,21 @@ interface ResolvedQueue {
   readonly unsafePatterns: Promise<CompileWarning[]>;
 }
 
-async function queueModel(key: string, config: QueueConfig, context: QueueSchemaContext & { outDir: string }): Promise<ResolvedQueue> {
+async function queueModel(
+  key: string,
+  config: QueueConfig,
+  context: QueueSchemaContext & { outDir: string },
+): Promise<ResolvedQueue> {
   const where =
     typeof config.schema === "string"
       ? { file: displayPath(context.rootDir, path.resolve(context.schemasDir, config.schema)), queue: key }
       : { file: context.configFile, queue: key, option: `queues.${key}.schema` };
-  const { schema, dialect, schemaFile, compilation, compileError, unsafePatterns } = await withStackGuard(where, "resolving the schema", () =>
-    resolveQueueSchema(key, config.schema, context),
+  const { schema, dialect, schemaFile, compilation, compileError, unsafePatterns } = await withStackGuard(
+    where,
+    "resolving the schema",
+    () => resolveQueueSchema(key, config.schema, context),
   );
-  const schemaDescription = typeof schema["description"] === "string" ? schema["description"] : null;
+  const schemaDescription = typeof schema.description === "string" ? schema.description : null;
   const model: QueueModel = {
     key,
     names: queueNames(key),
@@ -72,10 +77,16 @@ async function queueOutcomes(
       if (!Array.isArray(patterns)) return { errors: [compileError ?? patterns], warnings: [] };
       const errors: unknown[] = compileError === undefined ? [] : [compileError];
       if (unsafePatterns !== "error") return { errors, warnings: patterns };
-      return { errors: [...errors, ...patterns.map((warning) => new CompileError(warning.location, warning.problem))], warnings: [] };
+      return {
+        errors: [...errors, ...patterns.map((warning) => new CompileError(warning.location, warning.problem))],
+        warnings: [],
+      };
     }),
   );
-  return { errors: outcomes.flatMap((outcome) => outcome.errors), warnings: outcomes.flatMap((outcome) => outcome.warnings) };
+  return {
+    errors: outcomes.flatMap((outcome) => outcome.errors),
+    warnings: outcomes.flatMap((outcome) => outcome.warnings),
+  };
 }
 
 function throwQueueErrors(errors: readonly unknown[]): void {
@@ -102,13 +113,20 @@ export interface PreparedProjectModel {
 }
 
 /** The model as soon as every schema is resolved, with their compilation still running. */
-export async function prepareProjectModel(config: PgmqGenConfig, configFilePath: string, options: ProjectModelOptions = {}): Promise<PreparedProjectModel> {
+export async function prepareProjectModel(
+  config: PgmqGenConfig,
+  configFilePath: string,
+  options: ProjectModelOptions = {},
+): Promise<PreparedProjectModel> {
   const configPath = path.resolve(configFilePath);
   const rootDir = path.dirname(configPath);
   const configFile = path.basename(configPath);
   const outDir = path.resolve(rootDir, config.outDir ?? CONFIG_DEFAULTS.outDir);
   const schemasDir = path.resolve(rootDir, config.schemasDir ?? CONFIG_DEFAULTS.schemasDir);
-  const reader = createSchemaFileReader(rootDir, config.allowSchemasOutsideProject === true ? "anywhere" : [rootDir, schemasDir]);
+  const reader = createSchemaFileReader(
+    rootDir,
+    config.allowSchemasOutsideProject === true ? "anywhere" : [rootDir, schemasDir],
+  );
   const unsafePatterns = config.unsafePatterns ?? CONFIG_DEFAULTS.unsafePatterns;
   const context = { rootDir, outDir, configFile, reader, schemasDir, cache: options.cache ?? NO_CACHE, unsafePatterns };
 
@@ -136,7 +154,11 @@ export async function prepareProjectModel(config: PgmqGenConfig, configFilePath:
 }
 
 /** The model, every schema resolved and compiled; throws `CompileError`/`CompileErrors` for every queue at fault. */
-export async function buildProjectModel(config: PgmqGenConfig, configFilePath: string, options: ProjectModelOptions = {}): Promise<ProjectModel> {
+export async function buildProjectModel(
+  config: PgmqGenConfig,
+  configFilePath: string,
+  options: ProjectModelOptions = {},
+): Promise<ProjectModel> {
   const { model, schemasCompiled } = await prepareProjectModel(config, configFilePath, options);
   await schemasCompiled;
   return model;

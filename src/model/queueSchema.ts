@@ -57,7 +57,11 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export async function resolveQueueSchema(key: string, schema: string | JSONSchema, context: QueueSchemaContext): Promise<QueueSchema> {
+export async function resolveQueueSchema(
+  key: string,
+  schema: string | JSONSchema,
+  context: QueueSchemaContext,
+): Promise<QueueSchema> {
   const option = `queues.${key}.schema`;
   const inline = typeof schema !== "string";
   // Files are checked when read; an inline schema here, before anything recursive (JSON.stringify included) sees it.
@@ -70,7 +74,11 @@ export async function resolveQueueSchema(key: string, schema: string | JSONSchem
         text: JSON.stringify(schema),
         document: schema,
       }
-    : await context.reader.read(path.resolve(context.schemasDir, schema), { file: context.configFile, queue: key, option });
+    : await context.reader.read(path.resolve(context.schemasDir, schema), {
+        file: context.configFile,
+        queue: key,
+        option,
+      });
 
   const locationOf = (file: SchemaFile): CompileErrorLocation =>
     file === root && inline ? { file: context.configFile, queue: key, option } : { file: file.displayPath, queue: key };
@@ -81,7 +89,8 @@ export async function resolveQueueSchema(key: string, schema: string | JSONSchem
   for (const file of files.slice(1)) {
     validateAgainstMetaSchema(file.document, schemaDialect(file.document, dialect, locationOf(file)), locationOf(file));
   }
-  const unsafePatterns = context.unsafePatterns === "off" ? Promise.resolve([]) : findUnsafePatterns(graph, locationOf, context.cache);
+  const unsafePatterns =
+    context.unsafePatterns === "off" ? Promise.resolve([]) : findUnsafePatterns(graph, locationOf, context.cache);
   // Handled here, so it is no unhandled rejection if bundling fails first; awaiting it still throws.
   unsafePatterns.catch(() => undefined);
   const bundled = await bundleSchema(root, files);

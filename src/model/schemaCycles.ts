@@ -42,7 +42,13 @@ export function checkSameValueCycles(
         continue;
       }
       const index = onPath.get(edge.to.key);
-      if (index !== undefined) throw cycleError([...path.slice(index + 1).map((frame) => frame.entered!), edge], path[index]!.node, queue, errorLocation);
+      if (index !== undefined)
+        throw cycleError(
+          [...path.slice(index + 1).map((frame) => frame.entered!), edge],
+          path[index]!.node,
+          queue,
+          errorLocation,
+        );
       if (!finished.has(edge.to.key)) enter(edge.to, edge);
     }
   }

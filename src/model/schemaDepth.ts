@@ -24,7 +24,11 @@ interface Frame {
 }
 
 /** Throws a CompileError at the first value nested deeper than `limit` levels. */
-export function checkSchemaDepth(document: unknown, location: CompileErrorLocation, limit: number = MAX_SCHEMA_DEPTH): void {
+export function checkSchemaDepth(
+  document: unknown,
+  location: CompileErrorLocation,
+  limit: number = MAX_SCHEMA_DEPTH,
+): void {
   if (document === null || typeof document !== "object") return;
   const stack: Frame[] = [{ value: document, tokens: [] }];
   for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
@@ -36,7 +40,9 @@ export function checkSchemaDepth(document: unknown, location: CompileErrorLocati
         `the schema is nested more than ${limit} levels deep here; flatten it, or name the repeated part in definitions and refer to it with $ref`,
       );
     }
-    const entries = Array.isArray(frame.value) ? frame.value.map((item, index) => [String(index), item] as const) : Object.entries(frame.value);
+    const entries = Array.isArray(frame.value)
+      ? frame.value.map((item, index) => [String(index), item] as const)
+      : Object.entries(frame.value);
     // Pushed in reverse so the first child is visited first: the pointer reported is the first too-deep one in document order.
     for (let index = entries.length - 1; index >= 0; index--) {
       const [key, child] = entries[index]!;

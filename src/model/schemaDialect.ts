@@ -14,7 +14,11 @@ const DIALECTS: ReadonlyMap<string, SchemaDialect> = new Map([
 ]);
 
 /** The dialect of `document`, or `fallback` when it declares no `$schema`. */
-export function schemaDialect(document: unknown, fallback: SchemaDialect, location: CompileErrorLocation): SchemaDialect {
+export function schemaDialect(
+  document: unknown,
+  fallback: SchemaDialect,
+  location: CompileErrorLocation,
+): SchemaDialect {
   if (document === null || typeof document !== "object" || Array.isArray(document)) return fallback;
   const declared = (document as { $schema?: unknown }).$schema;
   if (declared === undefined) return fallback;

@@ -116,9 +116,9 @@ export function createSchemaFileReader(rootDir: string, readable: ReadableFolder
           code === "ENOENT"
             ? `schema file ${displayPath(rootDir, absolutePath)} does not exist`
             : `cannot read schema file ${displayPath(rootDir, absolutePath)}: ${(error as Error).message}`;
-        throw new CompileError(referencedFrom, `${problem}; check the file name and that it is in schemasDir`,
-          { cause: error },
-        );
+        throw new CompileError(referencedFrom, `${problem}; check the file name and that it is in schemasDir`, {
+          cause: error,
+        });
       });
     },
   };

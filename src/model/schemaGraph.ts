@@ -53,7 +53,11 @@ export function schemaGraph(root: SchemaFile, refs: readonly ResolvedRefEdge[]):
     const edges: SchemaEdge[] = [];
     for (const sub of subschemas(from.schema)) {
       if (sub.kind === "definition") continue;
-      edges.push({ to: schemaNode(from.file, from.pointer + formatPointer(sub.tokens), sub.schema), sameValue: sub.kind === "same-value", ref: null });
+      edges.push({
+        to: schemaNode(from.file, from.pointer + formatPointer(sub.tokens), sub.schema),
+        sameValue: sub.kind === "same-value",
+        ref: null,
+      });
     }
     const ref = refByHolder.get(from.key);
     if (ref !== undefined && isSchemaObject(ref.target.value)) {

@@ -22,9 +22,12 @@ export function schemaChecker(dialect: SchemaDialect): Ajv {
   if (ajv === undefined) {
     ajv = createSchemaAjv(dialect, { standalone: false });
     if (dialect === "draft-07") {
-      const metaSchema = structuredClone(ajv.getSchema(DRAFT_07_META_SCHEMA)!.schema) as { $id: string; properties: { enum: Record<string, unknown> } };
+      const metaSchema = structuredClone(ajv.getSchema(DRAFT_07_META_SCHEMA)!.schema) as {
+        $id: string;
+        properties: { enum: Record<string, unknown> };
+      };
       metaSchema.$id = DRAFT_07_META_SCHEMA_LINEAR;
-      delete metaSchema.properties.enum["uniqueItems"];
+      delete metaSchema.properties.enum.uniqueItems;
       ajv.addMetaSchema(metaSchema);
     }
     checkers.set(dialect, ajv);
@@ -35,7 +38,9 @@ export function schemaChecker(dialect: SchemaDialect): Ajv {
 /** Whether `document` is valid against its dialect's meta-schema (errors in `ajv.errors`). */
 function matchesMetaSchema(ajv: Ajv, document: object, dialect: SchemaDialect): boolean {
   // ajv checks uniqueItems on values of any type pair by pair; the linear check of the same rule follows, when the rest is valid.
-  return dialect === "draft-07" ? (ajv.validate(DRAFT_07_META_SCHEMA_LINEAR, document) as boolean) : (ajv.validateSchema(document) as boolean);
+  return dialect === "draft-07"
+    ? (ajv.validate(DRAFT_07_META_SCHEMA_LINEAR, document) as boolean)
+    : (ajv.validateSchema(document) as boolean);
 }
 
 /**
@@ -43,22 +48,30 @@ function matchesMetaSchema(ajv: Ajv, document: object, dialect: SchemaDialect): 
  * or `type` complaint rather than the `anyOf` that wraps it.
  */
 function mostSpecific(errors: readonly ErrorObject[]): ErrorObject | undefined {
-  const rank = (error: ErrorObject) => error.instancePath.split("/").length * 10 + (error.keyword === "anyOf" || error.keyword === "oneOf" ? 0 : 1);
+  const rank = (error: ErrorObject) =>
+    error.instancePath.split("/").length * 10 + (error.keyword === "anyOf" || error.keyword === "oneOf" ? 0 : 1);
   return [...errors].sort((a, b) => rank(b) - rank(a))[0];
 }
 
 function describe(error: ErrorObject): string {
   const keyword = error.instancePath.split("/").pop() ?? "";
-  const allowed = error.params["allowedValues"];
+  const allowed = error.params.allowedValues;
   const detail = Array.isArray(allowed) ? ` (${allowed.map((value) => JSON.stringify(value)).join(", ")})` : "";
   const subject = keyword === "" ? "the schema" : `keyword "${keyword}"`;
   return `not a valid JSON Schema: ${subject} ${error.message ?? "is invalid"}${detail}`;
 }
 
 /** Throws a CompileError at the first invalid keyword of `document`. */
-export function validateAgainstMetaSchema(document: unknown, dialect: SchemaDialect, location: CompileErrorLocation): void {
+export function validateAgainstMetaSchema(
+  document: unknown,
+  dialect: SchemaDialect,
+  location: CompileErrorLocation,
+): void {
   if (document === null || typeof document !== "object" || Array.isArray(document)) {
-    throw new CompileError({ ...location, pointer: "" }, "a payload schema must be a JSON object (a JSON Schema such as { \"type\": \"object\", ... })");
+    throw new CompileError(
+      { ...location, pointer: "" },
+      'a payload schema must be a JSON object (a JSON Schema such as { "type": "object", ... })',
+    );
   }
   const ajv = schemaChecker(dialect);
   if (matchesMetaSchema(ajv, document, dialect)) {
@@ -83,11 +96,17 @@ export function schemaCompileError(
   fallback: CompileErrorLocation,
 ): Error {
   const { message } = failure;
-  if (failure.stackOverflow) return stackOverflowAsCompileError(new RangeError(message), fallback, "compiling the schema") as CompileError;
+  if (failure.stackOverflow)
+    return stackOverflowAsCompileError(new RangeError(message), fallback, "compiling the schema") as CompileError;
   const cause = new Error(message);
   const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
   const format = /unknown format "([^"]+)"/.exec(message)?.[1];
-  const culprit = keyword !== undefined ? ([keyword, undefined] as const) : format !== undefined ? (["format", format] as const) : null;
+  const culprit =
+    keyword !== undefined
+      ? ([keyword, undefined] as const)
+      : format !== undefined
+        ? (["format", format] as const)
+        : null;
   for (const file of culprit === null ? [] : files) {
     const pointer = findKeyword(file.document, culprit![0], culprit![1]);
     if (pointer !== null) return new CompileError({ ...file.location, pointer }, explain(message), { cause });

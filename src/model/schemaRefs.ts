@@ -15,7 +15,6 @@ import { DATA_KEYWORDS } from "./schemaKeywords.js";
 import { schemaGraph, type SchemaGraph } from "./schemaGraph.js";
 import type { SchemaFile, SchemaFileReader } from "./schemaFiles.js";
 
-
 interface RefSite {
   readonly ref: string;
   /** Pointer of the object holding the `$ref`, inside its file. */
@@ -32,7 +31,8 @@ function refSites(document: unknown): RefSite[] {
       return;
     }
     for (const [key, child] of Object.entries(value)) {
-      if (key === "$ref" && typeof child === "string") sites.push({ ref: child, pointer: formatPointer([...tokens, key]) });
+      if (key === "$ref" && typeof child === "string")
+        sites.push({ ref: child, pointer: formatPointer([...tokens, key]) });
       else if (!DATA_KEYWORDS.has(key)) visit(child, [...tokens, key]);
     }
   };
@@ -76,7 +76,10 @@ export async function followSchemaRefs(
       const target = hashIndex === -1 ? site.ref : site.ref.slice(0, hashIndex);
       const fragment = hashIndex === -1 ? "" : site.ref.slice(hashIndex + 1);
       if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
-        throw new CompileError(at, `$ref ${JSON.stringify(site.ref)} is not a local file: copy the schema into schemasDir and refer to it by a relative path`);
+        throw new CompileError(
+          at,
+          `$ref ${JSON.stringify(site.ref)} is not a local file: copy the schema into schemasDir and refer to it by a relative path`,
+        );
       }
       let targetFile = file;
       if (target !== "") {
@@ -97,7 +100,12 @@ export async function followSchemaRefs(
   checkRefLoops(resolved, queue, errorLocation);
   const graph = schemaGraph(
     root,
-    resolved.map(({ file, site, target }) => ({ file, holder: site.pointer.slice(0, -"/$ref".length), ref: site.ref, target })),
+    resolved.map(({ file, site, target }) => ({
+      file,
+      holder: site.pointer.slice(0, -"/$ref".length),
+      ref: site.ref,
+      target,
+    })),
   );
   checkSameValueCycles(graph, queue, errorLocation);
   return { files: [...reached.values()], graph };

@@ -8,7 +8,11 @@
 import { CompileError, type CompileErrorLocation } from "../errors.js";
 
 /** Runs `step`, turning a stack overflow (RangeError) into a CompileError at `location`. */
-export async function withStackGuard<T>(location: CompileErrorLocation, doing: string, step: () => Promise<T> | T): Promise<T> {
+export async function withStackGuard<T>(
+  location: CompileErrorLocation,
+  doing: string,
+  step: () => Promise<T> | T,
+): Promise<T> {
   try {
     return await step();
   } catch (error) {

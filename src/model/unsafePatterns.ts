@@ -47,7 +47,9 @@ async function checkPattern(pattern: string): Promise<PatternVerdict> {
   const result = await check(pattern, FLAGS, { timeout: CHECK_TIMEOUT_MS });
   if (result.status !== "vulnerable") return { kind: "safe" };
   const attack = result.attack.pattern;
-  return result.complexity.type === "exponential" ? { kind: "exponential", attack } : { kind: "polynomial", degree: result.complexity.degree, attack };
+  return result.complexity.type === "exponential"
+    ? { kind: "exponential", attack }
+    : { kind: "polynomial", degree: result.complexity.degree, attack };
 }
 
 /** The verdict on `pattern`: from the build cache, or checked once per process. */
@@ -77,14 +79,18 @@ function describe(pattern: string, verdict: Exclude<PatternVerdict, { kind: "saf
 }
 
 /** Every pattern the graph's schemas apply, with the location of each. */
-function patternsOf(graph: SchemaGraph, locationOf: (file: SchemaFile) => CompileErrorLocation): { pattern: string; location: CompileErrorLocation }[] {
+function patternsOf(
+  graph: SchemaGraph,
+  locationOf: (file: SchemaFile) => CompileErrorLocation,
+): { pattern: string; location: CompileErrorLocation }[] {
   const found: { pattern: string; location: CompileErrorLocation }[] = [];
   for (const node of graph.reachable) {
     const at = (tokens: string[]) => ({ ...locationOf(node.file), pointer: node.pointer + formatPointer(tokens) });
     const { pattern, patternProperties } = node.schema;
     if (typeof pattern === "string") found.push({ pattern, location: at(["pattern"]) });
     if (isSchemaObject(patternProperties)) {
-      for (const key of Object.keys(patternProperties)) found.push({ pattern: key, location: at(["patternProperties", key]) });
+      for (const key of Object.keys(patternProperties))
+        found.push({ pattern: key, location: at(["patternProperties", key]) });
     }
   }
   return found;

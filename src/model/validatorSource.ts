@@ -25,6 +25,10 @@ export function validatorSource(schema: object, dialect: SchemaDialect): Validat
     const ajv = createSchemaAjv(dialect, { standalone: true });
     return { ok: true, source: standaloneCode(ajv, ajv.compile(schema)) };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error), stackOverflow: error instanceof RangeError };
+    return {
+      ok: false,
+      message: error instanceof Error ? error.message : String(error),
+      stackOverflow: error instanceof RangeError,
+    };
   }
 }

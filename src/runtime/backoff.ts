@@ -21,6 +21,6 @@ export function retryDelaySeconds(backoff: Backoff, attempt: number, random: () 
   if (backoff.kind === "fixed") return Math.max(0, backoff.delay);
   const exponent = Math.max(0, Math.floor(attempt) - 1);
   // Math.pow overflows to Infinity for large attempts; min() then clamps it to max.
-  const delay = Math.max(0, Math.min(backoff.max, backoff.initial * Math.pow(backoff.factor, exponent)));
+  const delay = Math.max(0, Math.min(backoff.max, backoff.initial * backoff.factor ** exponent));
   return backoff.jitter ? random() * delay : delay;
 }

@@ -72,7 +72,10 @@ export function createQueueCodec<TJob>(options: QueueCodecOptions): QueueCodec<T
     if (!stored.ok) {
       throw new ValidationError(
         queue,
-        stored.issues.map((issue) => ({ ...issue, message: `${issue.message} (in the value the queue's transform encoded)` })),
+        stored.issues.map((issue) => ({
+          ...issue,
+          message: `${issue.message} (in the value the queue's transform encoded)`,
+        })),
       );
     }
     return { json: stored.text, value: stored.value };

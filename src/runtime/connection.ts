@@ -358,7 +358,9 @@ export function watchPoolErrors(pool: pg.Pool): void {
     }
     if (!warnedAboutPoolError) {
       warnedAboutPoolError = true;
-      console.warn(`pgmq-gen: an idle database connection failed (further such errors are not logged): ${error.message}`);
+      console.warn(
+        `pgmq-gen: an idle database connection failed (further such errors are not logged): ${error.message}`,
+      );
     }
   });
 }

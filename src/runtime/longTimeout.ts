@@ -31,6 +31,7 @@ class ChainedTimeout implements LongTimeout {
   constructor(callback: () => void, ms: number) {
     this.#callback = callback;
     // As setTimeout: a negative or NaN delay means "as soon as possible". Infinity never fires.
+    // biome-ignore lint/complexity/useMathMinMax: Math.max(NaN, 0) is NaN; a NaN delay must become 0.
     this.#remaining = ms > 0 ? ms : 0;
     if (this.#remaining !== Infinity) this.#arm();
   }

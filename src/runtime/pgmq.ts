@@ -215,14 +215,16 @@ function headersJsonOf(queue: string, headers: MessageHeaders | null | undefined
 }
 
 function positiveInteger(value: number, what: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${what}: expected an integer >= 1, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`${what}: expected an integer >= 1, got ${value}`);
   return value;
 }
 
 const INT4_MAX = 2 ** 31 - 1;
 
 function nonNegativeInteger(value: number, what: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what}: expected an integer >= 0, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`${what}: expected an integer >= 0, got ${value}`);
   return value;
 }
 
@@ -304,14 +306,22 @@ export class PgmqClient {
   }
 
   /** `sendJson` for many messages in one statement: all or none. Resolves to their ids, in order. */
-  async sendJsonBatch(queue: string, messagesJson: readonly string[], options: SendJsonOptions = {}): Promise<bigint[]> {
+  async sendJsonBatch(
+    queue: string,
+    messagesJson: readonly string[],
+    options: SendJsonOptions = {},
+  ): Promise<bigint[]> {
     if (messagesJson.length > 0) return this.insert(queue, messagesJson, options);
     delayValue(options.delay);
     return [];
   }
 
   /** One message (`send`) or an array of them (`send_batch`), as JSON text. */
-  private async insert(queue: string, messages: string | readonly string[], options: SendJsonOptions): Promise<bigint[]> {
+  private async insert(
+    queue: string,
+    messages: string | readonly string[],
+    options: SendJsonOptions,
+  ): Promise<bigint[]> {
     const form = delayForm(options.delay);
     const delay = delayValue(options.delay);
     const headersJson = options.headersJson ?? null;
@@ -334,7 +344,12 @@ export class PgmqClient {
    * `visibilityTimeout` seconds and its `read_ct` goes up by one. Bounded
    * by count only, as PGMQ's: workers read with `readWithin`.
    */
-  async read(queue: string, visibilityTimeout: number, quantity: number, client?: pg.ClientBase): Promise<ReadMessage[]> {
+  async read(
+    queue: string,
+    visibilityTimeout: number,
+    quantity: number,
+    client?: pg.ClientBase,
+  ): Promise<ReadMessage[]> {
     const values = [positiveInteger(quantity, "quantity"), seconds(visibilityTimeout, "visibilityTimeout")];
     const { rows } = await this.run<MessageRow>(queue, client, (handle) => [
       handle.statement("read", () => readMessagesStatement(queue, handle.columns)),
@@ -414,7 +429,10 @@ export class PgmqClient {
     if (msgIds.length === 0) return [];
     const { rows } = await this.run<{ msg_id: bigint }>(queue, client, (handle) => {
       if (!handle.columns.archive) throw new QueueMissingError(queue);
-      return [handle.statement("archive", () => archiveMessagesStatement(queue, handle.columns)), [idsParameter(msgIds)]];
+      return [
+        handle.statement("archive", () => archiveMessagesStatement(queue, handle.columns)),
+        [idsParameter(msgIds)],
+      ];
     });
     return rows.map((row) => row.msg_id);
   }
@@ -598,7 +616,10 @@ export class PgmqClient {
     for (;;) {
       const { rows } = await this.runExisting<DeleteArchivedRow>(queue, "deleteArchived", (handle) => {
         if (!handle.columns.archive) throw new QueueMissingError(queue);
-        return [handle.statement("delete_archived", () => deleteArchivedStatement(queue)), [olderThan, batchSize, cutoff]];
+        return [
+          handle.statement("delete_archived", () => deleteArchivedStatement(queue)),
+          [olderThan, batchSize, cutoff],
+        ];
       });
       deleted += rows[0]!.deleted;
       cutoff = rows[0]!.cutoff;

@@ -34,7 +34,6 @@ const MAX_ISSUES = 10;
  */
 const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/;
 
-
 export type StorableJson =
   | { readonly ok: true; readonly text: string; readonly value: JsonValue }
   | { readonly ok: false; readonly issues: ValidationIssue[] };
@@ -166,7 +165,9 @@ function findUnstorable(root: unknown, options: { raw: boolean; checkStrings: bo
     }
     if (typeof value !== "object" || value === null) return;
     if (depth > MAX_JSON_DEPTH) {
-      report(`nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects, the most a payload or its headers may hold`);
+      report(
+        `nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects, the most a payload or its headers may hold`,
+      );
       return;
     }
     if (raw) {

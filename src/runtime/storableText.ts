@@ -13,6 +13,7 @@ const NUL_ESCAPE = "\\u0000";
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** A character PostgreSQL may refuse: NUL, or a surrogate (a paired one is fine; callers tell them apart). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what PostgreSQL cannot store.
 export const SUSPECT_CHARACTER = /[\u0000\ud800-\udfff]/;
 
 /**
@@ -22,5 +23,6 @@ export const SUSPECT_CHARACTER = /[\u0000\ud800-\udfff]/;
  */
 export function storableText(text: string): string {
   if (!SUSPECT_CHARACTER.test(text)) return text;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what PostgreSQL cannot store.
   return text.replace(/\u0000/g, NUL_ESCAPE).replace(LONE_SURROGATE, "\ufffd");
 }

@@ -187,8 +187,10 @@ class QueueWorker implements Worker {
       concurrency: queue.concurrency,
       maxAttempts: queue.maxAttempts,
     }));
-    const log = new WorkerLog(logger, { queues, concurrency: settings.concurrency, shutdownTimeout: settings.shutdownTimeout }, () =>
-      databaseTarget(clientConfigFor(pool)),
+    const log = new WorkerLog(
+      logger,
+      { queues, concurrency: settings.concurrency, shutdownTimeout: settings.shutdownTimeout },
+      () => databaseTarget(clientConfigFor(pool)),
     );
     log.listenTo(this.#events);
     return log;
@@ -299,7 +301,13 @@ class QueueWorker implements Worker {
     // (a server that never answers) is not waited for past shutdownTimeout: it rejects, and undoes its own
     // set-up when its wait ends (see #startOn). A connection attempt of the pool's ends at its connect timeout.
     const starting = this.#starting;
-    if (starting !== null && !(await settlesWithin(starting.catch(() => {}), shutdownTimeout))) {
+    if (
+      starting !== null &&
+      !(await settlesWithin(
+        starting.catch(() => {}),
+        shutdownTimeout,
+      ))
+    ) {
       this.#abandonStart?.(
         new WorkerStoppingError(
           "pgmq-gen worker: stop() was called while start() was still under way (connecting to the database or " +

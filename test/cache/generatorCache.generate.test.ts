@@ -31,7 +31,10 @@ const schemas = {
   },
   report: {
     type: "object",
-    properties: { month: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}$" }, recipients: { type: "array", items: { type: "string" } } },
+    properties: {
+      month: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}$" },
+      recipients: { type: "array", items: { type: "string" } },
+    },
     required: ["month"],
   },
 };
@@ -109,7 +112,9 @@ function countKinds(entries: Record<string, string>): { validators: number; type
 async function outputOf(dir: string): Promise<Map<string, Buffer>> {
   const outDir = path.join(dir, "generated");
   const names = (await readdir(outDir)).sort();
-  return new Map(await Promise.all(names.map(async (name) => [name, await readFile(path.join(outDir, name))] as const)));
+  return new Map(
+    await Promise.all(names.map(async (name) => [name, await readFile(path.join(outDir, name))] as const)),
+  );
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -265,11 +270,16 @@ describe("generate() with the build cache", () => {
 
     await target.write("pgmq.config.json", configText({ ...queues, typo_queue: { schema: "typo.schema.json" } }));
     const failures: unknown[] = [];
-    for (let run = 0; run < 2; run++) failures.push(await generate({ cwd: target.dir }).catch((error: unknown) => error));
+    for (let run = 0; run < 2; run++)
+      failures.push(await generate({ cwd: target.dir }).catch((error: unknown) => error));
     for (const error of failures) {
       expect(error).toBeInstanceOf(CompileError);
       const { location, problem } = error as CompileError;
-      expect(location).toEqual({ file: "schemas/typo.schema.json", queue: "typo_queue", pointer: "/properties/to/minLenght" });
+      expect(location).toEqual({
+        file: "schemas/typo.schema.json",
+        queue: "typo_queue",
+        pointer: "/properties/to/minLenght",
+      });
       expect(problem).toMatch(/unknown keyword: "minLenght"/);
     }
     expect((failures[1] as CompileError).message).toBe((failures[0] as CompileError).message);

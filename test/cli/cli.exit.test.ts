@@ -33,8 +33,16 @@ const brokenInputs: [name: string, files: Record<string, string>, message: RegEx
     { "pgmq.config.ts": oneQueue("missing.schema.json") },
     /schemas\/missing\.schema\.json does not exist/,
   ],
-  ["a schema file that is not JSON", { "pgmq.config.ts": oneQueue("email.schema.json"), "schemas/email.schema.json": '{ "type": "object", }' }, /not valid JSON at line 1/],
-  ["a schema nested too deeply", { "pgmq.config.ts": oneQueue("email.schema.json"), "schemas/email.schema.json": tooDeepSchema() }, /nested more than \d+ levels deep/],
+  [
+    "a schema file that is not JSON",
+    { "pgmq.config.ts": oneQueue("email.schema.json"), "schemas/email.schema.json": '{ "type": "object", }' },
+    /not valid JSON at line 1/,
+  ],
+  [
+    "a schema nested too deeply",
+    { "pgmq.config.ts": oneQueue("email.schema.json"), "schemas/email.schema.json": tooDeepSchema() },
+    /nested more than \d+ levels deep/,
+  ],
 ];
 
 describe("pgmq-gen exits on errors", () => {

@@ -14,7 +14,11 @@ const misspellings: [args: string[], message: string, help: string][] = [
   [["generat"], 'unknown command "generat"; did you mean generate?', "pgmq-gen help"],
   [["generate", "--no-cahce"], "unknown option --no-cahce; did you mean --no-cache?", "pgmq-gen help generate"],
   [["migrate", "--dry-rn"], "unknown option --dry-rn; did you mean --dry-run?", "pgmq-gen help migrate"],
-  [["migrate", "--databse-url", "postgres://x"], "unknown option --databse-url; did you mean --database-url?", "pgmq-gen help migrate"],
+  [
+    ["migrate", "--databse-url", "postgres://x"],
+    "unknown option --databse-url; did you mean --database-url?",
+    "pgmq-gen help migrate",
+  ],
   [["dev", "--prot", "5433"], "unknown option --prot; did you mean --port?", "pgmq-gen help dev"],
   [["--confg", "pgmq.config.ts"], "unknown option --confg; did you mean --config?", "pgmq-gen help"],
   [["mirgate"], 'unknown command "mirgate"; did you mean migrate?', "pgmq-gen help"],
@@ -24,25 +28,46 @@ const misspellings: [args: string[], message: string, help: string][] = [
 
 /** Each command's own options, and options of other commands its help must not list. */
 const commandOptions: { command: string; own: string[]; foreign: string[] }[] = [
-  { command: "generate", own: ["--config <path>", "--check", "--watch", "--no-cache", "--help"], foreign: ["--dry-run", "--database-url", "--port", "--version"] },
-  { command: "migrate", own: ["--config <path>", "--database-url <url>", "--dry-run", "--help"], foreign: ["--check", "--watch", "--no-cache", "--port"] },
-  { command: "dev", own: ["--config <path>", "--port <n>", "--help"], foreign: ["--check", "--watch", "--no-cache", "--dry-run", "--database-url"] },
+  {
+    command: "generate",
+    own: ["--config <path>", "--check", "--watch", "--no-cache", "--help"],
+    foreign: ["--dry-run", "--database-url", "--port", "--version"],
+  },
+  {
+    command: "migrate",
+    own: ["--config <path>", "--database-url <url>", "--dry-run", "--help"],
+    foreign: ["--check", "--watch", "--no-cache", "--port"],
+  },
+  {
+    command: "dev",
+    own: ["--config <path>", "--port <n>", "--help"],
+    foreign: ["--check", "--watch", "--no-cache", "--dry-run", "--database-url"],
+  },
   { command: "help", own: ["--help"], foreign: ["--config", "--check", "--port"] },
 ];
 
 describe("pgmq-gen help", () => {
-  it.each(misspellings)("issue 12 #4: %j gets a did-you-mean, exit 2 and a pointer to the help", async (args, message, help) => {
-    const run = await runCli(args, { cwd: packageRoot });
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe("");
-    expect(run.stderr.split("\n")[0]).toBe(`pgmq-gen: ${message}`);
-    expect(run.stderr.trimEnd().split("\n").at(-1)).toContain(`\`${help}\``);
-  });
+  it.each(misspellings)(
+    "issue 12 #4: %j gets a did-you-mean, exit 2 and a pointer to the help",
+    async (args, message, help) => {
+      const run = await runCli(args, { cwd: packageRoot });
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr.split("\n")[0]).toBe(`pgmq-gen: ${message}`);
+      expect(run.stderr.trimEnd().split("\n").at(-1)).toContain(`\`${help}\``);
+    },
+  );
 
   it.each(commandOptions)(
     "issue 12 #4: help $command, $command --help and $command -h print that command's help: usage line, what it does, its options only",
     async ({ command, own, foreign }) => {
-      const runs = await Promise.all([["help", command], [command, "--help"], [command, "-h"]].map((args) => runCli(args, { cwd: packageRoot })));
+      const runs = await Promise.all(
+        [
+          ["help", command],
+          [command, "--help"],
+          [command, "-h"],
+        ].map((args) => runCli(args, { cwd: packageRoot })),
+      );
       for (const run of runs) {
         expect(run.code).toBe(0);
         expect(run.stderr).toBe("");
@@ -53,17 +78,26 @@ describe("pgmq-gen help", () => {
       expect(blank).toBe("");
       expect(rest[0]).toMatch(/^[A-Z]\w+s /); // What it does, in a sentence: "Compiles ...", "Starts ...".
       const options = rest.slice(rest.indexOf("Options:") + 1).join("\n");
-      for (const option of own) expect(options).toMatch(new RegExp(`^ {2}(-\\w, | {4})${option.replace(/[<>]/g, "\\$&")} +\\S`, "m"));
+      for (const option of own)
+        expect(options).toMatch(new RegExp(`^ {2}(-\\w, | {4})${option.replace(/[<>]/g, "\\$&")} +\\S`, "m"));
       for (const option of foreign) expect(runs[0]!.stdout).not.toContain(option);
     },
   );
 
   it("issue 12 #4: pgmq-gen --help lists every command with what it does; help and --help agree", async () => {
-    const [top, help] = await Promise.all([runCli(["--help"], { cwd: packageRoot }), runCli(["help"], { cwd: packageRoot })]);
+    const [top, help] = await Promise.all([
+      runCli(["--help"], { cwd: packageRoot }),
+      runCli(["help"], { cwd: packageRoot }),
+    ]);
     expect(top.code).toBe(0);
     expect(help.stdout).toBe(top.stdout);
     const commands = top.stdout.slice(top.stdout.indexOf("Commands:\n"), top.stdout.indexOf("\n\nOptions:"));
-    expect(commands.split("\n").slice(1).map((line) => line.trim().split(/\s+/)[0])).toEqual(["generate", "migrate", "dev", "help"]);
+    expect(
+      commands
+        .split("\n")
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/)[0]),
+    ).toEqual(["generate", "migrate", "dev", "help"]);
     expect(top.stdout).toContain("pgmq-gen help <command>");
     expect(top.stdout).toMatch(/^ {2}pgmq-gen dev \[--config <path>\] \[--port <n>\]$/m);
   });
@@ -73,7 +107,10 @@ describe("pgmq-gen help", () => {
     const spelled = `pgmq.config.{${fileNames.map((name) => name.replace("pgmq.config.", "")).join(",")}}`;
     const help = await runCli(["help", "generate"], { cwd: packageRoot });
     const readme = await readFile(path.join(packageRoot, "README.md"), "utf8");
-    for (const [where, text] of [["generate's help", help.stdout], ["README", readme]] as const) {
+    for (const [where, text] of [
+      ["generate's help", help.stdout],
+      ["README", readme],
+    ] as const) {
       const listed = text.match(/pgmq\.config\.\{[^}]*\}/g) ?? [];
       expect(listed.length, where).toBeGreaterThan(0);
       for (const each of listed) expect(each, where).toBe(spelled);

@@ -37,16 +37,27 @@ describe("pgmq-gen migrate", () => {
       const result = await runCli(["migrate"], { cwd: project.dir, env: { DATABASE_URL: database.url } });
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^pgmq-gen migrate: 3 queues ready \(email, email_dead, resize_image\) \(\d+ ms\)\n$/);
+      expect(result.stdout).toMatch(
+        /^pgmq-gen migrate: 3 queues ready \(email, email_dead, resize_image\) \(\d+ ms\)\n$/,
+      );
     }
-    expect(await existingQueueTables()).toEqual(["a_email", "a_email_dead", "a_resize_image", "q_email", "q_email_dead", "q_resize_image"]);
+    expect(await existingQueueTables()).toEqual([
+      "a_email",
+      "a_email_dead",
+      "a_resize_image",
+      "q_email",
+      "q_email_dead",
+      "q_resize_image",
+    ]);
   });
 
   it("exits 2 when no database is given, and 1 when the server cannot be reached", async () => {
     const missing = await runCli(["migrate"], { cwd: project.dir, env: { DATABASE_URL: "" } });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("--database-url");
-    const unreachable = await runCli(["migrate", "--database-url", "postgres://postgres@127.0.0.1:1/nowhere"], { cwd: project.dir });
+    const unreachable = await runCli(["migrate", "--database-url", "postgres://postgres@127.0.0.1:1/nowhere"], {
+      cwd: project.dir,
+    });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/^error: migrate failed: /);
   });

@@ -26,7 +26,10 @@ describe("pgmq-gen command line", () => {
     const runs: [args: string[], stdout: RegExp][] = [
       [["generate", "--no-cache"], /^pgmq-gen: 2 queues, \d+ files written, 0 unchanged, 0 removed \(\d+ ms\)\n$/],
       [["--no-cache", "--check"], /^pgmq-gen: \d+ generated files up to date, 2 queues \(\d+ ms\)\n$/],
-      [["generate", "--check", "--no-cache", "--config", "pgmq.config.ts"], /^pgmq-gen: \d+ generated files up to date, 2 queues \(\d+ ms\)\n$/],
+      [
+        ["generate", "--check", "--no-cache", "--config", "pgmq.config.ts"],
+        /^pgmq-gen: \d+ generated files up to date, 2 queues \(\d+ ms\)\n$/,
+      ],
     ];
     for (const [args, stdout] of runs) {
       const run = await runCli(args, { cwd: project.dir });
@@ -35,14 +38,18 @@ describe("pgmq-gen command line", () => {
       expect(run.stdout, args.join(" ")).toMatch(stdout);
     }
     // (jiti, loading pgmq.config.ts, keeps its own cache in node_modules/.cache/jiti.)
-    expect(await readdir(project.path("node_modules"), { recursive: true })).not.toContainEqual(expect.stringMatching(/pgmq-gen/));
+    expect(await readdir(project.path("node_modules"), { recursive: true })).not.toContainEqual(
+      expect.stringMatching(/pgmq-gen/),
+    );
     // Without the flag the same project does get its cache: the check above can fail.
     expect((await runCli([], { cwd: project.dir })).code).toBe(0);
     expect(await readdir(project.path("node_modules/.cache/pgmq-gen"))).toHaveLength(1);
   });
 
   it("--version prints the version from package.json", async () => {
-    const { version } = JSON.parse(await readFile(path.join(packageRoot, "package.json"), "utf8")) as { version: string };
+    const { version } = JSON.parse(await readFile(path.join(packageRoot, "package.json"), "utf8")) as {
+      version: string;
+    };
     const run = await runCli(["--version"], { cwd: packageRoot });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`${version}\n`);
@@ -60,22 +67,29 @@ describe("pgmq-gen command line", () => {
     [["dev", "--check"], "option --check does not apply to dev", "pgmq-gen help dev"],
     [["--config"], "option --config needs a value: --config <path>", "pgmq-gen help generate"],
     [["--config", "--check"], "option --config needs a value: --config <path>", "pgmq-gen help generate"],
-    [["migrate", "--database-url="], "option --database-url needs a value: --database-url <url>", "pgmq-gen help migrate"],
+    [
+      ["migrate", "--database-url="],
+      "option --database-url needs a value: --database-url <url>",
+      "pgmq-gen help migrate",
+    ],
     [["--check=yes"], "option --check takes no value", "pgmq-gen help generate"],
     [["dev", "--port", "http"], 'option --port needs a port number from 1 to 65535, not "http"', "pgmq-gen help dev"],
     [["dev", "--port", "70000"], 'option --port needs a port number from 1 to 65535, not "70000"', "pgmq-gen help dev"],
     [["help", "generate", "migrate"], 'unexpected argument "migrate"', "pgmq-gen help help"],
   ];
 
-  it.each(usageErrors)("issue 12 #4: %j is a usage error: exit 2, the reason, the command's usage line and where its help is", async (args, message, help) => {
-    const run = await runCli(args, { cwd: packageRoot });
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe("");
-    const lines = run.stderr.trimEnd().split("\n");
-    expect(lines[0]).toBe(`pgmq-gen: ${message}`);
-    expect(lines.at(-1)).toContain(`\`${help}\``);
-    const command = help.split(" ")[2];
-    if (command !== undefined) expect(lines[1]).toMatch(new RegExp(`^Usage: pgmq-gen \\[?${command}`));
-    else expect(lines).toHaveLength(2);
-  });
+  it.each(usageErrors)(
+    "issue 12 #4: %j is a usage error: exit 2, the reason, the command's usage line and where its help is",
+    async (args, message, help) => {
+      const run = await runCli(args, { cwd: packageRoot });
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      const lines = run.stderr.trimEnd().split("\n");
+      expect(lines[0]).toBe(`pgmq-gen: ${message}`);
+      expect(lines.at(-1)).toContain(`\`${help}\``);
+      const command = help.split(" ")[2];
+      if (command !== undefined) expect(lines[1]).toMatch(new RegExp(`^Usage: pgmq-gen \\[?${command}`));
+      else expect(lines).toHaveLength(2);
+    },
+  );
 });

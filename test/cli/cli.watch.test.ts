@@ -26,7 +26,9 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
 async function generatedText(project: TempProject): Promise<string> {
   const folder = project.path("generated");
   const files = await readdir(folder, { recursive: true }).catch(() => [] as string[]);
-  const texts = await Promise.all(files.filter((file) => file.endsWith(".ts")).map((file) => readFile(path.join(folder, file), "utf8")));
+  const texts = await Promise.all(
+    files.filter((file) => file.endsWith(".ts")).map((file) => readFile(path.join(folder, file), "utf8")),
+  );
   return texts.join("\n");
 }
 
@@ -50,14 +52,18 @@ describe("pgmq-gen --watch", () => {
     expect(await generatedText(project)).not.toContain("carbonCopy");
 
     await project.write("schemas/email.schema.json", withProperty("carbonCopy"));
-    await waitFor("the edited schema to reach generated/", async () => (await generatedText(project)).includes("carbonCopy"));
+    await waitFor("the edited schema to reach generated/", async () =>
+      (await generatedText(project)).includes("carbonCopy"),
+    );
 
     await project.write("schemas/email.schema.json", `{ "type": "object", `);
     await waitFor("the schema error on stderr", () => /^error: .*email\.schema\.json/m.test(stderr));
     expect(child.exitCode).toBeNull();
 
     await project.write("schemas/email.schema.json", withProperty("blindCopy"));
-    await waitFor("the fixed schema to reach generated/", async () => (await generatedText(project)).includes("blindCopy"));
+    await waitFor("the fixed schema to reach generated/", async () =>
+      (await generatedText(project)).includes("blindCopy"),
+    );
     expect(await generatedText(project)).not.toContain("carbonCopy");
 
     child.kill("SIGTERM");

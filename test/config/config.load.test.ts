@@ -26,14 +26,41 @@ describe("loadConfig", () => {
       },
       "pgmq.config.ts",
     ],
-    [".mts", { "pgmq.config.mts": `const schema: string = "from-mts";\nexport default ${queues("from-mts")};\n` }, "pgmq.config.mts"],
-    [".cts", { "pgmq.config.cts": `const config: object = ${queues("from-cts")};\nexport = config;\n` }, "pgmq.config.cts"],
+    [
+      ".mts",
+      { "pgmq.config.mts": `const schema: string = "from-mts";\nexport default ${queues("from-mts")};\n` },
+      "pgmq.config.mts",
+    ],
+    [
+      ".cts",
+      { "pgmq.config.cts": `const config: object = ${queues("from-cts")};\nexport = config;\n` },
+      "pgmq.config.cts",
+    ],
     [".js (ESM package)", { "pgmq.config.js": `export default ${queues("from-js")};\n` }, "pgmq.config.js"],
-    [".mjs", { "pgmq.config.mjs": `import { schema } from "./schema-name.mjs";\nexport default { queues: { email: { schema } } };\n`, "schema-name.mjs": `export const schema = "from-mjs";\n` }, "pgmq.config.mjs"],
+    [
+      ".mjs",
+      {
+        "pgmq.config.mjs": `import { schema } from "./schema-name.mjs";\nexport default { queues: { email: { schema } } };\n`,
+        "schema-name.mjs": `export const schema = "from-mjs";\n`,
+      },
+      "pgmq.config.mjs",
+    ],
     [".cjs", { "pgmq.config.cjs": `module.exports = ${queues("from-cjs")};\n` }, "pgmq.config.cjs"],
-    [".json", { "pgmq.config.json": JSON.stringify({ queues: { email: { schema: "from-json" } } }) }, "pgmq.config.json"],
-    ['package.json "pgmq" key', { "package.json": JSON.stringify({ name: "app", pgmq: { queues: { email: { schema: "from-package-json" } } } }) }, "package.json"],
-    ["named exports when there is no default export", { "pgmq.config.ts": `export const queues = { email: { schema: "from-named" } };\n` }, "pgmq.config.ts"],
+    [
+      ".json",
+      { "pgmq.config.json": JSON.stringify({ queues: { email: { schema: "from-json" } } }) },
+      "pgmq.config.json",
+    ],
+    [
+      'package.json "pgmq" key',
+      { "package.json": JSON.stringify({ name: "app", pgmq: { queues: { email: { schema: "from-package-json" } } } }) },
+      "package.json",
+    ],
+    [
+      "named exports when there is no default export",
+      { "pgmq.config.ts": `export const queues = { email: { schema: "from-named" } };\n` },
+      "pgmq.config.ts",
+    ],
   ];
 
   it.each(formats)("loads %s", async (_name, files, file) => {
@@ -77,15 +104,41 @@ describe("loadConfig", () => {
     expect((second.config as { queues: { email: { schema: string } } }).queues.email.schema).toBe("second");
   });
 
-  const failures: [name: string, files: Record<string, string>, configPath: string | undefined, fragments: string[]][] = [
-    ["no config at all", { "readme.txt": "nothing here" }, undefined, ["no pgmq-gen config found", "pgmq.config.ts", "--config"]],
-    ["a --config path that does not exist", {}, "missing.config.ts", ["missing.config.ts", "config file not found"]],
-    ["a module without a default export", { "pgmq.config.ts": `export const somethingElse = 1;\n` }, undefined, ["pgmq.config.ts", "no default export"]],
-    ["an empty module", { "pgmq.config.mjs": `// nothing\n` }, undefined, ["pgmq.config.mjs", "no default export"]],
-    ["a syntax error", { "pgmq.config.ts": `export default { queues: {\n` }, undefined, ["pgmq.config.ts", "cannot load the config"]],
-    ["a missing local import", { "pgmq.config.ts": `import { x } from "./nowhere.js";\nexport default x;\n` }, undefined, ["pgmq.config.ts", "cannot load the config", "nowhere"]],
-    ["invalid JSON", { "pgmq.config.json": `{ "queues": ` }, undefined, ["pgmq.config.json", "cannot load the config"]],
-  ];
+  const failures: [name: string, files: Record<string, string>, configPath: string | undefined, fragments: string[]][] =
+    [
+      [
+        "no config at all",
+        { "readme.txt": "nothing here" },
+        undefined,
+        ["no pgmq-gen config found", "pgmq.config.ts", "--config"],
+      ],
+      ["a --config path that does not exist", {}, "missing.config.ts", ["missing.config.ts", "config file not found"]],
+      [
+        "a module without a default export",
+        { "pgmq.config.ts": `export const somethingElse = 1;\n` },
+        undefined,
+        ["pgmq.config.ts", "no default export"],
+      ],
+      ["an empty module", { "pgmq.config.mjs": `// nothing\n` }, undefined, ["pgmq.config.mjs", "no default export"]],
+      [
+        "a syntax error",
+        { "pgmq.config.ts": `export default { queues: {\n` },
+        undefined,
+        ["pgmq.config.ts", "cannot load the config"],
+      ],
+      [
+        "a missing local import",
+        { "pgmq.config.ts": `import { x } from "./nowhere.js";\nexport default x;\n` },
+        undefined,
+        ["pgmq.config.ts", "cannot load the config", "nowhere"],
+      ],
+      [
+        "invalid JSON",
+        { "pgmq.config.json": `{ "queues": ` },
+        undefined,
+        ["pgmq.config.json", "cannot load the config"],
+      ],
+    ];
 
   it.each(failures)("reports %s as a CompileError", async (_name, files, configPath, fragments) => {
     const dir = await project(files);

@@ -48,13 +48,23 @@ describe("documented defaults", () => {
 
   it("issue 13 #2: each queue option's documented default is QUEUE_DEFAULTS'", () => {
     const queue = documented.QueueConfig!;
-    for (const option of ["visibilityTimeout", "maxRetries", "backoff", "onSuccess", "deadLetter", "transactional", "jobTimeout"] as const) {
+    for (const option of [
+      "visibilityTimeout",
+      "maxRetries",
+      "backoff",
+      "onSuccess",
+      "deadLetter",
+      "transactional",
+      "jobTimeout",
+    ] as const) {
       expect(queue[option], `QueueConfig.${option} documents a default`).toBeDefined();
       expect(documentedValue(queue[option]!), `QueueConfig.${option}`).toEqual(QUEUE_DEFAULTS[option]);
     }
     const backoff = documented.ExponentialBackoffConfig!;
     for (const option of ["initial", "factor", "max", "jitter"] as const) {
-      expect(documentedValue(backoff[option]!), `ExponentialBackoffConfig.${option}`).toEqual(QUEUE_DEFAULTS.backoff[option]);
+      expect(documentedValue(backoff[option]!), `ExponentialBackoffConfig.${option}`).toEqual(
+        QUEUE_DEFAULTS.backoff[option],
+      );
     }
   });
 

@@ -55,7 +55,12 @@ describe("claimDevServer", () => {
   it("issue 12 #1: dev.json round-trips, and a damaged one reads as no state", async () => {
     const stateDir = path.join(root, "state");
     await claimDevServer(stateDir);
-    const state = { pid: 42, port: 5499, url: "postgres://postgres:postgres@127.0.0.1:5499/postgres", dataDir: "/x/.pgmq/dev" };
+    const state = {
+      pid: 42,
+      port: 5499,
+      url: "postgres://postgres:postgres@127.0.0.1:5499/postgres",
+      dataDir: "/x/.pgmq/dev",
+    };
     await writeDevServerState(stateDir, state);
     expect(await readDevServerState(stateDir)).toEqual(state);
     await writeFile(path.join(stateDir, "dev.json"), '{"pid": 42, "port": ');

@@ -37,7 +37,13 @@ function exportedNames(): Map<string, string[]> {
     if (source === undefined) throw new Error(`cannot read ${file}`);
     const moduleSymbol = checker.getSymbolAtLocation(source);
     if (moduleSymbol === undefined) throw new Error(`${file} is not a module`);
-    names.set(entry, checker.getExportsOfModule(moduleSymbol).map((symbol) => symbol.getName()).sort());
+    names.set(
+      entry,
+      checker
+        .getExportsOfModule(moduleSymbol)
+        .map((symbol) => symbol.getName())
+        .sort(),
+    );
   }
   return names;
 }
@@ -58,7 +64,9 @@ describe("docs/api.md", () => {
     test(`issue 12 #5: every export of ${entry} has a heading in docs/api.md`, () => {
       expect(names.length).toBeGreaterThan(0);
       const missing = names.filter((name) => !documented.has(name));
-      expect(missing, `exports of ${entry} with no "### name" heading in docs/api.md: ${missing.join(", ")}`).toEqual([]);
+      expect(missing, `exports of ${entry} with no "### name" heading in docs/api.md: ${missing.join(", ")}`).toEqual(
+        [],
+      );
     });
   }
 
@@ -68,7 +76,10 @@ describe("docs/api.md", () => {
     };
     const sources = Object.entries(manifest.exports)
       .filter(([, target]) => typeof target === "object" && target["pgmq-gen-source"] !== undefined)
-      .map(([subpath, target]) => [subpath.replace(/^\./, "pgmq-gen"), target["pgmq-gen-source"]!.replace(/^\.\//, "")]);
+      .map(([subpath, target]) => [
+        subpath.replace(/^\./, "pgmq-gen"),
+        target["pgmq-gen-source"]!.replace(/^\.\//, ""),
+      ]);
     expect(Object.fromEntries(sources)).toEqual(ENTRY_POINTS);
   });
 });

@@ -8,7 +8,7 @@ const cases: [string, { given: string; want: string | null }][] = [
     {
       given: [
         'const formats0 = /^[a-z{]+"}$/i;',
-        "function validate0(data, {instancePath=\"\"}={}){",
+        'function validate0(data, {instancePath=""}={}){',
         'if(data === "}{\\""){',
         'const x = key0.replace(/~/g, "~0").replace(/\\//g, "~1");',
         "}",
@@ -21,7 +21,7 @@ const cases: [string, { given: string; want: string | null }][] = [
       ].join("\n"),
       want: [
         'const formats0 = /^[a-z{]+"}$/i;',
-        "function validate0(data, {instancePath=\"\"}={}){",
+        'function validate0(data, {instancePath=""}={}){',
         '  if(data === "}{\\""){',
         '    const x = key0.replace(/~/g, "~0").replace(/\\//g, "~1");',
         "  }",

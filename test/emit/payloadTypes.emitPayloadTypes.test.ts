@@ -5,34 +5,116 @@ import { emitAllPayloadTypes, emitPayloadTypes } from "../../src/emit/payloadTyp
 import { buildProjectModel } from "../../src/model/projectModel.js";
 import { createSchemaProject, type SchemaProject } from "../model/schemaProject.js";
 
-const object = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}): JSONSchema => ({ type: "object", properties, ...extra });
+const object = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}): JSONSchema => ({
+  type: "object",
+  properties,
+  ...extra,
+});
 
 const cases: [string, { given: JSONSchema; want: string[]; notWant?: string[] }][] = [
-  ["required and optional", { given: object({ a: { type: "string" }, b: { type: "integer" } }, { required: ["a"] }), want: ["  a: string;", "  b?: number;"] }],
-  ["enum becomes a union of literals", { given: object({ f: { type: "string", enum: ["png", "webp"] } }), want: ['  f?: "png" | "webp";'] }],
+  [
+    "required and optional",
+    {
+      given: object({ a: { type: "string" }, b: { type: "integer" } }, { required: ["a"] }),
+      want: ["  a: string;", "  b?: number;"],
+    },
+  ],
+  [
+    "enum becomes a union of literals",
+    { given: object({ f: { type: "string", enum: ["png", "webp"] } }), want: ['  f?: "png" | "webp";'] },
+  ],
   ["const becomes a literal", { given: object({ v: { const: 2 } }), want: ["  v?: 2;"] }],
   ["nullable type array", { given: object({ n: { type: ["string", "null"] } }), want: ["  n?: string | null;"] }],
-  ["anyOf is a union", { given: object({ u: { anyOf: [{ type: "string" }, { type: "number" }] } }), want: ["  u?: string | number;"] }],
-  ["oneOf is a union", { given: object({ u: { oneOf: [{ type: "boolean" }, { type: "null" }] } }), want: ["  u?: boolean | null;"] }],
+  [
+    "anyOf is a union",
+    { given: object({ u: { anyOf: [{ type: "string" }, { type: "number" }] } }), want: ["  u?: string | number;"] },
+  ],
+  [
+    "oneOf is a union",
+    { given: object({ u: { oneOf: [{ type: "boolean" }, { type: "null" }] } }), want: ["  u?: boolean | null;"] },
+  ],
   [
     "allOf is an intersection",
-    { given: object({ x: { allOf: [object({ a: { type: "string" } }, { title: "Left" }), object({ b: { type: "string" } }, { title: "Right" })] } }), want: ["  x?: JobLeft & JobRight;"] },
+    {
+      given: object({
+        x: {
+          allOf: [
+            object({ a: { type: "string" } }, { title: "Left" }),
+            object({ b: { type: "string" } }, { title: "Right" }),
+          ],
+        },
+      }),
+      want: ["  x?: JobLeft & JobRight;"],
+    },
   ],
-  ["additionalProperties false: no index signature", { given: object({ a: { type: "string" } }, { additionalProperties: false }), want: ["  a?: string;"], notWant: ["[k: string]"] }],
-  ["additionalProperties default: unknown index signature", { given: object({ a: { type: "string" } }), want: ["  [k: string]: unknown | undefined;"] }],
-  ["typed additionalProperties", { given: object({}, { additionalProperties: { type: "number" }, required: [] }), want: ["  [k: string]: number | undefined;"] }],
-  ["formats stay strings", { given: object({ at: { type: "string", format: "date-time" }, id: { type: "string", format: "uuid" } }), want: ["  at?: string;", "  id?: string;"] }],
-  ["array bounds do not make tuples", { given: object({ to: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 3 } }), want: ["  to?: string[];"] }],
-  ["titled subschemas are prefixed with the queue name", { given: object({ home: object({ c: { type: "string" } }, { title: "postal address" }) }), want: ["  home?: JobPostalAddress;", "export interface JobPostalAddress {"] }],
+  [
+    "additionalProperties false: no index signature",
+    {
+      given: object({ a: { type: "string" } }, { additionalProperties: false }),
+      want: ["  a?: string;"],
+      notWant: ["[k: string]"],
+    },
+  ],
+  [
+    "additionalProperties default: unknown index signature",
+    { given: object({ a: { type: "string" } }), want: ["  [k: string]: unknown | undefined;"] },
+  ],
+  [
+    "typed additionalProperties",
+    {
+      given: object({}, { additionalProperties: { type: "number" }, required: [] }),
+      want: ["  [k: string]: number | undefined;"],
+    },
+  ],
+  [
+    "formats stay strings",
+    {
+      given: object({ at: { type: "string", format: "date-time" }, id: { type: "string", format: "uuid" } }),
+      want: ["  at?: string;", "  id?: string;"],
+    },
+  ],
+  [
+    "array bounds do not make tuples",
+    {
+      given: object({ to: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 3 } }),
+      want: ["  to?: string[];"],
+    },
+  ],
+  [
+    "titled subschemas are prefixed with the queue name",
+    {
+      given: object({ home: object({ c: { type: "string" } }, { title: "postal address" }) }),
+      want: ["  home?: JobPostalAddress;", "export interface JobPostalAddress {"],
+    },
+  ],
   [
     "untitled definitions are named after their key, prefixed",
-    { given: object({ n: { $ref: "#/definitions/node" } }, { definitions: { node: object({ next: { $ref: "#/definitions/node" } }) } }), want: ["  n?: JobNode;", "  next?: JobNode;"] },
+    {
+      given: object(
+        { n: { $ref: "#/definitions/node" } },
+        { definitions: { node: object({ next: { $ref: "#/definitions/node" } }) } },
+      ),
+      want: ["  n?: JobNode;", "  next?: JobNode;"],
+    },
   ],
   [
     "2020-12 $defs",
-    { given: { $schema: "https://json-schema.org/draft/2020-12/schema", ...object({ t: { $ref: "#/$defs/tag" } }), $defs: { tag: { type: "string", enum: ["a"] } } }, want: ['export type JobTag = "a";'] },
+    {
+      given: {
+        $schema: "https://json-schema.org/draft/2020-12/schema",
+        ...object({ t: { $ref: "#/$defs/tag" } }),
+        $defs: { tag: { type: "string", enum: ["a"] } },
+      },
+      want: ['export type JobTag = "a";'],
+    },
   ],
-  ["root description becomes the JSDoc", { given: object({}, { description: "Sends one thing." }), want: ["/**", " * Sends one thing.", " */", "export interface JobJob {"] }],
+  [
+    "root description becomes the JSDoc",
+    {
+      given: object({}, { description: "Sends one thing." }),
+      want: ["/**", " * Sends one thing.", " */", "export interface JobJob {"],
+    },
+  ],
 ];
 
 describe("emitPayloadTypes", () => {
@@ -63,16 +145,27 @@ describe("emitPayloadTypes", () => {
   });
 
   it("formats every queue's types together exactly as it formats each alone", async () => {
-    const longUnion = { type: "string", enum: Array.from({ length: 12 }, (_unused, index) => `a_rather_long_value_${index}`) };
-    const queues = Object.fromEntries(
-      cases.map(([, { given }], index) => [`q${index}`, { schema: given }]),
-    ) as Record<string, { schema: JSONSchema }>;
-    queues["wide"] = { schema: object({ pick: longUnion }, { description: "Quotes the boundary:\n// @pgmq-gen payload types boundary\nand goes on." }) };
+    const longUnion = {
+      type: "string",
+      enum: Array.from({ length: 12 }, (_unused, index) => `a_rather_long_value_${index}`),
+    };
+    const queues = Object.fromEntries(cases.map(([, { given }], index) => [`q${index}`, { schema: given }])) as Record<
+      string,
+      { schema: JSONSchema }
+    >;
+    queues.wide = {
+      schema: object(
+        { pick: longUnion },
+        { description: "Quotes the boundary:\n// @pgmq-gen payload types boundary\nand goes on." },
+      ),
+    };
     const model = await buildProjectModel({ queues }, project.configPath);
     const alone = await Promise.all(model.queues.map((queue) => emitPayloadTypes(queue, model.configFile)));
     const together = await emitAllPayloadTypes(model.queues, model.configFile);
     expect(together).toEqual(alone);
     // The long union is the case where prettier, not the emitter, decides the layout.
-    expect(together[model.queues.findIndex((queue) => queue.key === "wide")]).toContain('    | "a_rather_long_value_0"');
+    expect(together[model.queues.findIndex((queue) => queue.key === "wide")]).toContain(
+      '    | "a_rather_long_value_0"',
+    );
   });
 });

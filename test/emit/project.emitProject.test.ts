@@ -39,9 +39,14 @@ describe("the checked-in generated/", () => {
     const config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
     const files = await emitProject(await buildProjectModel(config, loaded.filePath));
     const outDir = path.join(packageRoot, "generated");
-    expect(await filesIn(outDir), "generated/ lists other files than pgmq-gen emits: run npx pgmq-gen").toEqual(files.map((file) => file.path));
+    expect(await filesIn(outDir), "generated/ lists other files than pgmq-gen emits: run npx pgmq-gen").toEqual(
+      files.map((file) => file.path),
+    );
     for (const file of files) {
-      expect(await readFile(path.join(outDir, file.path), "utf8"), `generated/${file.path} is stale: run npx pgmq-gen`).toBe(file.contents);
+      expect(
+        await readFile(path.join(outDir, file.path), "utf8"),
+        `generated/${file.path} is stale: run npx pgmq-gen`,
+      ).toBe(file.contents);
     }
   });
 
@@ -122,6 +127,7 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
             "} as const;",
             "export type QueueName = keyof typeof queueDefinitions;",
             "  invoice_pdf: InvoicePdfHandler | InvoicePdfHandlerFunction;",
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: the generated code holds a template literal type.
             "type UnknownQueue<K extends PropertyKey> = `unknown queue ${K & (string | number)}: pgmq.config.ts defines email, email_dead, invoice_pdf, resize_image; after adding a queue there, run npx pgmq-gen`;",
             "export function createWorker<H extends HandlerTypes<H>>(handlers: CheckedHandlers<H>, options?: WorkerOptions<Extract<keyof H, QueueName>>): Worker {",
             "  return createQueueWorker(queueDefinitions, handlers, options);",
@@ -156,10 +162,16 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
       given: optionsConfig,
       want: {
         "notify.ts": {
-          fragments: ['from "@acme/pgmq-runtime";', 'import * as notifyTransform from "../codecs/notify.js";', "  transform: notifyTransform,"],
+          fragments: [
+            'from "@acme/pgmq-runtime";',
+            'import * as notifyTransform from "../codecs/notify.js";',
+            "  transform: notifyTransform,",
+          ],
         },
         "notify.validator.ts": { fragments: ['from "@acme/pgmq-runtime";'] },
-        "index.ts": { fragments: ['import { createQueueWorker, type Worker, type WorkerOptions } from "@acme/pgmq-runtime";'] },
+        "index.ts": {
+          fragments: ['import { createQueueWorker, type Worker, type WorkerOptions } from "@acme/pgmq-runtime";'],
+        },
       },
     },
   ],
@@ -212,10 +224,15 @@ describe("emitProject", () => {
 
     it("gives the same bytes on a second run and for any queue order", async () => {
       const second = await emit(exampleConfig);
-      const reversed = await emit({ ...exampleConfig, queues: Object.fromEntries(Object.entries(exampleConfig.queues).reverse()) });
+      const reversed = await emit({
+        ...exampleConfig,
+        queues: Object.fromEntries(Object.entries(exampleConfig.queues).reverse()),
+      });
       const shuffled = await emit({
         ...exampleConfig,
-        queues: Object.fromEntries(["resize_image", "email", "invoice_pdf", "email_dead"].map((key) => [key, exampleConfig.queues[key]!])),
+        queues: Object.fromEntries(
+          ["resize_image", "email", "invoice_pdf", "email_dead"].map((key) => [key, exampleConfig.queues[key]!]),
+        ),
       });
       expect(second).toEqual(files);
       expect(reversed).toEqual(files);

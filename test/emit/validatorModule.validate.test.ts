@@ -9,7 +9,13 @@ import type { CompiledValidator } from "../../src/runtime/types.js";
 import { packageRoot } from "../model/schemaProject.js";
 import { exampleConfig, exampleConfigPath } from "./exampleProject.js";
 
-const validEmail = { to: ["ada@example.com"], subject: "Hi", template: "welcome", sendAt: "2025-01-02T03:04:05Z", variables: { name: "Ada", n: 1 } };
+const validEmail = {
+  to: ["ada@example.com"],
+  subject: "Hi",
+  template: "welcome",
+  sendAt: "2025-01-02T03:04:05Z",
+  variables: { name: "Ada", n: 1 },
+};
 const validResize = {
   imageId: "0b8f6c1e-8a4e-4c53-9d5a-3f5e2b7c9a10",
   source: "https://cdn.example.com/a.png",
@@ -29,28 +35,139 @@ const validInvoice = {
   issuedAt: "2025-01-02T03:04:05+01:00",
 };
 
-type Case = [string, { queue: string; given: unknown; want: { valid: true } | { valid: false; pointer: string; keyword: string } }];
+type Case = [
+  string,
+  { queue: string; given: unknown; want: { valid: true } | { valid: false; pointer: string; keyword: string } },
+];
 
 const cases: Case[] = [
   ["valid email", { queue: "email", given: validEmail, want: { valid: true } }],
-  ["email format", { queue: "email", given: { ...validEmail, to: ["not-an-email"] }, want: { valid: false, pointer: "/to/0", keyword: "format" } }],
-  ["missing required", { queue: "email", given: { to: ["a@b.co"], template: "welcome" }, want: { valid: false, pointer: "", keyword: "required" } }],
-  ["enum", { queue: "email", given: { ...validEmail, template: "goodbye" }, want: { valid: false, pointer: "/template", keyword: "enum" } }],
-  ["string bound (code points)", { queue: "email", given: { ...validEmail, subject: "" }, want: { valid: false, pointer: "/subject", keyword: "minLength" } }],
-  ["additionalProperties false", { queue: "email", given: { ...validEmail, bcc: [] }, want: { valid: false, pointer: "", keyword: "additionalProperties" } }],
-  ["date-time format", { queue: "email", given: { ...validEmail, sendAt: "tomorrow" }, want: { valid: false, pointer: "/sendAt", keyword: "format" } }],
-  ["array bound", { queue: "email", given: { ...validEmail, to: [] }, want: { valid: false, pointer: "/to", keyword: "minItems" } }],
+  [
+    "email format",
+    {
+      queue: "email",
+      given: { ...validEmail, to: ["not-an-email"] },
+      want: { valid: false, pointer: "/to/0", keyword: "format" },
+    },
+  ],
+  [
+    "missing required",
+    {
+      queue: "email",
+      given: { to: ["a@b.co"], template: "welcome" },
+      want: { valid: false, pointer: "", keyword: "required" },
+    },
+  ],
+  [
+    "enum",
+    {
+      queue: "email",
+      given: { ...validEmail, template: "goodbye" },
+      want: { valid: false, pointer: "/template", keyword: "enum" },
+    },
+  ],
+  [
+    "string bound (code points)",
+    {
+      queue: "email",
+      given: { ...validEmail, subject: "" },
+      want: { valid: false, pointer: "/subject", keyword: "minLength" },
+    },
+  ],
+  [
+    "additionalProperties false",
+    {
+      queue: "email",
+      given: { ...validEmail, bcc: [] },
+      want: { valid: false, pointer: "", keyword: "additionalProperties" },
+    },
+  ],
+  [
+    "date-time format",
+    {
+      queue: "email",
+      given: { ...validEmail, sendAt: "tomorrow" },
+      want: { valid: false, pointer: "/sendAt", keyword: "format" },
+    },
+  ],
+  [
+    "array bound",
+    { queue: "email", given: { ...validEmail, to: [] }, want: { valid: false, pointer: "/to", keyword: "minItems" } },
+  ],
   ["valid resize", { queue: "resize_image", given: validResize, want: { valid: true } }],
-  ["uuid format", { queue: "resize_image", given: { ...validResize, imageId: "42" }, want: { valid: false, pointer: "/imageId", keyword: "format" } }],
-  ["uri format", { queue: "resize_image", given: { ...validResize, source: "not a uri" }, want: { valid: false, pointer: "/source", keyword: "format" } }],
-  ["integer bound", { queue: "resize_image", given: { ...validResize, width: 0 }, want: { valid: false, pointer: "/width", keyword: "minimum" } }],
-  ["integer type", { queue: "resize_image", given: { ...validResize, height: 1.5 }, want: { valid: false, pointer: "/height", keyword: "type" } }],
+  [
+    "uuid format",
+    {
+      queue: "resize_image",
+      given: { ...validResize, imageId: "42" },
+      want: { valid: false, pointer: "/imageId", keyword: "format" },
+    },
+  ],
+  [
+    "uri format",
+    {
+      queue: "resize_image",
+      given: { ...validResize, source: "not a uri" },
+      want: { valid: false, pointer: "/source", keyword: "format" },
+    },
+  ],
+  [
+    "integer bound",
+    {
+      queue: "resize_image",
+      given: { ...validResize, width: 0 },
+      want: { valid: false, pointer: "/width", keyword: "minimum" },
+    },
+  ],
+  [
+    "integer type",
+    {
+      queue: "resize_image",
+      given: { ...validResize, height: 1.5 },
+      want: { valid: false, pointer: "/height", keyword: "type" },
+    },
+  ],
   ["valid invoice (2020-12)", { queue: "invoice_pdf", given: validInvoice, want: { valid: true } }],
-  ["const", { queue: "invoice_pdf", given: { ...validInvoice, version: 1 }, want: { valid: false, pointer: "/version", keyword: "const" } }],
-  ["oneOf", { queue: "invoice_pdf", given: { ...validInvoice, delivery: { kind: "fax" } }, want: { valid: false, pointer: "/delivery", keyword: "oneOf" } }],
-  ["nested ref from another file", { queue: "invoice_pdf", given: { ...validInvoice, billTo: { ...validInvoice.billTo, country: "France" } }, want: { valid: false, pointer: "/billTo/country", keyword: "pattern" } }],
-  ["nullable", { queue: "invoice_pdf", given: { ...validInvoice, notes: 3 }, want: { valid: false, pointer: "/notes", keyword: "type" } }],
-  ["exclusiveMinimum", { queue: "invoice_pdf", given: { ...validInvoice, lines: [{ description: "x", quantity: 0, unitPriceCents: 1 }] }, want: { valid: false, pointer: "/lines/0/quantity", keyword: "exclusiveMinimum" } }],
+  [
+    "const",
+    {
+      queue: "invoice_pdf",
+      given: { ...validInvoice, version: 1 },
+      want: { valid: false, pointer: "/version", keyword: "const" },
+    },
+  ],
+  [
+    "oneOf",
+    {
+      queue: "invoice_pdf",
+      given: { ...validInvoice, delivery: { kind: "fax" } },
+      want: { valid: false, pointer: "/delivery", keyword: "oneOf" },
+    },
+  ],
+  [
+    "nested ref from another file",
+    {
+      queue: "invoice_pdf",
+      given: { ...validInvoice, billTo: { ...validInvoice.billTo, country: "France" } },
+      want: { valid: false, pointer: "/billTo/country", keyword: "pattern" },
+    },
+  ],
+  [
+    "nullable",
+    {
+      queue: "invoice_pdf",
+      given: { ...validInvoice, notes: 3 },
+      want: { valid: false, pointer: "/notes", keyword: "type" },
+    },
+  ],
+  [
+    "exclusiveMinimum",
+    {
+      queue: "invoice_pdf",
+      given: { ...validInvoice, lines: [{ description: "x", quantity: 0, unitPriceCents: 1 }] },
+      want: { valid: false, pointer: "/lines/0/quantity", keyword: "exclusiveMinimum" },
+    },
+  ],
 ];
 
 describe("generated validators", () => {
@@ -62,7 +179,10 @@ describe("generated validators", () => {
     await mkdir(dir, { recursive: true });
     for (const file of await emitProject(model)) await writeFile(path.join(dir, file.path), file.contents);
     for (const queue of model.queues) {
-      const module = (await import(path.join(dir, `${queue.names.file}.validator.ts`))) as Record<string, CompiledValidator>;
+      const module = (await import(path.join(dir, `${queue.names.file}.validator.ts`))) as Record<
+        string,
+        CompiledValidator
+      >;
       validators.set(queue.key, module[queue.names.validator]!);
     }
   });
@@ -73,7 +193,10 @@ describe("generated validators", () => {
     const valid = validate(given);
     expect(valid).toBe(want.valid);
     if (!want.valid) {
-      expect(validate.errors?.map((error) => [error.instancePath, error.keyword])).toContainEqual([want.pointer, want.keyword]);
+      expect(validate.errors?.map((error) => [error.instancePath, error.keyword])).toContainEqual([
+        want.pointer,
+        want.keyword,
+      ]);
     }
   });
 });

@@ -32,7 +32,10 @@ function databaseUrl(name: string): string {
  * one, or outside vitest (the soak script).
  */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, "_").slice(0, 30);
+  const slug = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .slice(0, 30);
   const name = `pgmq_gen_t_${slug}_${randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

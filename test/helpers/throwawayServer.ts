@@ -97,10 +97,14 @@ export async function startThrowawayServer(options: ThrowawayServerOptions = {})
   });
   const port = await freePort();
   const settings = ["listen_addresses=127.0.0.1", `unix_socket_directories=${root}`, ...(options.settings ?? [])];
-  const server = spawn(path.join(programs, "postgres"), ["-D", dataDir, "-p", String(port), ...settings.flatMap((s) => ["-c", s])], {
-    ...owned,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const server = spawn(
+    path.join(programs, "postgres"),
+    ["-D", dataDir, "-p", String(port), ...settings.flatMap((s) => ["-c", s])],
+    {
+      ...owned,
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   const onLog = options.onLog;
   server.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     if (onLog !== undefined) for (const line of chunk.split("\n")) if (line.trim() !== "") onLog(line);

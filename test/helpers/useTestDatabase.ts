@@ -55,7 +55,9 @@ export function useTestDatabase(label: string): TestDatabaseFixture {
 
   const created = (): TestDatabase => {
     if (database === undefined) {
-      throw new Error(`useTestDatabase("${label}"): the database exists only from the file's beforeAll on; use it inside tests and hooks`);
+      throw new Error(
+        `useTestDatabase("${label}"): the database exists only from the file's beforeAll on; use it inside tests and hooks`,
+      );
     }
     return database;
   };

@@ -1,5 +1,10 @@
 /** What the interop tests share about queues: a definition for the runtime's API, PGMQ's row shape, and waiting. */
-import { createQueueCodec, type CompiledValidator, type QueueDefinition, type QueueOptions } from "../../src/runtime/index.js";
+import {
+  createQueueCodec,
+  type CompiledValidator,
+  type QueueDefinition,
+  type QueueOptions,
+} from "../../src/runtime/index.js";
 
 export interface InteropJob {
   [key: string]: unknown;
@@ -26,7 +31,11 @@ const interopOptions: QueueOptions = {
 };
 
 export function definition(queue: string): QueueDefinition<string, InteropJob> {
-  return { name: queue, options: interopOptions, codec: createQueueCodec<InteropJob>({ queue, validator: acceptObjects }) };
+  return {
+    name: queue,
+    options: interopOptions,
+    codec: createQueueCodec<InteropJob>({ queue, validator: acceptObjects }),
+  };
 }
 
 /** A row of `pgmq.read`, `pgmq.pop` or a queue table. */
@@ -45,7 +54,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Milliseconds until `condition` held; throws naming `what` after `timeoutMs`. */
-export async function waitFor(what: string, condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
+export async function waitFor(
+  what: string,
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     if (await condition()) return Date.now() - started;

@@ -17,7 +17,9 @@ const keepDatabases = process.env.INTEROP_KEEP_DATABASES === "1";
 export function pgmqVersions(): PgmqVersion[] {
   const versions = findPgmqVersions(pgmqSqlDir);
   if (versions.length === 0) {
-    throw new Error(`interop: no PGMQ versions under ${pgmqSqlDir} (expected <dir>/<version>/pgmq.sql); see test/interop/README.md`);
+    throw new Error(
+      `interop: no PGMQ versions under ${pgmqSqlDir} (expected <dir>/<version>/pgmq.sql); see test/interop/README.md`,
+    );
   }
   return versions;
 }

@@ -15,7 +15,10 @@ describe.each(pgmqVersions())("PGMQ $version", (version) => {
   it("e:vt read beside pgmq.read: read, readWithin and pgmq.read, concurrently on 1,000 visible and 300 delayed, deliver each visible message once and leave the delayed", async () => {
     const queue = "theirs_vt_order";
     await pool().query("SELECT pgmq.create($1::text)", [queue]);
-    await pool().query("SELECT pgmq.send_batch($1::text, ARRAY(SELECT jsonb_build_object('delayed', n) FROM generate_series(1, 300) AS n), 3600)", [queue]);
+    await pool().query(
+      "SELECT pgmq.send_batch($1::text, ARRAY(SELECT jsonb_build_object('delayed', n) FROM generate_series(1, 300) AS n), 3600)",
+      [queue],
+    );
     const sent = await pool().query<{ id: string }>(
       "SELECT pgmq.send_batch($1::text, ARRAY(SELECT jsonb_build_object('n', n) FROM generate_series(1, 1000) AS n))::text AS id",
       [queue],
@@ -32,22 +35,40 @@ describe.each(pgmqVersions())("PGMQ $version", (version) => {
     const readers = [
       async () => (await client.read(queue, 60, 37)).map((message) => message.msgId.toString()),
       async () =>
-        (await client.readWithin(queue, 60, 41, { maxBytes: 1 << 20, inlineBytes: 1 << 20, inlineReadCt: 100 })).messages.map((message) => message.msgId.toString()),
-      async () => (await pool().query<{ msg_id: string }>("SELECT msg_id::text FROM pgmq.read($1::text, 60, 43)", [queue])).rows.map((row) => row.msg_id),
+        (
+          await client.readWithin(queue, 60, 41, { maxBytes: 1 << 20, inlineBytes: 1 << 20, inlineReadCt: 100 })
+        ).messages.map((message) => message.msgId.toString()),
+      async () =>
+        (
+          await pool().query<{ msg_id: string }>("SELECT msg_id::text FROM pgmq.read($1::text, 60, 43)", [queue])
+        ).rows.map((row) => row.msg_id),
     ];
     for (let round = 0; round < 40 && delivered.size < 1000; round++) {
-      const results = await Promise.all(readers.flatMap((read, index) => [read(), read()].map((reading) => reading.then((ids) => [ids, `reader ${index}`] as const))));
+      const results = await Promise.all(
+        readers.flatMap((read, index) =>
+          [read(), read()].map((reading) => reading.then((ids) => [ids, `reader ${index}`] as const)),
+        ),
+      );
       for (const [ids, by] of results) record(ids, by);
     }
     expect(duplicates.slice(0, 5), "delivered twice").toEqual([]);
-    expect([...delivered.keys()].sort(), "delivered: the 1000 visible, none of the delayed").toEqual(sent.rows.map((row) => row.id).sort());
+    expect([...delivered.keys()].sort(), "delivered: the 1000 visible, none of the delayed").toEqual(
+      sent.rows.map((row) => row.id).sort(),
+    );
     const byReader = [0, 1, 2].map((index) => [...delivered.values()].filter((by) => by === `reader ${index}`).length);
-    for (const [index, taken] of byReader.entries()) expect(taken, `reader ${index} (of read, readWithin, pgmq.read) took some`).toBeGreaterThan(0);
+    for (const [index, taken] of byReader.entries())
+      expect(taken, `reader ${index} (of read, readWithin, pgmq.read) took some`).toBeGreaterThan(0);
     const ids = [...delivered.keys()];
     await pool().query("SELECT pgmq.archive($1::text, $2::bigint[])", [queue, ids.slice(0, 500)]);
     await pool().query("SELECT pgmq.delete($1::text, $2::bigint[])", [queue, ids.slice(500)]);
-    const metrics = await pool().query<{ queue_length: string }>("SELECT queue_length::text FROM pgmq.metrics($1::text)", [queue]);
+    const metrics = await pool().query<{ queue_length: string }>(
+      "SELECT queue_length::text FROM pgmq.metrics($1::text)",
+      [queue],
+    );
     expect(metrics.rows[0]!.queue_length, "pgmq.metrics queue_length: the 300 delayed").toBe("300");
-    expect(await count(pool(), `SELECT count(*) AS n FROM pgmq.a_${queue}`), "pgmq.archive moved the 500 our reads took").toBe(500);
+    expect(
+      await count(pool(), `SELECT count(*) AS n FROM pgmq.a_${queue}`),
+      "pgmq.archive moved the 500 our reads took",
+    ).toBe(500);
   });
 });

@@ -49,7 +49,10 @@ export function withoutColumn(layout: Layout, name: string): Layout {
   return {
     ...layout,
     columns: layout.columns.filter((column) => !column.startsWith(`${name} `)),
-    order: layout.order.split(",").filter((column) => column !== name).join(","),
+    order: layout.order
+      .split(",")
+      .filter((column) => column !== name)
+      .join(","),
   };
 }
 
@@ -67,6 +70,8 @@ export function diffLayouts(table: string, theirs: Layout, ours: Layout): string
     ...(theirs.order === ours.order ? [] : [`${table} column order: pgmq (${theirs.order}), ours (${ours.order})`]),
     ...diffLists(`${table} constraint`, theirs.constraints, ours.constraints),
     ...diffLists(`${table} index`, theirs.indexes, ours.indexes),
-    ...(theirs.persistence === ours.persistence ? [] : [`${table} persistence: pgmq ${theirs.persistence}, ours ${ours.persistence}`]),
+    ...(theirs.persistence === ours.persistence
+      ? []
+      : [`${table} persistence: pgmq ${theirs.persistence}, ours ${ours.persistence}`]),
   ];
 }

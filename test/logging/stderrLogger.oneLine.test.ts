@@ -29,7 +29,7 @@ describe("createStderrLogger", () => {
     info.debug({}, "hidden");
     info.warn({ err: new Error("with stack") }, "multi\nline");
     expect(written).toHaveLength(1);
-    expect(written[0]).toMatch(/^\S+Z WARN  pgmq-gen: multi\\nline\n$/);
+    expect(written[0]).toMatch(/^\S+Z WARN {2}pgmq-gen: multi\\nline\n$/);
 
     const debugLines: string[] = [];
     const debug = createStderrLogger({ level: "debug", write: (line) => debugLines.push(line) });

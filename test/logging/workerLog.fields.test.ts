@@ -55,11 +55,15 @@ function handlers(queue: string) {
 }
 
 function startWorker(queue: string, options: object): Worker {
-  const worker = createQueueWorker([testQueue(queue, { maxRetries: 1, backoff: { kind: "fixed", delay: 0.1 } })], handlers(queue), {
-    pool: db.pool,
-    pollInterval: 50,
-    ...options,
-  });
+  const worker = createQueueWorker(
+    [testQueue(queue, { maxRetries: 1, backoff: { kind: "fixed", delay: 0.1 } })],
+    handlers(queue),
+    {
+      pool: db.pool,
+      pollInterval: 50,
+      ...options,
+    },
+  );
   workers.push(worker);
   return worker;
 }
@@ -70,18 +74,33 @@ describe("the logger option", () => {
     const worker = startWorker("fields_q", { logger });
     await worker.start();
     const [failing] = await pgmq.sendBatch("fields_q", [{ n: 2 }]);
-    await waitFor(() => logger.entries.some((entry) => entry.fields.event === "job:kill"), 10_000, "the kill to be logged");
+    await waitFor(
+      () => logger.entries.some((entry) => entry.fields.event === "job:kill"),
+      10_000,
+      "the kill to be logged",
+    );
 
     const fail = logger.entries.find((entry) => entry.fields.event === "job:fail")!;
     expect(fail.level).toBe("warn");
-    expect(fail.fields).toMatchObject({ queue: "fields_q", msgId: String(failing), attempt: 1, maxAttempts: 2, retryInSeconds: 0.1 });
+    expect(fail.fields).toMatchObject({
+      queue: "fields_q",
+      msgId: String(failing),
+      attempt: 1,
+      maxAttempts: 2,
+      retryInSeconds: 0.1,
+    });
     expect(fail.fields.err).toBeInstanceOf(Error);
     expect(fail.message).toBe(`fields_q message ${failing} failed (attempt 1 of 2): flaky; retry in 100 ms`);
     const kill = logger.entries.find((entry) => entry.fields.event === "job:kill")!;
     expect(kill).toMatchObject({ level: "error", fields: { queue: "fields_q", attempt: 2, deadLetter: null } });
-    expect(kill.message).toMatch(/killed on attempt 2, deleted \(the queue has no dead-letter queue\): failed on its last attempt/);
+    expect(kill.message).toMatch(
+      /killed on attempt 2, deleted \(the queue has no dead-letter queue\): failed on its last attempt/,
+    );
     const started = logger.entries[0]!;
-    expect(started).toMatchObject({ level: "info", fields: { event: "worker:start", queues: ["fields_q"], concurrency: 10 } });
+    expect(started).toMatchObject({
+      level: "info",
+      fields: { event: "worker:start", queues: ["fields_q"], concurrency: 10 },
+    });
     for (const entry of logger.entries) expect(() => JSON.stringify(entry.fields)).not.toThrow();
   });
 
@@ -104,7 +123,11 @@ describe("the logger option", () => {
     const worker = startWorker("configured_q", {});
     await worker.start();
     await pgmq.sendBatch("configured_q", [{ n: 3 }]);
-    await waitFor(() => configured.entries.some((entry) => entry.fields.event === "job:kill"), 10_000, "the kill to be logged");
+    await waitFor(
+      () => configured.entries.some((entry) => entry.fields.event === "job:kill"),
+      10_000,
+      "the kill to be logged",
+    );
     await worker.stop();
     expect(configured.entries.map((entry) => entry.fields.event)).toEqual([
       "worker:start",

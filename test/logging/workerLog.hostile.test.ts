@@ -166,19 +166,20 @@ describe("worker logging under attack", () => {
     }
     const shown = logger.entries.filter((entry) => entry.level !== "debug");
     const summary = shown.map((entry) => `${entry.level} ${entry.message.slice(0, 120)}`).join("\n");
-    expect(shown.map((entry) => entry.fields.event), summary).toEqual([
-      "worker:start",
-      "connection:lost",
-      "connection:restored",
-      "worker:stopping",
-      "worker:stopped",
-    ]);
+    expect(
+      shown.map((entry) => entry.fields.event),
+      summary,
+    ).toEqual(["worker:start", "connection:lost", "connection:restored", "worker:stopping", "worker:stopped"]);
   });
 
   it("issue 12 #2 (hostile): a listener that throws a Proxy throwing on every trap still gets its error line", async () => {
     const logger = recordingLogger();
     const queue = "proxy_listener_q";
-    const worker = createQueueWorker([testQueue(queue)], { [queue]: () => {} }, { pool: db.pool, pollInterval: 50, logger });
+    const worker = createQueueWorker(
+      [testQueue(queue)],
+      { [queue]: () => {} },
+      { pool: db.pool, pollInterval: 50, logger },
+    );
     workers.push(worker);
     const hostile = new Proxy(
       {},
@@ -205,7 +206,11 @@ describe("worker logging under attack", () => {
     });
     await worker.start();
     await pgmq.sendBatch(queue, [{ n: 1 }]);
-    await waitFor(() => logger.entries.some((entry) => entry.fields.event === "worker:error"), 5000, "the listener's error line");
+    await waitFor(
+      () => logger.entries.some((entry) => entry.fields.event === "worker:error"),
+      5000,
+      "the listener's error line",
+    );
   });
 
   it("issue 12 #2 (hostile): an idle connection's failure is logged without the pg Client pg-pool hangs on the error (its ssl settings, passphrase included, are enumerable)", async () => {
@@ -215,7 +220,11 @@ describe("worker logging under attack", () => {
     const logger = recordingLogger();
     const queue = "idle_client_q";
     // Long polls and no LISTEN: between reads the pool's connections sit idle, so the first failure is an idle client's.
-    const worker = createQueueWorker([testQueue(queue)], { [queue]: () => {} }, { pool, pollInterval: 5000, listen: false, logger });
+    const worker = createQueueWorker(
+      [testQueue(queue)],
+      { [queue]: () => {} },
+      { pool, pollInterval: 5000, listen: false, logger },
+    );
     try {
       await worker.start();
       await sleep(300);
@@ -291,7 +300,9 @@ describe("worker logging under attack", () => {
     // The log's reader dies (a `| head`, a crashed log shipper): every later write to stderr fails with EPIPE.
     child.stderr.destroy();
     const reports: Array<Record<string, unknown>> = [];
-    createInterface({ input: child.stdout }).on("line", (line) => reports.push(JSON.parse(line) as Record<string, unknown>));
+    createInterface({ input: child.stdout }).on("line", (line) =>
+      reports.push(JSON.parse(line) as Record<string, unknown>),
+    );
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     let exitCode: number | null | undefined;
     void exited.then((code) => {
@@ -301,7 +312,9 @@ describe("worker logging under attack", () => {
     // n: 2 throws on every attempt: a failed-attempt line, then a kill line.
     const [failing] = await pgmq.sendBatch(queue, [{ n: 2 }]);
     await waitFor(
-      () => reports.some((report) => report.event === "ended" && report.msgId === String(failing)) || exitCode !== undefined,
+      () =>
+        reports.some((report) => report.event === "ended" && report.msgId === String(failing)) ||
+        exitCode !== undefined,
       30_000,
       "the job to end or the worker to exit",
     );

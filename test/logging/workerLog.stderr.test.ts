@@ -67,7 +67,13 @@ interface WorkerRun {
 function startWorker(queue: string, env: Record<string, string> = {}): WorkerRun {
   const child = spawn(process.execPath, ["--conditions=pgmq-gen-source", "--import", "tsx", fixture], {
     cwd: root,
-    env: { ...process.env, WORKER_DATABASE_URL: workerUrl, WORKER_QUEUE: queue, WORKER_DEAD_LETTER: `${queue}_dead`, ...env },
+    env: {
+      ...process.env,
+      WORKER_DATABASE_URL: workerUrl,
+      WORKER_QUEUE: queue,
+      WORKER_DEAD_LETTER: `${queue}_dead`,
+      ...env,
+    },
     stdio: ["pipe", "pipe", "pipe"],
   });
   children.push(child);
@@ -107,7 +113,9 @@ function startWorker(queue: string, env: Record<string, string> = {}): WorkerRun
     stderr,
     reported: (event, msgId) =>
       until(`report ${event} ${msgId ?? ""}`, () =>
-        reports.some((report) => report.event === event && (msgId === undefined || report.msgId === msgId)) ? true : undefined,
+        reports.some((report) => report.event === event && (msgId === undefined || report.msgId === msgId))
+          ? true
+          : undefined,
       ).then(() => undefined),
     logged: (pattern) => until(`a stderr line matching ${pattern}`, () => stderr.find((line) => pattern.test(line))),
     stop: async () => {
@@ -154,7 +162,9 @@ describe("the default logger, on a real worker process's stderr", () => {
       ),
     );
     expect(onlyLine(lines, new RegExp(`message ${throws} failed`))).toMatch(
-      new RegExp(` WARN  pgmq-gen: ${queue} message ${throws} failed \\(attempt 1 of 2\\): smtp said no; retry in 200 ms$`),
+      new RegExp(
+        ` WARN  pgmq-gen: ${queue} message ${throws} failed \\(attempt 1 of 2\\): smtp said no; retry in 200 ms$`,
+      ),
     );
     expect(onlyLine(lines, new RegExp(`message ${throws} killed`))).toMatch(
       new RegExp(
@@ -163,7 +173,9 @@ describe("the default logger, on a real worker process's stderr", () => {
       ),
     );
     expect(onlyLine(lines, new RegExp(`message ${unrecoverable} `))).toMatch(
-      new RegExp(` ERROR pgmq-gen: ${queue} message ${unrecoverable} killed on attempt 1, moved to ${queue}_dead: mailbox does not exist$`),
+      new RegExp(
+        ` ERROR pgmq-gen: ${queue} message ${unrecoverable} killed on attempt 1, moved to ${queue}_dead: mailbox does not exist$`,
+      ),
     );
     expect(onlyLine(lines, new RegExp(`message ${undecodable} `))).toMatch(
       new RegExp(
@@ -171,8 +183,8 @@ describe("the default logger, on a real worker process's stderr", () => {
           "first schema failure: /n must be integer$",
       ),
     );
-    expect(onlyLine(lines, /worker stopping/)).toMatch(/ INFO  pgmq-gen: worker stopping: no jobs running$/);
-    expect(onlyLine(lines, /worker stopped/)).toMatch(/ INFO  pgmq-gen: worker stopped in \d+ ms$/);
+    expect(onlyLine(lines, /worker stopping/)).toMatch(/ INFO {2}pgmq-gen: worker stopping: no jobs running$/);
+    expect(onlyLine(lines, /worker stopped/)).toMatch(/ INFO {2}pgmq-gen: worker stopped in \d+ ms$/);
     expect(lines.at(-1)).toMatch(/worker stopped/);
     // Nothing for the job that succeeded, nothing else at all: 7 events, 7 lines.
     expect(lines.filter((line) => line.includes(`message ${ok} `))).toEqual([]);
@@ -202,9 +214,10 @@ describe("the default logger, on a real worker process's stderr", () => {
     // reconnects fail until the door opens again, about 2 s (several retries) later.
     await admin.query(`ALTER DATABASE ${DATABASE} ALLOW_CONNECTIONS false`);
     try {
-      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [
-        DATABASE,
-      ]);
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        [DATABASE],
+      );
       await run.logged(/database connection lost/);
       await new Promise((resolve) => setTimeout(resolve, 2000));
     } finally {
@@ -219,9 +232,13 @@ describe("the default logger, on a real worker process's stderr", () => {
     const lines = run.stderr;
     expectWellFormed(lines);
     expect(onlyLine(lines, /database connection lost/)).toMatch(
-      new RegExp(` WARN  pgmq-gen: database connection lost( \\(database "${DATABASE}" at 127\\.0\\.0\\.1:${server.port} as user "postgres"\\))?: .+; retrying with backoff until it answers$`),
+      new RegExp(
+        ` WARN  pgmq-gen: database connection lost( \\(database "${DATABASE}" at 127\\.0\\.0\\.1:${server.port} as user "postgres"\\))?: .+; retrying with backoff until it answers$`,
+      ),
     );
-    expect(onlyLine(lines, /database connection restored/)).toMatch(/ INFO  pgmq-gen: database connection restored after \d+(\.\d)? s$/);
+    expect(onlyLine(lines, /database connection restored/)).toMatch(
+      / INFO {2}pgmq-gen: database connection restored after \d+(\.\d)? s$/,
+    );
     // Every retry of the outage stays at debug: nothing but start, lost, restored, stopping, stopped.
     expect(lines.map((line) => /pgmq-gen: (\S+ \S+)/.exec(line)?.[1])).toEqual([
       "worker started:",

@@ -21,23 +21,38 @@ const cases: [name: string, schema: object, dialect: SchemaDialect][] = [
     },
     "draft-07",
   ],
-  ["draft-07 without $schema, union types", { type: "object", properties: { note: { type: ["string", "null"] }, count: { type: "integer", minimum: 0 } } }, "draft-07"],
+  [
+    "draft-07 without $schema, union types",
+    { type: "object", properties: { note: { type: ["string", "null"] }, count: { type: "integer", minimum: 0 } } },
+    "draft-07",
+  ],
   [
     "2020-12 with $defs and prefixItems",
     {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       type: "object",
-      properties: { point: { type: "array", prefixItems: [{ type: "number" }, { type: "number" }], items: false }, tag: { $ref: "#/$defs/tag" } },
+      properties: {
+        point: { type: "array", prefixItems: [{ type: "number" }, { type: "number" }], items: false },
+        tag: { $ref: "#/$defs/tag" },
+      },
       $defs: { tag: { type: "string", pattern: "^[a-z]+$" } },
     },
     "2020-12",
   ],
-  ["2020-12 with the json-schema-to-typescript keywords", { type: "object", properties: { at: { type: "string", tsType: "Date" } } }, "2020-12"],
+  [
+    "2020-12 with the json-schema-to-typescript keywords",
+    { type: "object", properties: { at: { type: "string", tsType: "Date" } } },
+    "2020-12",
+  ],
 ];
 
 const failing: [name: string, schema: object, dialect: SchemaDialect][] = [
   ["draft-07 misspelt keyword", { type: "object", properties: { to: { type: "string", minLenght: 3 } } }, "draft-07"],
-  ["2020-12 misspelt keyword", { $schema: "https://json-schema.org/draft/2020-12/schema", type: "object", requird: ["a"] }, "2020-12"],
+  [
+    "2020-12 misspelt keyword",
+    { $schema: "https://json-schema.org/draft/2020-12/schema", type: "object", requird: ["a"] },
+    "2020-12",
+  ],
 ];
 
 describe("compileOnThread", () => {
@@ -47,12 +62,15 @@ describe("compileOnThread", () => {
     expect(await compileOnThread(structuredClone(schema), dialect)).toEqual(expected);
   });
 
-  it.each(failing)("gives validatorSource's failure for %s: unknown keyword in strict mode", async (_name, schema, dialect) => {
-    const expected = validatorSource(structuredClone(schema), dialect);
-    const outcome = await compileOnThread(structuredClone(schema), dialect);
-    expect(outcome).toEqual(expected);
-    expect(outcome).toEqual({ ok: false, message: expect.stringMatching(/unknown keyword/), stackOverflow: false });
-  });
+  it.each(failing)(
+    "gives validatorSource's failure for %s: unknown keyword in strict mode",
+    async (_name, schema, dialect) => {
+      const expected = validatorSource(structuredClone(schema), dialect);
+      const outcome = await compileOnThread(structuredClone(schema), dialect);
+      expect(outcome).toEqual(expected);
+      expect(outcome).toEqual({ ok: false, message: expect.stringMatching(/unknown keyword/), stackOverflow: false });
+    },
+  );
 
   it("settles 50 concurrent compiles, each with its own schema's source", async () => {
     const requests = Array.from({ length: 50 }, (_unused, index) => {
@@ -62,9 +80,13 @@ describe("compileOnThread", () => {
       return { schema: distinct, dialect };
     });
     const expected = requests.map(({ schema, dialect }) => validatorSource(structuredClone(schema), dialect));
-    const outcomes = await Promise.all(requests.map(({ schema, dialect }) => compileOnThread(structuredClone(schema), dialect)));
+    const outcomes = await Promise.all(
+      requests.map(({ schema, dialect }) => compileOnThread(structuredClone(schema), dialect)),
+    );
     expect(outcomes).toHaveLength(50);
-    expect(outcomes.filter((outcome) => !outcome.ok)).toHaveLength(requests.filter((_request, index) => !expected[index]!.ok).length);
+    expect(outcomes.filter((outcome) => !outcome.ok)).toHaveLength(
+      requests.filter((_request, index) => !expected[index]!.ok).length,
+    );
     outcomes.forEach((outcome, index) => expect(outcome, `request ${index}`).toEqual(expected[index]));
     // The sources really differ per request (maxProperties is compiled in), so the comparison above tells them apart.
     const sources = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.source] : []));

@@ -49,7 +49,9 @@ const files = {
   "schemas/tree.schema.json": {
     type: "object",
     properties: { root: { $ref: "#/definitions/node" } },
-    definitions: { node: { type: "object", properties: { children: { type: "array", items: { $ref: "#/definitions/node" } } } } },
+    definitions: {
+      node: { type: "object", properties: { children: { type: "array", items: { $ref: "#/definitions/node" } } } },
+    },
   },
 };
 
@@ -87,14 +89,34 @@ describe("buildProjectModel", () => {
       ],
       [
         "partial exponential backoff is filled",
-        { given: { backoff: { kind: "exponential", initial: 5 } }, want: { backoff: { kind: "exponential", initial: 5, factor: 2, max: 300, jitter: true } } },
+        {
+          given: { backoff: { kind: "exponential", initial: 5 } },
+          want: { backoff: { kind: "exponential", initial: 5, factor: 2, max: 300, jitter: true } },
+        },
       ],
-      ["fixed backoff", { given: { backoff: { kind: "fixed", delay: 7 } }, want: { backoff: { kind: "fixed", delay: 7 } } }],
+      [
+        "fixed backoff",
+        { given: { backoff: { kind: "fixed", delay: 7 } }, want: { backoff: { kind: "fixed", delay: 7 } } },
+      ],
       [
         "explicit values win",
         {
-          given: { visibilityTimeout: 5, maxRetries: 0, onSuccess: "delete", deadLetter: "dead", transactional: true, jobTimeout: 9 },
-          want: { visibilityTimeout: 5, maxRetries: 0, onSuccess: "delete", deadLetter: "dead", transactional: true, jobTimeout: 9 },
+          given: {
+            visibilityTimeout: 5,
+            maxRetries: 0,
+            onSuccess: "delete",
+            deadLetter: "dead",
+            transactional: true,
+            jobTimeout: 9,
+          },
+          want: {
+            visibilityTimeout: 5,
+            maxRetries: 0,
+            onSuccess: "delete",
+            deadLetter: "dead",
+            transactional: true,
+            jobTimeout: 9,
+          },
         },
       ],
     ];
@@ -116,35 +138,59 @@ describe("buildProjectModel", () => {
   });
 
   it("lists every file read, sorted, each once", async () => {
-    const model = await modelOf({ a: { schema: "cross.schema.json" }, b: { schema: "cross.schema.json" }, c: { schema: "local.schema.json" } });
+    const model = await modelOf({
+      a: { schema: "cross.schema.json" },
+      b: { schema: "cross.schema.json" },
+      c: { schema: "local.schema.json" },
+    });
     expect(model.inputFiles).toEqual(
-      [project.configPath, ...["common", "cross", "local"].map((name) => `${project.dir}/schemas/${name}.schema.json`)].sort(),
+      [
+        project.configPath,
+        ...["common", "cross", "local"].map((name) => `${project.dir}/schemas/${name}.schema.json`),
+      ].sort(),
     );
   });
 
   const codecCases: [string, { given: { codec: string; outDir?: string }; want: string }][] = [
     ["ts module next to the config", { given: { codec: "codecs/email.ts" }, want: "../codecs/email.js" }],
     ["no extension", { given: { codec: "./codecs/email" }, want: "../codecs/email.js" }],
-    ["mts inside outDir's parent", { given: { codec: "src/codec.mts", outDir: "src/generated" }, want: "../codec.mjs" }],
+    [
+      "mts inside outDir's parent",
+      { given: { codec: "src/codec.mts", outDir: "src/generated" }, want: "../codec.mjs" },
+    ],
     ["inside outDir", { given: { codec: "generated/own.ts" }, want: "./own.js" }],
   ];
   it.each(codecCases)("codec import: %s", async (_name, { given, want }) => {
-    const model = await modelOf({ job: { schema: "local.schema.json", codec: given.codec } }, given.outDir === undefined ? {} : { outDir: given.outDir });
+    const model = await modelOf(
+      { job: { schema: "local.schema.json", codec: given.codec } },
+      given.outDir === undefined ? {} : { outDir: given.outDir },
+    );
     expect(model.queues[0]!.codecImport).toBe(want);
   });
 
   it("takes the description from the config, else from the schema", async () => {
     expect((await queueOf({ type: "object", description: "From schema" })).description).toBe("From schema");
-    expect((await queueOf({ type: "object", description: "From schema" }, { description: "From config" })).description).toBe("From config");
+    expect(
+      (await queueOf({ type: "object", description: "From schema" }, { description: "From config" })).description,
+    ).toBe("From config");
     expect((await queueOf({ type: "object" })).description).toBeNull();
   });
 
-  const schemaCases: [string, { given: QueueConfig["schema"]; want: { dialect: string; schema: Record<string, unknown> } }][] = [
+  const schemaCases: [
+    string,
+    { given: QueueConfig["schema"]; want: { dialect: string; schema: Record<string, unknown> } },
+  ][] = [
     [
       "local definitions stay internal refs",
       {
         given: "local.schema.json",
-        want: { dialect: "draft-07", schema: { properties: { a: { $ref: "#/definitions/a" } }, definitions: { a: { type: "integer", minimum: 1 } } } },
+        want: {
+          dialect: "draft-07",
+          schema: {
+            properties: { a: { $ref: "#/definitions/a" } },
+            definitions: { a: { type: "integer", minimum: 1 } },
+          },
+        },
       },
     ],
     [
@@ -169,15 +215,31 @@ describe("buildProjectModel", () => {
         given: "modern.schema.json",
         want: {
           dialect: "2020-12",
-          schema: { properties: { kind: { const: "a" }, note: { type: ["string", "null"] }, tag: { $ref: "#/$defs/tag" } }, $defs: { tag: { maxLength: 3 } } },
+          schema: {
+            properties: { kind: { const: "a" }, note: { type: ["string", "null"] }, tag: { $ref: "#/$defs/tag" } },
+            $defs: { tag: { maxLength: 3 } },
+          },
         },
       },
     ],
-    ["recursive local refs are kept", { given: "tree.schema.json", want: { dialect: "draft-07", schema: { definitions: { node: { properties: { children: { items: { $ref: "#/definitions/node" } } } } } } } }],
+    [
+      "recursive local refs are kept",
+      {
+        given: "tree.schema.json",
+        want: {
+          dialect: "draft-07",
+          schema: { definitions: { node: { properties: { children: { items: { $ref: "#/definitions/node" } } } } } },
+        },
+      },
+    ],
     [
       "inline schema with a ref into schemasDir",
       {
-        given: { $schema: draft2020, type: "object", properties: { to: { $ref: "common.schema.json#/definitions/email" } } },
+        given: {
+          $schema: draft2020,
+          type: "object",
+          properties: { to: { $ref: "common.schema.json#/definitions/email" } },
+        },
         want: { dialect: "2020-12", schema: { properties: { to: { type: "string", format: "email" } } } },
       },
     ],
@@ -193,6 +255,6 @@ describe("buildProjectModel", () => {
     const queue = await queueOf({ type: "object", properties: { a: { type: "string" } } });
     expect(queue.schemaFile).toBeNull();
     expect(Object.isFrozen(queue.schema)).toBe(true);
-    expect(Object.isFrozen((queue.schema["properties"] as Record<string, unknown>)["a"])).toBe(true);
+    expect(Object.isFrozen((queue.schema.properties as Record<string, unknown>).a)).toBe(true);
   });
 });

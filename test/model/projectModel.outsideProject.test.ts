@@ -19,7 +19,7 @@ let secretFromSchemas: string;
 
 beforeAll(async () => {
   outside = await createSchemaProject("outside", {
-    "passwd": `${SECRET}\n`,
+    passwd: `${SECRET}\n`,
     "shared/common.schema.json": { definitions: { id: { type: "string" } } },
     "shared/job.schema.json": { type: "object", properties: { id: { $ref: "common.schema.json#/definitions/id" } } },
   });
@@ -69,7 +69,9 @@ describe("schema files outside the project", () => {
 
   it("round two #16: refuses a symlink in schemasDir that points outside the project (the real path is checked)", async () => {
     const error = await errorOf({ queues: { job: { schema: "links/passwd.schema.json" } } });
-    expect(error.problem).toMatch(/^schema file schemas\/links\/passwd\.schema\.json is a link to a file outside the project/);
+    expect(error.problem).toMatch(
+      /^schema file schemas\/links\/passwd\.schema\.json is a link to a file outside the project/,
+    );
   });
 
   it("round two #16: with allowSchemasOutsideProject the file is read, and the JSON error names line and column, not bytes", async () => {
@@ -78,18 +80,28 @@ describe("schema files outside the project", () => {
   });
 
   it("round two #16: a JSON error never quotes the file, inside the project either", async () => {
-    expect((await errorOf({ queues: { job: { schema: "passwd-like.schema.json" } } })).problem).toMatch(/not valid JSON at line 1, column 1/);
-    expect((await errorOf({ queues: { job: { schema: "unexpected-token.schema.json" } } })).problem).toMatch(/not valid JSON at line 1, column 8/);
+    expect((await errorOf({ queues: { job: { schema: "passwd-like.schema.json" } } })).problem).toMatch(
+      /not valid JSON at line 1, column 1/,
+    );
+    expect((await errorOf({ queues: { job: { schema: "unexpected-token.schema.json" } } })).problem).toMatch(
+      /not valid JSON at line 1, column 8/,
+    );
   });
 
   it("round two #16: a schemasDir outside the project is the config's own choice: its files and their $refs are read", async () => {
     const schemasDir = path.relative(project.dir, path.join(outside.dir, "shared"));
-    const model = await buildProjectModel({ schemasDir, queues: { job: { schema: "job.schema.json" } } }, project.configPath);
+    const model = await buildProjectModel(
+      { schemasDir, queues: { job: { schema: "job.schema.json" } } },
+      project.configPath,
+    );
     expect(model.queues[0]!.schemaFile).toBe(`${schemasDir.split(path.sep).join("/")}/job.schema.json`);
   });
 
   it("round two #16: files inside the project but outside schemasDir are still read", async () => {
-    const model = await buildProjectModel({ schemasDir: "schemas/links", queues: { job: { schema: "../ok.schema.json" } } }, project.configPath);
+    const model = await buildProjectModel(
+      { schemasDir: "schemas/links", queues: { job: { schema: "../ok.schema.json" } } },
+      project.configPath,
+    );
     expect(model.queues.map((queue) => queue.key)).toEqual(["job"]);
   });
 });

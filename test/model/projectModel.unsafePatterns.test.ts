@@ -24,9 +24,15 @@ beforeAll(async () => {
       },
     },
     "schemas/common.schema.json": {
-      definitions: { postal: { type: "string", pattern: "^[A-Za-z0-9 -]{2,12}$" }, spaced: { type: "string", pattern: "^\\s*a*\\s*$" } },
+      definitions: {
+        postal: { type: "string", pattern: "^[A-Za-z0-9 -]{2,12}$" },
+        spaced: { type: "string", pattern: "^\\s*a*\\s*$" },
+      },
     },
-    "schemas/uses-spaced.schema.json": { type: "object", properties: { s: { $ref: "common.schema.json#/definitions/spaced" } } },
+    "schemas/uses-spaced.schema.json": {
+      type: "object",
+      properties: { s: { $ref: "common.schema.json#/definitions/spaced" } },
+    },
   });
 });
 afterAll(() => project.remove());
@@ -45,7 +51,9 @@ describe("unsafe patterns", () => {
     ]);
     expect(warnings[0]!.problem).toMatch(/^pattern "\^\(a\+\)\+\$" can take exponential time/);
     expect(warnings[0]!.problem).toMatch(/Rewrite it/);
-    expect(warnings[0]!.message).toBe(`schemas/job.schema.json#/properties/name/pattern (queue "job"): ${warnings[0]!.problem}`);
+    expect(warnings[0]!.message).toBe(
+      `schemas/job.schema.json#/properties/name/pattern (queue "job"): ${warnings[0]!.problem}`,
+    );
   });
 
   it("round two #14: warns at a polynomial pattern in a referenced file, in that file", async () => {
@@ -56,17 +64,26 @@ describe("unsafe patterns", () => {
     expect(warnings[0]!.problem).toMatch(/polynomial time \(degree \d\)/);
   });
 
-  it("round two #14: unsafePatterns \"error\" makes each a CompileError; \"off\" checks nothing", async () => {
-    const error = await warningsOf({ unsafePatterns: "error", queues: { job: { schema: "job.schema.json" } } }).catch((thrown: unknown) => thrown);
+  it('round two #14: unsafePatterns "error" makes each a CompileError; "off" checks nothing', async () => {
+    const error = await warningsOf({ unsafePatterns: "error", queues: { job: { schema: "job.schema.json" } } }).catch(
+      (thrown: unknown) => thrown,
+    );
     expect(error).toBeInstanceOf(CompileErrors);
     const errors = (error as CompileErrors).errors;
     expect(errors.every((each) => each instanceof CompileError)).toBe(true);
-    expect(errors.map((each) => each.location.pointer)).toEqual(["/properties/name/pattern", "/properties/tags/patternProperties/^(x|x)*$"]);
+    expect(errors.map((each) => each.location.pointer)).toEqual([
+      "/properties/name/pattern",
+      "/properties/tags/patternProperties/^(x|x)*$",
+    ]);
     expect(await warningsOf({ unsafePatterns: "off", queues: { job: { schema: "job.schema.json" } } })).toEqual([]);
   });
 
   it("round two #14: an inline schema's pattern is reported in the config, at the queue's option", async () => {
-    const warnings = await warningsOf({ queues: { inline: { schema: { type: "object", properties: { a: { type: "string", pattern: "^(\\w+\\s?)*$" } } } } } });
+    const warnings = await warningsOf({
+      queues: {
+        inline: { schema: { type: "object", properties: { a: { type: "string", pattern: "^(\\w+\\s?)*$" } } } },
+      },
+    });
     expect(warnings.map((warning) => warning.location)).toEqual([
       { file: "pgmq.config.ts", queue: "inline", option: "queues.inline.schema", pointer: "/properties/a/pattern" },
     ]);

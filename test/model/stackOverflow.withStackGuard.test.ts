@@ -14,7 +14,9 @@ describe("withStackGuard", () => {
     const error = await withStackGuard(location, "bundling", () => overflow(0)).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(CompileError);
     expect((error as CompileError).location).toEqual(location);
-    expect((error as CompileError).message).toMatch(/^schemas\/job.schema.json \(queue "job"\): bundling failed: Maximum call stack size exceeded/);
+    expect((error as CompileError).message).toMatch(
+      /^schemas\/job.schema.json \(queue "job"\): bundling failed: Maximum call stack size exceeded/,
+    );
     expect((error as CompileError).cause).toBeInstanceOf(RangeError);
   });
 

@@ -21,7 +21,9 @@ const jobSchema = JSON.stringify({
 });
 
 function jsonConfig(queues: Record<string, string>): string {
-  return JSON.stringify({ queues: Object.fromEntries(Object.entries(queues).map(([key, schema]) => [key, { schema }])) });
+  return JSON.stringify({
+    queues: Object.fromEntries(Object.entries(queues).map(([key, schema]) => [key, { schema }])),
+  });
 }
 
 /** A schema nested `depth` levels deep: { properties: { a: { properties: { a: ... } } } }. */
@@ -32,7 +34,8 @@ function deepSchema(depth: number): string {
 /** A valid schema of `count` properties (about 60 bytes each). */
 function wideSchema(count: number): string {
   const properties: Record<string, unknown> = {};
-  for (let i = 0; i < count; i++) properties[`field_${i}`] = { type: "string", maxLength: 100, description: `field number ${i}` };
+  for (let i = 0; i < count; i++)
+    properties[`field_${i}`] = { type: "string", maxLength: 100, description: `field number ${i}` };
   return JSON.stringify({ type: "object", properties });
 }
 
@@ -49,7 +52,10 @@ interface Case {
 const cases: Case[] = [
   {
     name: "a TypeScript config with a syntax error",
-    files: { "pgmq.config.ts": "export default { queues: { email: { schema: 'job.schema.json' } }\n", "schemas/job.schema.json": jobSchema },
+    files: {
+      "pgmq.config.ts": "export default { queues: { email: { schema: 'job.schema.json' } }\n",
+      "schemas/job.schema.json": jobSchema,
+    },
     configPath: "pgmq.config.ts",
     mentions: "pgmq.config.ts",
     throws: CompileError,
@@ -70,21 +76,30 @@ const cases: Case[] = [
   },
   {
     name: "a config with a queue name carrying SQL",
-    files: { "pgmq.config.json": jsonConfig({ "jobs'; drop table pgmq.meta; --": "job.schema.json" }), "schemas/job.schema.json": jobSchema },
+    files: {
+      "pgmq.config.json": jsonConfig({ "jobs'; drop table pgmq.meta; --": "job.schema.json" }),
+      "schemas/job.schema.json": jobSchema,
+    },
     configPath: "pgmq.config.json",
     mentions: "drop table",
     throws: CompileErrors,
   },
   {
     name: "a schema file that is not JSON",
-    files: { "pgmq.config.json": jsonConfig({ email: "job.schema.json" }), "schemas/job.schema.json": '{ "type": "object", ' },
+    files: {
+      "pgmq.config.json": jsonConfig({ email: "job.schema.json" }),
+      "schemas/job.schema.json": '{ "type": "object", ',
+    },
     configPath: "pgmq.config.json",
     mentions: "job.schema.json",
     throws: CompileError,
   },
   {
     name: "a schema that is JSON but not a schema",
-    files: { "pgmq.config.json": jsonConfig({ email: "job.schema.json" }), "schemas/job.schema.json": '{ "type": "objet", "required": "id" }' },
+    files: {
+      "pgmq.config.json": jsonConfig({ email: "job.schema.json" }),
+      "schemas/job.schema.json": '{ "type": "objet", "required": "id" }',
+    },
     configPath: "pgmq.config.json",
     mentions: "job.schema.json",
     throws: CompileError,
@@ -93,7 +108,10 @@ const cases: Case[] = [
     name: "a $ref loop inside one file",
     files: {
       "pgmq.config.json": jsonConfig({ email: "job.schema.json" }),
-      "schemas/job.schema.json": JSON.stringify({ $ref: "#/definitions/a", definitions: { a: { $ref: "#/definitions/b" }, b: { $ref: "#/definitions/a" } } }),
+      "schemas/job.schema.json": JSON.stringify({
+        $ref: "#/definitions/a",
+        definitions: { a: { $ref: "#/definitions/b" }, b: { $ref: "#/definitions/a" } },
+      }),
     },
     configPath: "pgmq.config.json",
     mentions: "job.schema.json",
@@ -101,7 +119,10 @@ const cases: Case[] = [
   },
   {
     name: "a schema that is only a reference to itself",
-    files: { "pgmq.config.json": jsonConfig({ email: "job.schema.json" }), "schemas/job.schema.json": '{ "$ref": "#" }' },
+    files: {
+      "pgmq.config.json": jsonConfig({ email: "job.schema.json" }),
+      "schemas/job.schema.json": '{ "$ref": "#" }',
+    },
     configPath: "pgmq.config.json",
     mentions: "job.schema.json",
     throws: CompileError,
@@ -119,21 +140,30 @@ const cases: Case[] = [
   },
   {
     name: "a good queue next to a queue whose schema is missing",
-    files: { "pgmq.config.json": jsonConfig({ good: "job.schema.json", bad: "missing.schema.json" }), "schemas/job.schema.json": jobSchema },
+    files: {
+      "pgmq.config.json": jsonConfig({ good: "job.schema.json", bad: "missing.schema.json" }),
+      "schemas/job.schema.json": jobSchema,
+    },
     configPath: "pgmq.config.json",
     mentions: "missing.schema.json",
     throws: CompileError,
   },
   {
     name: "an enormous schema nested 20,000 levels deep",
-    files: { "pgmq.config.json": jsonConfig({ email: "deep.schema.json" }), "schemas/deep.schema.json": deepSchema(20_000) },
+    files: {
+      "pgmq.config.json": jsonConfig({ email: "deep.schema.json" }),
+      "schemas/deep.schema.json": deepSchema(20_000),
+    },
     configPath: "pgmq.config.json",
     mentions: "deep.schema.json",
     throws: CompileError,
   },
   {
     name: "an enormous schema file (8 MB) broken at its very end",
-    files: { "pgmq.config.json": jsonConfig({ email: "wide.schema.json" }), "schemas/wide.schema.json": `${wideSchema(100_000).slice(0, -1)},` },
+    files: {
+      "pgmq.config.json": jsonConfig({ email: "wide.schema.json" }),
+      "schemas/wide.schema.json": `${wideSchema(100_000).slice(0, -1)},`,
+    },
     configPath: "pgmq.config.json",
     mentions: "wide.schema.json",
     throws: CompileError,
@@ -141,30 +171,41 @@ const cases: Case[] = [
 ];
 
 describe("generate() on bad config and schema files", () => {
-  it.each(cases)("issue 13 #5: $name: a $throws.name naming the file, and no generated/", async ({ name, files, configPath, mentions, throws }) => {
-    const sandbox = await createCompilerSandbox(name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40));
-    sandboxes.push(sandbox);
-    await sandbox.write(files);
-    const error = await generate({ cwd: sandbox.dir, configPath }).then(
-      () => new Error("generate() succeeded"),
-      (caught: unknown) => caught,
-    );
-    expect(error, `${name}: got ${String(error)}`).toBeInstanceOf(throws);
-    expect((error as Error).message).toContain(mentions);
-    expect(await sandbox.snapshot("generated")).toEqual({});
-  });
+  it.each(cases)(
+    "issue 13 #5: $name: a $throws.name naming the file, and no generated/",
+    async ({ name, files, configPath, mentions, throws }) => {
+      const sandbox = await createCompilerSandbox(name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40));
+      sandboxes.push(sandbox);
+      await sandbox.write(files);
+      const error = await generate({ cwd: sandbox.dir, configPath }).then(
+        () => new Error("generate() succeeded"),
+        (caught: unknown) => caught,
+      );
+      expect(error, `${name}: got ${String(error)}`).toBeInstanceOf(throws);
+      expect((error as Error).message).toContain(mentions);
+      expect(await sandbox.snapshot("generated")).toEqual({});
+    },
+  );
 
   it("issue 13 #5: leaves an earlier generated/ untouched when a later run fails with a CompileError naming the broken schema", async () => {
     const sandbox = await createCompilerSandbox("earlier-output");
     sandboxes.push(sandbox);
-    await sandbox.write({ "pgmq.config.json": jsonConfig({ email: "job.schema.json", report: "report.schema.json" }), "schemas/job.schema.json": jobSchema, "schemas/report.schema.json": jobSchema });
+    await sandbox.write({
+      "pgmq.config.json": jsonConfig({ email: "job.schema.json", report: "report.schema.json" }),
+      "schemas/job.schema.json": jobSchema,
+      "schemas/report.schema.json": jobSchema,
+    });
     await generate({ cwd: sandbox.dir, configPath: "pgmq.config.json" });
     const before = await sandbox.snapshot("generated");
     expect(Object.keys(before).length).toBeGreaterThan(0);
 
     // The config gains a queue and changes another, but one schema is now broken: nothing may move.
     await sandbox.write({
-      "pgmq.config.json": jsonConfig({ email: "job.schema.json", report: "report.schema.json", extra: "job.schema.json" }),
+      "pgmq.config.json": jsonConfig({
+        email: "job.schema.json",
+        report: "report.schema.json",
+        extra: "job.schema.json",
+      }),
       "schemas/job.schema.json": JSON.stringify({ ...JSON.parse(jobSchema), description: "changed" }),
       "schemas/report.schema.json": '{ "$ref": "#/nowhere" }',
     });
@@ -177,10 +218,15 @@ describe("generate() on bad config and schema files", () => {
     expect(await sandbox.snapshot("generated")).toEqual(before);
   });
 
-  it("issue 13 #5: compiles an enormous but valid schema (20,000 properties) completely: every property in the payload type and the validator", { timeout: 180_000 }, async () => {
+  it("issue 13 #5: compiles an enormous but valid schema (20,000 properties) completely: every property in the payload type and the validator", {
+    timeout: 180_000,
+  }, async () => {
     const sandbox = await createCompilerSandbox("wide");
     sandboxes.push(sandbox);
-    await sandbox.write({ "pgmq.config.json": jsonConfig({ email: "wide.schema.json" }), "schemas/wide.schema.json": wideSchema(20_000) });
+    await sandbox.write({
+      "pgmq.config.json": jsonConfig({ email: "wide.schema.json" }),
+      "schemas/wide.schema.json": wideSchema(20_000),
+    });
     const result = await generate({ cwd: sandbox.dir, configPath: "pgmq.config.json" });
     const files = ["email.ts", "email.validator.ts", "index.ts"];
     expect([...result.write.written].map(String).sort()).toEqual(files);

@@ -11,7 +11,9 @@ afterAll(async () => {
 });
 
 describe("worker processes SIGKILLed at random during a drain", () => {
-  it("lose nothing, archive every job once, and run a job twice only if a killed process held it", { timeout: 240_000 }, async () => {
+  it("lose nothing, archive every job once, and run a job twice only if a killed process held it", {
+    timeout: 240_000,
+  }, async () => {
     const result = await runCrashScenario(db, quick.crash);
     console.info(
       `[reliability] crash: ${quick.crash.jobs} jobs in ${result.seconds.toFixed(1)} s, ${result.kills} SIGKILLs, ` +

@@ -11,7 +11,9 @@ afterAll(async () => {
 });
 
 describe("every backend of the database terminated twice in the middle of a drain", () => {
-  it("workers and producer report it, reconnect and finish; nothing lost, no process exits", { timeout: 180_000 }, async () => {
+  it("workers and producer report it, reconnect and finish; nothing lost, no process exits", {
+    timeout: 180_000,
+  }, async () => {
     const result = await runDatabaseRestartScenario(db, quick.databaseRestart);
     console.info(
       `[reliability] database restart: ${quick.databaseRestart.jobs} jobs in ${result.seconds.toFixed(1)} s, ` +

@@ -11,7 +11,9 @@ afterAll(async () => {
 });
 
 describe("eight worker processes on one queue", () => {
-  it("never run one message in two places at once, even past the visibility timeout", { timeout: 180_000 }, async () => {
+  it("never run one message in two places at once, even past the visibility timeout", {
+    timeout: 180_000,
+  }, async () => {
     const result = await runExclusiveScenario(db, quick.exclusive);
     console.info(
       `[reliability] exclusive: ${quick.exclusive.jobs} jobs on ${quick.exclusive.workers} processes in ${result.seconds.toFixed(1)} s, ` +

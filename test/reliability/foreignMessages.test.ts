@@ -36,14 +36,24 @@ const foreign: Array<{ name: string; message: string; headers?: string }> = [
   { name: "a number", message: `'42'::jsonb` },
   { name: "10 MB", message: `jsonb_build_object('id', 1, 'sleepMs', 0, 'blob', repeat('x', ${TEN_MB}))` },
   { name: "10 MB string", message: `to_jsonb(repeat('y', ${TEN_MB}))` },
-  { name: "nested 10,000 levels", message: `('{"id": ' || repeat('[', 10000) || repeat(']', 10000) || ', "sleepMs": 0}')::jsonb` },
+  {
+    name: "nested 10,000 levels",
+    message: `('{"id": ' || repeat('[', 10000) || repeat(']', 10000) || ', "sleepMs": 0}')::jsonb`,
+  },
   { name: "nested 10,000 levels of objects", message: `(repeat('{"a":', 10000) || '1' || repeat('}', 10000))::jsonb` },
 ];
 
 describe("messages written into the queue table by a foreign producer", () => {
-  it("are dead-lettered with their reason while the valid ones around them run once each", { timeout: 120_000 }, async () => {
+  it("are dead-lettered with their reason while the valid ones around them run once each", {
+    timeout: 120_000,
+  }, async () => {
     const queue = "foreign";
-    const definition = reliabilityQueueDefinition({ queue, deadLetter: "foreign_dead", maxRetries: 3, retryDelay: 0.1 });
+    const definition = reliabilityQueueDefinition({
+      queue,
+      deadLetter: "foreign_dead",
+      maxRetries: 3,
+      retryDelay: 0.1,
+    });
     await ensureQueues(db.pool, [queue, "foreign_dead"]);
 
     // valid, foreign, valid, foreign, ..., valid: every foreign row has valid neighbours.
@@ -73,12 +83,23 @@ describe("messages written into the queue table by a foreign producer", () => {
     const handled: number[] = [];
     const kills: Array<{ msgId: string; reason: string; deadLetter: string | null; attempt: number }> = [];
     const errors: unknown[] = [];
-    worker = createQueueWorker([definition], { [queue]: (job: ReliabilityJob) => void handled.push(job.id) }, {
-      pool: db.pool,
-      concurrency: 4,
-      pollInterval: 100,
-    });
-    worker.on("job:kill", (event) => kills.push({ msgId: event.msgId.toString(), reason: event.reason, deadLetter: event.deadLetter, attempt: event.attempt }));
+    worker = createQueueWorker(
+      [definition],
+      { [queue]: (job: ReliabilityJob) => void handled.push(job.id) },
+      {
+        pool: db.pool,
+        concurrency: 4,
+        pollInterval: 100,
+      },
+    );
+    worker.on("job:kill", (event) =>
+      kills.push({
+        msgId: event.msgId.toString(),
+        reason: event.reason,
+        deadLetter: event.deadLetter,
+        attempt: event.attempt,
+      }),
+    );
     worker.on("error", (error) => errors.push(error));
     await worker.start();
 
@@ -86,7 +107,8 @@ describe("messages written into the queue table by a foreign producer", () => {
     for (;;) {
       const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM pgmq.q_foreign");
       if (Number(rows[0]!.n) === 0 && handled.length >= validJobIds.length) break;
-      if (Date.now() > deadline) throw new Error(`queue not drained: ${rows[0]!.n} left, ${handled.length} handled, ${kills.length} killed`);
+      if (Date.now() > deadline)
+        throw new Error(`queue not drained: ${rows[0]!.n} left, ${handled.length} handled, ${kills.length} killed`);
       await sleep(100);
     }
     await worker.stop();

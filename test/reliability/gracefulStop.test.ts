@@ -11,7 +11,9 @@ afterAll(async () => {
 });
 
 describe("SIGTERM to a saturated worker process (handleSignals: true)", () => {
-  it("finishes in-flight jobs, releases the rest at once and exits 0 within the deadline", { timeout: 120_000 }, async () => {
+  it("finishes in-flight jobs, releases the rest at once and exits 0 within the deadline", {
+    timeout: 120_000,
+  }, async () => {
     const params = quick.gracefulStop;
     const result = await runGracefulStopScenario(db, params);
     console.info(

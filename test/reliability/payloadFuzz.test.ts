@@ -14,8 +14,23 @@ import { fileURLToPath } from "node:url";
 import { dereference } from "@apidevtools/json-schema-ref-parser";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { configure, ensureQueues, ValidationError, type JobContext, type Producer, type QueueCodec } from "pgmq-gen/runtime";
-import { createWorker, emailCodec, emailQueue, invoicePdfCodec, invoicePdfQueue, resizeImageCodec, resizeImageQueue } from "../../generated/index.js";
+import {
+  configure,
+  ensureQueues,
+  ValidationError,
+  type JobContext,
+  type Producer,
+  type QueueCodec,
+} from "pgmq-gen/runtime";
+import {
+  createWorker,
+  emailCodec,
+  emailQueue,
+  invoicePdfCodec,
+  invoicePdfQueue,
+  resizeImageCodec,
+  resizeImageQueue,
+} from "../../generated/index.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { mutantsOf, validArbitrary } from "./harness/schemaArbitrary.js";
 import { sleep } from "./harness/scenarioSetup.js";
@@ -30,9 +45,24 @@ interface FuzzedQueue {
 }
 
 const queues: FuzzedQueue[] = [
-  { queue: "email", schemaFile: "email.schema.json", codec: emailCodec as QueueCodec<unknown>, producer: emailQueue as Producer<unknown> },
-  { queue: "invoice_pdf", schemaFile: "invoice-pdf.schema.json", codec: invoicePdfCodec as QueueCodec<unknown>, producer: invoicePdfQueue as Producer<unknown> },
-  { queue: "resize_image", schemaFile: "resize-image.schema.json", codec: resizeImageCodec as QueueCodec<unknown>, producer: resizeImageQueue as Producer<unknown> },
+  {
+    queue: "email",
+    schemaFile: "email.schema.json",
+    codec: emailCodec as QueueCodec<unknown>,
+    producer: emailQueue as Producer<unknown>,
+  },
+  {
+    queue: "invoice_pdf",
+    schemaFile: "invoice-pdf.schema.json",
+    codec: invoicePdfCodec as QueueCodec<unknown>,
+    producer: invoicePdfQueue as Producer<unknown>,
+  },
+  {
+    queue: "resize_image",
+    schemaFile: "resize-image.schema.json",
+    codec: resizeImageCodec as QueueCodec<unknown>,
+    producer: resizeImageQueue as Producer<unknown>,
+  },
 ];
 
 /** Valid payloads per queue, and mutants per queue checked per run. */
@@ -57,39 +87,60 @@ async function queueLength(queue: string): Promise<number> {
 }
 
 describe.each(queues)("payloads for $queue generated from schemas/$schemaFile", ({ queue, codec, producer }) => {
-  it("every invalid mutant is refused by push and by pushBatch, and nothing is sent", { timeout: 120_000 }, async () => {
+  it("every invalid mutant is refused by push and by pushBatch, and nothing is sent", {
+    timeout: 120_000,
+  }, async () => {
     const { schema, valid } = arbitraries.get(queue)!;
     const kinds = new Map<string, number>();
     let refused = 0;
     await fc.assert(
-      fc.asyncProperty(valid, fc.array(valid, { minLength: 1, maxLength: 4 }), fc.nat(), async (value, neighbours, pick) => {
-        const mutants = mutantsOf(schema as never, value as never).filter((mutant) => !codec.is(mutant.value));
-        // Every valid value has at least its "wrong type at the root" mutant.
-        expect(mutants.length).toBeGreaterThan(0);
-        for (const mutant of mutants) {
-          const error = await producer.push(mutant.value).then(() => null, (caught: unknown) => caught);
+      fc.asyncProperty(
+        valid,
+        fc.array(valid, { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        async (value, neighbours, pick) => {
+          const mutants = mutantsOf(schema as never, value as never).filter((mutant) => !codec.is(mutant.value));
+          // Every valid value has at least its "wrong type at the root" mutant.
+          expect(mutants.length).toBeGreaterThan(0);
+          for (const mutant of mutants) {
+            const error = await producer.push(mutant.value).then(
+              () => null,
+              (caught: unknown) => caught,
+            );
+            expect(error, mutant.kind).toBeInstanceOf(ValidationError);
+            expect((error as ValidationError).issues.length, mutant.kind).toBeGreaterThan(0);
+            const kind = mutant.kind.split(" /")[0]!.replace(/ \(root\)$/, "");
+            kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+            refused++;
+          }
+          const mutant = mutants[pick % mutants.length]!;
+          const at = pick % (neighbours.length + 1);
+          const batch = [...neighbours.slice(0, at), mutant.value, ...neighbours.slice(at)];
+          const error = await producer.pushBatch(batch).then(
+            () => null,
+            (caught: unknown) => caught,
+          );
           expect(error, mutant.kind).toBeInstanceOf(ValidationError);
-          expect((error as ValidationError).issues.length, mutant.kind).toBeGreaterThan(0);
-          const kind = mutant.kind.split(" /")[0]!.replace(/ \(root\)$/, "");
-          kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-          refused++;
-        }
-        const mutant = mutants[pick % mutants.length]!;
-        const at = pick % (neighbours.length + 1);
-        const batch = [...neighbours.slice(0, at), mutant.value, ...neighbours.slice(at)];
-        const error = await producer.pushBatch(batch).then(() => null, (caught: unknown) => caught);
-        expect(error, mutant.kind).toBeInstanceOf(ValidationError);
-        expect((error as ValidationError).jobs.map((job) => job.index), mutant.kind).toEqual([at]);
-      }),
+          expect(
+            (error as ValidationError).jobs.map((job) => job.index),
+            mutant.kind,
+          ).toEqual([at]);
+        },
+      ),
       { numRuns: MUTANT_RUNS },
     );
-    console.info(`[reliability] ${queue}: ${refused} invalid payloads refused (${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")})`);
+    console.info(
+      `[reliability] ${queue}: ${refused} invalid payloads refused (${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")})`,
+    );
     expect(refused).toBeGreaterThanOrEqual(MUTANT_RUNS);
-    for (const kind of ["wrong type", "drop required", "extra key", "outside enum"]) expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
+    for (const kind of ["wrong type", "drop required", "extra key", "outside enum"])
+      expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
     expect(await queueLength(queue)).toBe(0);
   });
 
-  it("valid payloads round-trip unchanged through push and pushBatch to the handler", { timeout: 120_000 }, async () => {
+  it("valid payloads round-trip unchanged through push and pushBatch to the handler", {
+    timeout: 120_000,
+  }, async () => {
     const { valid } = arbitraries.get(queue)!;
     const jobs = fc.sample(valid, { numRuns: VALID_RUNS, seed: 42 });
     const sent = new Map<string, unknown>();

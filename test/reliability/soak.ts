@@ -34,7 +34,8 @@ interface Row {
 type Runner = (db: TestDatabase, sizes: ScenarioSizes) => Promise<Row>;
 
 /** `label` when `holds` is false. */
-const check = (checks: Array<[boolean, string]>): string[] => checks.filter(([holds]) => !holds).map(([, label]) => label);
+const check = (checks: Array<[boolean, string]>): string[] =>
+  checks.filter(([holds]) => !holds).map(([, label]) => label);
 
 const runners: Record<keyof ScenarioSizes, Runner> = {
   async crash(db, sizes) {
@@ -130,7 +131,10 @@ function table(rows: Row[]): string {
   const lines = [
     "| scenario | jobs | seconds | guarantees | figures |",
     "| --- | ---: | ---: | --- | --- |",
-    ...rows.map((row) => `| ${row.scenario} | ${row.jobs.toLocaleString("en-US")} | ${row.seconds.toFixed(1)} | ${row.broken.length === 0 ? "held" : `**BROKEN**: ${row.broken.join("; ")}`} | ${row.figures} |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.scenario} | ${row.jobs.toLocaleString("en-US")} | ${row.seconds.toFixed(1)} | ${row.broken.length === 0 ? "held" : `**BROKEN**: ${row.broken.join("; ")}`} | ${row.figures} |`,
+    ),
   ];
   return lines.join("\n");
 }
@@ -148,7 +152,9 @@ for (const name of names) {
   try {
     const row = await runner(db, sizes);
     rows.push(row);
-    console.info(`[soak] ${name}: ${row.broken.length === 0 ? "held" : `BROKEN: ${row.broken.join("; ")}`} in ${row.seconds.toFixed(1)} s; ${row.figures}`);
+    console.info(
+      `[soak] ${name}: ${row.broken.length === 0 ? "held" : `BROKEN: ${row.broken.join("; ")}`} in ${row.seconds.toFixed(1)} s; ${row.figures}`,
+    );
   } catch (error) {
     rows.push({ scenario: name, jobs: 0, seconds: 0, broken: [`threw: ${(error as Error).message}`], figures: "" });
     console.error(error);

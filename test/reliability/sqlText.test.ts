@@ -35,7 +35,7 @@ const hostile = [
   "$1::text); DROP TABLE canary; --",
   "\\'; DROP TABLE canary; --",
   "Ünïcödé ✓ 🚀 \u2028\u2029 ‮reversed",
-  "O'Brien said \"hi\"",
+  'O\'Brien said "hi"',
 ];
 
 const badQueueNames = [
@@ -87,7 +87,11 @@ const textSchema = {
 
 function textQueue(name: string): QueueDefinition<string, TextJob> {
   const validator = new Ajv().compile(textSchema) as CompiledValidator;
-  return { name, options: reliabilityQueueOptions({ queue: name }), codec: createQueueCodec<TextJob>({ queue: name, validator }) };
+  return {
+    name,
+    options: reliabilityQueueOptions({ queue: name }),
+    codec: createQueueCodec<TextJob>({ queue: name, validator }),
+  };
 }
 
 describe("queue names carrying SQL", () => {
@@ -108,16 +112,24 @@ describe("queue names carrying SQL", () => {
     ["PgmqClient.read", (name) => new PgmqClient(log.pool).read(name, 30, 1)],
     ["PgmqClient.archive", (name) => new PgmqClient(log.pool).archive(name, [1n])],
     ["Producer.push", (name) => createProducer(textQueue(name)).push({ text: "x" })],
-    ["Worker.start", async (name) => createQueueWorker([textQueue(name)], { [name]: () => {} }, { pool: log.pool }).start()],
+    [
+      "Worker.start",
+      async (name) => createQueueWorker([textQueue(name)], { [name]: () => {} }, { pool: log.pool }).start(),
+    ],
   ];
 
   it("issue 13 #5: is refused by every runtime entry point with a TypeError naming it, before any statement names it", async () => {
     for (const name of badQueueNames) {
       for (const [entryPoint, call] of entryPoints) {
-        const error = await call(name).then(() => new Error("resolved"), (caught: unknown) => caught);
+        const error = await call(name).then(
+          () => new Error("resolved"),
+          (caught: unknown) => caught,
+        );
         expect(error, `${entryPoint}(${JSON.stringify(name)})`).toBeInstanceOf(TypeError);
         expect((error as Error).message, `${entryPoint}(${JSON.stringify(name)})`).toMatch(
-          new RegExp(`^invalid queue name ${escapeRegExp(JSON.stringify(name))}: expected a PGMQ queue name: lower-case letters`),
+          new RegExp(
+            `^invalid queue name ${escapeRegExp(JSON.stringify(name))}: expected a PGMQ queue name: lower-case letters`,
+          ),
         );
       }
       if (name.length > 0) expect(statementsContaining(name), name).toEqual([]);
@@ -142,14 +154,29 @@ describe("header values and payload strings carrying SQL", () => {
       const msgId = await producer.push({ text }, { headers });
       sent.set(msgId.toString(), { job: { text }, headers });
     }
-    const batchIds = await producer.pushBatch(hostile.map((text) => ({ text: `${text} (batch)` })), { headers: { [hostile[0]!]: hostile[3]! } });
-    batchIds.forEach((msgId, index) => sent.set(msgId.toString(), { job: { text: `${hostile[index]!} (batch)` }, headers: { [hostile[0]!]: hostile[3]! } }));
+    const batchIds = await producer.pushBatch(
+      hostile.map((text) => ({ text: `${text} (batch)` })),
+      { headers: { [hostile[0]!]: hostile[3]! } },
+    );
+    batchIds.forEach((msgId, index) =>
+      sent.set(msgId.toString(), {
+        job: { text: `${hostile[index]!} (batch)` },
+        headers: { [hostile[0]!]: hostile[3]! },
+      }),
+    );
 
     const received = new Map<string, { job: TextJob; headers: MessageHeaders | null }>();
-    const worker = createQueueWorker([queue], { [queue.name]: (job: TextJob, ctx: JobContext) => void received.set(ctx.msgId.toString(), { job, headers: ctx.headers }) }, {
-      pool: log.pool,
-      pollInterval: 100,
-    });
+    const worker = createQueueWorker(
+      [queue],
+      {
+        [queue.name]: (job: TextJob, ctx: JobContext) =>
+          void received.set(ctx.msgId.toString(), { job, headers: ctx.headers }),
+      },
+      {
+        pool: log.pool,
+        pollInterval: 100,
+      },
+    );
     await worker.start();
     const deadline = Date.now() + 30_000;
     while (received.size < sent.size && Date.now() < deadline) await sleep(50);
@@ -167,13 +194,18 @@ describe("header values and payload strings carrying SQL", () => {
     await ensureQueues(log.pool, [queue.name]);
     const producer = createProducer(queue);
     const statementsBefore = log.texts.length;
-    const nul = (index: number) => `contains the character U+0000 (NUL) at index ${index}, which PostgreSQL's jsonb cannot store`;
-    await expect(producer.push({ text: "before\u0000after" })).rejects.toStrictEqual(new ValidationError("sql_nul", [{ pointer: "/text", keyword: "json", message: nul(6) }]));
+    const nul = (index: number) =>
+      `contains the character U+0000 (NUL) at index ${index}, which PostgreSQL's jsonb cannot store`;
+    await expect(producer.push({ text: "before\u0000after" })).rejects.toStrictEqual(
+      new ValidationError("sql_nul", [{ pointer: "/text", keyword: "json", message: nul(6) }]),
+    );
     await expect(producer.push({ text: "ok" }, { headers: { nul: "\u0000" } })).rejects.toStrictEqual(
       ValidationError.forHeaders("sql_nul", [{ pointer: "headers/nul", keyword: "json", message: nul(0) }]),
     );
     await expect(producer.pushBatch([{ text: "ok" }, { text: "\u0000" }])).rejects.toStrictEqual(
-      ValidationError.forBatch("sql_nul", [{ index: 1, issues: [{ pointer: "/text", keyword: "json", message: nul(0) }] }]),
+      ValidationError.forBatch("sql_nul", [
+        { index: 1, issues: [{ pointer: "/text", keyword: "json", message: nul(0) }] },
+      ]),
     );
     expect(log.texts.slice(statementsBefore)).toEqual([]);
     const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM pgmq.q_sql_nul");

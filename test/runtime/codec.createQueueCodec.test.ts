@@ -22,7 +22,13 @@ describe("createQueueCodec: validate", () => {
     [
       "an extra property (pointer at the extra key)",
       { to: "a@example.com", subject: "s", "we/ird~key": 1 },
-      [{ pointer: "/we~1ird~0key", keyword: "additionalProperties", message: "must NOT have additional property 'we/ird~key'" }],
+      [
+        {
+          pointer: "/we~1ird~0key",
+          keyword: "additionalProperties",
+          message: "must NOT have additional property 'we/ird~key'",
+        },
+      ],
     ],
     ["not an object", "text", [{ pointer: "", keyword: "type", message: "must be object" }]],
   ])("%s", (_label, value, issues) => {
@@ -32,7 +38,12 @@ describe("createQueueCodec: validate", () => {
 
   it("maps a nested required error under its parent's pointer", () => {
     expect(
-      toValidationIssue({ instancePath: "/items/2", keyword: "required", params: { missingProperty: "id" }, message: "m" }),
+      toValidationIssue({
+        instancePath: "/items/2",
+        keyword: "required",
+        params: { missingProperty: "id" },
+        message: "m",
+      }),
     ).toEqual({ pointer: "/items/2/id", keyword: "required", message: "m" });
   });
 });
@@ -90,7 +101,9 @@ describe("createQueueCodec: decode", () => {
     }
     expect(caught).toBeInstanceOf(DecodeError);
     expect((caught as DecodeError).issues).toEqual([{ pointer: "/to", keyword: "type", message: "must be string" }]);
-    expect((caught as DecodeError).message).toContain("email: stored message does not match the schema: /to must be string");
+    expect((caught as DecodeError).message).toContain(
+      "email: stored message does not match the schema: /to must be string",
+    );
   });
 
   it("wraps an exception of the transform in DecodeError with its cause", () => {
@@ -113,7 +126,9 @@ describe("createQueueCodec: decode", () => {
     expect(caught).toBeInstanceOf(DecodeError);
     expect((caught as DecodeError).cause).toBeInstanceOf(SyntaxError);
     expect((caught as DecodeError).issues).toEqual([]);
-    expect((caught as DecodeError).withMsgId(7n).message).toBe("email message 7: stored message could not be decoded: bad version");
+    expect((caught as DecodeError).withMsgId(7n).message).toBe(
+      "email message 7: stored message could not be decoded: bad version",
+    );
   });
 });
 
@@ -139,7 +154,9 @@ describe("createQueueCodec: encodeJson", () => {
       queue: "numbers",
       validator: compileValidator({ type: "array", items: { type: ["number", "null"] } }),
     });
-    expect(numbers.encodeJson([Number.NaN, -0, Number.POSITIVE_INFINITY, undefined, 1.5]).json).toBe("[null,0,null,null,1.5]");
+    expect(numbers.encodeJson([Number.NaN, -0, Number.POSITIVE_INFINITY, undefined, 1.5]).json).toBe(
+      "[null,0,null,null,1.5]",
+    );
   });
 
   it("round two #18: a transform output JSON cannot store is a ValidationError saying it came from the transform", () => {

@@ -20,7 +20,9 @@ let silentPort: number;
 const sockets = new Set<net.Socket>();
 
 function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)),
+  );
 }
 
 beforeAll(async () => {
@@ -111,7 +113,9 @@ describe("a server that never answers", () => {
     for (const outcome of [push, start]) {
       expect(outcome.error).toBeInstanceOf(DatabaseTimeoutError);
       expect((outcome.error as Error).message).toMatch(
-        new RegExp(`no database connection within 10000 ms: the server at 127\\.0\\.0\\.1:${silentPort} \\(database "[^"]*", user "[^"]*"\\) did not complete`),
+        new RegExp(
+          `no database connection within 10000 ms: the server at 127\\.0\\.0\\.1:${silentPort} \\(database "[^"]*", user "[^"]*"\\) did not complete`,
+        ),
       );
       expect((outcome.error as Error).message).toMatch(/Check that PostgreSQL is up.*connectionTimeoutMillis/);
       expect(outcome.tookMs).toBeGreaterThanOrEqual(9000);
@@ -202,7 +206,10 @@ describe("stop() while start() waits on a server that never answers", () => {
       expect((outcome.error as Error).message).toMatch(/stop\(\) was called while start\(\) was still under way/);
       expect(outcome.tookMs).toBeLessThan(300 + 2000);
       // The pool's own attempt ends at its connectionTimeoutMillis: closePool() is bounded by it.
-      const closed = await within(closePool().then(() => Promise.reject(new Error("closed"))), 8000);
+      const closed = await within(
+        closePool().then(() => Promise.reject(new Error("closed"))),
+        8000,
+      );
       expect((closed.error as Error).message).toBe("closed");
     } finally {
       await closePool();

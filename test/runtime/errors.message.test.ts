@@ -23,7 +23,10 @@ describe("runtime errors", () => {
   it("ValidationError.forBatch prefixes pointers with the job index and names each job", () => {
     const error = ValidationError.forBatch("email", [
       { index: 1, issues: [{ pointer: "/to", message: 'must match format "email"', keyword: "format" }] },
-      { index: 3, issues: [{ pointer: "/subject", message: "must have required property 'subject'", keyword: "required" }] },
+      {
+        index: 3,
+        issues: [{ pointer: "/subject", message: "must have required property 'subject'", keyword: "required" }],
+      },
     ]);
     expect(error.issues.map((issue) => issue.pointer)).toEqual(["/1/to", "/3/subject"]);
     expect(error.jobs.map((job) => job.index)).toEqual([1, 3]);

@@ -6,7 +6,9 @@ const db = useTestDatabase("pgmq_archive");
 
 describe("PgmqClient.archive", () => {
   it("moves messages to the archive with every column and archived_at", async () => {
-    const [first, second, third] = await db.pgmq.sendBatch("moved", [{ n: 1 }, { n: 2 }, { n: 3 }], { headers: { h: "x" } });
+    const [first, second, third] = await db.pgmq.sendBatch("moved", [{ n: 1 }, { n: 2 }, { n: 3 }], {
+      headers: { h: "x" },
+    });
     await db.pgmq.read("moved", 30, 1);
     const archived = await db.pgmq.archive("moved", [first!, second!, 123456789n]);
     expect([...archived].sort()).toEqual([first, second].sort());

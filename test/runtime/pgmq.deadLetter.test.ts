@@ -51,7 +51,9 @@ describe("PgmqClient.deadLetter", () => {
   it("loses nothing and doubles nothing when the dead-letter insert fails", async () => {
     const [good, poisoned] = await db.pgmq.sendBatch("atomic_source", [{ ok: 1 }, { poison: true }]);
     await db.pgmq.ensureQueue("atomic_dlq");
-    await db.pool.query("ALTER TABLE pgmq.q_atomic_dlq ADD CONSTRAINT refuse_poison CHECK (message->>'poison' IS NULL)");
+    await db.pool.query(
+      "ALTER TABLE pgmq.q_atomic_dlq ADD CONSTRAINT refuse_poison CHECK (message->>'poison' IS NULL)",
+    );
     await expect(
       db.pgmq.deadLetter("atomic_source", "atomic_dlq", [
         { msgId: good!, reason: "r", attempts: 1 },
@@ -83,7 +85,9 @@ describe("PgmqClient.deadLetter", () => {
 
   it("refuses a queue as its own dead-letter queue", async () => {
     const id = await db.pgmq.send("self", { n: 1 });
-    await expect(db.pgmq.deadLetter("self", "self", [{ msgId: id, reason: "r", attempts: 1 }])).rejects.toThrow(RangeError);
+    await expect(db.pgmq.deadLetter("self", "self", [{ msgId: id, reason: "r", attempts: 1 }])).rejects.toThrow(
+      RangeError,
+    );
     expect(await queueRows(db.pool, "self")).toHaveLength(1);
   });
 });
@@ -91,7 +95,9 @@ describe("PgmqClient.deadLetter", () => {
 describe("PgmqClient.deadLetter after the dead-letter queue was dropped elsewhere", () => {
   it("fails once, keeps the message, then re-creates the dead-letter queue", async () => {
     const id = await db.pgmq.send("orphan", { n: 1 });
-    await db.pgmq.deadLetter("orphan", "orphan_dlq", [{ msgId: await db.pgmq.send("orphan", { n: 0 }), reason: "r", attempts: 1 }]);
+    await db.pgmq.deadLetter("orphan", "orphan_dlq", [
+      { msgId: await db.pgmq.send("orphan", { n: 0 }), reason: "r", attempts: 1 },
+    ]);
     await new PgmqClient(db.pool).drop("orphan_dlq");
     await expect(db.pgmq.deadLetter("orphan", "orphan_dlq", [{ msgId: id, reason: "r", attempts: 1 }])).rejects.toThrow(
       /does not exist/,

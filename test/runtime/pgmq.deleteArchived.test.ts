@@ -111,7 +111,9 @@ describe("PgmqClient.deleteArchived", () => {
   });
 
   it("issue 11 ops: an unknown queue is a QueueMissingError, and is not created", async () => {
-    await expect(db.pgmq.deleteArchived("never_made", { olderThanSeconds: 1 })).rejects.toBeInstanceOf(QueueMissingError);
+    await expect(db.pgmq.deleteArchived("never_made", { olderThanSeconds: 1 })).rejects.toBeInstanceOf(
+      QueueMissingError,
+    );
     expect(await queueExists(db.pool, "never_made")).toBe(false);
   });
 });

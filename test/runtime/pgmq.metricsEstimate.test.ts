@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { QueueMissingError } from "../../src/runtime/errors.js";
 import { queueExists } from "../../src/runtime/queueSetup.js";
@@ -48,7 +48,11 @@ describe("PgmqClient.metricsEstimate", () => {
 
   it("issue 11 ops: a small queue's figures match the exact ones", async () => {
     await withCountedWrites(async (client) => {
-      const ids = await db.pgmq.sendBatch("small", [1, 2, 3, 4, 5, 6].map((n) => ({ n })), { client });
+      const ids = await db.pgmq.sendBatch(
+        "small",
+        [1, 2, 3, 4, 5, 6].map((n) => ({ n })),
+        { client },
+      );
       await db.pgmq.delete("small", [ids[5]!], client);
       await client.query("UPDATE pgmq.q_small SET enqueued_at = now() - interval '90 seconds' WHERE msg_id = 1");
       await db.pgmq.read("small", 30, 2, client);
@@ -66,13 +70,23 @@ describe("PgmqClient.metricsEstimate", () => {
     expect(estimate.totalMessages).toBe(6n);
 
     // A cap at the count is exact; below it the count stops at the cap and says so.
-    expect(await db.pgmq.metricsEstimate("small", { visibleCap: 3 })).toMatchObject({ visibleCount: 3, visibleCountCapped: false });
-    expect(await db.pgmq.metricsEstimate("small", { visibleCap: 2 })).toMatchObject({ visibleCount: 2, visibleCountCapped: true });
+    expect(await db.pgmq.metricsEstimate("small", { visibleCap: 3 })).toMatchObject({
+      visibleCount: 3,
+      visibleCountCapped: false,
+    });
+    expect(await db.pgmq.metricsEstimate("small", { visibleCap: 2 })).toMatchObject({
+      visibleCount: 2,
+      visibleCountCapped: true,
+    });
   });
 
   it("issue 11 ops: without statistics, the length falls back to reltuples (-1 before any ANALYZE: the visible count)", async () => {
     await withCountedWrites(async (client) => {
-      await db.pgmq.sendBatch("unanalysed", [1, 2, 3, 4].map((n) => ({ n })), { client, delay: 3600 });
+      await db.pgmq.sendBatch(
+        "unanalysed",
+        [1, 2, 3, 4].map((n) => ({ n })),
+        { client, delay: 3600 },
+      );
       await db.pgmq.send("unanalysed", { n: 5 }, { client });
     });
     await db.pool.query("SELECT pg_stat_reset_single_table_counters('pgmq.q_unanalysed'::regclass)");
@@ -109,7 +123,10 @@ describe("PgmqClient.metricsEstimate", () => {
     const statement = queueMetricsEstimateStatement("deep");
     for (const mode of ["custom", "generic"] as const) {
       const plan = await explainStatement(db.pool, statement, ["1000", "'pgmq.q_deep'"], mode);
-      expect(plan.nodes.filter((node) => node["Node Type"] === "Seq Scan"), mode).toEqual([]);
+      expect(
+        plan.nodes.filter((node) => node["Node Type"] === "Seq Scan"),
+        mode,
+      ).toEqual([]);
       const byVt = plan.nodes.filter((node) => node["Index Name"] === "q_deep_vt_idx");
       expect(byVt, mode).toHaveLength(2);
       for (const node of byVt) expect(node["Index Cond"], mode).toMatch(/vt <=/);

@@ -23,7 +23,9 @@ describe("PgmqClient.read", () => {
     const hiddenFor = (message!.vt.getTime() - before) / 1000;
     expect(hiddenFor).toBeGreaterThan(43);
     expect(hiddenFor).toBeLessThan(47);
-    const { rows } = await db.pool.query("SELECT last_read_at, vt FROM pgmq.q_hidden WHERE msg_id = $1", [id.toString()]);
+    const { rows } = await db.pool.query("SELECT last_read_at, vt FROM pgmq.q_hidden WHERE msg_id = $1", [
+      id.toString(),
+    ]);
     expect(rows[0].last_read_at).toBeInstanceOf(Date);
     expect(rows[0].vt.getTime()).toBe(message!.vt.getTime());
   });
@@ -57,7 +59,10 @@ describe("PgmqClient.read", () => {
   });
 
   it("gives concurrent readers disjoint messages and loses none", async () => {
-    const ids = await db.pgmq.sendBatch("concurrent", Array.from({ length: 200 }, (_, n) => ({ n })));
+    const ids = await db.pgmq.sendBatch(
+      "concurrent",
+      Array.from({ length: 200 }, (_, n) => ({ n })),
+    );
     const batches = await Promise.all(Array.from({ length: 8 }, () => db.pgmq.read("concurrent", 60, 30)));
     const seen = batches.flat().map((message) => message.msgId);
     expect(new Set(seen).size).toBe(seen.length);

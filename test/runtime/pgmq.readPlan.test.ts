@@ -16,7 +16,14 @@ import { type QueueColumns, readQueueColumns } from "../../src/runtime/sql/queue
 import { readMessagesStatement, readMessagesWithinStatement } from "../../src/runtime/sql/readMessages.js";
 import { setDeliveryVisibilityStatement, setVisibilityStatement } from "../../src/runtime/sql/setVisibility.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
-import { describePlan, type ExplainedPlan, explainStatement, type PlanMode, rowsFilteredOut, scansOf } from "./queryPlan.js";
+import {
+  describePlan,
+  type ExplainedPlan,
+  explainStatement,
+  type PlanMode,
+  rowsFilteredOut,
+  scansOf,
+} from "./queryPlan.js";
 
 const DELAYED = 100_000;
 const MODES: PlanMode[] = ["custom", "generic"];
@@ -113,11 +120,23 @@ describe.each(MODES)("issue 11 deep read (%s plan)", (mode) => {
   });
 
   it("issue 11 deep read: costs the same with 100k delayed messages behind as with 10k", async () => {
-    const small = await explainWarm(db.pool, readMessagesStatement("flat_small", columnsOf("flat_small")), ["16", "30"], mode);
-    const large = await explainWarm(db.pool, readMessagesStatement("flat_large", columnsOf("flat_large")), ["16", "30"], mode);
+    const small = await explainWarm(
+      db.pool,
+      readMessagesStatement("flat_small", columnsOf("flat_small")),
+      ["16", "30"],
+      mode,
+    );
+    const large = await explainWarm(
+      db.pool,
+      readMessagesStatement("flat_large", columnsOf("flat_large")),
+      ["16", "30"],
+      mode,
+    );
     expect(large.rows).toBe(small.rows);
     // The old read walked every delayed message: ~250 and ~2,400 buffers.
-    expect(large.buffers, `100k delayed: ${large.buffers}, 10k delayed: ${small.buffers}`).toBeLessThan(small.buffers * 1.25 + 10);
+    expect(large.buffers, `100k delayed: ${large.buffers}, 10k delayed: ${small.buffers}`).toBeLessThan(
+      small.buffers * 1.25 + 10,
+    );
   });
 
   it("issue 11 deep read: an under-full read (1 visible behind 100k delayed) touches a few pages, not the backlog", async () => {
@@ -135,7 +154,12 @@ describe.each(MODES)("issue 11 deep read (%s plan)", (mode) => {
     expect(plan.rows).toBe(20);
     expectBoundedVtScan(plan, "deep", 500);
     expectPrimaryKeyLookups(plan, "deep", 20, "q_deep_vt_idx");
-    const shallow = await explainWarm(db.pool, readMessagesWithinStatement("shallow", columnsOf("shallow")), parameters, mode);
+    const shallow = await explainWarm(
+      db.pool,
+      readMessagesWithinStatement("shallow", columnsOf("shallow")),
+      parameters,
+      mode,
+    );
     expect(shallow.rows).toBe(20);
     expect(plan.buffers, `deep ${plan.buffers} vs shallow ${shallow.buffers}`).toBeLessThan(shallow.buffers * 2);
     const few = await explainWarm(db.pool, readMessagesWithinStatement("few", columnsOf("few")), parameters, mode);
@@ -146,8 +170,18 @@ describe.each(MODES)("issue 11 deep read (%s plan)", (mode) => {
 
   it("issue 11 deep read: a full read of 500 finds each row it takes once by primary key (no lookup per pair)", async () => {
     const parameters = { read: ["500", "30"], within: ["500", "30", "16777216", "1048576", "4"] };
-    const read = await explainWarm(db.pool, readMessagesStatement("backlog", columnsOf("backlog")), parameters.read, mode);
-    const within = await explainWarm(db.pool, readMessagesWithinStatement("backlog", columnsOf("backlog")), parameters.within, mode);
+    const read = await explainWarm(
+      db.pool,
+      readMessagesStatement("backlog", columnsOf("backlog")),
+      parameters.read,
+      mode,
+    );
+    const within = await explainWarm(
+      db.pool,
+      readMessagesWithinStatement("backlog", columnsOf("backlog")),
+      parameters.within,
+      mode,
+    );
     for (const plan of [read, within]) {
       expect(plan.rows).toBe(500);
       expectBoundedVtScan(plan, "backlog", 500);
@@ -158,16 +192,21 @@ describe.each(MODES)("issue 11 deep read (%s plan)", (mode) => {
   });
 
   it("issue 11 deep read: heartbeat, retry, release, acks, kill and dead-letter find 1,000 of 20,000 messages by primary key", async () => {
-    const ids = (await db.pool.query<{ msg_id: string }>("SELECT msg_id::text FROM pgmq.q_acks ORDER BY msg_id LIMIT 1000")).rows.map(
-      (row) => row.msg_id,
-    );
+    const ids = (
+      await db.pool.query<{ msg_id: string }>("SELECT msg_id::text FROM pgmq.q_acks ORDER BY msg_id LIMIT 1000")
+    ).rows.map((row) => row.msg_id);
     const idArray = `'{${ids.join(",")}}'`;
     const each = (value: string) => `'{${ids.map(() => value).join(",")}}'`;
     const plans: Array<[string, ExplainedPlan]> = [
       ["set_vt", await explainWarm(db.pool, setVisibilityStatement("acks"), [idArray, each("5")], mode)],
       [
         "set_vt_deliveries",
-        await explainWarm(db.pool, setDeliveryVisibilityStatement("acks"), [idArray, each("5"), each("1"), each("0")], mode),
+        await explainWarm(
+          db.pool,
+          setDeliveryVisibilityStatement("acks"),
+          [idArray, each("5"), each("1"), each("0")],
+          mode,
+        ),
       ],
       ["delete_deliveries", await explainWarm(db.pool, deleteDeliveriesStatement("acks"), [idArray, each("1")], mode)],
       ["delete", await explainWarm(db.pool, deleteMessagesStatement("acks"), [idArray], mode)],
@@ -192,10 +231,16 @@ describe.each(MODES)("issue 11 deep read (%s plan)", (mode) => {
 describe("issue 11 deep read: order", () => {
   it("issue 11 deep read: reads in the order messages became visible; a retry queues behind those waiting; `at` in the past goes first", async () => {
     const queue = "visible_order";
-    const first = await db.pgmq.sendBatch(queue, [1, 2, 3, 4, 5].map((n) => ({ n })));
+    const first = await db.pgmq.sendBatch(
+      queue,
+      [1, 2, 3, 4, 5].map((n) => ({ n })),
+    );
     const [one] = await db.pgmq.read(queue, 30, 1);
     expect(one!.msgId).toBe(first[0]);
-    const later = await db.pgmq.sendBatch(queue, [6, 7, 8].map((n) => ({ n })));
+    const later = await db.pgmq.sendBatch(
+      queue,
+      [6, 7, 8].map((n) => ({ n })),
+    );
     // Message 1 fails and is retried at once: visible again from now, behind 2-8.
     await db.pgmq.setVisibility(queue, [{ msgId: one!.msgId, delaySeconds: 0 }]);
     const early = await db.pgmq.send(queue, { n: 9 }, { delay: new Date(Date.now() - 3_600_000) });
@@ -210,9 +255,18 @@ describe("issue 11 deep read: order", () => {
   it("issue 11 deep read: a batch sent with one Date is read in disjoint reads that cover it, without sorting the tie", async () => {
     const queue = "same_vt";
     const at = new Date(Date.now() - 1000);
-    const ids = await db.pgmq.sendBatch(queue, Array.from({ length: 1000 }, (_, n) => ({ n })), { delay: at });
+    const ids = await db.pgmq.sendBatch(
+      queue,
+      Array.from({ length: 1000 }, (_, n) => ({ n })),
+      { delay: at },
+    );
     await db.pool.query(`ANALYZE pgmq.q_${queue}`);
-    const plan = await explainWarm(db.pool, readMessagesStatement(queue, (await readQueueColumns(db.pool, queue))!), ["100", "30"], "custom");
+    const plan = await explainWarm(
+      db.pool,
+      readMessagesStatement(queue, (await readQueueColumns(db.pool, queue))!),
+      ["100", "30"],
+      "custom",
+    );
     // The only sort is the final one over the rows returned; none over the 1,000 sharing a vt.
     const sorts = plan.nodes.filter((node) => /Sort/.test(node["Node Type"]) && node !== plan.root);
     expect(sorts.length, describePlan(plan)).toBe(0);
@@ -231,7 +285,10 @@ describe("issue 11 deep read: order", () => {
 
   it("issue 11 deep read: a reader holding rows in a transaction makes another skip them, not wait", async () => {
     const queue = "held_rows";
-    const ids = await db.pgmq.sendBatch(queue, Array.from({ length: 20 }, (_, n) => ({ n })));
+    const ids = await db.pgmq.sendBatch(
+      queue,
+      Array.from({ length: 20 }, (_, n) => ({ n })),
+    );
     const holder = await db.pool.connect();
     const other = await db.pool.connect();
     try {

@@ -58,7 +58,9 @@ describe("PgmqClient.readWithin", () => {
   it("round two #13: measures a payload by its JSON text, not its compressed stored size, and never takes none", async () => {
     // 5 MiB of one character stores as ~60 KB compressed.
     const ids = await insertBlobs("compressed", 4, `repeat('x', ${5 * MiB})`);
-    const { rows } = await db.pool.query<{ stored: number }>(`SELECT max(pg_column_size(message)) AS stored FROM pgmq.q_compressed`);
+    const { rows } = await db.pool.query<{ stored: number }>(
+      `SELECT max(pg_column_size(message)) AS stored FROM pgmq.q_compressed`,
+    );
     expect(rows[0]!.stored).toBeLessThan(200 * KiB);
     const first = await db.pgmq.readWithin("compressed", 30, 10, { ...noLimits, maxBytes: 8 * MiB });
     expect(first.messages.map((message) => message.msgId)).toEqual(ids.slice(0, 2));
@@ -80,11 +82,22 @@ describe("PgmqClient.readWithin", () => {
     // The read stops before the big one: it is only ever taken as a read's first message.
     const first = await db.pgmq.readWithin("deferred", 30, 10, limits);
     expect(first.messages).toHaveLength(1);
-    expect(first.messages[0]).toMatchObject({ msgId: small, message: { n: 1 }, headers: { h: "x" }, payloadDeferred: false });
+    expect(first.messages[0]).toMatchObject({
+      msgId: small,
+      message: { n: 1 },
+      headers: { h: "x" },
+      payloadDeferred: false,
+    });
     expect(first.cutByBytes).toBe(true);
     const second = await db.pgmq.readWithin("deferred", 30, 10, limits);
     expect(second.messages).toHaveLength(1);
-    expect(second.messages[0]).toMatchObject({ msgId: big, readCt: 1, message: null, headers: null, payloadDeferred: true });
+    expect(second.messages[0]).toMatchObject({
+      msgId: big,
+      readCt: 1,
+      message: null,
+      headers: null,
+      payloadDeferred: true,
+    });
     expect(second.messages[0]!.payloadBytes).toBe((await textSizes("deferred")).get(big!));
     // The delivery is committed before any payload is fetched: a worker that dies fetching it has used an attempt.
     const rows = await queueRows(db.pool, "deferred");
@@ -95,7 +108,9 @@ describe("PgmqClient.readWithin", () => {
     expect(payload!.headers).toBeNull();
     // Fetching changes nothing.
     expect((await queueRows(db.pool, "deferred")).map((row) => row.read_ct)).toEqual([1, 1, 0]);
-    expect((await db.pgmq.readWithin("deferred", 30, 10, limits)).messages.map((message) => message.msgId)).toEqual([after]);
+    expect((await db.pgmq.readWithin("deferred", 30, 10, limits)).messages.map((message) => message.msgId)).toEqual([
+      after,
+    ]);
     await db.pgmq.delete("deferred", [big!]);
     expect(await db.pgmq.readPayload("deferred", big!)).toBeNull();
   });
@@ -107,7 +122,11 @@ describe("PgmqClient.readWithin", () => {
          (clock_timestamp(), '{"n": 1}', 2), (clock_timestamp(), jsonb_build_object('blob', repeat('z', ${2 * MiB})), 3)
        RETURNING msg_id::text AS msg_id`,
     );
-    const { messages } = await db.pgmq.readWithin("past_limit", 30, 10, { maxBytes: 1000, inlineBytes: 2 ** 40, inlineReadCt: 3 });
+    const { messages } = await db.pgmq.readWithin("past_limit", 30, 10, {
+      maxBytes: 1000,
+      inlineBytes: 2 ** 40,
+      inlineReadCt: 3,
+    });
     // Unmeasured, the past-limit payload takes no room: both are taken in one read.
     expect(messages.map((message) => message.msgId.toString())).toEqual(rows.map((row) => row.msg_id));
     expect(messages[0]).toMatchObject({ readCt: 3, message: { n: 1 }, payloadDeferred: false });
@@ -116,7 +135,9 @@ describe("PgmqClient.readWithin", () => {
 
   it("round two #13: keeps PGMQ's read semantics: SQL NULL messages, skip locked, and PGMQ-style reads of the same queue", async () => {
     await db.pgmq.ensureQueue("mixed");
-    await db.pool.query(`INSERT INTO pgmq.q_mixed (vt, message) VALUES (clock_timestamp(), NULL), (clock_timestamp(), '"s"')`);
+    await db.pool.query(
+      `INSERT INTO pgmq.q_mixed (vt, message) VALUES (clock_timestamp(), NULL), (clock_timestamp(), '"s"')`,
+    );
     const holder = await db.pool.connect();
     try {
       await holder.query("BEGIN");

@@ -12,7 +12,12 @@ describe("PgmqClient.send", () => {
     expect(typeof id).toBe("bigint");
     const rows = await queueRows(db.pool, "first");
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ msg_id: id, read_ct: 0, message: { to: "a@example.com" }, headers: { traceId: "t1" } });
+    expect(rows[0]).toMatchObject({
+      msg_id: id,
+      read_ct: 0,
+      message: { to: "a@example.com" },
+      headers: { traceId: "t1" },
+    });
     expect(rows[0]!.vt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
   });
 
@@ -76,7 +81,11 @@ describe("PgmqClient.send", () => {
     const nasty = "'); DROP TABLE pgmq.meta; --";
     const id = await db.pgmq.send("injection", { text: nasty, [nasty]: nasty }, { headers: { [nasty]: `"${nasty}` } });
     const [row] = await queueRows(db.pool, "injection");
-    expect(row).toMatchObject({ msg_id: id, message: { text: nasty, [nasty]: nasty }, headers: { [nasty]: `"${nasty}` } });
+    expect(row).toMatchObject({
+      msg_id: id,
+      message: { text: nasty, [nasty]: nasty },
+      headers: { [nasty]: `"${nasty}` },
+    });
     expect(await tableExists(db.pool, "pgmq.meta")).toBe(true);
   });
 
@@ -85,7 +94,9 @@ describe("PgmqClient.send", () => {
       await expect(db.pgmq.send(name, { n: 1 })).rejects.toThrow(/invalid queue name/);
     }
     expect(await tableExists(db.pool, "pgmq.meta")).toBe(true);
-    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM pgmq.meta WHERE queue_name !~ '^[a-z][a-z0-9_]*$'");
+    const { rows } = await db.pool.query(
+      "SELECT count(*)::int AS n FROM pgmq.meta WHERE queue_name !~ '^[a-z][a-z0-9_]*$'",
+    );
     expect(rows[0].n).toBe(0);
   });
 
@@ -142,7 +153,10 @@ describe("PgmqClient.send: what PostgreSQL cannot store", () => {
       [() => db.pgmq.sendBatch("unstorable", [{ n: 1 }, { text: "\udc00" }]), ["/1/text"]],
     ];
     for (const [send, pointers] of cases) {
-      const error = await send().then(() => null, (caught: unknown) => caught);
+      const error = await send().then(
+        () => null,
+        (caught: unknown) => caught,
+      );
       expect(error, pointers.join()).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).issues.map((issue) => issue.pointer)).toEqual(pointers);
     }
@@ -152,7 +166,9 @@ describe("PgmqClient.send: what PostgreSQL cannot store", () => {
   it("round two #18: a delay past PostgreSQL's range is a RangeError, before anything is sent", async () => {
     await db.pgmq.send("delay_range", { n: 0 });
     await expect(db.pgmq.send("delay_range", { n: 1 }, { delay: 1e15 })).rejects.toThrow(/^delay: .*294276/);
-    await expect(db.pgmq.sendBatch("delay_range", [{ n: 1 }], { delay: new Date(-8.64e15) })).rejects.toThrow(RangeError);
+    await expect(db.pgmq.sendBatch("delay_range", [{ n: 1 }], { delay: new Date(-8.64e15) })).rejects.toThrow(
+      RangeError,
+    );
     expect(await queueRows(db.pool, "delay_range")).toHaveLength(1);
   });
 });
@@ -186,7 +202,9 @@ describe("PgmqClient.sendBatch", () => {
   it("is all or none: a batch the database rejects stores nothing", async () => {
     await db.pgmq.ensureQueue("batch_atomic");
     await db.pool.query("ALTER TABLE pgmq.q_batch_atomic ADD CONSTRAINT no_poison CHECK (message->>'poison' IS NULL)");
-    await expect(db.pgmq.sendBatch("batch_atomic", [{ ok: 1 }, { poison: true }, { ok: 2 }])).rejects.toThrow(/no_poison/);
+    await expect(db.pgmq.sendBatch("batch_atomic", [{ ok: 1 }, { poison: true }, { ok: 2 }])).rejects.toThrow(
+      /no_poison/,
+    );
     expect(await queueRows(db.pool, "batch_atomic")).toEqual([]);
   });
 });

@@ -269,7 +269,11 @@ describe("createProducer: what is stored is what was validated", () => {
     expect(seen).toEqual([{ to: "a@example.com", subject: "s" }]);
     expect(Object.keys(seen[0] as object)).toEqual(["to", "subject"]);
     const [row] = await queueRows(db.pool, "tojson_transformed");
-    expect(row!.message).toEqual({ v: 1, payload: { to: "a@example.com", subject: "s" }, at: "2030-01-01T00:00:00.000Z" });
+    expect(row!.message).toEqual({
+      v: 1,
+      payload: { to: "a@example.com", subject: "s" },
+      at: "2030-01-01T00:00:00.000Z",
+    });
   });
 });
 
@@ -292,6 +296,7 @@ describe("createProducer: values JSON or PostgreSQL cannot store are refused bef
     // The message names the key escaped: it never carries the NUL or the surrogate itself.
     expect(key.message).toContain('"k\\u0000"');
     expect(key.message).toContain('"\\udc00"');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the message must not carry the NUL it reports.
     expect(key.message).not.toMatch(/[\u0000\ud800-\udfff]/);
 
     // A well-formed pair and a literal backslash-u text are fine.
@@ -302,7 +307,9 @@ describe("createProducer: values JSON or PostgreSQL cannot store are refused bef
 
   it("round two #18: pushBatch names the job index of a NUL, and sends none of the batch", async () => {
     const producer = createProducer(anyObjectDefinition("bad_strings_batch"));
-    const error = (await rejection(producer.pushBatch([{ a: "ok" }, { a: "x\u0000" }, { a: "ok" }]))) as ValidationError;
+    const error = (await rejection(
+      producer.pushBatch([{ a: "ok" }, { a: "x\u0000" }, { a: "ok" }]),
+    )) as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.jobs.map((job) => job.index)).toEqual([1]);
     expect(error.issues.map((issue) => issue.pointer)).toEqual(["/1/a"]);
@@ -344,7 +351,9 @@ describe("createProducer: values JSON or PostgreSQL cannot store are refused bef
     const nul = (await rejection(producer.push(valid, { headers: { x: "a\u0000" } }))) as ValidationError;
     expect(nul).toBeInstanceOf(ValidationError);
     expect(nul.issues.map((issue) => issue.pointer)).toEqual(["headers/x"]);
-    const surrogate = (await rejection(producer.pushBatch([valid], { headers: { trace: ["\udfff"] } }))) as ValidationError;
+    const surrogate = (await rejection(
+      producer.pushBatch([valid], { headers: { trace: ["\udfff"] } }),
+    )) as ValidationError;
     expect(surrogate.issues.map((issue) => issue.pointer)).toEqual(["headers/trace/0"]);
     const bigint = (await rejection(producer.push(valid, { headers: { id: 1n } as never }))) as ValidationError;
     expect(bigint.issues.map((issue) => issue.pointer)).toEqual(["headers/id"]);
@@ -380,6 +389,7 @@ describe("createProducer: batch slots and headers are what they claim", () => {
   it("round two #19: a sparse array is refused, naming the hole's index, and nothing is sent", async () => {
     const producer = createProducer(emailDefinition("sparse_batch"));
     // eslint-disable-next-line no-sparse-arrays
+    // biome-ignore lint/suspicious/noSparseArray: a hole in the batch is what this test pushes.
     const jobs: EmailJob[] = [, valid] as EmailJob[];
     const error = (await rejection(producer.pushBatch(jobs))) as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
@@ -398,7 +408,9 @@ describe("createProducer: batch slots and headers are what they claim", () => {
       const error = await rejection(producer.push(valid, { headers: headers as never }));
       expect(error, JSON.stringify(headers)).toBeInstanceOf(ValidationError);
       expect((error as Error).message, JSON.stringify(headers)).toMatch(/headers must be a JSON object/);
-      expect(await rejection(producer.pushBatch([valid], { headers: headers as never }))).toBeInstanceOf(ValidationError);
+      expect(await rejection(producer.pushBatch([valid], { headers: headers as never }))).toBeInstanceOf(
+        ValidationError,
+      );
     }
     expect(await tableExists(db.pool, "pgmq.q_bad_header_kinds")).toBe(false);
     await producer.push(valid, { headers: null as never });
@@ -425,7 +437,11 @@ describe("createProducer: pushBatch errors stay readable whatever the batch", ()
     expect(error.message).toMatch(/encode_throws: job 2 of the batch could not be encoded .*enc boom/);
     expect(error.cause).toBe(boom);
     // A toJSON that throws, the same.
-    const toJsonThrows = { toJSON: () => { throw boom; } } as unknown as EmailJob;
+    const toJsonThrows = {
+      toJSON: () => {
+        throw boom;
+      },
+    } as unknown as EmailJob;
     const viaToJson = (await rejection(producer.pushBatch([valid, toJsonThrows]))) as Error;
     expect(viaToJson.message).toMatch(/encode_throws: job 1 of the batch could not be encoded .*enc boom/);
     expect(viaToJson.cause).toBe(boom);

@@ -40,7 +40,10 @@ describe("createProducer: push({ client }) with no free pool connection", () => 
     configure({ pool });
     try {
       const definition = emailDefinition("fresh_max_one");
-      const producer = createProducer({ ...definition, options: { ...definition.options, deadLetter: "fresh_max_one_dead" } });
+      const producer = createProducer({
+        ...definition,
+        options: { ...definition.options, deadLetter: "fresh_max_one_dead" },
+      });
       const client = await pool.connect();
       let id: bigint;
       try {
@@ -69,7 +72,9 @@ describe("createProducer: push({ client }) with no free pool connection", () => 
       const clients = await Promise.all(Array.from({ length: 10 }, () => pool.connect()));
       try {
         await Promise.all(clients.map((client) => client.query("BEGIN")));
-        const producers = Array.from({ length: 10 }, (_, index) => createProducer(emailDefinition(`fresh_ten_${index % 3}`)));
+        const producers = Array.from({ length: 10 }, (_, index) =>
+          createProducer(emailDefinition(`fresh_ten_${index % 3}`)),
+        );
         const pushes = clients.map((client, index) => producers[index]!.push(valid, { client }));
         await within(15_000, "ten push({ client })", Promise.all(pushes));
         // A rolled-back caller loses its job, never the queue.
@@ -78,7 +83,9 @@ describe("createProducer: push({ client }) with no free pool connection", () => 
       } finally {
         for (const client of clients) client.release();
       }
-      const counts = await Promise.all([0, 1, 2].map(async (index) => (await queueRows(db.pool, `fresh_ten_${index}`)).length));
+      const counts = await Promise.all(
+        [0, 1, 2].map(async (index) => (await queueRows(db.pool, `fresh_ten_${index}`)).length),
+      );
       expect(counts).toEqual([3, 3, 3]);
     } finally {
       await pool.end();
@@ -341,7 +348,9 @@ describe("createProducer: push({ client }) with a client of another database", (
         // A wrapper that runs queries but says nothing of where it is connected.
         const opaque = { query: real.query.bind(real) } as unknown as pg.ClientBase;
         const push = within(10_000, "push({ opaque client })", producer.push(valid, { client: opaque }));
-        await expect(push).rejects.toThrow(/queue "opaque_client" does not exist in the database of the client.*pgmq-gen migrate/s);
+        await expect(push).rejects.toThrow(
+          /queue "opaque_client" does not exist in the database of the client.*pgmq-gen migrate/s,
+        );
       } finally {
         await real.end();
       }

@@ -57,7 +57,9 @@ export async function explainStatement(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    await client.query(`SET LOCAL plan_cache_mode = ${mode === "generic" ? "force_generic_plan" : "force_custom_plan"}`);
+    await client.query(
+      `SET LOCAL plan_cache_mode = ${mode === "generic" ? "force_generic_plan" : "force_custom_plan"}`,
+    );
     await client.query(`PREPARE explained AS ${statement.text}`);
     const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(
       `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE explained(${parameters.join(", ")})`,
@@ -83,7 +85,10 @@ export function scansOf(plan: ExplainedPlan, table: string): PlanNode[] {
 
 /** Rows thrown away by a filter on `table`'s scans (what a bound would have skipped). */
 export function rowsFilteredOut(plan: ExplainedPlan, table: string): number {
-  return scansOf(plan, table).reduce((sum, node) => sum + (node["Rows Removed by Filter"] ?? 0) * (node["Actual Loops"] ?? 1), 0);
+  return scansOf(plan, table).reduce(
+    (sum, node) => sum + (node["Rows Removed by Filter"] ?? 0) * (node["Actual Loops"] ?? 1),
+    0,
+  );
 }
 
 /** A one-line description of every node, for assertion messages. */

@@ -7,7 +7,13 @@ import { useTestDatabase } from "../helpers/useTestDatabase.js";
 const db = useTestDatabase("queueSetup_ensureQueues");
 
 async function columns(table: string) {
-  const { rows } = await db.pool.query<{ column_name: string; data_type: string; is_nullable: string; is_identity: string; column_default: string | null }>(
+  const { rows } = await db.pool.query<{
+    column_name: string;
+    data_type: string;
+    is_nullable: string;
+    is_identity: string;
+    column_default: string | null;
+  }>(
     `SELECT column_name, data_type, is_nullable, is_identity, column_default
        FROM information_schema.columns WHERE table_schema = 'pgmq' AND table_name = $1 ORDER BY ordinal_position`,
     [table],
@@ -32,7 +38,11 @@ describe("ensureQueues without the pgmq extension", () => {
     );
     expect(q.msg_id).toMatchObject({ data_type: "bigint", is_identity: "YES", is_nullable: "NO" });
     expect(q.read_ct).toMatchObject({ data_type: "integer", is_nullable: "NO", column_default: "0" });
-    expect(q.enqueued_at).toMatchObject({ data_type: "timestamp with time zone", is_nullable: "NO", column_default: "now()" });
+    expect(q.enqueued_at).toMatchObject({
+      data_type: "timestamp with time zone",
+      is_nullable: "NO",
+      column_default: "now()",
+    });
     expect(q.vt).toMatchObject({ data_type: "timestamp with time zone", is_nullable: "NO" });
     expect(q.last_read_at).toMatchObject({ data_type: "timestamp with time zone", is_nullable: "YES" });
     expect(q.message).toMatchObject({ data_type: "jsonb" });
@@ -46,7 +56,11 @@ describe("ensureQueues without the pgmq extension", () => {
       ["archived_at", "enqueued_at", "headers", "last_read_at", "message", "msg_id", "read_ct", "vt"].sort(),
     );
     expect(a.msg_id).toMatchObject({ data_type: "bigint", is_identity: "NO" });
-    expect(a.archived_at).toMatchObject({ data_type: "timestamp with time zone", is_nullable: "NO", column_default: "now()" });
+    expect(a.archived_at).toMatchObject({
+      data_type: "timestamp with time zone",
+      is_nullable: "NO",
+      column_default: "now()",
+    });
   });
 
   it("names indexes and keys as PGMQ does", async () => {
@@ -106,15 +120,21 @@ describe("ensureQueues without the pgmq extension", () => {
 
   it("issue 11: gives the tables of a queue it creates a fixed autovacuum threshold (and the queue table an index pass on every VACUUM), and leaves an existing queue's settings alone", async () => {
     const reloptions = async (table: string) =>
-      (await db.pool.query<{ reloptions: string[] | null }>("SELECT reloptions FROM pg_class WHERE oid = $1::regclass", [table])).rows[0]!
-        .reloptions;
+      (
+        await db.pool.query<{ reloptions: string[] | null }>(
+          "SELECT reloptions FROM pg_class WHERE oid = $1::regclass",
+          [table],
+        )
+      ).rows[0]!.reloptions;
     await ensureQueues(db.pool, ["vacuumed"]);
     const threshold = ["autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=10000"];
     expect(await reloptions("pgmq.q_vacuumed")).toEqual([...threshold, "vacuum_index_cleanup=on"]);
     expect(await reloptions("pgmq.a_vacuumed")).toEqual(threshold);
     // A queue whose tables exist (made by someone else) keeps what its owner chose.
     await ensureQueues(db.pool, ["owned"]);
-    await db.pool.query("ALTER TABLE pgmq.q_owned RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, vacuum_index_cleanup)");
+    await db.pool.query(
+      "ALTER TABLE pgmq.q_owned RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, vacuum_index_cleanup)",
+    );
     await db.pool.query("ALTER TABLE pgmq.q_owned SET (autovacuum_vacuum_threshold = 123)");
     await ensureQueues(db.pool, ["owned", "vacuumed"]);
     expect(await reloptions("pgmq.q_owned")).toEqual(["autovacuum_vacuum_threshold=123"]);

@@ -10,7 +10,9 @@ const db = useTestDatabase("parse_timestamptz");
 function isoText(epochMs: number, fractionDigits: number, offsetSeconds: number): string {
   const local = new Date(epochMs + offsetSeconds * 1000);
   const pad = (value: number, width = 2) => String(value).padStart(width, "0");
-  const micros = String(local.getUTCMilliseconds() * 1000).padStart(6, "0").slice(0, fractionDigits);
+  const micros = String(local.getUTCMilliseconds() * 1000)
+    .padStart(6, "0")
+    .slice(0, fractionDigits);
   const sign = offsetSeconds < 0 ? "-" : "+";
   const absolute = Math.abs(offsetSeconds);
   let offset = `${sign}${pad(Math.floor(absolute / 3600))}`;
@@ -55,7 +57,11 @@ describe("parseTimestamptz", () => {
           const text = isoText(epochMs, fractionDigits, offsetSeconds);
           const fast = parseTimestamptzFast(text);
           expect(fast, text).not.toBeNull();
-          const truncated = epochMs - (epochMs % 1000) + Math.floor((epochMs % 1000) / 10 ** (3 - Math.min(3, fractionDigits))) * 10 ** (3 - Math.min(3, fractionDigits));
+          const truncated =
+            epochMs -
+            (epochMs % 1000) +
+            Math.floor((epochMs % 1000) / 10 ** (3 - Math.min(3, fractionDigits))) *
+              10 ** (3 - Math.min(3, fractionDigits));
           expect(fast!.getTime(), text).toBe(truncated);
         },
       ),
@@ -64,7 +70,13 @@ describe("parseTimestamptz", () => {
   });
 
   it("leaves other shapes to the general parser", () => {
-    for (const text of ["infinity", "-infinity", "12345-01-01 00:00:00+00", "2024-01-01 00:00:00 BC", "2024-01-01T00:00:00Z"]) {
+    for (const text of [
+      "infinity",
+      "-infinity",
+      "12345-01-01 00:00:00+00",
+      "2024-01-01 00:00:00 BC",
+      "2024-01-01T00:00:00Z",
+    ]) {
       expect(parseTimestamptzFast(text), text).toBeNull();
     }
   });

@@ -70,7 +70,7 @@ export async function queueRows(db: pg.Pool | pg.ClientBase, queue: string) {
     headers: unknown;
   }>(
     `SELECT msg_id::text AS msg_id, read_ct, vt, enqueued_at, message, headers
-       FROM pgmq.${"q_" + queue} AS q ORDER BY q.msg_id`,
+       FROM pgmq.${`q_${queue}`} AS q ORDER BY q.msg_id`,
   );
   return rows.map((row) => ({ ...row, msg_id: BigInt(row.msg_id) }));
 }

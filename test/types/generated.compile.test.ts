@@ -45,7 +45,10 @@ function expectedErrors(text: string): ExpectedError[] {
   text.split("\n").forEach((line, index) => {
     if (!SUPPRESSION_DIRECTIVE.test(line)) return;
     const directive = EXPECT_ERROR_DIRECTIVE.exec(line);
-    if (directive === null) throw new Error(`line ${index + 1}: name the error a suppression expects: // @ts-expect-error TS<code> <message fragment>`);
+    if (directive === null)
+      throw new Error(
+        `line ${index + 1}: name the error a suppression expects: // @ts-expect-error TS<code> <message fragment>`,
+      );
     expected.push({ line: index + 2, code: Number(directive[1]), fragment: directive[2]!.trim() });
   });
   return expected;
@@ -109,9 +112,14 @@ describe("generated code under strict TypeScript", () => {
     const model = await buildProjectModel({ ...exampleConfig, outDir: path.join(dir, "generated") }, exampleConfigPath);
     await mkdir(model.outDir, { recursive: true });
     for (const file of await emitProject(model)) await writeFile(path.join(model.outDir, file.path), file.contents);
-    await cp(path.join(packageRoot, "test", "types", "fixtures"), path.join(dir, "test", "types", "fixtures"), { recursive: true });
-    await writeFile(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files: fixtureFiles.map((file) => path.relative(dir, file)) }, null, 2));
-    await writeFile(unknownQueueFile, UNKNOWN_QUEUE_CALLS.join("\n") + "\n");
+    await cp(path.join(packageRoot, "test", "types", "fixtures"), path.join(dir, "test", "types", "fixtures"), {
+      recursive: true,
+    });
+    await writeFile(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions, files: fixtureFiles.map((file) => path.relative(dir, file)) }, null, 2),
+    );
+    await writeFile(unknownQueueFile, `${UNKNOWN_QUEUE_CALLS.join("\n")}\n`);
     expectErrorsText = await readFile(path.join(packageRoot, "test", "types", "fixtures", "expectErrors.ts"), "utf8");
     await writeFile(unsuppressedFile, withoutSuppressions(expectErrorsText));
     await writeFile(
@@ -126,7 +134,11 @@ describe("generated code under strict TypeScript", () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   /** Diagnostics of the TypeScript 6 compiler API, as "file:line message", and its errors. */
-  function typeScript6Diagnostics(files: readonly string[]): { program: ts.Program; diagnostics: string[]; errors: FoundError[] } {
+  function typeScript6Diagnostics(files: readonly string[]): {
+    program: ts.Program;
+    diagnostics: string[];
+    errors: FoundError[];
+  } {
     const { options, errors: optionErrors } = ts.convertCompilerOptionsFromJson(compilerOptions, dir);
     expect(optionErrors).toEqual([]);
     const program = ts.createProgram(files, options);
@@ -160,9 +172,16 @@ describe("generated code under strict TypeScript", () => {
   /** `tsc -p <project>` of TypeScript 7 (native): its exit code and its non-empty output lines. */
   async function typeScript7Check(project: string): Promise<{ code: number; lines: string[] }> {
     const tsc = path.join(packageRoot, "node_modules", "typescript-7", "bin", "tsc");
-    const check = await promisify(execFile)(process.execPath, [tsc, "-p", path.join(dir, project), "--pretty", "false"], { cwd: dir }).then(
+    const check = await promisify(execFile)(
+      process.execPath,
+      [tsc, "-p", path.join(dir, project), "--pretty", "false"],
+      { cwd: dir },
+    ).then(
       (ok) => ({ code: 0, output: ok.stdout + ok.stderr }),
-      (failed: { code: number; stdout: string; stderr: string }) => ({ code: failed.code, output: failed.stdout + failed.stderr }),
+      (failed: { code: number; stdout: string; stderr: string }) => ({
+        code: failed.code,
+        output: failed.stdout + failed.stderr,
+      }),
     );
     return { code: check.code, lines: check.output.split("\n").filter((line) => line.trim() !== "") };
   }
@@ -175,8 +194,10 @@ describe("generated code under strict TypeScript", () => {
     const errors: FoundError[] = [];
     for (const line of lines) {
       const head = /^(.+?)\((\d+),\d+\): error TS(\d+): (.*)$/.exec(line);
-      if (head) errors.push({ file: head[1]!, line: Number(head[2]), chain: [{ code: Number(head[3]), message: head[4]! }] });
-      else if (/^\s/.test(line) && errors.length > 0) errors.at(-1)!.chain.push({ code: undefined, message: line.trim() });
+      if (head)
+        errors.push({ file: head[1]!, line: Number(head[2]), chain: [{ code: Number(head[3]), message: head[4]! }] });
+      else if (/^\s/.test(line) && errors.length > 0)
+        errors.at(-1)!.chain.push({ code: undefined, message: line.trim() });
     }
     return errors;
   }
@@ -198,15 +219,23 @@ describe("generated code under strict TypeScript", () => {
     expect(diagnostics).toEqual([]);
     // The fixtures really were part of the program (an empty program has no diagnostics either).
     expect(program.getSourceFiles().map((file) => path.relative(dir, file.fileName))).toEqual(
-      expect.arrayContaining(["generated/index.ts", "generated/email.validator.ts", "test/types/fixtures/expectErrors.ts"]),
+      expect.arrayContaining([
+        "generated/index.ts",
+        "generated/email.validator.ts",
+        "test/types/fixtures/expectErrors.ts",
+      ]),
     );
   });
 
   it("compiles with zero diagnostics under TypeScript 7 (native tsc)", async () => {
     const tsc = path.join(packageRoot, "node_modules", "typescript-7", "bin", "tsc");
-    const result = await promisify(execFile)(process.execPath, [tsc, "-p", path.join(dir, "tsconfig.json"), "--pretty", "false", "--listFilesOnly"], {
-      cwd: dir,
-    });
+    const result = await promisify(execFile)(
+      process.execPath,
+      [tsc, "-p", path.join(dir, "tsconfig.json"), "--pretty", "false", "--listFilesOnly"],
+      {
+        cwd: dir,
+      },
+    );
     expect(result.stdout).toContain("generated/index.ts");
     const check = await typeScript7Check("tsconfig.json");
     expect(check.lines).toEqual([]);
@@ -231,7 +260,9 @@ describe("generated code under strict TypeScript", () => {
 
   // The key must be in the first line of the error: that is the line an editor shows and tsc prints.
   const unknownQueueError = (line: number) =>
-    new RegExp(`^test/types/fixtures/unknownQueue\\.ts[:(]${line}\\b.*is not assignable to type '"unknown queue sms: pgmq\\.config\\.ts defines email, email_dead, invoice_pdf, resize_image`);
+    new RegExp(
+      `^test/types/fixtures/unknownQueue\\.ts[:(]${line}\\b.*is not assignable to type '"unknown queue sms: pgmq\\.config\\.ts defines email, email_dead, invoice_pdf, resize_image`,
+    );
 
   it("issue 12 #4: createWorker with an unknown queue key names the key, not never (TypeScript 6)", () => {
     const { diagnostics } = typeScript6Diagnostics([unknownQueueFile]);

@@ -35,7 +35,13 @@ describe("retryDelaySeconds", () => {
   });
 
   it("keeps fractional exponential delays and never goes negative", () => {
-    expect(retryDelaySeconds({ kind: "exponential", initial: 0.1, factor: 2, max: 1, jitter: false }, 3)).toBeCloseTo(0.4, 9);
-    expect(retryDelaySeconds({ kind: "exponential", initial: 0.1, factor: 2, max: 1, jitter: false }, 0)).toBeCloseTo(0.1, 9);
+    expect(retryDelaySeconds({ kind: "exponential", initial: 0.1, factor: 2, max: 1, jitter: false }, 3)).toBeCloseTo(
+      0.4,
+      9,
+    );
+    expect(retryDelaySeconds({ kind: "exponential", initial: 0.1, factor: 2, max: 1, jitter: false }, 0)).toBeCloseTo(
+      0.1,
+      9,
+    );
   });
 });

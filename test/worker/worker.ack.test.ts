@@ -16,10 +16,14 @@ type Handler = (job: TestJob, ctx: JobContext) => Promise<void> | void;
 /** Starts a worker on one queue and collects its events. */
 async function startWorker(name: string, options: Partial<QueueOptions>, handle: Handler) {
   const definition = testQueue(name, options);
-  const worker = createQueueWorker({ [name]: definition }, { [name]: handle }, {
-    pool: db.pool,
-    pollInterval: 50,
-  });
+  const worker = createQueueWorker(
+    { [name]: definition },
+    { [name]: handle },
+    {
+      pool: db.pool,
+      pollInterval: 50,
+    },
+  );
   db.track(worker);
   const events: { [E in keyof WorkerEvents]: WorkerEvents[E][0][] } = {
     "job:start": [],
@@ -45,6 +49,7 @@ describe("a handler that returns", () => {
     const { events, push } = await startWorker("done_archive", { onSuccess: "archive" }, (job, ctx) => {
       seen.push({ n: job.n, attempt: ctx.attempt, maxAttempts: ctx.maxAttempts, queue: ctx.queue });
       // The signal is made on first use, once per job.
+      // biome-ignore lint/suspicious/noSelfCompare: the getter must return the same signal each time.
       signals.push(ctx.signal instanceof AbortSignal && ctx.signal === ctx.signal && !ctx.signal.aborted);
     });
     const msgId = await push({ n: 1 });
@@ -87,7 +92,9 @@ describe("a handler that throws", () => {
       expect(gap).toBeGreaterThanOrEqual(550);
       expect(gap).toBeLessThan(2500);
     }
-    expect(events["job:fail"].map((event) => [event.attempt, event.retryInSeconds, (event.error as Error).message])).toEqual([
+    expect(
+      events["job:fail"].map((event) => [event.attempt, event.retryInSeconds, (event.error as Error).message]),
+    ).toEqual([
       [1, 0.6, "boom 1"],
       [2, 0.6, "boom 2"],
     ]);
@@ -137,20 +144,21 @@ describe("a handler that throws", () => {
 
   it("kills at once on UnrecoverableError, into the dead-letter queue with its headers", async () => {
     let runs = 0;
-    const { events, push } = await startWorker(
-      "unrecoverable",
-      { maxRetries: 5, deadLetter: "unrecoverable_dlq" },
-      () => {
-        runs += 1;
-        throw new UnrecoverableError("card declined");
-      },
-    );
+    const { events } = await startWorker("unrecoverable", { maxRetries: 5, deadLetter: "unrecoverable_dlq" }, () => {
+      runs += 1;
+      throw new UnrecoverableError("card declined");
+    });
     const definition = testQueue("unrecoverable");
     const msgId = await db.pgmq.send("unrecoverable", definition.codec.encode({ n: 7 }), { headers: { trace: "abc" } });
     await waitFor(() => events["job:kill"].length === 1, 10_000, "job:kill");
     expect(runs).toBe(1);
     expect(events["job:fail"]).toEqual([]);
-    expect(events["job:kill"][0]).toMatchObject({ msgId, attempt: 1, deadLetter: "unrecoverable_dlq", reason: "card declined" });
+    expect(events["job:kill"][0]).toMatchObject({
+      msgId,
+      attempt: 1,
+      deadLetter: "unrecoverable_dlq",
+      reason: "card declined",
+    });
     expect(await queueRows(db.pool, "unrecoverable")).toEqual([]);
     const [dead] = await queueRows(db.pool, "unrecoverable_dlq");
     expect(dead!.message).toEqual({ n: 7 });

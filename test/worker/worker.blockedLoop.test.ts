@@ -177,7 +177,10 @@ describe("round two #7: handlers that block the event loop past the visibility t
     worker.child.kill("SIGKILL");
 
     // Each job started once: a finished job is never run again by the process that finished it.
-    expect(of("start").map((line) => line.msgId), await summary()).toEqual(ids.map(String));
+    expect(
+      of("start").map((line) => line.msgId),
+      await summary(),
+    ).toEqual(ids.map(String));
     expect(of("complete").map((line) => line.msgId)).toEqual(ids.map(String));
     expect(of("error").filter((line) => line.name === "AckLostError")).toEqual([]);
     // A read sent alongside the ack may still return the finished message (its read_ct grows): it is dropped, not run.
@@ -232,7 +235,10 @@ describe("round two #7: handlers that block the event loop past the visibility t
     const definition = testQueue(names[0]!, { visibilityTimeout: 2 });
     for (const name of names) await db.pgmq.ensureQueue(name);
     for (const name of names) {
-      await db.pgmq.sendBatch(name, [0, 1].map((n) => definition.codec.encode({ n, busyMs: 3000 })));
+      await db.pgmq.sendBatch(
+        name,
+        [0, 1].map((n) => definition.codec.encode({ n, busyMs: 3000 })),
+      );
     }
     const worker = spawnWorker(names.join(","), { WORKER_VISIBILITY_TIMEOUT: "2", WORKER_CONCURRENCY: "1" });
     const summary = () => JSON.stringify(worker.lines);

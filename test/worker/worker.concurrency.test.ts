@@ -29,14 +29,21 @@ describe("concurrency", () => {
     const name = "concurrency_limit";
     const definition = testQueue(name);
     await db.pgmq.ensureQueue(name);
-    await db.pgmq.sendBatch(name, Array.from({ length: 15 }, (_, n) => definition.codec.encode({ n, sleepMs: 100 })));
+    await db.pgmq.sendBatch(
+      name,
+      Array.from({ length: 15 }, (_, n) => definition.codec.encode({ n, sleepMs: 100 })),
+    );
     const { state, run } = gauge();
-    const worker = createQueueWorker({ [name]: definition }, { [name]: run }, {
-      pool: db.pool,
-      concurrency: 3,
-      batchSize: 10,
-      pollInterval: 50,
-    });
+    const worker = createQueueWorker(
+      { [name]: definition },
+      { [name]: run },
+      {
+        pool: db.pool,
+        concurrency: 3,
+        batchSize: 10,
+        pollInterval: 50,
+      },
+    );
     db.track(worker);
     await worker.start();
     await waitFor(() => state.done === 15, 15_000, "15 jobs");
@@ -91,9 +98,9 @@ describe("concurrency", () => {
     expect(() =>
       createQueueWorker({ conc_invalid: definition }, { conc_invalid: () => {} }, { pool: db.pool, concurrency: 0 }),
     ).toThrow(/concurrency must be a positive integer/);
-    expect(() =>
-      createQueueWorker({ conc_invalid: definition }, { conc_invalid: {} }, { pool: db.pool }),
-    ).toThrow(/handler of queue "conc_invalid" must be a function or an object with a handle/);
+    expect(() => createQueueWorker({ conc_invalid: definition }, { conc_invalid: {} }, { pool: db.pool })).toThrow(
+      /handler of queue "conc_invalid" must be a function or an object with a handle/,
+    );
   });
 
   it("runs only the queues it has handlers for", async () => {
@@ -101,10 +108,14 @@ describe("concurrency", () => {
     await db.pgmq.ensureQueue("conc_other");
     const otherId = await db.pgmq.send("conc_other", definitions.conc_other.codec.encode({ n: 1 }));
     const ran: string[] = [];
-    const worker = createQueueWorker(definitions, { conc_handled: () => void ran.push("handled") }, {
-      pool: db.pool,
-      pollInterval: 50,
-    });
+    const worker = createQueueWorker(
+      definitions,
+      { conc_handled: () => void ran.push("handled") },
+      {
+        pool: db.pool,
+        pollInterval: 50,
+      },
+    );
     db.track(worker);
     await worker.start();
     await db.pgmq.send("conc_handled", definitions.conc_handled.codec.encode({ n: 2 }));

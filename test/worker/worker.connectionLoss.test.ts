@@ -37,9 +37,16 @@ async function killBackends(): Promise<number> {
 describe("a lost database connection", () => {
   it("is reported and retried, and every job still ends up done", async () => {
     const name = "connection_loss";
-    const definition = testQueue(name, { visibilityTimeout: 3, backoff: { kind: "fixed", delay: 0.1 }, maxRetries: 10 });
+    const definition = testQueue(name, {
+      visibilityTimeout: 3,
+      backoff: { kind: "fixed", delay: 0.1 },
+      maxRetries: 10,
+    });
     await db.pgmq.ensureQueue(name);
-    const ids = await db.pgmq.sendBatch(name, Array.from({ length: 40 }, (_, n) => definition.codec.encode({ n, sleepMs: 60 })));
+    const ids = await db.pgmq.sendBatch(
+      name,
+      Array.from({ length: 40 }, (_, n) => definition.codec.encode({ n, sleepMs: 60 })),
+    );
     const done = new Set<number>();
     const errors: unknown[] = [];
     const worker = createQueueWorker(

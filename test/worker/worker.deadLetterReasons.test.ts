@@ -24,7 +24,7 @@ function collect(worker: Worker) {
 }
 
 function deadLetterReason(headers: Record<string, unknown> | null): string {
-  return (headers?.["x-pgmq-gen-dead-letter"] as { error: string }).error;
+  return (headers?.["x-pgmq-gen-dead-letter"] as { error: string } | undefined)?.error ?? "<no dead-letter header>";
 }
 
 describe("round two #4: a reason the database cannot store as it is", () => {

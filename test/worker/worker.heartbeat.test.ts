@@ -22,19 +22,27 @@ describe("the visibility heartbeat", () => {
       runs.push({ worker, attempt: ctx.attempt });
       await sleep(job.sleepMs ?? 0);
     };
-    const first = createQueueWorker({ [name]: definition }, { [name]: handlerFor("first") }, {
-      pool: db.pool,
-      pollInterval: 100,
-    });
+    const first = createQueueWorker(
+      { [name]: definition },
+      { [name]: handlerFor("first") },
+      {
+        pool: db.pool,
+        pollInterval: 100,
+      },
+    );
     db.track(first);
     await first.start();
     const msgId = await db.pgmq.send(name, definition.codec.encode({ n: 1, sleepMs: 5000 }));
     await waitFor(() => runs.length === 1, 5_000, "the first worker to start the job");
 
-    const second = createQueueWorker({ [name]: definition }, { [name]: handlerFor("second") }, {
-      pool: db.pool,
-      pollInterval: 100,
-    });
+    const second = createQueueWorker(
+      { [name]: definition },
+      { [name]: handlerFor("second") },
+      {
+        pool: db.pool,
+        pollInterval: 100,
+      },
+    );
     db.track(second);
     await second.start();
 
@@ -63,7 +71,10 @@ describe("the visibility heartbeat", () => {
     // One slot, six messages read at once, 400 ms each: the last waits ~2 s in the buffer, twice its 1 s timeout.
     const definition = testQueue(name, { visibilityTimeout: 1 });
     await db.pgmq.ensureQueue(name);
-    const ids = await db.pgmq.sendBatch(name, [1, 2, 3, 4, 5, 6].map((n) => definition.codec.encode({ n, sleepMs: 400 })));
+    const ids = await db.pgmq.sendBatch(
+      name,
+      [1, 2, 3, 4, 5, 6].map((n) => definition.codec.encode({ n, sleepMs: 400 })),
+    );
     const runs: Array<{ n: number; attempt: number }> = [];
     const worker = createQueueWorker(
       { [name]: definition },

@@ -24,10 +24,14 @@ describe("LISTEN/NOTIFY wake-ups", () => {
     const definition = testQueue(name);
     const startedAt: number[] = [];
     const errors: unknown[] = [];
-    const worker = createQueueWorker({ [name]: definition }, { [name]: () => void startedAt.push(Date.now()) }, {
-      pool: db.pool,
-      pollInterval: 60_000,
-    });
+    const worker = createQueueWorker(
+      { [name]: definition },
+      { [name]: () => void startedAt.push(Date.now()) },
+      {
+        pool: db.pool,
+        pollInterval: 60_000,
+      },
+    );
     db.track(worker);
     worker.on("error", (error) => errors.push(error));
     await worker.start();
@@ -61,11 +65,15 @@ describe("LISTEN/NOTIFY wake-ups", () => {
   it("with listen: false relies on polling alone", async () => {
     const name = "listen_off";
     const definition = testQueue(name);
-    const worker = createQueueWorker({ [name]: definition }, { [name]: () => {} }, {
-      pool: db.pool,
-      pollInterval: 400,
-      listen: false,
-    });
+    const worker = createQueueWorker(
+      { [name]: definition },
+      { [name]: () => {} },
+      {
+        pool: db.pool,
+        pollInterval: 400,
+        listen: false,
+      },
+    );
     db.track(worker);
     const completes: bigint[] = [];
     worker.on("job:complete", (event) => completes.push(event.msgId));

@@ -52,11 +52,15 @@ describe("long durations", () => {
     const pool = new pg.Pool({ connectionString: db.url, max: 4 });
     let checkouts = 0;
     pool.on("acquire", () => (checkouts += 1));
-    const worker = createQueueWorker({ [name]: definition }, { [name]: () => {} }, {
-      pool,
-      pollInterval: TWO_TO_THE_31,
-      listen: false,
-    });
+    const worker = createQueueWorker(
+      { [name]: definition },
+      { [name]: () => {} },
+      {
+        pool,
+        pollInterval: TWO_TO_THE_31,
+        listen: false,
+      },
+    );
     db.track(worker);
     try {
       await worker.start();
@@ -104,8 +108,14 @@ describe("long durations", () => {
 
   it("round two #3: durations PostgreSQL cannot add to a timestamp are refused, naming the option", () => {
     const name = "long_refused";
-    const create = (options: Parameters<typeof testQueue>[1], workerOptions = {}) => () =>
-      createQueueWorker({ [name]: testQueue(name, options) }, { [name]: () => {} }, { pool: db.pool, ...workerOptions });
+    const create =
+      (options: Parameters<typeof testQueue>[1], workerOptions = {}) =>
+      () =>
+        createQueueWorker(
+          { [name]: testQueue(name, options) },
+          { [name]: () => {} },
+          { pool: db.pool, ...workerOptions },
+        );
     expect(create({ visibilityTimeout: 1e13 })).toThrow(/queues\.long_refused\.visibilityTimeout.*at most 1000000000/);
     expect(create({}, { queues: { [name]: { visibilityTimeout: 1e13 } } })).toThrow(
       /queues\.long_refused\.visibilityTimeout/,
@@ -122,10 +132,14 @@ describe("long durations", () => {
   it("round two (hostile) #5: a runtime visibilityTimeout override must be whole seconds >= 1, as in the config", () => {
     const name = "vt_fraction";
     const create = (visibilityTimeout: number) => () =>
-      createQueueWorker({ [name]: testQueue(name) }, { [name]: () => {} }, {
-        pool: db.pool,
-        queues: { [name]: { visibilityTimeout } },
-      });
+      createQueueWorker(
+        { [name]: testQueue(name) },
+        { [name]: () => {} },
+        {
+          pool: db.pool,
+          queues: { [name]: { visibilityTimeout } },
+        },
+      );
     for (const value of [0.001, 0.5, 1.5]) {
       expect(create(value)).toThrow(
         new RegExp(`queues\\.vt_fraction\\.visibilityTimeout must be a positive whole number of seconds.*got ${value}`),

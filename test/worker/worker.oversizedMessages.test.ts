@@ -60,88 +60,86 @@ async function count(table: string): Promise<number> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("a worker with a small heap and messages bigger than it holds at once", () => {
-  it(
-    "round two #13: completes those that fit one at a time and dead-letters the one that crashes it alone, across restarts",
-    { timeout: 240_000 },
-    async () => {
-      const queue = "oversized";
-      const deadLetter = "oversized_dead";
-      await db.pgmq.ensureQueue(queue);
-      await db.pgmq.ensureQueue(deadLetter);
-      // Six that fit one at a time (but not together), one that does not fit even alone, and small ones
-      // right before and after it: a crash while it is fetched must not use up their attempts.
-      const sizes = [24 * MiB, 24 * MiB, 10, 160 * MiB, 10, 24 * MiB, 24 * MiB, 24 * MiB, 24 * MiB];
-      const ids: string[] = [];
-      for (const [n, size] of sizes.entries()) {
-        const { rows } = await db.pool.query<{ msg_id: string }>(
-          `INSERT INTO pgmq.q_${queue} (vt, message)
+  it("round two #13: completes those that fit one at a time and dead-letters the one that crashes it alone, across restarts", {
+    timeout: 240_000,
+  }, async () => {
+    const queue = "oversized";
+    const deadLetter = "oversized_dead";
+    await db.pgmq.ensureQueue(queue);
+    await db.pgmq.ensureQueue(deadLetter);
+    // Six that fit one at a time (but not together), one that does not fit even alone, and small ones
+    // right before and after it: a crash while it is fetched must not use up their attempts.
+    const sizes = [24 * MiB, 24 * MiB, 10, 160 * MiB, 10, 24 * MiB, 24 * MiB, 24 * MiB, 24 * MiB];
+    const ids: string[] = [];
+    for (const [n, size] of sizes.entries()) {
+      const { rows } = await db.pool.query<{ msg_id: string }>(
+        `INSERT INTO pgmq.q_${queue} (vt, message)
            VALUES (clock_timestamp(), jsonb_build_object('n', $1::int, 'blob', repeat('x', $2::int)))
            RETURNING msg_id::text AS msg_id`,
-          [n, size],
-        );
-        ids.push(rows[0]!.msg_id);
-      }
-      const tooBig = ids[3]!;
-
-      const env = {
-        WORKER_QUEUE: queue,
-        WORKER_DEAD_LETTER: deadLetter,
-        WORKER_VISIBILITY_TIMEOUT: "2",
-        WORKER_MAX_RETRIES: "1",
-      };
-      const maxStarts = 8;
-      const deadline = Date.now() + 180_000;
-      const exits: Array<{ code: number | null; signal: NodeJS.Signals | null }> = [];
-      const lines: Array<Record<string, unknown>> = [];
-      let starts = 0;
-      while (starts < maxStarts && Date.now() < deadline) {
-        if ((await count(`pgmq.q_${queue}`)) === 0) break;
-        starts += 1;
-        const run = startWorker(env, 128);
-        let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-        void run.exited.then((value) => (exit = value));
-        // Until it dies, or the queue is empty, or the time is up.
-        while (exit === undefined && Date.now() < deadline && (await count(`pgmq.q_${queue}`)) > 0) await sleep(200);
-        if (exit === undefined) {
-          run.child.kill("SIGKILL");
-          exit = await run.exited;
-        }
-        exits.push(exit);
-        lines.push(...run.lines);
-      }
-
-      const archived = await db.pool.query<{ msg_id: string; blob_length: number }>(
-        `SELECT msg_id::text AS msg_id, length(message->>'blob') AS blob_length FROM pgmq.a_${queue} ORDER BY msg_id`,
+        [n, size],
       );
-      const dead = await db.pool.query<{ source: string; error: string; blob_length: number }>(
-        `SELECT headers->'x-pgmq-gen-dead-letter'->>'sourceMsgId' AS source,
+      ids.push(rows[0]!.msg_id);
+    }
+    const tooBig = ids[3]!;
+
+    const env = {
+      WORKER_QUEUE: queue,
+      WORKER_DEAD_LETTER: deadLetter,
+      WORKER_VISIBILITY_TIMEOUT: "2",
+      WORKER_MAX_RETRIES: "1",
+    };
+    const maxStarts = 8;
+    const deadline = Date.now() + 180_000;
+    const exits: Array<{ code: number | null; signal: NodeJS.Signals | null }> = [];
+    const lines: Array<Record<string, unknown>> = [];
+    let starts = 0;
+    while (starts < maxStarts && Date.now() < deadline) {
+      if ((await count(`pgmq.q_${queue}`)) === 0) break;
+      starts += 1;
+      const run = startWorker(env, 128);
+      let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+      void run.exited.then((value) => (exit = value));
+      // Until it dies, or the queue is empty, or the time is up.
+      while (exit === undefined && Date.now() < deadline && (await count(`pgmq.q_${queue}`)) > 0) await sleep(200);
+      if (exit === undefined) {
+        run.child.kill("SIGKILL");
+        exit = await run.exited;
+      }
+      exits.push(exit);
+      lines.push(...run.lines);
+    }
+
+    const archived = await db.pool.query<{ msg_id: string; blob_length: number }>(
+      `SELECT msg_id::text AS msg_id, length(message->>'blob') AS blob_length FROM pgmq.a_${queue} ORDER BY msg_id`,
+    );
+    const dead = await db.pool.query<{ source: string; error: string; blob_length: number }>(
+      `SELECT headers->'x-pgmq-gen-dead-letter'->>'sourceMsgId' AS source,
                 headers->'x-pgmq-gen-dead-letter'->>'error' AS error,
                 length(message->>'blob') AS blob_length
            FROM pgmq.q_${deadLetter} ORDER BY msg_id`,
-      );
-      const context = { starts, exits, events: lines.filter((line) => line.event !== "start") };
-      const crashes = exits.filter((exit) => exit.signal !== "SIGKILL");
-      // Nothing left, nothing lost: every fitting message archived whole.
-      expect(await count(`pgmq.q_${queue}`), JSON.stringify(context)).toBe(0);
-      const fitting = ids.filter((id) => id !== tooBig);
-      expect(archived.rows.filter((row) => row.msg_id !== tooBig).map((row) => row.msg_id)).toEqual(fitting);
-      expect(archived.rows.filter((row) => row.msg_id !== tooBig).map((row) => row.blob_length)).toEqual(
-        sizes.filter((size) => size !== 160 * MiB),
-      );
-      if (crashes.length === 0) {
-        // This Node's V8 held the 160 MiB message in a 128 MB heap (seen on Node 24): it ran like the rest.
-        expect(archived.rows.find((row) => row.msg_id === tooBig)?.blob_length).toBe(160 * MiB);
-        expect(dead.rows).toEqual([]);
-        return;
-      }
-      // It crashed its worker once per allowed attempt, then was dead-lettered whole; its handler never ran.
-      expect(dead.rows).toHaveLength(1);
-      expect(dead.rows[0]).toMatchObject({ source: tooBig, blob_length: 160 * MiB });
-      expect(dead.rows[0]!.error).toMatch(/exceeds maxAttempts 2/);
-      expect(lines.filter((line) => line.event === "start" && line.msgId === tooBig)).toEqual([]);
-      expect(crashes, JSON.stringify(context)).toHaveLength(2);
-    },
-  );
+    );
+    const context = { starts, exits, events: lines.filter((line) => line.event !== "start") };
+    const crashes = exits.filter((exit) => exit.signal !== "SIGKILL");
+    // Nothing left, nothing lost: every fitting message archived whole.
+    expect(await count(`pgmq.q_${queue}`), JSON.stringify(context)).toBe(0);
+    const fitting = ids.filter((id) => id !== tooBig);
+    expect(archived.rows.filter((row) => row.msg_id !== tooBig).map((row) => row.msg_id)).toEqual(fitting);
+    expect(archived.rows.filter((row) => row.msg_id !== tooBig).map((row) => row.blob_length)).toEqual(
+      sizes.filter((size) => size !== 160 * MiB),
+    );
+    if (crashes.length === 0) {
+      // This Node's V8 held the 160 MiB message in a 128 MB heap (seen on Node 24): it ran like the rest.
+      expect(archived.rows.find((row) => row.msg_id === tooBig)?.blob_length).toBe(160 * MiB);
+      expect(dead.rows).toEqual([]);
+      return;
+    }
+    // It crashed its worker once per allowed attempt, then was dead-lettered whole; its handler never ran.
+    expect(dead.rows).toHaveLength(1);
+    expect(dead.rows[0]).toMatchObject({ source: tooBig, blob_length: 160 * MiB });
+    expect(dead.rows[0]!.error).toMatch(/exceeds maxAttempts 2/);
+    expect(lines.filter((line) => line.event === "start" && line.msgId === tooBig)).toEqual([]);
+    expect(crashes, JSON.stringify(context)).toHaveLength(2);
+  });
 });
 
 describe("batchBytes", () => {
@@ -191,7 +189,10 @@ describe("batchBytes", () => {
       );
     }
     expect(() =>
-      createQueueWorker({ bytes_invalid: definition }, handlers, { pool: db.pool, queues: { bytes_invalid: { batchBytes: 0 } } }),
+      createQueueWorker({ bytes_invalid: definition }, handlers, {
+        pool: db.pool,
+        queues: { bytes_invalid: { batchBytes: 0 } },
+      }),
     ).toThrow(/queues\.bytes_invalid\.batchBytes must be a positive integer number of bytes/);
   });
 });

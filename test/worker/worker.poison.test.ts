@@ -103,10 +103,14 @@ describe("poison messages", () => {
     const bad = await insertRawMessage(db.pool, name, JSON.stringify({ n: 1 }));
     const good = await db.pgmq.send(name, definition.codec.encode({ n: 2 }));
     const ran: number[] = [];
-    const worker = createQueueWorker({ [name]: definition }, { [name]: (job: TestJob) => void ran.push(job.n) }, {
-      pool: db.pool,
-      pollInterval: 50,
-    });
+    const worker = createQueueWorker(
+      { [name]: definition },
+      { [name]: (job: TestJob) => void ran.push(job.n) },
+      {
+        pool: db.pool,
+        pollInterval: 50,
+      },
+    );
     db.track(worker);
     const { kills, completes } = collect(worker);
     await worker.start();
@@ -140,7 +144,10 @@ describe("poison messages", () => {
     expect(kills[0]!.reason).toContain("exceeds maxAttempts 3");
     expect(completes[0]!.msgId).toBe(lastChance);
     const [dead] = await queueRows(db.pool, "poison_read_ct_dlq");
-    expect(dead!.headers!["x-pgmq-gen-dead-letter"]).toMatchObject({ attempts: 4, sourceMsgId: crashedTooOften.toString() });
+    expect(dead!.headers!["x-pgmq-gen-dead-letter"]).toMatchObject({
+      attempts: 4,
+      sourceMsgId: crashedTooOften.toString(),
+    });
   });
 });
 
@@ -149,10 +156,14 @@ describe("delayed messages", () => {
     const name = "delayed";
     const definition = testQueue(name);
     const startedAt: number[] = [];
-    const worker = createQueueWorker({ [name]: definition }, { [name]: () => void startedAt.push(Date.now()) }, {
-      pool: db.pool,
-      pollInterval: 50,
-    });
+    const worker = createQueueWorker(
+      { [name]: definition },
+      { [name]: () => void startedAt.push(Date.now()) },
+      {
+        pool: db.pool,
+        pollInterval: 50,
+      },
+    );
     db.track(worker);
     await worker.start();
     const sentAt = Date.now();

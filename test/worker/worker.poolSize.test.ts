@@ -52,7 +52,10 @@ async function runFollowUps(prefix: string, throughClient: boolean, boundMs: num
   // Start creates both queues on the shared pool, so the pushes need no DDL.
   await worker.start();
   try {
-    await db.pgmq.sendBatch(parentName, Array.from({ length: 50 }, (_, n) => parent.codec.encode({ n })));
+    await db.pgmq.sendBatch(
+      parentName,
+      Array.from({ length: 50 }, (_, n) => parent.codec.encode({ n })),
+    );
     await waitFor(() => childrenRun === 50 || undefined, boundMs, `50 follow-up jobs (${childrenRun} ran)`).catch(
       () => {},
     );
@@ -77,9 +80,13 @@ describe("pool size and transactional handlers", () => {
     configure({ connectionString: db.url });
     const pool = getPool();
     const name = "grow_tx";
-    const worker = createQueueWorker({ [name]: testQueue(name, { transactional: true }) }, { [name]: () => {} }, {
-      concurrency: 7,
-    });
+    const worker = createQueueWorker(
+      { [name]: testQueue(name, { transactional: true }) },
+      { [name]: () => {} },
+      {
+        concurrency: 7,
+      },
+    );
     const base = pool.options.max;
     await worker.start();
     expect(pool.options.max).toBe(base + 7);
@@ -91,16 +98,24 @@ describe("pool size and transactional handlers", () => {
     const small = new pg.Pool({ connectionString: db.url, max: 5 });
     try {
       const name = "small_pool_tx";
-      const worker = createQueueWorker({ [name]: testQueue(name, { transactional: true }) }, { [name]: () => {} }, {
-        pool: small,
-        concurrency: 10,
-      });
+      const worker = createQueueWorker(
+        { [name]: testQueue(name, { transactional: true }) },
+        { [name]: () => {} },
+        {
+          pool: small,
+          concurrency: 10,
+        },
+      );
       await expect(worker.start()).rejects.toThrow(
         /pool max of 5 is too small.*10 transactional.*at least 12.*Raise the pool's max to 12 or lower concurrency to 3/,
       );
       // A non-transactional worker is fine on it.
       const plain = "small_pool_plain";
-      const ok = createQueueWorker({ [plain]: testQueue(plain) }, { [plain]: () => {} }, { pool: small, concurrency: 10 });
+      const ok = createQueueWorker(
+        { [plain]: testQueue(plain) },
+        { [plain]: () => {} },
+        { pool: small, concurrency: 10 },
+      );
       await ok.start();
       await ok.stop();
     } finally {
@@ -114,10 +129,14 @@ describe("pool size and transactional handlers", () => {
     try {
       const name = "shared_pool_tx";
       const create = () =>
-        createQueueWorker({ [name]: testQueue(name, { transactional: true }) }, { [name]: () => {} }, {
-          pool: shared,
-          concurrency: 10,
-        });
+        createQueueWorker(
+          { [name]: testQueue(name, { transactional: true }) },
+          { [name]: () => {} },
+          {
+            pool: shared,
+            concurrency: 10,
+          },
+        );
       const first = create();
       await first.start();
       started.push(first);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import pg from "pg";
+import type pg from "pg";
 import { createQueueWorker } from "../../src/runtime/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
@@ -36,11 +36,18 @@ describe("prefetch", () => {
     await db.pgmq.ensureQueue(name);
     const jobs = 5_000;
     for (let from = 0; from < jobs; from += 1_000) {
-      await db.pgmq.sendBatch(name, Array.from({ length: 1_000 }, (_, i) => definition.codec.encode({ n: from + i })));
+      await db.pgmq.sendBatch(
+        name,
+        Array.from({ length: 1_000 }, (_, i) => definition.codec.encode({ n: from + i })),
+      );
     }
     const { pool, reads } = countingPool();
     let done = 0;
-    const worker = createQueueWorker({ [name]: definition }, { [name]: () => void (done += 1) }, { pool, concurrency: 4 });
+    const worker = createQueueWorker(
+      { [name]: definition },
+      { [name]: () => void (done += 1) },
+      { pool, concurrency: 4 },
+    );
     db.track(worker);
     await worker.start();
     await waitFor(() => done === jobs, 30_000, `${jobs} jobs`);
@@ -57,17 +64,24 @@ describe("prefetch", () => {
     const definition = testQueue(name);
     await db.pgmq.ensureQueue(name);
     const jobs = 40;
-    await db.pgmq.sendBatch(name, Array.from({ length: jobs }, (_, n) => definition.codec.encode({ n, sleepMs: 250 })));
+    await db.pgmq.sendBatch(
+      name,
+      Array.from({ length: jobs }, (_, n) => definition.codec.encode({ n, sleepMs: 250 })),
+    );
     const ranBy = new Map<number, string>();
     const handler = (label: string) => async (job: TestJob) => {
       ranBy.set(job.n, label);
       await sleep(job.sleepMs ?? 0);
     };
-    const first = createQueueWorker({ [name]: definition }, { [name]: handler("first") }, {
-      pool: db.pool,
-      concurrency: 2,
-      pollInterval: 100,
-    });
+    const first = createQueueWorker(
+      { [name]: definition },
+      { [name]: handler("first") },
+      {
+        pool: db.pool,
+        concurrency: 2,
+        pollInterval: 100,
+      },
+    );
     db.track(first);
     await first.start();
     await sleep(800);
@@ -79,11 +93,15 @@ describe("prefetch", () => {
     // grows while slots wait on reads): a few, never the backlog.
     expect(hidden).toBeLessThanOrEqual(12);
 
-    const second = createQueueWorker({ [name]: definition }, { [name]: handler("second") }, {
-      pool: db.pool,
-      concurrency: 2,
-      pollInterval: 100,
-    });
+    const second = createQueueWorker(
+      { [name]: definition },
+      { [name]: handler("second") },
+      {
+        pool: db.pool,
+        concurrency: 2,
+        pollInterval: 100,
+      },
+    );
     db.track(second);
     await second.start();
     await waitFor(async () => (await archivedIds(db.pool, name)).length === jobs, 20_000, `${jobs} archived`);

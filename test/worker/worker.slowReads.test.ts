@@ -49,7 +49,10 @@ describe("slow reads", () => {
     await db.pgmq.ensureQueue(name);
     const jobs = 2_000;
     for (let from = 0; from < jobs; from += 1_000) {
-      await db.pgmq.sendBatch(name, Array.from({ length: 1_000 }, (_, i) => definition.codec.encode({ n: from + i })));
+      await db.pgmq.sendBatch(
+        name,
+        Array.from({ length: 1_000 }, (_, i) => definition.codec.encode({ n: from + i })),
+      );
     }
     const asked = slowReads(READ_LATENCY_MS);
     const runs = new Map<number, number>();

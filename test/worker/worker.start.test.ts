@@ -32,7 +32,14 @@ describe("worker.start()", () => {
     );
     db.track(worker);
     await worker.start();
-    expect(await tables()).toEqual(["a_start_a", "a_start_a_dead", "a_start_b", "q_start_a", "q_start_a_dead", "q_start_b"]);
+    expect(await tables()).toEqual([
+      "a_start_a",
+      "a_start_a_dead",
+      "a_start_b",
+      "q_start_a",
+      "q_start_a_dead",
+      "q_start_b",
+    ]);
     await worker.stop();
   });
 

@@ -19,17 +19,24 @@ describe("worker.stop()", () => {
     const name = "stop_prefetched";
     const definition = testQueue(name, { visibilityTimeout: 30 });
     await db.pgmq.ensureQueue(name);
-    const ids = await db.pgmq.sendBatch(name, [1, 2, 3].map((n) => definition.codec.encode({ n })));
+    const ids = await db.pgmq.sendBatch(
+      name,
+      [1, 2, 3].map((n) => definition.codec.encode({ n })),
+    );
     // Hold the queue table so the worker's read blocks, then stop while it waits:
     // the read returns its messages after stop() began.
     const locker = await db.pool.connect();
     await locker.query("BEGIN");
     await locker.query(`LOCK TABLE pgmq.q_${name} IN ACCESS EXCLUSIVE MODE`);
     const ran: number[] = [];
-    const worker = createQueueWorker({ [name]: definition }, { [name]: (job: TestJob) => void ran.push(job.n) }, {
-      pool: db.pool,
-      pollInterval: 50,
-    });
+    const worker = createQueueWorker(
+      { [name]: definition },
+      { [name]: (job: TestJob) => void ran.push(job.n) },
+      {
+        pool: db.pool,
+        pollInterval: 50,
+      },
+    );
     db.track(worker);
     await worker.start();
     await waitFor(

@@ -51,7 +51,7 @@ function runFixture(queue: string, env: Record<string, string> = {}): Promise<Ru
 /** stderr holds the default logger's lines (started, stopping, stopped) and nothing else: no warning, no error. */
 function expectOnlyLogLines(stderr: string): void {
   const lines = stderr.split("\n").filter((line) => line !== "");
-  for (const line of lines) expect(line).toMatch(/^\S+ INFO  pgmq-gen: worker (started|stopping|stopped)/);
+  for (const line of lines) expect(line).toMatch(/^\S+ INFO {2}pgmq-gen: worker (started|stopping|stopped)/);
   expect(lines.at(-1)).toMatch(/worker stopped in /);
 }
 

@@ -27,6 +27,7 @@ export function oneLine(message: string): string {
   if (kept.length < message.length && last >= 0xd800 && last <= 0xdbff) kept = kept.slice(0, -1);
   // Control characters: C0, DEL and C1 (U+009B is CSI to terminals that honour C1, U+0085 is NEL), and the
   // line and paragraph separators U+2028 and U+2029, line breaks to many viewers.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point.
   const escaped = kept.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) =>
     char === "\n" ? "\\n" : char === "\t" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );

@@ -109,7 +109,7 @@ function connectionTrouble(error: unknown): boolean {
  */
 function withoutClient(error: unknown): unknown {
   try {
-    if (typeof error !== "object" || error === null || !Object.prototype.hasOwnProperty.call(error, "client")) return error;
+    if (typeof error !== "object" || error === null || !Object.hasOwn(error, "client")) return error;
     const { client: _client, ...descriptors } = Object.getOwnPropertyDescriptors(error);
     return Object.create(Object.getPrototypeOf(error) as object | null, descriptors) as unknown;
   } catch {
@@ -242,7 +242,11 @@ export class WorkerLog {
       // Still down, or a straggler of the outage just ended: one queue's read can succeed on a new connection
       // before another queue's statement, sent on a connection the same outage killed, reports its failure.
       if (this.#outageSince !== null || Date.now() - this.#restoredAt < STRAGGLER_MS) {
-        this.#write("debug", { event: "connection:retry", err: error }, `database still unreachable: ${describeError(error)}`);
+        this.#write(
+          "debug",
+          { event: "connection:retry", err: error },
+          `database still unreachable: ${describeError(error)}`,
+        );
         return;
       }
       this.#outageSince = Date.now();

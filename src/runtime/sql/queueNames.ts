@@ -8,7 +8,8 @@ import { isQueueName, QUEUE_NAME_RULE } from "../queueName.js";
 
 /** Throws unless `queue` is a valid PGMQ queue name; returns it. */
 export function validateQueueName(queue: string): string {
-  if (!isQueueName(queue)) throw new TypeError(`invalid queue name ${JSON.stringify(queue)}: expected ${QUEUE_NAME_RULE}`);
+  if (!isQueueName(queue))
+    throw new TypeError(`invalid queue name ${JSON.stringify(queue)}: expected ${QUEUE_NAME_RULE}`);
   return queue;
 }
 

@@ -49,7 +49,10 @@ export async function readDatabaseState(db: Queryable, queues: readonly string[]
     pgmqFunctions: first?.pgmq_functions ?? false,
     pgmqNotify: first?.pgmq_notify ?? false,
     queues: new Map(
-      rows.map((row) => [row.queue, { queue: row.queue, tablesExist: row.tables_exist, notifyTrigger: row.notify_trigger }]),
+      rows.map((row) => [
+        row.queue,
+        { queue: row.queue, tablesExist: row.tables_exist, notifyTrigger: row.notify_trigger },
+      ]),
     ),
   };
 }

@@ -50,7 +50,8 @@ const FLOAT4 = 700;
 const FLOAT8 = 701;
 
 /** `2024-05-01 12:34:56.123456+00`, `...+05:30`, `...-03:30:15` (DateStyle ISO, PostgreSQL's default). */
-const ISO_TIMESTAMPTZ = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?$/;
+const ISO_TIMESTAMPTZ =
+  /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?$/;
 
 /** The number written by `count` ASCII digits at `start`, or -1 if one of them is not a digit. */
 function digitsAt(text: string, start: number, count: number): number {
@@ -71,7 +72,14 @@ function digitsAt(text: string, start: number, count: number): number {
  * returns null for the general parser.
  */
 function parseTimestamptzFast(text: string): Date | null {
-  if (text.length < 22 || text[4] !== "-" || text[7] !== "-" || text[10] !== " " || text[13] !== ":" || text[16] !== ":") {
+  if (
+    text.length < 22 ||
+    text[4] !== "-" ||
+    text[7] !== "-" ||
+    text[10] !== " " ||
+    text[13] !== ":" ||
+    text[16] !== ":"
+  ) {
     return null;
   }
   const year = digitsAt(text, 0, 4);
@@ -218,7 +226,9 @@ export async function withTimedStatements<T>(client: pg.ClientBase, work: () => 
 }
 
 function statementTimeoutError(db: Queryable, label: string, timeoutMs: number, cause: unknown): DatabaseTimeoutError {
-  const config = (isPool(db) ? db.options : (db as unknown as { connectionParameters?: pg.ClientConfig }).connectionParameters) ?? {};
+  const config =
+    (isPool(db) ? db.options : (db as unknown as { connectionParameters?: pg.ClientConfig }).connectionParameters) ??
+    {};
   return new DatabaseTimeoutError(
     "statement",
     timeoutMs,

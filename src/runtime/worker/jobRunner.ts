@@ -235,7 +235,10 @@ export class JobRunner {
     try {
       return { ok: true, job: this.#options.queue.definition.codec.decode(message.message) };
     } catch (error) {
-      return { ok: false, error: isInstance(error, DecodeError) ? (error as DecodeError).withMsgId(message.msgId) : error };
+      return {
+        ok: false,
+        error: isInstance(error, DecodeError) ? (error as DecodeError).withMsgId(message.msgId) : error,
+      };
     }
   }
 
@@ -288,7 +291,9 @@ export class JobRunner {
       jobTimeout === null
         ? null
         : setLongTimeout(() => {
-            timedOut = new JobTimeoutError(`${queue.name} message ${message.msgId}: jobTimeout of ${jobTimeout} s passed`);
+            timedOut = new JobTimeoutError(
+              `${queue.name} message ${message.msgId}: jobTimeout of ${jobTimeout} s passed`,
+            );
             abort.abort(timedOut);
           }, jobTimeout * 1000).unref();
     const context = new RunningJobContext(
@@ -378,9 +383,13 @@ export class JobRunner {
             : await pgmq.delete(queue.name, [message.msgId], client);
         if (acked.length === 0) {
           await client.query("ROLLBACK");
-          const error = new AckLostError(
-            { queue: queue.name, msgId: message.msgId, attempt: message.readCt, ack: "done", reason: "leaseLost" },
-          );
+          const error = new AckLostError({
+            queue: queue.name,
+            msgId: message.msgId,
+            attempt: message.readCt,
+            ack: "done",
+            reason: "leaseLost",
+          });
           return { kind: "lost", error: withRollbackNote(error) };
         }
         await client.query("COMMIT");
@@ -499,7 +508,9 @@ export class JobRunner {
     }
     const reason =
       outcome.kind === "failed"
-        ? boundedReason(`failed on its last attempt (${attempt} of ${queue.maxAttempts}): ${describeError(outcome.error)}`)
+        ? boundedReason(
+            `failed on its last attempt (${attempt} of ${queue.maxAttempts}): ${describeError(outcome.error)}`,
+          )
         : outcome.reason;
     const error = outcome.error;
     const deadLetter = queue.definition.options.deadLetter;

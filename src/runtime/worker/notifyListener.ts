@@ -124,7 +124,10 @@ export class NotifyListener {
       // Bounded by the runtime's statement timeout.
       const queryTimeout = getStatementTimeoutMillis();
       for (const channel of this.#queueByChannel.keys()) {
-        await client.query({ text: `LISTEN ${pg.escapeIdentifier(channel)}`, query_timeout: queryTimeout } as pg.QueryConfig);
+        await client.query({
+          text: `LISTEN ${pg.escapeIdentifier(channel)}`,
+          query_timeout: queryTimeout,
+        } as pg.QueryConfig);
       }
     } catch (error) {
       await client.end().catch(() => {});

@@ -43,7 +43,9 @@ export interface WorkerSettings {
 
 /** Definitions as generated code passes them (a record keyed by queue); an array is accepted too. */
 export type QueueDefinitions =
+  // biome-ignore lint/suspicious/noExplicitAny: any job type: a definition's codec is contravariant in it, so unknown would refuse every real one.
   | Readonly<Record<string, QueueDefinition<string, any>>>
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
   | readonly QueueDefinition<string, any>[];
 
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
@@ -119,7 +121,11 @@ function checkJobTimeout(queue: string, jobTimeout: number | null): void {
 
 function handlerFunction(queue: string, handler: unknown): HandlerFunction {
   if (typeof handler === "function") return handler as HandlerFunction;
-  if (typeof handler === "object" && handler !== null && typeof (handler as { handle?: unknown }).handle === "function") {
+  if (
+    typeof handler === "object" &&
+    handler !== null &&
+    typeof (handler as { handle?: unknown }).handle === "function"
+  ) {
     const object = handler as { handle: HandlerFunction };
     // Called as a method, so a class-based handler keeps its `this`.
     return (job, ctx) => object.handle(job, ctx);

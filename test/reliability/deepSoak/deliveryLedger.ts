@@ -29,7 +29,8 @@ export class DeliveryLedger {
 
   /** Ids for the next `count` jobs. */
   nextIds(count: number): number[] {
-    if (this.#pushed + count >= this.#finished.length) throw new Error(`ledger capacity ${this.#finished.length - 1} reached`);
+    if (this.#pushed + count >= this.#finished.length)
+      throw new Error(`ledger capacity ${this.#finished.length - 1} reached`);
     const ids = Array.from({ length: count }, (_, i) => this.#pushed + i + 1);
     this.#pushed += count;
     return ids;

@@ -18,7 +18,11 @@ function readCsv(file: string): Row[] {
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  return sorted.length === 0
+    ? 0
+    : sorted.length % 2 === 1
+      ? sorted[(sorted.length - 1) / 2]!
+      : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
 };
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const thousands = (n: number) => `${(n / 1000).toFixed(1)}k`;
@@ -89,6 +93,8 @@ const labels = [
   "q_ dead tuples levelled (median: first then second half)",
 ];
 for (let i = 0; i < labels.length; i++) figures.push([labels[i]!, ...columns.map((column) => column[i]!)]);
-console.info(`| | ${variants.map((variant) => (variant === "default" ? "server defaults" : "recommended")).join(" | ")} |`);
+console.info(
+  `| | ${variants.map((variant) => (variant === "default" ? "server defaults" : "recommended")).join(" | ")} |`,
+);
 console.info(`| --- |${variants.map(() => " ---: |").join("")}`);
 for (const row of figures) console.info(`| ${row.join(" | ")} |`);

@@ -23,12 +23,20 @@ export function sizeLevelling(metric: string, series: readonly number[], windowM
   const end = series.length - 1;
   const previous = series[end - window]! - series[end - 2 * window]!;
   const last = series[end]! - series[end - window]!;
-  return { metric, windowMinutes: window, previous, last, levelled: last < Math.max(MIB, 0.02 * series[end - window]!) };
+  return {
+    metric,
+    windowMinutes: window,
+    previous,
+    last,
+    levelled: last < Math.max(MIB, 0.02 * series[end - window]!),
+  };
 }
 
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  return sorted.length % 2 === 1
+    ? sorted[(sorted.length - 1) / 2]!
+    : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
 };
 
 export function sawtoothLevelling(metric: string, series: readonly number[]): Levelling {

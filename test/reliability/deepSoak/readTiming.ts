@@ -42,6 +42,11 @@ export class ReadTiming {
   take(): LatencyWindow {
     const sorted = this.#durations.sort((a, b) => a - b);
     this.#durations = [];
-    return { calls: sorted.length, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), maxMs: sorted.at(-1) ?? 0 };
+    return {
+      calls: sorted.length,
+      p50Ms: percentile(sorted, 0.5),
+      p99Ms: percentile(sorted, 0.99),
+      maxMs: sorted.at(-1) ?? 0,
+    };
   }
 }

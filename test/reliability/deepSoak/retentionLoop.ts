@@ -27,7 +27,10 @@ export function startRetentionLoop(
       });
       if (stopping) break;
       try {
-        deleted += await client.deleteArchived(queue, { olderThanSeconds: options.keepSeconds, batchSize: options.batchSize });
+        deleted += await client.deleteArchived(queue, {
+          olderThanSeconds: options.keepSeconds,
+          batchSize: options.batchSize,
+        });
       } catch (error) {
         options.onError(error);
       }

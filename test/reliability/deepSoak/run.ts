@@ -59,7 +59,12 @@ try {
   configure({ pool });
   await sampler.connect();
   await sampler.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-  const definition = reliabilityQueueDefinition({ queue: QUEUE, visibilityTimeout: 30, maxRetries: 5, retryDelay: RETRY_DELAY_SECONDS });
+  const definition = reliabilityQueueDefinition({
+    queue: QUEUE,
+    visibilityTimeout: 30,
+    maxRetries: 5,
+    retryDelay: RETRY_DELAY_SECONDS,
+  });
   await ensureQueues(pool, [QUEUE]);
   for (const sql of autovacuumStatements(QUEUE, options.autovacuum)) {
     log(sql);
@@ -75,14 +80,20 @@ try {
   const tables = queueTables(QUEUE);
   await pool.query(`VACUUM (ANALYZE) ${tables.queue}`);
   await pool.query(`VACUUM (ANALYZE) ${tables.archive}`);
-  log(`backlog of ${options.backlog} delayed messages pushed and vacuumed in ${((Date.now() - loadStarted) / 1000).toFixed(0)} s`);
+  log(
+    `backlog of ${options.backlog} delayed messages pushed and vacuumed in ${((Date.now() - loadStarted) / 1000).toFixed(0)} s`,
+  );
 
   const ledger = new DeliveryLedger(Math.ceil(options.rate * (options.minutes * 60 + 120)) + 1000);
   const timing = new ReadTiming();
   const uninstall = timing.install();
   const csvPath = path.join(options.outDir, `soak-deep-${options.autovacuum}.csv`);
   const rows: Array<Record<string, number | string>> = [];
-  const record = async (minute: number, seconds: number, previous: { pushed: number; finished: number; failed: number }) => {
+  const record = async (
+    minute: number,
+    seconds: number,
+    previous: { pushed: number; finished: number; failed: number },
+  ) => {
     const activity = {
       minute,
       seconds,
@@ -128,7 +139,11 @@ try {
   });
   await worker.start();
   const onError = (what: string) => (error: unknown) => log(`${what} error: ${(error as Error).message}`);
-  const steady = startSteadyProducer(producer, ledger, { jobsPerSecond: options.rate, sleepMs: options.sleepMs, onError: onError("push") });
+  const steady = startSteadyProducer(producer, ledger, {
+    jobsPerSecond: options.rate,
+    sleepMs: options.sleepMs,
+    onError: onError("push"),
+  });
   retention = startRetentionLoop(pgmqClientFor(pool), QUEUE, {
     keepSeconds: options.keepSeconds,
     everyMs: options.sampleSeconds * 1000,
@@ -144,7 +159,8 @@ try {
 
   await steady.stop();
   const drainDeadline = Date.now() + DRAIN_TIMEOUT_MS;
-  while (ledger.finishedJobs < ledger.pushed && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 250));
+  while (ledger.finishedJobs < ledger.pushed && Date.now() < drainDeadline)
+    await new Promise((resolve) => setTimeout(resolve, 250));
   await worker.stop();
   await retention.stop();
   uninstall();
@@ -182,9 +198,14 @@ try {
     verdict,
     levelling,
   };
-  await writeFile(path.join(options.outDir, `soak-deep-${options.autovacuum}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFile(
+    path.join(options.outDir, `soak-deep-${options.autovacuum}.json`),
+    `${JSON.stringify(summary, null, 2)}\n`,
+  );
   for (const level of levelling) {
-    log(`${level.metric}: ${level.levelled ? "levelled" : "GROWING"} (last ${level.windowMinutes} min ${level.last}, previous ${level.previous})`);
+    log(
+      `${level.metric}: ${level.levelled ? "levelled" : "GROWING"} (last ${level.windowMinutes} min ${level.last}, previous ${level.previous})`,
+    );
   }
   log(`ledger: ${JSON.stringify(ledgerSummary)}; ${JSON.stringify(verdict)}`);
   exitCode = verdict.lost === 0 && verdict.backlogRuns === 0 && verdict.queueLeftNotBacklog === 0 ? 0 : 1;

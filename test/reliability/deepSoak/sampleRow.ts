@@ -60,5 +60,7 @@ export function sampleRow(activity: MinuteActivity, db: DatabaseSample): Record<
 }
 
 export function csvLine(values: ReadonlyArray<number | string>): string {
-  return values.map((value) => (typeof value === "string" && /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)).join(",");
+  return values
+    .map((value) => (typeof value === "string" && /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value))
+    .join(",");
 }

@@ -37,7 +37,13 @@ export interface DatabaseSample {
 
 async function tableFigures(client: pg.Client, schema: string, table: string): Promise<TableFigures> {
   const { rows } = await client.query<{
-    heap: string; total: string; live: string; dead: string; av: string; aa: string; last_av: Date | null;
+    heap: string;
+    total: string;
+    live: string;
+    dead: string;
+    av: string;
+    aa: string;
+    last_av: Date | null;
   }>(
     `SELECT pg_relation_size(c.oid) AS heap, pg_total_relation_size(c.oid) AS total,
             s.n_live_tup AS live, s.n_dead_tup AS dead, s.autovacuum_count AS av, s.autoanalyze_count AS aa,

@@ -59,7 +59,7 @@ function startFixture(script: string, env: Record<string, string>): ChildHandle 
       try {
         parsed = JSON.parse(line) as ChildReport;
       } catch {
-        stderr = (stderr + `[stdout] ${line}\n`).slice(-65_536);
+        stderr = `${stderr}[stdout] ${line}\n`.slice(-65_536);
         continue;
       }
       reports.push(parsed);
@@ -92,7 +92,12 @@ function startFixture(script: string, env: Record<string, string>): ChildHandle 
       if (seen) return Promise.resolve(seen);
       return new Promise<ChildReport>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`fixtures/${script}.ts (pid ${pid}) did not report "${event}" within ${timeoutMs} ms\n${stderr}`)),
+          () =>
+            reject(
+              new Error(
+                `fixtures/${script}.ts (pid ${pid}) did not report "${event}" within ${timeoutMs} ms\n${stderr}`,
+              ),
+            ),
           timeoutMs,
         );
         waiters.push({

@@ -34,7 +34,10 @@ export async function createCompilerSandbox(label: string): Promise<CompilerSand
     },
     async snapshot(relativeDir) {
       const root = path.join(dir, relativeDir);
-      const exists = await stat(root).then(() => true, () => false);
+      const exists = await stat(root).then(
+        () => true,
+        () => false,
+      );
       if (!exists) return {};
       const out: Record<string, string> = {};
       for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {

@@ -92,8 +92,14 @@ export interface RunOverlap {
 export async function findOverlappingRuns(db: Queryable, range: JobRange): Promise<RunOverlap[]> {
   const result = await db.query<{
     job_id: string;
-    a_pid: number; a_attempt: number; a_start: Date; a_end: Date;
-    b_pid: number; b_attempt: number; b_start: Date; b_end: Date;
+    a_pid: number;
+    a_attempt: number;
+    a_start: Date;
+    a_end: Date;
+    b_pid: number;
+    b_attempt: number;
+    b_start: Date;
+    b_end: Date;
   }>(
     `WITH runs AS (
        SELECT r.run_id, r.job_id, r.pid, r.attempt, r.started_at,
@@ -174,7 +180,12 @@ export async function readProgress(db: Queryable, range: JobRange): Promise<Drai
  * finished run, or the deadline passes. Failed polls (the scenario may be
  * killing this database's backends) are retried.
  */
-export async function waitForDrain(db: Queryable, range: JobRange, timeoutMs: number, onTick?: () => void): Promise<boolean> {
+export async function waitForDrain(
+  db: Queryable,
+  range: JobRange,
+  timeoutMs: number,
+  onTick?: () => void,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     onTick?.();

@@ -61,8 +61,5 @@ export async function recordFailedRuns(db: Queryable, runs: ReadonlyArray<{ runI
 
 /** Notes, on the database clock, that `pid` is about to receive `signal`. */
 export async function recordKill(db: Queryable, pid: number, signal: string): Promise<void> {
-  await db.query(
-    "INSERT INTO worker_kills (pid, signal) VALUES ($1, $2) ON CONFLICT (pid) DO NOTHING",
-    [pid, signal],
-  );
+  await db.query("INSERT INTO worker_kills (pid, signal) VALUES ($1, $2) ON CONFLICT (pid) DO NOTHING", [pid, signal]);
 }

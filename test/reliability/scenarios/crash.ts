@@ -6,7 +6,14 @@
 import type pg from "pg";
 import { startWorker, stopChildren, type ChildHandle, type ExitStatus } from "../harness/childProcesses.js";
 import { recordKill } from "../harness/jobRuns.js";
-import { findOverlappingRuns, readJobLedger, readProgress, waitForDrain, type JobLedger, type RunOverlap } from "../harness/jobLedger.js";
+import {
+  findOverlappingRuns,
+  readJobLedger,
+  readProgress,
+  waitForDrain,
+  type JobLedger,
+  type RunOverlap,
+} from "../harness/jobLedger.js";
 import { prepareScenario, pushJobs, randomBetween, sleep } from "../harness/scenarioSetup.js";
 import type { ReliabilityQueueSettings } from "../harness/reliabilityQueue.js";
 
@@ -58,7 +65,11 @@ export async function runCrashScenario(
   params: CrashParams,
   log: (line: string) => void = () => {},
 ): Promise<CrashResult> {
-  const settings: ReliabilityQueueSettings = { queue: "crash", visibilityTimeout: params.visibilityTimeout, retryDelay: 0.2 };
+  const settings: ReliabilityQueueSettings = {
+    queue: "crash",
+    visibilityTimeout: params.visibilityTimeout,
+    retryDelay: 0.2,
+  };
   const range = { queue: settings.queue, firstJobId: 1, jobs: params.jobs };
   await prepareScenario(db.pool, settings);
   await pushJobs(db.pool, settings, range, () => params.sleepMs);
@@ -70,9 +81,18 @@ export async function runCrashScenario(
   /** Workers polling, with the moment they reported ready. */
   const ready = new Map<ChildHandle, number>();
   const launch = () => {
-    const child = startWorker({ url: db.url, queue: settings, concurrency: params.concurrency, handleSignals: false, pollInterval: 250 });
+    const child = startWorker({
+      url: db.url,
+      queue: settings,
+      concurrency: params.concurrency,
+      handleSignals: false,
+      pollInterval: 250,
+    });
     fleet.add(child);
-    child.waitFor("ready", 60_000).then(() => ready.set(child, Date.now()), () => {});
+    child.waitFor("ready", 60_000).then(
+      () => ready.set(child, Date.now()),
+      () => {},
+    );
     void child.exited.then((status) => {
       fleet.delete(child);
       ready.delete(child);
@@ -91,7 +111,9 @@ export async function runCrashScenario(
     const progress = await readProgress(db.pool, range);
     if (Date.now() - lastLog >= 10_000) {
       lastLog = Date.now();
-      log(`${progress.finishedJobs} of ${params.jobs} jobs done, ${killed.size} SIGKILLs, ${((Date.now() - began) / 1000).toFixed(0)} s`);
+      log(
+        `${progress.finishedJobs} of ${params.jobs} jobs done, ${killed.size} SIGKILLs, ${((Date.now() - began) / 1000).toFixed(0)} s`,
+      );
     }
     if (progress.finishedJobs >= params.jobs * 0.95 || Date.now() > chaosEnds) break;
     const candidates = [...ready].filter(([, since]) => Date.now() - since >= params.minLifeMs).map(([child]) => child);

@@ -8,7 +8,13 @@
 import pg from "pg";
 import { adminUrl } from "../../helpers/database.js";
 import { startProducer, startWorker, stopChildren, type ExitStatus } from "../harness/childProcesses.js";
-import { findOverlappingRuns, readJobLedger, waitForDrain, type JobLedger, type RunOverlap } from "../harness/jobLedger.js";
+import {
+  findOverlappingRuns,
+  readJobLedger,
+  waitForDrain,
+  type JobLedger,
+  type RunOverlap,
+} from "../harness/jobLedger.js";
 import { prepareScenario, sleep } from "../harness/scenarioSetup.js";
 import type { ReliabilityQueueSettings } from "../harness/reliabilityQueue.js";
 
@@ -73,7 +79,13 @@ export async function runDatabaseRestartScenario(
 
   const began = Date.now();
   const workers = Array.from({ length: params.workers }, () =>
-    startWorker({ url: db.url, queue: settings, concurrency: params.concurrency, handleSignals: false, pollInterval: 200 }),
+    startWorker({
+      url: db.url,
+      queue: settings,
+      concurrency: params.concurrency,
+      handleSignals: false,
+      pollInterval: 200,
+    }),
   );
   await Promise.all(workers.map((worker) => worker.waitFor("ready", 60_000)));
   const producer = startProducer({
@@ -101,8 +113,12 @@ export async function runDatabaseRestartScenario(
     terminated.push(await terminateBackends(db.name));
   }
 
-  const finished = await Promise.race([producer.waitFor("done", params.timeoutMs).then(() => true), producer.exited.then(() => false)]);
-  const drained = finished && (await waitForDrain(db.pool, range, Math.max(5_000, began + params.timeoutMs - Date.now())));
+  const finished = await Promise.race([
+    producer.waitFor("done", params.timeoutMs).then(() => true),
+    producer.exited.then(() => false),
+  ]);
+  const drained =
+    finished && (await waitForDrain(db.pool, range, Math.max(5_000, began + params.timeoutMs - Date.now())));
   const exitedEarly = children
     .filter((child) => child !== producer && child.exitStatus() !== null)
     .map((child) => ({ pid: child.pid, script: child.script, status: child.exitStatus()!, stderr: child.stderr() }));

@@ -6,7 +6,13 @@
  */
 import type pg from "pg";
 import { startWorker, stopChildren, type ExitStatus } from "../harness/childProcesses.js";
-import { findOverlappingRuns, readJobLedger, waitForDrain, type JobLedger, type RunOverlap } from "../harness/jobLedger.js";
+import {
+  findOverlappingRuns,
+  readJobLedger,
+  waitForDrain,
+  type JobLedger,
+  type RunOverlap,
+} from "../harness/jobLedger.js";
 import { prepareScenario, pushJobs } from "../harness/scenarioSetup.js";
 import type { ReliabilityQueueSettings } from "../harness/reliabilityQueue.js";
 
@@ -34,7 +40,10 @@ export interface ExclusiveResult {
   seconds: number;
 }
 
-export async function runExclusiveScenario(db: { url: string; pool: pg.Pool }, params: ExclusiveParams): Promise<ExclusiveResult> {
+export async function runExclusiveScenario(
+  db: { url: string; pool: pg.Pool },
+  params: ExclusiveParams,
+): Promise<ExclusiveResult> {
   const settings: ReliabilityQueueSettings = { queue: "exclusive", visibilityTimeout: params.visibilityTimeout };
   const range = { queue: settings.queue, firstJobId: 1, jobs: params.jobs };
   await prepareScenario(db.pool, settings);
@@ -45,7 +54,14 @@ export async function runExclusiveScenario(db: { url: string; pool: pg.Pool }, p
 
   const began = Date.now();
   const workers = Array.from({ length: params.workers }, () =>
-    startWorker({ url: db.url, queue: settings, concurrency: params.concurrency, handleSignals: false, pollInterval: 100, poolSize: 4 }),
+    startWorker({
+      url: db.url,
+      queue: settings,
+      concurrency: params.concurrency,
+      handleSignals: false,
+      pollInterval: 100,
+      poolSize: 4,
+    }),
   );
   const drained = await waitForDrain(db.pool, range, params.timeoutMs);
   const exits = await stopChildren(workers);

@@ -51,7 +51,10 @@ export interface GracefulStopResult {
   seconds: number;
 }
 
-export async function runGracefulStopScenario(db: { url: string; pool: pg.Pool }, params: GracefulStopParams): Promise<GracefulStopResult> {
+export async function runGracefulStopScenario(
+  db: { url: string; pool: pg.Pool },
+  params: GracefulStopParams,
+): Promise<GracefulStopResult> {
   const settings: ReliabilityQueueSettings = { queue: "graceful", visibilityTimeout: params.visibilityTimeout };
   const range = { queue: settings.queue, firstJobId: 1, jobs: params.jobs };
   await prepareScenario(db.pool, settings);
@@ -83,7 +86,13 @@ export async function runGracefulStopScenario(db: { url: string; pool: pg.Pool }
   const after = await db.pool.query<{ remaining: string; invisible: string }>(
     `SELECT count(*) AS remaining, count(*) FILTER (WHERE vt > clock_timestamp()) AS invisible FROM pgmq.q_graceful`,
   );
-  const runs = await db.pool.query<{ started: string; unfinished: string; late: string; unacked: string; last_start_ms: number }>(
+  const runs = await db.pool.query<{
+    started: string;
+    unfinished: string;
+    late: string;
+    unacked: string;
+    last_start_ms: number;
+  }>(
     `SELECT count(*) AS started,
             (extract(epoch FROM max(started_at) - $3::timestamptz) * 1000)::float8 AS last_start_ms,
             count(*) FILTER (WHERE finished_at IS NULL) AS unfinished,
@@ -94,7 +103,13 @@ export async function runGracefulStopScenario(db: { url: string; pool: pg.Pool }
     [worker.pid, signalledAt, killedAt],
   );
 
-  const successor = startWorker({ url: db.url, queue: settings, concurrency: params.concurrency * 2, handleSignals: false, pollInterval: 100 });
+  const successor = startWorker({
+    url: db.url,
+    queue: settings,
+    concurrency: params.concurrency * 2,
+    handleSignals: false,
+    pollInterval: 100,
+  });
   const drained = await waitForDrain(db.pool, range, params.timeoutMs);
   await stopChildren([successor]);
   const row = runs.rows[0]!;

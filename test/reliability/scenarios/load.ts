@@ -6,7 +6,13 @@
  */
 import type pg from "pg";
 import { startProducer, startWorker, stopChildren, type ExitStatus } from "../harness/childProcesses.js";
-import { readJobLedger, readLatencyFigures, waitForDrain, type JobLedger, type LatencyFigures } from "../harness/jobLedger.js";
+import {
+  readJobLedger,
+  readLatencyFigures,
+  waitForDrain,
+  type JobLedger,
+  type LatencyFigures,
+} from "../harness/jobLedger.js";
 import { prepareScenario } from "../harness/scenarioSetup.js";
 import type { ReliabilityQueueSettings } from "../harness/reliabilityQueue.js";
 import { distinctErrors } from "../harness/workerProtocol.js";
@@ -42,7 +48,13 @@ export async function runLoadScenario(db: { url: string; pool: pg.Pool }, params
   await prepareScenario(db.pool, settings);
 
   const workers = Array.from({ length: params.workers }, () =>
-    startWorker({ url: db.url, queue: settings, concurrency: params.concurrency, handleSignals: false, pollInterval: 200 }),
+    startWorker({
+      url: db.url,
+      queue: settings,
+      concurrency: params.concurrency,
+      handleSignals: false,
+      pollInterval: 200,
+    }),
   );
   await Promise.all(workers.map((worker) => worker.waitFor("ready", 60_000)));
   const began = Date.now();
