@@ -4,12 +4,13 @@
  * Every error is found before anything is written.
  */
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { NO_CACHE, openGeneratorCache } from "./cache/generatorCache.js";
 import { loadConfig } from "./config/load.js";
 import { validateConfig } from "./config/validate.js";
 import { emitProject } from "./emit/project.js";
-import { writeGeneratedFiles, type WriteResult } from "./emit/writer.js";
-import { startCompileThreads } from "./model/compileThreads.js";
+import { writeGeneratedFiles, type WriteResult } from "./output/writer.js";
+import { startCompileThreads, workerEntry } from "./model/compileThreads.js";
 import { prepareProjectModel } from "./model/projectModel.js";
 import type { CompileWarning } from "./errors.js";
 
@@ -17,9 +18,9 @@ export { loadConfig, CONFIG_SEARCH_PLACES, PACKAGE_JSON_KEY } from "./config/loa
 export type { LoadConfigOptions, LoadedConfig } from "./config/load.js";
 export { validateConfig } from "./config/validate.js";
 export type { ValidateConfigOptions } from "./config/validate.js";
-export { writeGeneratedFiles } from "./emit/writer.js";
+export { writeGeneratedFiles } from "./output/writer.js";
 export { GENERATED_MARKER } from "./emit/banner.js";
-export type { WriteOptions, WriteResult } from "./emit/writer.js";
+export type { WriteOptions, WriteResult } from "./output/writer.js";
 export { CompileError, CompileErrors, CompileWarning, formatLocation } from "./errors.js";
 export type { CompileErrorLocation } from "./errors.js";
 export type { GeneratedFile } from "./emit/types.js";
@@ -57,6 +58,23 @@ export interface GenerateResult {
   readonly warnings: readonly CompileWarning[];
 }
 
+/**
+ * The code whose output the build cache keeps: model/ and emit/ beside this
+ * file (src/ or dist/), the templates, and the folder the compiler threads
+ * run from, which is dist/ even when this runs from src/ (see
+ * compileThreads.ts): a stale build must not have its output cached under the
+ * sources' key.
+ */
+function generatorCode(): string[] {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return [
+    path.join(here, "model"),
+    path.join(here, "emit"),
+    path.join(here, "../templates"),
+    path.dirname(fileURLToPath(workerEntry())),
+  ];
+}
+
 /** Loads, validates, models, emits and writes; throws `CompileError`/`CompileErrors` before writing anything. */
 export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
   const started = performance.now();
@@ -66,7 +84,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
   });
   const config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
-  const cache = options.cache === false ? NO_CACHE : await openGeneratorCache(loaded.filePath);
+  const cache = options.cache === false ? NO_CACHE : await openGeneratorCache(loaded.filePath, generatorCode());
   // Without cached validators every schema compiles: the threads load ajv while this thread resolves the schemas.
   if (!cache.warm) startCompileThreads();
   const { model, schemasCompiled } = await prepareProjectModel(config, loaded.filePath, { cache });

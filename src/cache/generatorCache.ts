@@ -20,7 +20,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { generatorFingerprint } from "./generatorFingerprint.js";
 
-/** The kinds of artifact cached; part of each key. */
+/** The kinds of artifact cached; part of each key. (Model and emit ask for them as `ArtifactMemo`; tsc checks the compiler's hand-over.) */
 export type CachedArtifact = "validator-source" | "payload-types" | "pattern-check";
 
 export interface GeneratorCache {
@@ -125,11 +125,15 @@ class FileCache implements GeneratorCache {
   }
 }
 
-/** The cache of the project configured by `configFile` (one cache file per config file). */
-export async function openGeneratorCache(configFile: string): Promise<GeneratorCache> {
+/**
+ * The cache of the project configured by `configFile` (one cache file per
+ * config file), for artifacts made by the code in `codeFolders`: an edit
+ * there invalidates every entry.
+ */
+export async function openGeneratorCache(configFile: string, codeFolders: readonly string[]): Promise<GeneratorCache> {
   const folder = cacheFolder(path.dirname(configFile));
   if (folder === null) return NO_CACHE;
   const file = path.join(folder, `${sha256(path.resolve(configFile)).slice(0, 16)}.json`);
-  const [fingerprint, stored] = await Promise.all([generatorFingerprint(), readEntries(file)]);
+  const [fingerprint, stored] = await Promise.all([generatorFingerprint(codeFolders), readEntries(file)]);
   return new FileCache(file, fingerprint, stored);
 }

@@ -5,7 +5,7 @@
  * queue module and two queues may both define an `Address`.
  */
 import type { Options } from "json-schema-to-typescript";
-import { NO_CACHE, type GeneratorCache } from "../cache/generatorCache.js";
+import { type ArtifactMemo, NO_MEMO } from "../model/artifactMemo.js";
 import { CompileError } from "../errors.js";
 import { DATA_KEYWORDS } from "../model/schemaKeywords.js";
 import type { QueueModel } from "../model/types.js";
@@ -181,7 +181,7 @@ async function formatTogether(queues: readonly QueueModel[], configFile: string)
 export async function emitAllPayloadTypes(
   queues: readonly QueueModel[],
   configFile: string,
-  cache: GeneratorCache = NO_CACHE,
+  cache: ArtifactMemo = NO_MEMO,
 ): Promise<string[]> {
   if (!cache.enabled) return formatTogether(queues, configFile);
   const inputs = queues.map((queue) => `${queue.names.job}\n${JSON.stringify(namedSchema(queue))}`);

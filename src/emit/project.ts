@@ -3,7 +3,7 @@
  * `<file>.validator.ts`, plus `index.ts`. Output depends on the model only,
  * and the model is sorted, so the same input gives the same bytes anywhere.
  */
-import { NO_CACHE, type GeneratorCache } from "../cache/generatorCache.js";
+import { type ArtifactMemo, NO_MEMO } from "../model/artifactMemo.js";
 import { withStackGuardSync } from "../model/stackOverflow.js";
 import type { ProjectModel } from "../model/types.js";
 import { emitIndexModule } from "./indexModule.js";
@@ -12,7 +12,7 @@ import { emitQueueModule } from "./queueModule.js";
 import type { GeneratedFile } from "./types.js";
 import { emitValidatorModule } from "./validatorModule.js";
 
-export async function emitProject(model: ProjectModel, cache: GeneratorCache = NO_CACHE): Promise<GeneratedFile[]> {
+export async function emitProject(model: ProjectModel, cache: ArtifactMemo = NO_MEMO): Promise<GeneratedFile[]> {
   const { configFile, runtimeImport } = model;
   // Types are written here (all formatted together) while the compiler threads finish the validators; the rest is synchronous.
   const [payloadTypes, validators] = await Promise.all([

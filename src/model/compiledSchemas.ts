@@ -5,7 +5,7 @@
  * the queue's model carries it (`QueueModel.validatorSource`), and emit turns
  * the same source into the queue's validator module.
  */
-import type { GeneratorCache } from "../cache/generatorCache.js";
+import type { ArtifactMemo } from "./artifactMemo.js";
 import { compileOnThread } from "./compileThreads.js";
 import type { BundledSchema, SchemaDialect } from "./types.js";
 import type { ValidatorSourceOutcome } from "./validatorSource.js";
@@ -14,7 +14,7 @@ import type { ValidatorSourceOutcome } from "./validatorSource.js";
 export function compileSchema(
   schema: BundledSchema,
   dialect: SchemaDialect,
-  cache: GeneratorCache,
+  cache: ArtifactMemo,
 ): Promise<ValidatorSourceOutcome> {
   if (!cache.enabled) return compileOnThread(schema, dialect);
   const input = `${dialect}\n${JSON.stringify(schema)}`;

@@ -9,7 +9,7 @@
  * so the caller can emit payload types meanwhile; `buildProjectModel` waits.
  */
 import path from "node:path";
-import { NO_CACHE, type GeneratorCache } from "../cache/generatorCache.js";
+import { type ArtifactMemo, NO_MEMO } from "./artifactMemo.js";
 import { CONFIG_DEFAULTS } from "../config/defaults.js";
 import type { PgmqGenConfig, QueueConfig } from "../config/types.js";
 import { CompileError, CompileErrors, type CompileWarning } from "../errors.js";
@@ -99,7 +99,7 @@ function throwQueueErrors(errors: readonly unknown[]): void {
 
 export interface ProjectModelOptions {
   /** Where compiled validators are looked up and stored. (Default: no cache) */
-  readonly cache?: GeneratorCache;
+  readonly cache?: ArtifactMemo;
 }
 
 export interface PreparedProjectModel {
@@ -128,7 +128,7 @@ export async function prepareProjectModel(
     config.allowSchemasOutsideProject === true ? "anywhere" : [rootDir, schemasDir],
   );
   const unsafePatterns = config.unsafePatterns ?? CONFIG_DEFAULTS.unsafePatterns;
-  const context = { rootDir, outDir, configFile, reader, schemasDir, cache: options.cache ?? NO_CACHE, unsafePatterns };
+  const context = { rootDir, outDir, configFile, reader, schemasDir, cache: options.cache ?? NO_MEMO, unsafePatterns };
 
   // Code-unit order, not localeCompare: the same on every machine.
   const keys = Object.keys(config.queues).sort();

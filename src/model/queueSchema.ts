@@ -7,7 +7,7 @@
 import path from "node:path";
 import type { JSONSchema } from "../config/jsonSchema.js";
 import type { CompileErrorLocation, CompileWarning } from "../errors.js";
-import type { GeneratorCache } from "../cache/generatorCache.js";
+import type { ArtifactMemo } from "./artifactMemo.js";
 import { compileSchema } from "./compiledSchemas.js";
 import { bundleSchema } from "./schemaBundle.js";
 import { checkSchemaDepth } from "./schemaDepth.js";
@@ -25,7 +25,7 @@ export interface QueueSchemaContext {
   /** The config file as shown in errors. */
   readonly configFile: string;
   readonly reader: SchemaFileReader;
-  readonly cache: GeneratorCache;
+  readonly cache: ArtifactMemo;
   readonly unsafePatterns: UnsafePatternsMode;
 }
 

@@ -17,7 +17,7 @@
  * people write.
  */
 import { CompileWarning, type CompileErrorLocation } from "../errors.js";
-import type { GeneratorCache } from "../cache/generatorCache.js";
+import type { ArtifactMemo } from "./artifactMemo.js";
 import { formatPointer } from "./jsonPointer.js";
 import type { SchemaFile } from "./schemaFiles.js";
 import type { SchemaGraph } from "./schemaGraph.js";
@@ -53,7 +53,7 @@ async function checkPattern(pattern: string): Promise<PatternVerdict> {
 }
 
 /** The verdict on `pattern`: from the build cache, or checked once per process. */
-function patternVerdict(pattern: string, cache: GeneratorCache): Promise<PatternVerdict> {
+function patternVerdict(pattern: string, cache: ArtifactMemo): Promise<PatternVerdict> {
   const cached = cache.get("pattern-check", pattern);
   if (cached !== undefined) return Promise.resolve(JSON.parse(cached) as PatternVerdict);
   let verdict = verdicts.get(pattern);
@@ -100,7 +100,7 @@ function patternsOf(
 export async function findUnsafePatterns(
   graph: SchemaGraph,
   locationOf: (file: SchemaFile) => CompileErrorLocation,
-  cache: GeneratorCache,
+  cache: ArtifactMemo,
 ): Promise<CompileWarning[]> {
   const patterns = patternsOf(graph, locationOf);
   const found = await Promise.all(patterns.map(({ pattern }) => patternVerdict(pattern, cache)));

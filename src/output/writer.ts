@@ -30,8 +30,8 @@ import type { Dirent } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CompileError, CompileErrors } from "../errors.js";
-import { bannerConfigFile, GENERATED_MARKER } from "./banner.js";
-import type { GeneratedFile } from "./types.js";
+import { bannerConfigFile, GENERATED_MARKER } from "../emit/banner.js";
+import type { GeneratedFile } from "../emit/types.js";
 
 export interface WriteOptions {
   /** Compare only: write and remove nothing, report what is out of date in `stale`. (Default: false) */

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { GENERATED_MARKER } from "../../src/emit/banner.js";
-import { writeGeneratedFiles } from "../../src/emit/writer.js";
+import { writeGeneratedFiles } from "../../src/output/writer.js";
 import { CompileError, CompileErrors } from "../../src/errors.js";
 import { createTempProject, type TempProject } from "../config/tempProject.js";
 
