@@ -8,10 +8,9 @@
  * while a flush is in flight, new entries wait and go out together as soon
  * as it returns. Under light load an ack leaves within a turn; under heavy
  * load batches grow by themselves. Every millisecond an ack waits is a
- * millisecond in which a finished job could be redelivered, so no timer:
- * measured with 5,000 no-op jobs (2-core machine, noisy), a 2 ms flush
- * timer was within noise of none and a 5 ms timer was slower at
- * concurrency 10.
+ * millisecond in which a finished job could be redelivered, so no timer
+ * (a flush timer bought nothing when measured: docs/performance.md,
+ * "Measurements behind design choices").
  *
  * Callbacks, not a promise per entry: an ack is written for every job, and
  * the promise, its executor and its resolver list were a visible share of

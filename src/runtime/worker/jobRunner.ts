@@ -106,9 +106,9 @@ function seconds(ms: number): string {
  * The context a handler gets. A class so `signal` can be a getter on the
  * prototype: the job's `AbortController` is only made for a handler that
  * asks for it (see `JobAbort`). An object literal with an own getter (which
- * a spread `{ ...ctx }` would copy) cost ~600 more bytes per job in the drain
- * profile and pushed the mixed worker's peak RSS from 90 to 97 MB, so the
- * accessor stays on the prototype and `JobContext.signal` documents it.
+ * a spread `{ ...ctx }` would copy) cost memory on every job (docs/performance.md,
+ * "Measurements behind design choices"), so the accessor stays on the
+ * prototype and `JobContext.signal` documents it.
  */
 class RunningJobContext implements JobContext {
   readonly #abort: JobAbort;

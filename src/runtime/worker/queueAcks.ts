@@ -18,8 +18,8 @@
  * `LeaseLostError`, its ack is reported lost). Fencing it too would starve a
  * job whose handler blocks the event loop longer than the visibility timeout
  * whenever another worker is idle: each run would be taken over before it
- * acked, until the attempts ran out and the job was killed (measured: a
- * 2.2 s busy handler, a 1 s timeout, two workers, killed after 21 runs).
+ * acked, until the attempts ran out and the job was killed (docs/performance.md,
+ * "Measurements behind design choices").
  *
  * While a done ack is queued or in flight, the message is still in the
  * queue, and once its visibility timeout passed (a handler that blocked the
