@@ -12,7 +12,10 @@ import { fillTemplate } from "./templates.js";
 
 export interface QueueModuleInput {
   readonly queue: QueueModel;
-  readonly payloadTypes: string;
+  /** The queue whose module holds the payload type and whose validator is used: `queue` itself, or an earlier queue with the same schema. */
+  readonly schemaOwner: QueueModel;
+  /** The payload types, written by json-schema-to-typescript; null when `schemaOwner` is another queue. */
+  readonly payloadTypes: string | null;
   readonly runtimeImport: string;
   readonly configFile: string;
 }
@@ -37,7 +40,24 @@ function runtimeImports(queue: QueueModel): OptionalKind<ImportSpecifierStructur
   ];
 }
 
-export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile }: QueueModuleInput): string {
+/** A queue sharing another's schema: its payload type is that queue's, under its own name. */
+function aliasedPayloadType(queue: QueueModel, owner: QueueModel): StatementStructures {
+  return {
+    kind: StructureKind.TypeAlias,
+    isExported: true,
+    name: queue.names.job,
+    docs: [queue.description ?? `A \`${queue.key}\` job: the same schema as the \`${owner.key}\` queue's.`],
+    type: owner.names.job,
+  };
+}
+
+export function emitQueueModule({
+  queue,
+  schemaOwner,
+  payloadTypes,
+  runtimeImport,
+  configFile,
+}: QueueModuleInput): string {
   const { names, options, key } = queue;
   // Every statement is printed in one go: each ts-morph `add*` call would re-parse the file so far.
   const statements: (StatementStructures | string)[] = [];
@@ -47,10 +67,19 @@ export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile
     moduleSpecifier: runtimeImport,
     namedImports: runtimeImports(queue),
   });
+  const shared = schemaOwner !== queue;
+  if (shared) {
+    statements.push({
+      kind: StructureKind.ImportDeclaration,
+      isTypeOnly: true,
+      moduleSpecifier: `./${schemaOwner.names.file}.js`,
+      namedImports: [schemaOwner.names.job],
+    });
+  }
   statements.push({
     kind: StructureKind.ImportDeclaration,
-    moduleSpecifier: `./${names.file}.validator.js`,
-    namedImports: [names.validator],
+    moduleSpecifier: `./${schemaOwner.names.file}.validator.js`,
+    namedImports: [schemaOwner.names.validator],
   });
   if (queue.codecImport !== null) {
     statements.push({
@@ -60,7 +89,7 @@ export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile
     });
   }
 
-  statements.push(payloadTypes);
+  statements.push(payloadTypes ?? aliasedPayloadType(queue, schemaOwner));
 
   const codecDoc = fillTemplate("codec.md", {
     queue: key,
@@ -79,7 +108,7 @@ export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile
           writer.write(`createQueueCodec<${names.job}>(`);
           writer.inlineBlock(() => {
             writer.writeLine(`queue: ${JSON.stringify(key)},`);
-            writer.writeLine(`validator: ${names.validator},`);
+            writer.writeLine(`validator: ${schemaOwner.names.validator},`);
             if (queue.codecImport !== null) writer.writeLine(`transform: ${transformName(queue)},`);
           });
           writer.write(")");

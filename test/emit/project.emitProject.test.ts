@@ -98,6 +98,24 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
     },
   ],
   [
+    "a queue sharing an earlier queue's schema shares its type and validator",
+    {
+      given: exampleConfig,
+      want: {
+        "email-dead.ts": {
+          lines: [
+            'import type { EmailJob } from "./email.js";',
+            'import { validateEmailJob } from "./email.validator.js";',
+            "/** Emails that could not be sent after every retry, kept for inspection and replay. */",
+            "export type EmailDeadJob = EmailJob;",
+            "  validator: validateEmailJob,",
+          ],
+          lacks: [/validateEmailDeadJob|interface EmailDeadJob/],
+        },
+      },
+    },
+  ],
+  [
     "transactional: true gives the handler the transactional context",
     {
       given: exampleConfig,
@@ -203,10 +221,9 @@ describe("emitProject", () => {
       files = await emitOnce(exampleConfig);
     });
 
-    it("emits a module and a validator per queue plus index.ts, sorted, each with the banner", () => {
+    it("emits a module per queue, a validator per schema plus index.ts, sorted, each with the banner", () => {
       expect(files.map((file) => file.path)).toEqual([
         "email-dead.ts",
-        "email-dead.validator.ts",
         "email.ts",
         "email.validator.ts",
         "index.ts",
