@@ -25,8 +25,9 @@ function transformName(queue: QueueModel): string {
   return queue.names.codec.replace(/Codec$/, "Transform");
 }
 
-function contextType(queue: QueueModel): "JobContext" | "TransactionalJobContext" {
-  return queue.options.transactional ? "TransactionalJobContext" : "JobContext";
+/** The handler types' context argument: only a transactional queue's differs from the runtime's default (JobContext). */
+function contextArgument(queue: QueueModel): string {
+  return queue.options.transactional ? ", TransactionalJobContext" : "";
 }
 
 function runtimeImports(queue: QueueModel): OptionalKind<ImportSpecifierStructure>[] {
@@ -34,9 +35,13 @@ function runtimeImports(queue: QueueModel): OptionalKind<ImportSpecifierStructur
   return [
     named("createProducer", false),
     named("createQueueCodec", false),
-    named(contextType(queue), true),
+    // JobHandler for the handler's doc link: TypeScript counts a {@link} as a use.
+    named("JobHandler", true),
+    named("JobHandlerFunction", true),
+    named("JobHandlerObject", true),
     named("Producer", true),
     named("QueueDefinition", true),
+    ...(queue.options.transactional ? [named("TransactionalJobContext", true)] : []),
   ];
 }
 
@@ -150,20 +155,20 @@ export function emitQueueModule({
   });
 
   statements.push({
-    kind: StructureKind.Interface,
+    kind: StructureKind.TypeAlias,
     isExported: true,
     name: names.handler,
     docs: [
       fillTemplate("handler.md", {
         queue: key,
+        handler: names.handler,
         onSuccess: describeSuccess(key, options),
         retries: describeRetries(options),
         abortReasons: describeAbortReasons(options),
         transactional: describeTransaction(options),
       }),
     ],
-    // A property, not a method: TypeScript checks property function types strictly (no parameter bivariance).
-    properties: [{ name: "handle", type: `(job: ${names.job}, ctx: ${contextType(queue)}) => Promise<void> | void` }],
+    type: `JobHandlerObject<${names.job}${contextArgument(queue)}>`,
   });
 
   statements.push({
@@ -171,7 +176,7 @@ export function emitQueueModule({
     isExported: true,
     name: `${names.handler}Function`,
     docs: [`\`${names.handler}\` as a plain function.`],
-    type: `${names.handler}["handle"]`,
+    type: `JobHandlerFunction<${names.job}${contextArgument(queue)}>`,
   });
 
   return printModule(statements, configFile, initializers);

@@ -78,7 +78,6 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
       want: {
         "email.ts": {
           lines: [
-            'import { createProducer, createQueueCodec, type JobContext, type Producer, type QueueDefinition } from "pgmq-gen/runtime";',
             'import { validateEmailJob } from "./email.validator.js";',
             "export interface EmailJob {",
             '  template: "welcome" | "password_reset" | "invoice_ready" | "weekly_digest";',
@@ -86,11 +85,13 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
             'export const emailQueueDefinition: QueueDefinition<"email", EmailJob> = {',
             '    deadLetter: "email_dead",',
             "export const emailQueue: Producer<EmailJob> = createProducer(emailQueueDefinition);",
-            "export interface EmailHandler {",
-            "  handle: (job: EmailJob, ctx: JobContext) => Promise<void> | void;",
-            'export type EmailHandlerFunction = EmailHandler["handle"];',
+            "export type EmailHandler = JobHandlerObject<EmailJob>;",
+            "export type EmailHandlerFunction = JobHandlerFunction<EmailJob>;",
           ],
           fragments: [
+            "type JobHandlerObject,",
+            "See {@link JobHandler} for the rules every handler follows",
+            "Sends `email` jobs: see {@link Producer}",
             "it is retried up to 5 more times after exponential backoff (2s, times 2 each attempt, at most 600s, with jitter), then killed (moved to the `email_dead` queue).",
           ],
         },
@@ -122,7 +123,8 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
       want: {
         "invoice-pdf.ts": {
           fragments: [
-            "  handle: (job: InvoicePdfJob, ctx: TransactionalJobContext) => Promise<void> | void;",
+            "export type InvoicePdfHandler = JobHandlerObject<InvoicePdfJob, TransactionalJobContext>;",
+            "export type InvoicePdfHandlerFunction = JobHandlerFunction<InvoicePdfJob, TransactionalJobContext>;",
             "`ctx.client` is inside the transaction",
             "billTo: InvoicePdfPostalAddress;",
             "delivery: InvoicePdfEmailDelivery | InvoicePdfStorageDelivery;",
