@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -147,9 +148,13 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
             "} as const;",
             "export type QueueName = keyof typeof queueDefinitions;",
             "  invoice_pdf: InvoicePdfHandler | InvoicePdfHandlerFunction;",
+            "type UnknownQueue<K extends PropertyKey> =",
             // biome-ignore lint/suspicious/noTemplateCurlyInString: the generated code holds a template literal type.
-            "type UnknownQueue<K extends PropertyKey> = `unknown queue ${K & (string | number)}: pgmq.config.ts defines email, email_dead, invoice_pdf, resize_image; after adding a queue there, run npx pgmq-gen`;",
-            "export function createWorker<H extends HandlerTypes<H>>(handlers: CheckedHandlers<H>, options?: WorkerOptions<Extract<keyof H, QueueName>>): Worker {",
+            "  `unknown queue ${K & (string | number)}: pgmq.config.ts defines email, email_dead, invoice_pdf, resize_image; after adding a queue there, run npx pgmq-gen`;",
+            "export function createWorker<H extends HandlerTypes<H>>(",
+            "  handlers: CheckedHandlers<H>,",
+            "  options?: WorkerOptions<Extract<keyof H, QueueName>>,",
+            "): Worker {",
             "  return createQueueWorker(queueDefinitions, handlers, options);",
           ],
         },
@@ -256,6 +261,23 @@ describe("emitProject", () => {
       expect(second).toEqual(files);
       expect(reversed).toEqual(files);
       expect(shuffled).toEqual(files);
+    });
+
+    // The validators are ajv's code (issue 13 §4.5); every other module is laid out as the repository's formatter would.
+    it("writes the queue modules and index.ts as Biome formats them", async () => {
+      const biome = path.join(packageRoot, "node_modules", ".bin", "biome");
+      for (const file of files.filter((candidate) => !candidate.path.endsWith(".validator.ts"))) {
+        const formatted = await new Promise<string>((resolve, reject) => {
+          const child = execFile(
+            biome,
+            ["format", `--stdin-file-path=${file.path}`],
+            { cwd: packageRoot },
+            (error, stdout) => (error === null ? resolve(stdout) : reject(error)),
+          );
+          child.stdin!.end(file.contents);
+        });
+        expect(file.contents, file.path).toBe(formatted);
+      }
     });
   });
 });
