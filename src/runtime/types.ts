@@ -104,6 +104,14 @@ export interface CompiledValidator {
 }
 
 /**
+ * A generated queue's validator (`validateEmailJob`): a `CompiledValidator`
+ * that is also a type guard, so a value it accepts is the queue's job.
+ */
+export interface JobValidator<TJob> extends CompiledValidator {
+  (data: unknown): data is TJob;
+}
+
+/**
  * A user codec module (`codec` in the queue config): turns the validated
  * payload into the JSON value stored in `message` and back.
  */
