@@ -51,7 +51,7 @@ function aliasedPayloadType(queue: QueueModel, owner: QueueModel): StatementStru
     kind: StructureKind.TypeAlias,
     isExported: true,
     name: queue.names.job,
-    docs: [queue.description ?? `A \`${queue.key}\` job: the same schema as the \`${owner.key}\` queue's.`],
+    docs: [queue.description ?? `The \`${queue.key}\` queue's job: the same schema as the \`${owner.key}\` queue's.`],
     type: owner.names.job,
   };
 }

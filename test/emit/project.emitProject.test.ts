@@ -71,6 +71,11 @@ const optionsConfig: PgmqGenConfig = {
   queues: { notify: { schema: { type: "object", properties: { id: { type: "string" } } }, codec: "codecs/notify.ts" } },
 };
 
+const sharedInlineSchema = { type: "object", properties: { id: { type: "string" } } };
+const sharedConfig: PgmqGenConfig = {
+  queues: { audit: { schema: sharedInlineSchema }, audit_replay: { schema: { ...sharedInlineSchema } } },
+};
+
 const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][] = [
   [
     "the queue module's API",
@@ -114,6 +119,23 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
           ],
           lacks: [/validateEmailDeadJob|interface EmailDeadJob/],
         },
+      },
+    },
+  ],
+  [
+    "two inline schemas alike are one schema: the later queue aliases the type and has no validator module",
+    {
+      given: sharedConfig,
+      want: {
+        "audit-replay.ts": {
+          lines: [
+            'import type { AuditJob } from "./audit.js";',
+            'import { validateAuditJob } from "./audit.validator.js";',
+            "/** The `audit_replay` queue's job: the same schema as the `audit` queue's. */",
+            "export type AuditReplayJob = AuditJob;",
+          ],
+        },
+        "audit.validator.ts": { fragments: ["export const validateAuditJob: JobValidator<AuditJob>"] },
       },
     },
   ],
