@@ -2,7 +2,11 @@
 import { emailQueueDefinition, type EmailHandler, type EmailHandlerFunction } from "./email.js";
 import { emailDeadQueueDefinition, type EmailDeadHandler, type EmailDeadHandlerFunction } from "./email-dead.js";
 import { invoicePdfQueueDefinition, type InvoicePdfHandler, type InvoicePdfHandlerFunction } from "./invoice-pdf.js";
-import { resizeImageQueueDefinition, type ResizeImageHandler, type ResizeImageHandlerFunction } from "./resize-image.js";
+import {
+  resizeImageQueueDefinition,
+  type ResizeImageHandler,
+  type ResizeImageHandlerFunction,
+} from "./resize-image.js";
 import { createQueueWorker, type Worker, type WorkerOptions } from "pgmq-gen/runtime";
 
 export * from "./email.js";
@@ -34,7 +38,8 @@ export interface Handlers {
 }
 
 /** What `createWorker` expects at a key that is not a queue: the compile error quotes it, naming the key and the queues there are. */
-type UnknownQueue<K extends PropertyKey> = `unknown queue ${K & (string | number)}: pgmq.config.ts defines email, email_dead, invoice_pdf, resize_image; after adding a queue there, run npx pgmq-gen`;
+type UnknownQueue<K extends PropertyKey> =
+  `unknown queue ${K & (string | number)}: pgmq.config.ts defines email, email_dead, invoice_pdf, resize_image; after adding a queue there, run npx pgmq-gen`;
 
 /** The handler type of each queue key of `H`; any other key may hold anything here, and is refused by `CheckedHandlers`. */
 type HandlerTypes<H> = { [K in keyof H]: K extends QueueName ? Handlers[K] | undefined : unknown };
@@ -51,6 +56,9 @@ type CheckedHandlers<H> = { [K in keyof H]: K extends QueueName ? H[K] : Unknown
  * const worker = createWorker({ email: async (job, ctx) => { ... } }, { concurrency: 20 });
  * await worker.start();
  */
-export function createWorker<H extends HandlerTypes<H>>(handlers: CheckedHandlers<H>, options?: WorkerOptions<Extract<keyof H, QueueName>>): Worker {
+export function createWorker<H extends HandlerTypes<H>>(
+  handlers: CheckedHandlers<H>,
+  options?: WorkerOptions<Extract<keyof H, QueueName>>,
+): Worker {
   return createQueueWorker(queueDefinitions, handlers, options);
 }

@@ -9,6 +9,7 @@ import { type ArtifactMemo, NO_MEMO } from "../model/artifactMemo.js";
 import { CompileError } from "../errors.js";
 import { DATA_KEYWORDS } from "../model/schemaKeywords.js";
 import type { QueueModel } from "../model/types.js";
+import { tidyPayloadTypes } from "./tidyPayloadTypes.js";
 
 type SchemaNode = Record<string, unknown>;
 
@@ -81,7 +82,7 @@ const TYPE_OPTIONS: Partial<Options> = {
   format: true,
   style: {
     bracketSpacing: true,
-    printWidth: 100,
+    printWidth: 120,
     semi: true,
     singleQuote: false,
     tabWidth: 2,
@@ -134,9 +135,15 @@ export async function emitPayloadTypes(
   configFile: string,
   options: Partial<Options> = TYPE_OPTIONS,
 ): Promise<string> {
-  const { compile } = await typeGenerator();
+  const { compile, format } = await typeGenerator();
   try {
-    return await compile(namedSchema(queue) as Parameters<typeof compile>[0], queue.names.job, options);
+    // Unformatted first, so tidyPayloadTypes edits text prettier then lays out as if written that way.
+    const raw = await compile(namedSchema(queue) as Parameters<typeof compile>[0], queue.names.job, {
+      ...options,
+      format: false,
+    });
+    const tidy = tidyPayloadTypes(raw);
+    return options.format === false ? tidy : await format(tidy, options as Options);
   } catch (error) {
     throw typesError(queue, configFile, error);
   }

@@ -12,7 +12,10 @@ import { fillTemplate } from "./templates.js";
 
 export interface QueueModuleInput {
   readonly queue: QueueModel;
-  readonly payloadTypes: string;
+  /** The queue whose module holds the payload type and whose validator is used: `queue` itself, or an earlier queue with the same schema. */
+  readonly schemaOwner: QueueModel;
+  /** The payload types, written by json-schema-to-typescript; null when `schemaOwner` is another queue. */
+  readonly payloadTypes: string | null;
   readonly runtimeImport: string;
   readonly configFile: string;
 }
@@ -22,8 +25,9 @@ function transformName(queue: QueueModel): string {
   return queue.names.codec.replace(/Codec$/, "Transform");
 }
 
-function contextType(queue: QueueModel): "JobContext" | "TransactionalJobContext" {
-  return queue.options.transactional ? "TransactionalJobContext" : "JobContext";
+/** The handler types' context argument: only a transactional queue's differs from the runtime's default (JobContext). */
+function contextArgument(queue: QueueModel): string {
+  return queue.options.transactional ? ", TransactionalJobContext" : "";
 }
 
 function runtimeImports(queue: QueueModel): OptionalKind<ImportSpecifierStructure>[] {
@@ -31,13 +35,34 @@ function runtimeImports(queue: QueueModel): OptionalKind<ImportSpecifierStructur
   return [
     named("createProducer", false),
     named("createQueueCodec", false),
-    named(contextType(queue), true),
+    // JobHandler for the handler's doc link: TypeScript counts a {@link} as a use.
+    named("JobHandler", true),
+    named("JobHandlerFunction", true),
+    named("JobHandlerObject", true),
     named("Producer", true),
     named("QueueDefinition", true),
+    ...(queue.options.transactional ? [named("TransactionalJobContext", true)] : []),
   ];
 }
 
-export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile }: QueueModuleInput): string {
+/** A queue sharing another's schema: its payload type is that queue's, under its own name. */
+function aliasedPayloadType(queue: QueueModel, owner: QueueModel): StatementStructures {
+  return {
+    kind: StructureKind.TypeAlias,
+    isExported: true,
+    name: queue.names.job,
+    docs: [queue.description ?? `The \`${queue.key}\` queue's job: the same schema as the \`${owner.key}\` queue's.`],
+    type: owner.names.job,
+  };
+}
+
+export function emitQueueModule({
+  queue,
+  schemaOwner,
+  payloadTypes,
+  runtimeImport,
+  configFile,
+}: QueueModuleInput): string {
   const { names, options, key } = queue;
   // Every statement is printed in one go: each ts-morph `add*` call would re-parse the file so far.
   const statements: (StatementStructures | string)[] = [];
@@ -47,10 +72,19 @@ export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile
     moduleSpecifier: runtimeImport,
     namedImports: runtimeImports(queue),
   });
+  const shared = schemaOwner !== queue;
+  if (shared) {
+    statements.push({
+      kind: StructureKind.ImportDeclaration,
+      isTypeOnly: true,
+      moduleSpecifier: `./${schemaOwner.names.file}.js`,
+      namedImports: [schemaOwner.names.job],
+    });
+  }
   statements.push({
     kind: StructureKind.ImportDeclaration,
-    moduleSpecifier: `./${names.file}.validator.js`,
-    namedImports: [names.validator],
+    moduleSpecifier: `./${schemaOwner.names.file}.validator.js`,
+    namedImports: [schemaOwner.names.validator],
   });
   if (queue.codecImport !== null) {
     statements.push({
@@ -60,7 +94,7 @@ export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile
     });
   }
 
-  statements.push(payloadTypes);
+  statements.push(payloadTypes ?? aliasedPayloadType(queue, schemaOwner));
 
   const codecDoc = fillTemplate("codec.md", {
     queue: key,
@@ -79,7 +113,7 @@ export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile
           writer.write(`createQueueCodec<${names.job}>(`);
           writer.inlineBlock(() => {
             writer.writeLine(`queue: ${JSON.stringify(key)},`);
-            writer.writeLine(`validator: ${names.validator},`);
+            writer.writeLine(`validator: ${schemaOwner.names.validator},`);
             if (queue.codecImport !== null) writer.writeLine(`transform: ${transformName(queue)},`);
           });
           writer.write(")");
@@ -121,20 +155,20 @@ export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile
   });
 
   statements.push({
-    kind: StructureKind.Interface,
+    kind: StructureKind.TypeAlias,
     isExported: true,
     name: names.handler,
     docs: [
       fillTemplate("handler.md", {
         queue: key,
+        handler: names.handler,
         onSuccess: describeSuccess(key, options),
         retries: describeRetries(options),
         abortReasons: describeAbortReasons(options),
         transactional: describeTransaction(options),
       }),
     ],
-    // A property, not a method: TypeScript checks property function types strictly (no parameter bivariance).
-    properties: [{ name: "handle", type: `(job: ${names.job}, ctx: ${contextType(queue)}) => Promise<void> | void` }],
+    type: `JobHandlerObject<${names.job}${contextArgument(queue)}>`,
   });
 
   statements.push({
@@ -142,7 +176,7 @@ export function emitQueueModule({ queue, payloadTypes, runtimeImport, configFile
     isExported: true,
     name: `${names.handler}Function`,
     docs: [`\`${names.handler}\` as a plain function.`],
-    type: `${names.handler}["handle"]`,
+    type: `JobHandlerFunction<${names.job}${contextArgument(queue)}>`,
   });
 
   return printModule(statements, configFile, initializers);

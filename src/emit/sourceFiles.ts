@@ -67,7 +67,62 @@ export function printModule(
   const printed = printStructure({ kind: StructureKind.SourceFile, statements }, PRINT_OPTIONS);
   // trim(), not `/\s*$/`: that regex rescans every run of whitespace and was measurable on these files.
   const text = initializers.splice(`${printed.trim()}\n`);
-  return `${bannerLine(configFile)}\n${separateDeclarations(text)}`;
+  return `${bannerLine(configFile)}\n${separateDeclarations(wrapLongLines(text))}`;
+}
+
+/** The line width the repository's formatter (Biome) uses, and the generated modules keep to. */
+export const LINE_WIDTH = 120;
+
+const IMPORT_OR_EXPORT = /^((?:import|export)(?: type)? )\{ (.*) \}( from .*;)$/;
+/** A type alias to a template literal type, which no formatter breaks inside: it moves to the next line. */
+const TEMPLATE_TYPE_ALIAS = /^((?:export )?type [^=]+) = (`.*;)$/;
+const FUNCTION_SIGNATURE = /^((?:export )?function [\w$]+(?:<.*>)?)\((.*)\)(: .+)? \{$/;
+
+/** `text` split at its top-level commas: not inside (), [], {} or <> (an arrow's `=>` opens nothing). */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === "(" || char === "[" || char === "{" || char === "<") depth++;
+    else if (char === ")" || char === "]" || char === "}" || (char === ">" && text[i - 1] !== "=")) depth--;
+    else if (char === "," && depth === 0) {
+      parts.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start).trim());
+  return parts;
+}
+
+/**
+ * The printer writes an import and a function signature on one line however
+ * long; past LINE_WIDTH, these are broken as Biome breaks them: one imported
+ * name, or one parameter, a line, with a trailing comma; a template literal
+ * type starts on the line after its alias. Only top-level (unindented) lines
+ * are touched.
+ */
+function wrapLongLines(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      if (line.length <= LINE_WIDTH) return line;
+      const imported = IMPORT_OR_EXPORT.exec(line);
+      if (imported !== null) {
+        const names = splitTopLevel(imported[2]!).map((name) => `  ${name},`);
+        return [`${imported[1]}{`, ...names, `}${imported[3]}`].join("\n");
+      }
+      const signature = FUNCTION_SIGNATURE.exec(line);
+      if (signature !== null && signature[2] !== "") {
+        const parameters = splitTopLevel(signature[2]!).map((parameter) => `  ${parameter},`);
+        return [`${signature[1]}(`, ...parameters, `)${signature[3] ?? ""} {`].join("\n");
+      }
+      const alias = TEMPLATE_TYPE_ALIAS.exec(line);
+      if (alias !== null) return `${alias[1]} =\n  ${alias[2]}`;
+      return line;
+    })
+    .join("\n");
 }
 
 /**

@@ -16,6 +16,25 @@ import { rewriteValidatorRequires } from "./validatorRequires.js";
 const USE_STRICT = /^"use strict";\n/;
 const EXPORTS = /^export const validate = (validate\d+);\nexport default \1;\n/m;
 
+/** A top-level constant of ajv's code (`const schema1 = {...};`, one line each with `code.lines`). */
+const TOP_LEVEL_CONSTANT = /^const ([A-Za-z_$][\w$]*) = .*;$/gm;
+
+/**
+ * ajv's code without the top-level constants nothing reads: it declares every
+ * subschema it resolved (`schema1`), though only those whose values an error
+ * quotes (an `enum`'s allowed values) are used. A name that occurs anywhere
+ * else, even inside a string, is kept.
+ */
+function withoutUnusedConstants(code: string): string {
+  const unused = new Set<string>();
+  for (const [, name] of code.matchAll(TOP_LEVEL_CONSTANT)) {
+    if (code.match(new RegExp(`\\b${name!.replace(/\$/g, "\\$")}\\b`, "g"))!.length === 1) unused.add(name!);
+  }
+  return unused.size === 0
+    ? code
+    : code.replace(TOP_LEVEL_CONSTANT, (line, name: string) => (unused.has(name) ? "" : line));
+}
+
 /**
  * The whole module, banner included, from `compiled`: ajv's standalone ESM
  * source for the queue's schema (see model/validatorSource.ts), with its own
@@ -42,15 +61,16 @@ export function emitValidatorModule(
       "cannot generate the validator: ajv's standalone output no longer has the expected exports (ajv upgrade?)",
     );
   }
-  const body = source.replace(USE_STRICT, "").replace(EXPORTS, "");
+  const body = withoutUnusedConstants(source.replace(USE_STRICT, "").replace(EXPORTS, ""));
   // ajv writes one statement per line (`code.lines`), so indenting it is enough; the printer is for code in a shape ajvIndent.ts does not know.
   const indented = indentAjvCode(body);
   const text = [
     fillTemplate("validator-nocheck.md", {}),
-    `import { validatorRuntime, type CompiledValidator } from ${JSON.stringify(runtimeImport)};`,
+    `import { validatorRuntime, type JobValidator } from ${JSON.stringify(runtimeImport)};`,
+    `import type { ${queue.names.job} } from "./${queue.names.file}.js";`,
     "",
     `/** Validates one \`${queue.key}\` job; on failure \`${queue.names.validator}.errors\` lists ajv's errors. */`,
-    `export const ${queue.names.validator}: CompiledValidator = ${exported[1]};`,
+    `export const ${queue.names.validator}: JobValidator<${queue.names.job}> = ${exported[1]};`,
     "",
     indented ?? body,
   ].join("\n");

@@ -9,17 +9,22 @@ import type {
   CompiledValidator,
   CompiledValidatorError,
   EncodedJob,
+  JobValidator,
   JsonValue,
   PayloadTransform,
   QueueCodec,
   ValidationIssue,
 } from "./types.js";
 
-export interface QueueCodecOptions {
+export interface QueueCodecOptions<TJob = unknown> {
   /** The queue's name, used in error messages. */
   queue: string;
-  /** The queue's schema, compiled ahead of time (ajv standalone). */
-  validator: CompiledValidator;
+  /**
+   * The queue's schema, compiled ahead of time (ajv standalone). A generated
+   * validator is a `JobValidator<TJob>`, so the codec's job type is checked
+   * against (or inferred from) it.
+   */
+  validator: CompiledValidator | JobValidator<TJob>;
   /** Turns valid jobs into stored JSON and back. (Default: none: the job is stored as is) */
   transform?: PayloadTransform;
 }
@@ -46,7 +51,7 @@ export function toValidationIssue(error: CompiledValidatorError): ValidationIssu
   return { pointer: error.instancePath, message, keyword: error.keyword };
 }
 
-export function createQueueCodec<TJob>(options: QueueCodecOptions): QueueCodec<TJob> {
+export function createQueueCodec<TJob>(options: QueueCodecOptions<TJob>): QueueCodec<TJob> {
   const { queue, validator, transform } = options;
 
   function validate(value: unknown): ValidationIssue[] {

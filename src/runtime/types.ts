@@ -104,6 +104,14 @@ export interface CompiledValidator {
 }
 
 /**
+ * A generated queue's validator (`validateEmailJob`): a `CompiledValidator`
+ * that is also a type guard, so a value it accepts is the queue's job.
+ */
+export interface JobValidator<TJob> extends CompiledValidator {
+  (data: unknown): data is TJob;
+}
+
+/**
  * A user codec module (`codec` in the queue config): turns the validated
  * payload into the JSON value stored in `message` and back.
  */
@@ -177,7 +185,26 @@ export interface PushOptions {
   client?: pg.ClientBase;
 }
 
-/** A typed producer for one queue (`emailQueue`). */
+/**
+ * A typed producer for one queue (`emailQueue`): each generated queue module
+ * exports one, and its doc links here.
+ *
+ * - `push(job, options?)` validates the job against its schema, encodes it
+ *   and sends one message; it resolves to the PGMQ message id.
+ * - `pushBatch(jobs, options?)` validates every job first, then sends them
+ *   all in one statement: all or none.
+ *
+ * Both take {@link PushOptions}: `delay` (seconds, or the `Date` at which the
+ * job becomes visible), `headers` (a JSON object stored in the message's
+ * `headers` column) and `client` (a `pg` client inside your open transaction,
+ * so the push commits or rolls back with your own writes).
+ *
+ * Both throw `ValidationError` (listing each failing JSON pointer) before
+ * anything is sent when a job does not match the schema.
+ *
+ * @example
+ * const msgId = await emailQueue.push(job, { delay: 60 });
+ */
 export interface Producer<TJob> {
   readonly queue: string;
   /**
@@ -237,21 +264,40 @@ export interface TransactionalJobContext extends JobContext {
   readonly client: pg.ClientBase;
 }
 
-/** A handler as a plain function. */
+/**
+ * A handler as a plain function: the job, decoded and validated, and its
+ * context. See {@link JobHandler} for how its outcome decides the job's fate.
+ */
 export type JobHandlerFunction<TJob, TContext extends JobContext = JobContext> = (
   job: TJob,
   ctx: TContext,
 ) => Promise<void> | void;
 
 /**
- * A handler as an object. `handle` is declared as a property, not a method,
- * so TypeScript checks its parameter strictly: a handler written for another
- * queue's payload does not compile.
+ * A handler as an object: implement `handle`. `handle` is declared as a
+ * property, not a method, so TypeScript checks its parameter strictly: a
+ * handler written for another queue's payload does not compile. See
+ * {@link JobHandler} for how its outcome decides the job's fate.
  */
 export interface JobHandlerObject<TJob, TContext extends JobContext = JobContext> {
   handle: JobHandlerFunction<TJob, TContext>;
 }
 
+/**
+ * Handles one job, as an object with `handle` or as a plain function of the
+ * same shape; each generated queue module names both (`EmailHandler`,
+ * `EmailHandlerFunction`) and says what its queue's options do with a job.
+ *
+ * - Return (or resolve) and the job is done: archived or deleted, as the
+ *   queue's `onSuccess` says.
+ * - Throw and the attempt fails: the job is retried after the queue's backoff
+ *   while attempts are left, then killed (moved to the dead-letter queue, or
+ *   deleted).
+ * - Throw `UnrecoverableError` to kill the job at once; a job that cannot be
+ *   decoded is killed too.
+ * - `ctx.attempt` is this delivery's number (1 on the first); `ctx.signal`
+ *   aborts when the job times out or the worker is stopping.
+ */
 export type JobHandler<TJob, TContext extends JobContext = JobContext> =
   | JobHandlerFunction<TJob, TContext>
   | JobHandlerObject<TJob, TContext>;

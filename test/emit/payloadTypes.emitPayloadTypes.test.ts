@@ -63,7 +63,21 @@ const cases: [string, { given: JSONSchema; want: string[]; notWant?: string[] }]
     "typed additionalProperties",
     {
       given: object({}, { additionalProperties: { type: "number" }, required: [] }),
-      want: ["  [k: string]: number | undefined;"],
+      want: ["  [k: string]: number;"],
+    },
+  ],
+  [
+    "an index signature beside optional properties allows undefined (strict mode needs it)",
+    {
+      given: object({ a: { type: "string" } }, { additionalProperties: { type: "number" }, required: [] }),
+      want: ["  a?: string;", "  [k: string]: number | string | undefined;"],
+    },
+  ],
+  [
+    "an enum that may be null is one flat union",
+    {
+      given: object({ fit: { type: ["string", "null"], enum: ["cover", "fill", null] } }),
+      want: ['  fit?: "cover" | "fill" | null;'],
     },
   ],
   [

@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -70,6 +71,11 @@ const optionsConfig: PgmqGenConfig = {
   queues: { notify: { schema: { type: "object", properties: { id: { type: "string" } } }, codec: "codecs/notify.ts" } },
 };
 
+const sharedInlineSchema = { type: "object", properties: { id: { type: "string" } } };
+const sharedConfig: PgmqGenConfig = {
+  queues: { audit: { schema: sharedInlineSchema }, audit_replay: { schema: { ...sharedInlineSchema } } },
+};
+
 const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][] = [
   [
     "the queue module's API",
@@ -78,7 +84,6 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
       want: {
         "email.ts": {
           lines: [
-            'import { createProducer, createQueueCodec, type JobContext, type Producer, type QueueDefinition } from "pgmq-gen/runtime";',
             'import { validateEmailJob } from "./email.validator.js";',
             "export interface EmailJob {",
             '  template: "welcome" | "password_reset" | "invoice_ready" | "weekly_digest";',
@@ -86,14 +91,51 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
             'export const emailQueueDefinition: QueueDefinition<"email", EmailJob> = {',
             '    deadLetter: "email_dead",',
             "export const emailQueue: Producer<EmailJob> = createProducer(emailQueueDefinition);",
-            "export interface EmailHandler {",
-            "  handle: (job: EmailJob, ctx: JobContext) => Promise<void> | void;",
-            'export type EmailHandlerFunction = EmailHandler["handle"];',
+            "export type EmailHandler = JobHandlerObject<EmailJob>;",
+            "export type EmailHandlerFunction = JobHandlerFunction<EmailJob>;",
           ],
           fragments: [
+            "type JobHandlerObject,",
+            "See {@link JobHandler} for the rules every handler follows",
+            "Sends `email` jobs: see {@link Producer}",
             "it is retried up to 5 more times after exponential backoff (2s, times 2 each attempt, at most 600s, with jitter), then killed (moved to the `email_dead` queue).",
           ],
         },
+      },
+    },
+  ],
+  [
+    "a queue sharing an earlier queue's schema shares its type and validator",
+    {
+      given: exampleConfig,
+      want: {
+        "email-dead.ts": {
+          lines: [
+            'import type { EmailJob } from "./email.js";',
+            'import { validateEmailJob } from "./email.validator.js";',
+            "/** Emails that could not be sent after every retry, kept for inspection and replay. */",
+            "export type EmailDeadJob = EmailJob;",
+            "  validator: validateEmailJob,",
+          ],
+          lacks: [/validateEmailDeadJob|interface EmailDeadJob/],
+        },
+      },
+    },
+  ],
+  [
+    "two inline schemas alike are one schema: the later queue aliases the type and has no validator module",
+    {
+      given: sharedConfig,
+      want: {
+        "audit-replay.ts": {
+          lines: [
+            'import type { AuditJob } from "./audit.js";',
+            'import { validateAuditJob } from "./audit.validator.js";',
+            "/** The `audit_replay` queue's job: the same schema as the `audit` queue's. */",
+            "export type AuditReplayJob = AuditJob;",
+          ],
+        },
+        "audit.validator.ts": { fragments: ["export const validateAuditJob: JobValidator<AuditJob>"] },
       },
     },
   ],
@@ -104,7 +146,8 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
       want: {
         "invoice-pdf.ts": {
           fragments: [
-            "  handle: (job: InvoicePdfJob, ctx: TransactionalJobContext) => Promise<void> | void;",
+            "export type InvoicePdfHandler = JobHandlerObject<InvoicePdfJob, TransactionalJobContext>;",
+            "export type InvoicePdfHandlerFunction = JobHandlerFunction<InvoicePdfJob, TransactionalJobContext>;",
             "`ctx.client` is inside the transaction",
             "billTo: InvoicePdfPostalAddress;",
             "delivery: InvoicePdfEmailDelivery | InvoicePdfStorageDelivery;",
@@ -127,9 +170,13 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
             "} as const;",
             "export type QueueName = keyof typeof queueDefinitions;",
             "  invoice_pdf: InvoicePdfHandler | InvoicePdfHandlerFunction;",
+            "type UnknownQueue<K extends PropertyKey> =",
             // biome-ignore lint/suspicious/noTemplateCurlyInString: the generated code holds a template literal type.
-            "type UnknownQueue<K extends PropertyKey> = `unknown queue ${K & (string | number)}: pgmq.config.ts defines email, email_dead, invoice_pdf, resize_image; after adding a queue there, run npx pgmq-gen`;",
-            "export function createWorker<H extends HandlerTypes<H>>(handlers: CheckedHandlers<H>, options?: WorkerOptions<Extract<keyof H, QueueName>>): Worker {",
+            "  `unknown queue ${K & (string | number)}: pgmq.config.ts defines email, email_dead, invoice_pdf, resize_image; after adding a queue there, run npx pgmq-gen`;",
+            "export function createWorker<H extends HandlerTypes<H>>(",
+            "  handlers: CheckedHandlers<H>,",
+            "  options?: WorkerOptions<Extract<keyof H, QueueName>>,",
+            "): Worker {",
             "  return createQueueWorker(queueDefinitions, handlers, options);",
           ],
         },
@@ -146,12 +193,14 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
             BANNER,
             "// @ts-nocheck",
             "// The code below is machine-written by ajv (standalone mode) and is untyped JavaScript:",
-            "// its one export is typed as CompiledValidator, which is all that other modules see.",
-            'import { validatorRuntime, type CompiledValidator } from "pgmq-gen/runtime";',
+            "// its one export is typed as a JobValidator of the queue's job, which is all that other modules see.",
+            'import { validatorRuntime, type JobValidator } from "pgmq-gen/runtime";',
+            'import type { EmailJob } from "./email.js";',
           ],
-          matches: [/^export const validateEmailJob: CompiledValidator = validate\d+;$/m],
+          matches: [/^export const validateEmailJob: JobValidator<EmailJob> = validate\d+;$/m],
           fragments: ['validatorRuntime.formats["date-time"]'],
-          lacks: [/require\(|^export default/m],
+          // schema1 is the resolved `cc` items subschema, which no error quotes.
+          lacks: [/require\(|^export default|^const schema1 /m],
         },
       },
     },
@@ -203,10 +252,9 @@ describe("emitProject", () => {
       files = await emitOnce(exampleConfig);
     });
 
-    it("emits a module and a validator per queue plus index.ts, sorted, each with the banner", () => {
+    it("emits a module per queue, a validator per schema plus index.ts, sorted, each with the banner", () => {
       expect(files.map((file) => file.path)).toEqual([
         "email-dead.ts",
-        "email-dead.validator.ts",
         "email.ts",
         "email.validator.ts",
         "index.ts",
@@ -237,6 +285,23 @@ describe("emitProject", () => {
       expect(second).toEqual(files);
       expect(reversed).toEqual(files);
       expect(shuffled).toEqual(files);
+    });
+
+    // The validators are ajv's code (issue 13 §4.5); every other module is laid out as the repository's formatter would.
+    it("writes the queue modules and index.ts as Biome formats them", async () => {
+      const biome = path.join(packageRoot, "node_modules", ".bin", "biome");
+      for (const file of files.filter((candidate) => !candidate.path.endsWith(".validator.ts"))) {
+        const formatted = await new Promise<string>((resolve, reject) => {
+          const child = execFile(
+            biome,
+            ["format", `--stdin-file-path=${file.path}`],
+            { cwd: packageRoot },
+            (error, stdout) => (error === null ? resolve(stdout) : reject(error)),
+          );
+          child.stdin!.end(file.contents);
+        });
+        expect(file.contents, file.path).toBe(formatted);
+      }
     });
   });
 });

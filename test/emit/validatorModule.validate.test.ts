@@ -4,6 +4,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emitProject } from "../../src/emit/project.js";
+import { schemaOwners } from "../../src/emit/sharedSchemas.js";
 import { buildProjectModel } from "../../src/model/projectModel.js";
 import type { CompiledValidator } from "../../src/runtime/types.js";
 import { packageRoot } from "../model/schemaProject.js";
@@ -178,12 +179,13 @@ describe("generated validators", () => {
     const model = await buildProjectModel(exampleConfig, exampleConfigPath);
     await mkdir(dir, { recursive: true });
     for (const file of await emitProject(model)) await writeFile(path.join(dir, file.path), file.contents);
-    for (const queue of model.queues) {
-      const module = (await import(path.join(dir, `${queue.names.file}.validator.ts`))) as Record<
+    // A queue sharing an earlier queue's schema uses that queue's validator (sharedSchemas.ts).
+    for (const [queue, owner] of schemaOwners(model.queues)) {
+      const module = (await import(path.join(dir, `${owner.names.file}.validator.ts`))) as Record<
         string,
         CompiledValidator
       >;
-      validators.set(queue.key, module[queue.names.validator]!);
+      validators.set(queue.key, module[owner.names.validator]!);
     }
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
