@@ -8,12 +8,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { configure } from "../../src/runtime/connection.js";
 import { UnrecoverableError } from "../../src/runtime/errors.js";
-import type { LogFields, Logger, LogLevel } from "../../src/runtime/logging/logger.js";
+import type { Logger, } from "../../src/runtime/logging/logger.js";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
 import type { Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { testQueue, type TestJob, waitFor } from "../worker/support/workerTestQueue.js";
+import { recordingLogger } from "./support/recordingLogger.js";
 
 let db: TestDatabase;
 let pgmq: PgmqClient;
@@ -32,18 +33,6 @@ afterEach(async () => {
 afterAll(async () => {
   await db?.drop();
 });
-
-interface Entry {
-  level: LogLevel;
-  fields: LogFields;
-  message: string;
-}
-
-function recordingLogger(): Logger & { entries: Entry[] } {
-  const entries: Entry[] = [];
-  const at = (level: LogLevel) => (fields: LogFields, message: string) => void entries.push({ level, fields, message });
-  return { entries, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
-}
 
 function handlers(queue: string) {
   return {

@@ -11,13 +11,14 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { configure } from "../../src/runtime/connection.js";
-import type { LogFields, Logger, LogLevel } from "../../src/runtime/logging/logger.js";
+import type { Logger, } from "../../src/runtime/logging/logger.js";
 import { createStderrLogger, oneLine } from "../../src/runtime/logging/stderrLogger.js";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
 import type { Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { testQueue, waitFor } from "../worker/support/workerTestQueue.js";
+import { recordingLogger } from "./support/recordingLogger.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/loggingWorker.ts", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -41,18 +42,6 @@ afterEach(async () => {
 afterAll(async () => {
   await db?.drop();
 });
-
-interface Entry {
-  level: LogLevel;
-  fields: LogFields;
-  message: string;
-}
-
-function recordingLogger(): Logger & { entries: Entry[] } {
-  const entries: Entry[] = [];
-  const at = (level: LogLevel) => (fields: LogFields, message: string) => void entries.push({ level, fields, message });
-  return { entries, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
