@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { configure } from "../../src/runtime/connection.js";
 import { UnrecoverableError } from "../../src/runtime/errors.js";
-import type { Logger, } from "../../src/runtime/logging/logger.js";
+import type { Logger } from "../../src/runtime/logging/logger.js";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
 import type { Worker } from "../../src/runtime/types.js";
 import { createQueueWorker } from "../../src/runtime/worker.js";

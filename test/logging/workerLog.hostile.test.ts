@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { configure } from "../../src/runtime/connection.js";
-import type { Logger, } from "../../src/runtime/logging/logger.js";
+import type { Logger } from "../../src/runtime/logging/logger.js";
 import { createStderrLogger, oneLine } from "../../src/runtime/logging/stderrLogger.js";
 import { PgmqClient } from "../../src/runtime/pgmq.js";
 import type { Worker } from "../../src/runtime/types.js";
