@@ -8,6 +8,7 @@
  */
 import pg from "pg";
 import { DatabaseConnectionError, type DatabaseConnectionFailure, type DatabaseTarget } from "./errors.js";
+import { stringField } from "./thrownValues.js";
 
 /** Where the settings are: named in every next step, as users set them there. */
 const SETTINGS = "DATABASE_URL (or the connection settings given to configure)";
@@ -36,15 +37,6 @@ export function databaseTarget(config: pg.ClientConfig): DatabaseTarget {
     database: parameters.database ?? "",
     user: parameters.user ?? "",
   };
-}
-
-function stringField(error: unknown, field: "code" | "message"): string | undefined {
-  try {
-    const value = (error as Record<string, unknown> | null)?.[field];
-    return typeof value === "string" ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** What failed and the next step, for the failures a person can act on; null for anything else. */

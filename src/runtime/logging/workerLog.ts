@@ -19,6 +19,7 @@ import {
   describeIssue,
   LeaseExpiredWarning,
 } from "../errors.js";
+import { isInstance, stringField } from "../thrownValues.js";
 import type { WorkerEvents } from "../types.js";
 import { isConnectionError } from "../worker/databaseErrors.js";
 import { describeError } from "../worker/failureReason.js";
@@ -81,23 +82,6 @@ function listed(names: readonly string[]): string {
 /** `database "app" at 127.0.0.1:5432 as user "worker"`: never the password (the target has none). */
 export function describeTarget(target: DatabaseTarget): string {
   return `database "${target.database}" at ${target.host}:${target.port} as user "${target.user}"`;
-}
-
-function isInstance(value: unknown, type: abstract new (...args: never[]) => unknown): boolean {
-  try {
-    return value instanceof type;
-  } catch {
-    return false;
-  }
-}
-
-/** `isConnectionError`, false for a value it cannot inspect (a Proxy whose traps throw, thrown by a listener). */
-function connectionTrouble(error: unknown): boolean {
-  try {
-    return isConnectionError(error);
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -238,7 +222,7 @@ export class WorkerLog {
     // A database that stops answering (a network partition, a dropped firewall rule, a stalled server) fails every
     // read, ack and heartbeat with a DatabaseTimeoutError, not a connection error: the same outage, said once.
     const timeout = isInstance(error, DatabaseTimeoutError);
-    if (timeout || connectionTrouble(error)) {
+    if (timeout || isConnectionError(error)) {
       // Still down, or a straggler of the outage just ended: one queue's read can succeed on a new connection
       // before another queue's statement, sent on a connection the same outage killed, reports its failure.
       if (this.#outageSince !== null || Date.now() - this.#restoredAt < STRAGGLER_MS) {
@@ -262,14 +246,7 @@ export class WorkerLog {
       return;
     }
     const warning = isInstance(error, LeaseExpiredWarning);
-    const name = (() => {
-      try {
-        const value = (error as { name?: unknown } | null)?.name;
-        return typeof value === "string" && value !== "" ? value : "Error";
-      } catch {
-        return "Error";
-      }
-    })();
+    const name = stringField(error, "name") || "Error";
     this.#write(warning ? "warn" : "error", { event: "worker:error", err: error }, `${name}: ${describeError(error)}`);
   }
 

@@ -6,6 +6,7 @@
  * batch it poisoned is split until the row at fault is alone.
  */
 import { DatabaseConnectionError } from "../errors.js";
+import { isInstance, stringField } from "../thrownValues.js";
 
 /** SQLSTATE classes that blame the values sent: data exception, integrity constraint violation, program limit exceeded. */
 const DATA_ERROR_CLASSES = new Set(["22", "23", "54"]);
@@ -20,28 +21,15 @@ const SOCKET_ERROR_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIM
 const PG_CONNECTION_MESSAGE =
   /Connection terminated|connection error and is not queryable|Client was closed and is not queryable/i;
 
-function codeOf(error: unknown): string | undefined {
-  try {
-    const code = (error as { code?: unknown } | null)?.code;
-    return typeof code === "string" ? code : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The statement failed because of the values it carried: SQLSTATE class 22,
  * 23 or 54, or a `RangeError`/`TypeError` the runtime threw while building
  * its parameters. Retrying the same rows would fail the same way.
  */
 export function isDataError(error: unknown): boolean {
-  const code = codeOf(error);
+  const code = stringField(error, "code");
   if (code !== undefined && code.length === 5) return DATA_ERROR_CLASSES.has(code.slice(0, 2));
-  try {
-    return code === undefined && (error instanceof RangeError || error instanceof TypeError);
-  } catch {
-    return false;
-  }
+  return code === undefined && (isInstance(error, RangeError) || isInstance(error, TypeError));
 }
 
 /**
@@ -51,15 +39,11 @@ export function isDataError(error: unknown): boolean {
  */
 export function isConnectionError(error: unknown): boolean {
   // The runtime's own word for a connection that was not made (refused, turned away: not the rows' fault).
-  if (error instanceof DatabaseConnectionError) return true;
-  const code = codeOf(error);
+  if (isInstance(error, DatabaseConnectionError)) return true;
+  const code = stringField(error, "code");
   if (code !== undefined) {
     if (code.startsWith("08") || ENDED_CONNECTION_CODES.has(code) || SOCKET_ERROR_CODES.has(code)) return true;
   }
-  try {
-    const message = (error as { message?: unknown } | null)?.message;
-    return typeof message === "string" && PG_CONNECTION_MESSAGE.test(message);
-  } catch {
-    return false;
-  }
+  const message = stringField(error, "message");
+  return message !== undefined && PG_CONNECTION_MESSAGE.test(message);
 }

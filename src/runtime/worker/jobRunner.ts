@@ -29,6 +29,7 @@ import {
 } from "../errors.js";
 import { setLongTimeout } from "../longTimeout.js";
 import type { PgmqClient, ReadMessage } from "../pgmq.js";
+import { isInstance } from "../thrownValues.js";
 import type { JobContext, MessageHeaders, TransactionalJobContext } from "../types.js";
 import type { AckResult } from "./ackBatcher.js";
 import { isConnectionError } from "./databaseErrors.js";
@@ -80,15 +81,6 @@ type Outcome =
 const DONE: Outcome = { kind: "done", acked: false };
 const DONE_AND_ACKED: Outcome = { kind: "done", acked: true };
 const ALREADY_DONE: Outcome = { kind: "alreadyDone" };
-
-/** `instanceof` that cannot throw (a thrown Proxy may trap `getPrototypeOf`). */
-function isInstance(value: unknown, type: abstract new (...args: never[]) => unknown): boolean {
-  try {
-    return value instanceof type;
-  } catch {
-    return false;
-  }
-}
 
 /** Thrown out of a transactional run whose connection was lost; `cause` is what the handler or pg threw. */
 class TransactionConnectionLost extends Error {}
