@@ -2,13 +2,8 @@
  * Identifiers derived from a queue key (the PGMQ queue name, see
  * `runtime/queueName.ts` for its rule).
  */
-import { pascalQueueName } from "../runtime/queueName.js";
+import { pascalQueueName, queueNameWords } from "../runtime/queueName.js";
 import type { QueueNames } from "./types.js";
-
-/** "resize_image" -> ["resize", "image"]; empty parts (from `__`) are dropped. */
-function words(key: string): string[] {
-  return key.split("_").filter((word) => word.length > 0);
-}
 
 /** Derives every generated identifier from a valid queue key. */
 export function queueNames(key: string): QueueNames {
@@ -22,6 +17,6 @@ export function queueNames(key: string): QueueNames {
     codec: `${camel}Codec`,
     definition: `${camel}QueueDefinition`,
     validator: `validate${pascal}Job`,
-    file: words(key).join("-"),
+    file: queueNameWords(key).join("-"),
   };
 }

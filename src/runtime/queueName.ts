@@ -19,15 +19,18 @@ export function isQueueName(value: unknown): value is string {
   return typeof value === "string" && QUEUE_NAME_PATTERN.test(value);
 }
 
+/** `resize_image` -> ["resize", "image"]; empty parts (from `__`) are dropped. */
+export function queueNameWords(key: string): string[] {
+  return key.split("_").filter((word) => word.length > 0);
+}
+
 /**
  * `resize_image` -> `ResizeImage`: the stem of every generated identifier.
- * Empty parts (from `__`) are dropped, so `a_b` and `a__b` collide: the
- * config refuses such a pair.
+ * Empty parts are dropped, so `a_b` and `a__b` collide: the config refuses
+ * such a pair.
  */
 export function pascalQueueName(key: string): string {
-  return key
-    .split("_")
-    .filter((word) => word.length > 0)
+  return queueNameWords(key)
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join("");
 }
