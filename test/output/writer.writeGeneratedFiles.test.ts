@@ -5,6 +5,7 @@ import { GENERATED_MARKER } from "../../src/emit/banner.js";
 import { writeGeneratedFiles } from "../../src/output/writer.js";
 import { CompileError, CompileErrors } from "../../src/errors.js";
 import { createTempProject, type TempProject } from "../config/tempProject.js";
+import { filesIn } from "../helpers/filesIn.js";
 
 const banner = `${GENERATED_MARKER} from pgmq.config.ts. Do not edit.\n`;
 const file = (filePath: string, body: string) => ({ path: filePath, contents: `${banner}${body}\n` });
@@ -21,15 +22,6 @@ beforeEach(async () => {
 afterAll(async () => {
   for (const each of projects) await each.remove();
 });
-
-/** Every file under outDir, relative, sorted; temp files would show up here. */
-async function filesIn(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
-    .sort();
-}
 
 describe("writeGeneratedFiles", () => {
   it("creates the folders and files, sorted in the result", async () => {
