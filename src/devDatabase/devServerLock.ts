@@ -17,7 +17,7 @@
  */
 import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { isProcessAlive } from "./processAlive.js";
+import { isProcessAlive, readPidFile } from "./processAlive.js";
 
 export interface DevServerState {
   /** The `pgmq-gen dev` process that started it. */
@@ -36,15 +36,6 @@ export type DevServerClaim =
 
 const LOCK_FILE = "dev.lock";
 const STATE_FILE = "dev.json";
-
-async function readPid(file: string): Promise<number | undefined> {
-  try {
-    const pid = Number.parseInt(await readFile(file, "utf8"), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Takes the project's dev server for this process, unless a live `pgmq-gen dev` holds it. */
 export async function claimDevServer(stateDir: string): Promise<DevServerClaim> {
@@ -67,17 +58,17 @@ export async function claimDevServer(stateDir: string): Promise<DevServerClaim> 
     } finally {
       await rm(draft, { force: true });
     }
-    const holder = await readPid(lock);
+    const holder = await readPidFile(lock);
     // Our own pid in the lock can only be a dead run's, reused by the OS.
     if (holder !== undefined && holder !== process.pid && isProcessAlive(holder)) return { kind: "taken", pid: holder };
     // Cleared only if it still names that dead holder: another run may have replaced it meanwhile.
-    if ((await readPid(lock)) === holder) await rm(lock, { force: true });
+    if ((await readPidFile(lock)) === holder) await rm(lock, { force: true });
   }
   throw new Error(`cannot take ${lock}: it keeps changing; is another pgmq-gen dev starting?`);
 }
 
 async function releaseLock(lock: string): Promise<void> {
-  if ((await readPid(lock)) === process.pid) await rm(lock, { force: true });
+  if ((await readPidFile(lock)) === process.pid) await rm(lock, { force: true });
 }
 
 export async function readDevServerState(stateDir: string): Promise<DevServerState | undefined> {

@@ -14,11 +14,11 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { freePort } from "./freePort.js";
-import { isProcessAlive } from "./processAlive.js";
+import { isProcessAlive, readPidFile } from "./processAlive.js";
 
 /** Role and password of the embedded server's superuser. Local only: it listens on 127.0.0.1. */
 const EMBEDDED_USER = "postgres";
@@ -47,10 +47,8 @@ interface EmbeddedPostgresInstance {
 
 /** Shuts down a server a killed earlier run left on `dataDir`, waiting until it is gone. */
 async function stopStaleServer(dataDir: string): Promise<void> {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt((await readFile(pidFile, "utf8")).split("\n")[0] ?? "", 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return; // PostgreSQL itself replaces a stale pid file.
+  const pid = await postmasterPid(dataDir);
+  if (pid === undefined || !isProcessAlive(pid)) return; // PostgreSQL itself replaces a stale pid file.
   process.kill(pid, "SIGINT");
   const deadline = Date.now() + STALE_SHUTDOWN_MS;
   while (isProcessAlive(pid)) {
@@ -63,7 +61,7 @@ async function stopStaleServer(dataDir: string): Promise<void> {
 }
 
 /** uid and gid of the OS user `postgres`, or null when there is none. */
-function postgresOsUser(): { uid: number; gid: number } | null {
+export function postgresOsUser(): { uid: number; gid: number } | null {
   try {
     const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
     const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
@@ -204,17 +202,9 @@ export async function startEmbeddedServer(
   };
 }
 
-/** The server's pid, from the first line of its `postmaster.pid`; undefined when there is none. */
-async function postmasterPid(dataDir: string): Promise<number | undefined> {
-  try {
-    const pid = Number.parseInt(
-      (await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0] ?? "",
-      10,
-    );
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+/** The server's pid, from its `postmaster.pid`; undefined when there is none. */
+function postmasterPid(dataDir: string): Promise<number | undefined> {
+  return readPidFile(path.join(dataDir, "postmaster.pid"));
 }
 
 /**

@@ -19,6 +19,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { postgresOsUser } from "../../src/devDatabase/embeddedServer.js";
 import { freePort } from "../../src/devDatabase/freePort.js";
 
 /** Debian's PostgreSQL 15 programs, preferred when installed (the deep soak's figures are for 15). */
@@ -44,10 +45,9 @@ export interface ThrowawayServer {
   stop(): Promise<void>;
 }
 
+/** As root, the OS user `postgres` (PostgreSQL refuses to run as root); else whoever runs the tests. */
 function runAs(): { uid: number; gid: number } | undefined {
-  if (userInfo().uid !== 0) return undefined;
-  const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
-  return { uid: id("-u"), gid: id("-g") };
+  return userInfo().uid === 0 ? (postgresOsUser() ?? undefined) : undefined;
 }
 
 async function waitForConnection(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {
