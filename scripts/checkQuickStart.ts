@@ -27,7 +27,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSyn
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
+import { createTestDatabase } from "../test/helpers/database.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SECTION = "## Quick start, from an empty folder";
@@ -171,31 +171,6 @@ class Background {
   }
 }
 
-async function createDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `pgmq_gen_quickstart_${randomBytes(3).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   const packInPlace = args.has("--pack-in-place");
@@ -207,8 +182,8 @@ async function main(): Promise<void> {
     if (!readme.includes(line)) throw new Error(`README quick start no longer says \`${line}\`: update this check`);
   }
 
-  const adminUrl = process.env.DATABASE_URL ?? README_DATABASE_URL;
-  const database = await createDatabase(adminUrl);
+  // On DATABASE_URL's server, else the README's (the suite's own default).
+  const database = await createTestDatabase("quickstart");
   const root = mkdtempSync(path.join(os.tmpdir(), "pgmq-gen-quickstart-"));
   log(`folder ${root}, database ${new URL(database.url).pathname.slice(1)}`);
   let worker: Background | null = null;
