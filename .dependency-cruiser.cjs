@@ -8,17 +8,17 @@ module.exports = {
     {
       name: "runtime-imports-compiler",
       comment:
-        "The runtime is what a worker deploys: it never imports the compiler (config, model, emit, cli, cache) " +
-        "or the local-development database helpers.",
+        "The runtime (packages/runtime, published as @pgmq-gen/runtime) is what a worker deploys: it never imports " +
+        "the compiler or the CLI (src/), whose dependencies a worker does not install.",
       severity: "error",
-      from: { path: "^src/runtime/" },
-      to: { path: "^src/(config|model|emit|output|cli|cache|devDatabase)/|^src/(compiler|tsMorph|errors|index)\\.ts$" },
+      from: { path: "^packages/runtime/src/" },
+      to: { path: "^src/" },
     },
     {
       name: "runtime-npm-dependencies",
       comment: "The runtime needs pg, and ajv's runtime helpers for precompiled validators; nothing else from npm.",
       severity: "error",
-      from: { path: "^src/runtime/" },
+      from: { path: "^packages/runtime/src/" },
       to: {
         dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown"],
         pathNot: "node_modules/(pg|pg-[a-z-]+|@types/pg|ajv|ajv-formats)/",
@@ -26,7 +26,8 @@ module.exports = {
     },
     {
       name: "config-imports-model",
-      comment: "Flow is config -> model -> emit: the config never reaches forward (shared rules live in src/runtime).",
+      comment:
+        "Flow is config -> model -> emit: the config never reaches forward (shared rules live in the runtime's contract).",
       severity: "error",
       from: { path: "^src/config/" },
       to: { path: "^src/(model|emit|output|cli|cache)/" },
@@ -78,41 +79,51 @@ module.exports = {
       to: { path: "^src/output/" },
     },
     {
+      name: "compiler-reaches-into-runtime",
+      comment:
+        "The compiler uses the runtime package through its two entry points, @pgmq-gen/runtime and " +
+        "@pgmq-gen/runtime/contract, as any package would: never one of its modules by path.",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { path: "^packages/runtime/src/", pathNot: "^packages/runtime/src/(index|contract)\\.ts$" },
+    },
+    {
       name: "sql-imports-from-above",
       comment:
-        "src/runtime/sql holds statements: it may use the runtime's leaf modules (errors, types, names, limits) " +
+        "The runtime's sql/ holds statements: it may use the runtime's leaf modules (errors, types, names, limits) " +
         "and, for running a statement, connection.ts from statement.ts; never the client, producer or worker above it.",
       severity: "error",
-      from: { path: "^src/runtime/sql/" },
+      from: { path: "^packages/runtime/src/sql/" },
       to: {
-        path: "^src/runtime/[^/]+\\.ts$",
+        path: "^packages/runtime/src/[^/]+\\.ts$",
         pathNot:
-          "^src/runtime/(errors|types|queueName|limits|jsonPointer|defaults|storableText|storableJson|connection)\\.ts$",
+          "^packages/runtime/src/(errors|types|queueName|limits|jsonPointer|defaults|storableText|storableJson|connection)\\.ts$",
       },
     },
     {
       name: "sql-connection-outside-statement",
       severity: "error",
-      from: { path: "^src/runtime/sql/", pathNot: "^src/runtime/sql/statement\\.ts$" },
-      to: { path: "^src/runtime/connection\\.ts$" },
+      from: { path: "^packages/runtime/src/sql/", pathNot: "^packages/runtime/src/sql/statement\\.ts$" },
+      to: { path: "^packages/runtime/src/connection\\.ts$" },
     },
     {
       name: "no-circular",
       comment: "A cycle makes load order matter and the layers meaningless.",
       severity: "error",
-      from: { path: "^src/" },
+      from: { path: "^(src|packages/runtime/src)/" },
       to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
     },
   ],
   allowedSeverity: "error",
   options: {
     doNotFollow: { path: "node_modules" },
-    includeOnly: "^src/|node_modules",
+    includeOnly: "^src/|^packages/runtime/src/|node_modules",
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: {
       exportsFields: ["exports"],
-      conditionNames: ["import", "require", "node", "default", "types"],
+      // The workspace runtime resolves to its sources, as in the tests, so the rules see its modules.
+      conditionNames: ["pgmq-gen-source", "import", "require", "node", "default", "types"],
     },
   },
 };

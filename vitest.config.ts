@@ -2,14 +2,18 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+const runtimeSrc = (path: string) => fileURLToPath(new URL(`./packages/runtime/src/${path}`, import.meta.url));
 
 export default defineConfig({
   resolve: {
     // Tests run the TypeScript sources: generated code that imports
-    // "pgmq-gen/runtime" must share one copy of the runtime with the tests
-    // (UnrecoverableError and friends are checked with instanceof).
+    // "@pgmq-gen/runtime" (or the older "pgmq-gen/runtime") must share one
+    // copy of the runtime with the tests (UnrecoverableError and friends are
+    // checked with instanceof).
     alias: [
-      { find: /^pgmq-gen\/runtime$/, replacement: src("runtime/index.ts") },
+      { find: /^@pgmq-gen\/runtime$/, replacement: runtimeSrc("index.ts") },
+      { find: /^@pgmq-gen\/runtime\/contract$/, replacement: runtimeSrc("contract.ts") },
+      { find: /^pgmq-gen\/runtime$/, replacement: runtimeSrc("index.ts") },
       { find: /^pgmq-gen\/compiler$/, replacement: src("compiler.ts") },
       { find: /^pgmq-gen$/, replacement: src("index.ts") },
     ],

@@ -11,8 +11,8 @@
  * quotes its output.
  */
 import pg from "pg";
-import { PgmqClient } from "../src/runtime/pgmq.js";
-import type { JsonValue } from "../src/runtime/types.js";
+import { PgmqClient } from "../packages/runtime/src/pgmq.js";
+import type { JsonValue } from "../packages/runtime/src/types.js";
 import { createBenchDatabase } from "./database.js";
 import { benchJobs } from "./jobs.js";
 

@@ -7,7 +7,7 @@ import {
   type JobHandlerObject,
   type Producer,
   type QueueDefinition,
-} from "pgmq-gen/runtime";
+} from "@pgmq-gen/runtime";
 import type { EmailJob } from "./email.js";
 import { validateEmailJob } from "./email.validator.js";
 

@@ -7,7 +7,7 @@ import {
   type ResizeImageHandler,
   type ResizeImageHandlerFunction,
 } from "./resize-image.js";
-import { createQueueWorker, type Worker, type WorkerOptions } from "pgmq-gen/runtime";
+import { createQueueWorker, type Worker, type WorkerOptions } from "@pgmq-gen/runtime";
 
 export * from "./email.js";
 export * from "./email-dead.js";

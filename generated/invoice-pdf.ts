@@ -8,7 +8,7 @@ import {
   type Producer,
   type QueueDefinition,
   type TransactionalJobContext,
-} from "pgmq-gen/runtime";
+} from "@pgmq-gen/runtime";
 import { validateInvoicePdfJob } from "./invoice-pdf.validator.js";
 
 /**

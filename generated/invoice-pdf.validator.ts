@@ -2,7 +2,7 @@
 // @ts-nocheck
 // The code below is machine-written by ajv (standalone mode) and is untyped JavaScript:
 // its one export is typed as a JobValidator of the queue's job, which is all that other modules see.
-import { validatorRuntime, type JobValidator } from "pgmq-gen/runtime";
+import { validatorRuntime, type JobValidator } from "@pgmq-gen/runtime";
 import type { InvoicePdfJob } from "./invoice-pdf.js";
 
 /** Validates one `invoice_pdf` job; on failure `validateInvoicePdfJob.errors` lists ajv's errors. */

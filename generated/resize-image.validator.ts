@@ -2,7 +2,7 @@
 // @ts-nocheck
 // The code below is machine-written by ajv (standalone mode) and is untyped JavaScript:
 // its one export is typed as a JobValidator of the queue's job, which is all that other modules see.
-import { validatorRuntime, type JobValidator } from "pgmq-gen/runtime";
+import { validatorRuntime, type JobValidator } from "@pgmq-gen/runtime";
 import type { ResizeImageJob } from "./resize-image.js";
 
 /** Validates one `resize_image` job; on failure `validateResizeImageJob.errors` lists ajv's errors. */

@@ -11,4 +11,4 @@ export type {
   FixedBackoffConfig,
 } from "./config/types.js";
 export type { JSONSchema } from "./config/jsonSchema.js";
-export * from "./runtime/index.js";
+export * from "@pgmq-gen/runtime";

@@ -6,8 +6,8 @@
  * systems: the default `onSuccess: "archive"`, and `"delete"` (drain only).
  */
 import pg from "pg";
-import * as thisRuntime from "../../src/runtime/index.js";
-import type { Producer, QueueDefinition, Worker, WorkerOptions } from "../../src/runtime/index.js";
+import * as thisRuntime from "../../packages/runtime/src/index.js";
+import type { Producer, QueueDefinition, Worker, WorkerOptions } from "../../packages/runtime/src/index.js";
 import type { BenchJob, SystemAdapter, SystemSession, WorkerSpec, WorkloadId } from "../system.js";
 import { repoVersion } from "../versions.js";
 

@@ -5,7 +5,7 @@
  * so each deep figure has an empty-queue figure measured next to it.
  */
 import pg from "pg";
-import { ensureQueues } from "../../src/runtime/index.js";
+import { ensureQueues } from "../../packages/runtime/src/index.js";
 import { installPgmqSql, type PgmqVersion } from "../../test/interop/installPgmqSql.js";
 import { createBenchDatabase, type BenchDatabase } from "../database.js";
 import type { DepthLayout, DepthQueue } from "./depthSystem.js";

@@ -7,7 +7,7 @@
 export default {
   schemasDir: ".",
   outDir: "../.tmp/pgmq-gen/generated",
-  runtimeImport: "../../../../src/runtime/index.js",
+  runtimeImport: "../../../../packages/runtime/src/index.js",
   queues: {
     bench_archive: { schema: "bench-job.schema.json", onSuccess: "archive" },
     bench_delete: { schema: "bench-job.schema.json", onSuccess: "delete" },

@@ -6,7 +6,7 @@ import pg from "pg";
 import { loadConfig } from "../config/load.js";
 import { validateConfig } from "../config/validate.js";
 import type { PgmqGenConfig } from "../config/types.js";
-import { ensureQueues } from "../runtime/queueSetup.js";
+import { ensureQueues } from "@pgmq-gen/runtime";
 import { errorLines } from "./messages.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 

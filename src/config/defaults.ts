@@ -1,13 +1,13 @@
 /**
  * Every default of the config file, written once: the validator, the model
  * and the watch command read them from here. The runtime's defaults (a
- * queue's options, a worker's) are in src/runtime/defaults.ts.
+ * queue's options, a worker's) are in packages/runtime/src/defaults.ts.
  */
 import type { PgmqGenConfig } from "./types.js";
 
 export const CONFIG_DEFAULTS = {
   schemasDir: "schemas",
   outDir: "generated",
-  runtimeImport: "pgmq-gen/runtime",
+  runtimeImport: "@pgmq-gen/runtime",
   unsafePatterns: "warn",
 } as const satisfies Required<Pick<PgmqGenConfig, "schemasDir" | "outDir" | "runtimeImport" | "unsafePatterns">>;

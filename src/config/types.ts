@@ -118,8 +118,9 @@ export interface PgmqGenConfig {
    */
   outDir?: string;
   /**
-   * Module specifier the generated code imports the runtime from.
-   * (Default: "pgmq-gen/runtime")
+   * Module specifier the generated code imports the runtime from: the
+   * `@pgmq-gen/runtime` package, which is all a worker needs installed.
+   * (Default: "@pgmq-gen/runtime")
    */
   runtimeImport?: string;
   /** The queues, keyed by PGMQ queue name (`^[a-z][a-z0-9_]{0,46}$`). */

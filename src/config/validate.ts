@@ -4,7 +4,7 @@
  * config with mistakes and the user fixes them all in one round.
  */
 import path from "node:path";
-import { isQueueName, pascalQueueName, QUEUE_NAME_RULE } from "../runtime/queueName.js";
+import { isQueueName, pascalQueueName, QUEUE_NAME_RULE } from "@pgmq-gen/runtime/contract";
 import type { PgmqGenConfig } from "./types.js";
 import { ConfigIssues, describeValue, isRecord } from "./configIssues.js";
 import { CONFIG_DEFAULTS } from "./defaults.js";
@@ -51,7 +51,9 @@ export function validateConfig(
     config.runtimeImport !== undefined &&
     !(typeof config.runtimeImport === "string" && config.runtimeImport.length > 0)
   ) {
-    issues.expected('a module specifier such as "pgmq-gen/runtime"', config.runtimeImport, { option: "runtimeImport" });
+    issues.expected('a module specifier such as "@pgmq-gen/runtime"', config.runtimeImport, {
+      option: "runtimeImport",
+    });
   }
   if (config.allowSchemasOutsideProject !== undefined && typeof config.allowSchemasOutsideProject !== "boolean") {
     issues.expected("true or false", config.allowSchemasOutsideProject, { option: "allowSchemasOutsideProject" });

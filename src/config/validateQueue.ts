@@ -2,9 +2,7 @@
  * The rules for one entry of `queues`. Each option is checked on its own so
  * every mistake in a queue is reported, not just the first.
  */
-import { QUEUE_DEFAULTS } from "../runtime/defaults.js";
-import { isQueueName, QUEUE_NAME_RULE } from "../runtime/queueName.js";
-import { MAX_DATABASE_SECONDS } from "../runtime/limits.js";
+import { isQueueName, MAX_DATABASE_SECONDS, QUEUE_DEFAULTS, QUEUE_NAME_RULE } from "@pgmq-gen/runtime/contract";
 import { type ConfigIssues, isRecord } from "./configIssues.js";
 
 export const QUEUE_OPTIONS = [

@@ -2,7 +2,7 @@
  * Sentences about a queue's options for the generated JSDoc, so a user reading
  * the handler interface sees what happens to a job without opening the config.
  */
-import type { Backoff, QueueOptions } from "../runtime/types.js";
+import type { Backoff, QueueOptions } from "@pgmq-gen/runtime/contract";
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;

@@ -41,7 +41,7 @@ export function rewriteValidatorRequires(code: string): string {
     const expression = replacement(module, accessor);
     if (expression === null) {
       throw new Error(
-        `ajv's validator code calls ${call}, which validatorRuntime does not provide; add it to src/emit/validatorRequires.ts and src/runtime/validatorRuntime.ts`,
+        `ajv's validator code calls ${call}, which validatorRuntime does not provide; add it to src/emit/validatorRequires.ts and packages/runtime/src/validatorRuntime.ts`,
       );
     }
     return expression;

@@ -1,5 +1,5 @@
 /** `$ref` fragments: RFC 6901 pointers, URI-encoded. Escaping itself is the runtime's (`runtime/jsonPointer.ts`). */
-import { formatPointer, unescapePointerToken } from "../runtime/jsonPointer.js";
+import { formatPointer, unescapePointerToken } from "@pgmq-gen/runtime/contract";
 
 export { formatPointer };
 

@@ -2,7 +2,7 @@
  * Identifiers derived from a queue key (the PGMQ queue name, see
  * `runtime/queueName.ts` for its rule).
  */
-import { pascalQueueName, queueNameWords } from "../runtime/queueName.js";
+import { pascalQueueName, queueNameWords } from "@pgmq-gen/runtime/contract";
 import type { QueueNames } from "./types.js";
 
 /** Derives every generated identifier from a valid queue key. */

@@ -4,8 +4,7 @@
  * (`QUEUE_DEFAULTS`), documented in src/config/types.ts.
  */
 import type { BackoffConfig, QueueConfig } from "../config/types.js";
-import { QUEUE_DEFAULTS } from "../runtime/defaults.js";
-import type { Backoff, QueueOptions } from "../runtime/types.js";
+import { type Backoff, QUEUE_DEFAULTS, type QueueOptions } from "@pgmq-gen/runtime/contract";
 
 const DEFAULT_EXPONENTIAL_BACKOFF = QUEUE_DEFAULTS.backoff;
 

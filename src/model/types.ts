@@ -2,7 +2,7 @@
  * The compiler's model: everything `emit` needs, resolved and validated, with
  * no file system access left to do. Built by `src/model/`, read by `src/emit/`.
  */
-import type { QueueOptions } from "../runtime/types.js";
+import type { QueueOptions } from "@pgmq-gen/runtime/contract";
 import type { ValidatorSourceOutcome } from "./validatorSource.js";
 
 /** A JSON Schema after bundling: every `$ref` points inside the document itself. */

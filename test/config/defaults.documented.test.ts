@@ -1,5 +1,5 @@
 /**
- * Defaults are written once (src/runtime/defaults.ts, src/config/defaults.ts),
+ * Defaults are written once (packages/runtime/src/defaults.ts, src/config/defaults.ts),
  * and the config's documentation states the same values: every
  * `(Default: X)` of a config option in src/config/types.ts is read with the
  * TypeScript compiler and compared with the value the code applies.
@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { CONFIG_DEFAULTS } from "../../src/config/defaults.js";
-import { QUEUE_DEFAULTS } from "../../src/runtime/defaults.js";
+import { QUEUE_DEFAULTS } from "../../packages/runtime/src/defaults.js";
 
 const typesFile = fileURLToPath(new URL("../../src/config/types.ts", import.meta.url));
 

@@ -15,7 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 /** package.json "exports" subpath -> the source module it builds from. */
 const ENTRY_POINTS = {
   "pgmq-gen": "src/index.ts",
-  "pgmq-gen/runtime": "src/runtime/index.ts",
+  "pgmq-gen/runtime": "packages/runtime/src/index.ts",
   "pgmq-gen/compiler": "src/compiler.ts",
 } as const;
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emitProject } from "../../src/emit/project.js";
 import { schemaOwners } from "../../src/emit/sharedSchemas.js";
 import { buildProjectModel } from "../../src/model/projectModel.js";
-import type { CompiledValidator } from "../../src/runtime/types.js";
+import type { CompiledValidator } from "../../packages/runtime/src/types.js";
 import { packageRoot } from "../model/schemaProject.js";
 import { exampleConfig, exampleConfigPath } from "./exampleProject.js";
 

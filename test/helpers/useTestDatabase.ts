@@ -14,8 +14,8 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { Worker } from "../../src/runtime/types.js";
+import { PgmqClient } from "../../packages/runtime/src/pgmq.js";
+import type { Worker } from "../../packages/runtime/src/types.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 
 export interface TestDatabaseFixture {

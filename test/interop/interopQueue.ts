@@ -4,7 +4,7 @@ import {
   type CompiledValidator,
   type QueueDefinition,
   type QueueOptions,
-} from "../../src/runtime/index.js";
+} from "../../packages/runtime/src/index.js";
 
 export interface InteropJob {
   [key: string]: unknown;

@@ -1,6 +1,6 @@
 /** (c) Our runtime's own queue layout (made without PGMQ) against `pgmq.create`'s, and PGMQ installed over it later. */
 import { describe, expect, it } from "vitest";
-import { ensureQueues, PgmqClient } from "../../src/runtime/index.js";
+import { ensureQueues, PgmqClient } from "../../packages/runtime/src/index.js";
 import { installPgmqSql } from "./installPgmqSql.js";
 import type { PgmqReadRow } from "./interopQueue.js";
 import { count, createDatabase, hasFunction, isAtLeast, pgmqVersions, usePgmqDatabase } from "./pgmqDatabase.js";

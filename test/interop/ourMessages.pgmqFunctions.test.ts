@@ -1,6 +1,12 @@
 /** (a) Queues and messages our runtime makes, as PGMQ's own functions see and act on them. */
 import { describe, expect, it } from "vitest";
-import { configure, createProducer, ensureQueues, PgmqClient, type MessageHeaders } from "../../src/runtime/index.js";
+import {
+  configure,
+  createProducer,
+  ensureQueues,
+  PgmqClient,
+  type MessageHeaders,
+} from "../../packages/runtime/src/index.js";
 import { definition, sleep, type PgmqReadRow } from "./interopQueue.js";
 import { count, hasFunction, isAtLeast, pgmqVersions, usePgmqDatabase } from "./pgmqDatabase.js";
 import { describeTable, diffLayouts } from "./tableLayout.js";

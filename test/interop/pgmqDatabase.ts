@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
-import { closePool } from "../../src/runtime/index.js";
+import { closePool } from "../../packages/runtime/src/index.js";
 import { compareVersions, findPgmqVersions, installPgmqSql, pgmqSqlDir, type PgmqVersion } from "./installPgmqSql.js";
 
 /** The admin connection: test/globalSetup.ts has set DATABASE_URL to the server it chose. */

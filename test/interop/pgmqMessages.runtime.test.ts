@@ -1,6 +1,6 @@
 /** (b, d) Messages PGMQ's own functions send, as our worker and PgmqClient take them; PGMQ's insert-notify waking our worker. */
 import { describe, expect, it } from "vitest";
-import { createQueueWorker, PgmqClient, type JobContext } from "../../src/runtime/index.js";
+import { createQueueWorker, PgmqClient, type JobContext } from "../../packages/runtime/src/index.js";
 import { definition, sleep, waitFor, type PgmqReadRow } from "./interopQueue.js";
 import { count, hasFunction, isAtLeast, pgmqVersions, usePgmqDatabase } from "./pgmqDatabase.js";
 

@@ -6,7 +6,7 @@
  * metrics then work on what our reads took.
  */
 import { describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/index.js";
+import { PgmqClient } from "../../packages/runtime/src/index.js";
 import { count, pgmqVersions, usePgmqDatabase } from "./pgmqDatabase.js";
 
 describe.each(pgmqVersions())("PGMQ $version", (version) => {

@@ -3,7 +3,7 @@
  * error's message holds, and a huge message is cut, not written whole.
  */
 import { describe, expect, it } from "vitest";
-import { createStderrLogger, MAX_MESSAGE_LENGTH, oneLine } from "../../src/runtime/logging/stderrLogger.js";
+import { createStderrLogger, MAX_MESSAGE_LENGTH, oneLine } from "../../packages/runtime/src/logging/stderrLogger.js";
 
 describe("oneLine", () => {
   it("issue 12 #2: newlines, tabs, NUL, escape sequences and DEL are written as escapes", () => {

@@ -6,12 +6,12 @@
  * that is not one fails at once; a logger that throws never breaks a job.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { configure } from "../../src/runtime/connection.js";
-import { UnrecoverableError } from "../../src/runtime/errors.js";
-import type { Logger } from "../../src/runtime/logging/logger.js";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import type { Worker } from "../../src/runtime/types.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { configure } from "../../packages/runtime/src/connection.js";
+import { UnrecoverableError } from "../../packages/runtime/src/errors.js";
+import type { Logger } from "../../packages/runtime/src/logging/logger.js";
+import { PgmqClient } from "../../packages/runtime/src/pgmq.js";
+import type { Worker } from "../../packages/runtime/src/types.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { testQueue, type TestJob, waitFor } from "../worker/support/workerTestQueue.js";
 import { recordingLogger } from "./support/recordingLogger.js";

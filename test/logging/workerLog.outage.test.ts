@@ -5,9 +5,9 @@
  * failure well after the restore is a new outage.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { LogFields, Logger, LogLevel } from "../../src/runtime/logging/logger.js";
-import { WorkerLog } from "../../src/runtime/logging/workerLog.js";
-import type { WorkerEvents } from "../../src/runtime/types.js";
+import type { LogFields, Logger, LogLevel } from "../../packages/runtime/src/logging/logger.js";
+import { WorkerLog } from "../../packages/runtime/src/logging/workerLog.js";
+import type { WorkerEvents } from "../../packages/runtime/src/types.js";
 
 interface Entry {
   level: LogLevel;

@@ -14,7 +14,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
+import { PgmqClient } from "../../packages/runtime/src/pgmq.js";
 import { startThrowawayServer, type ThrowawayServer } from "../helpers/throwawayServer.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/loggingWorker.ts", import.meta.url));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createQueueCodec, toValidationIssue } from "../../src/runtime/codec.js";
-import { DecodeError, ValidationError } from "../../src/runtime/errors.js";
-import type { JsonValue } from "../../src/runtime/types.js";
+import { createQueueCodec, toValidationIssue } from "../../packages/runtime/src/codec.js";
+import { DecodeError, ValidationError } from "../../packages/runtime/src/errors.js";
+import type { JsonValue } from "../../packages/runtime/src/types.js";
 import { compileValidator, type EmailJob, emailSchema } from "./support.js";
 
 const codec = createQueueCodec<EmailJob>({ queue: "email", validator: compileValidator(emailSchema) });

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { closePool, configure, getPool, onPoolError } from "../../src/runtime/connection.js";
+import { closePool, configure, getPool, onPoolError } from "../../packages/runtime/src/connection.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 
 const db = useTestDatabase("connection_getPool");

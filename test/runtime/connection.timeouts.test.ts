@@ -7,10 +7,10 @@
 import net from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closePool, configure } from "../../src/runtime/connection.js";
-import { DatabaseTimeoutError } from "../../src/runtime/errors.js";
-import { createProducer } from "../../src/runtime/producer.js";
-import { createQueueWorker, WorkerStoppingError } from "../../src/runtime/worker.js";
+import { closePool, configure } from "../../packages/runtime/src/connection.js";
+import { DatabaseTimeoutError } from "../../packages/runtime/src/errors.js";
+import { createProducer } from "../../packages/runtime/src/producer.js";
+import { createQueueWorker, WorkerStoppingError } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { testQueue } from "../worker/support/workerTestQueue.js";
 

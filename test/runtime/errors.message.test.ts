@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DecodeError, QueueMissingError, UnrecoverableError, ValidationError } from "../../src/runtime/errors.js";
+import {
+  DecodeError,
+  QueueMissingError,
+  UnrecoverableError,
+  ValidationError,
+} from "../../packages/runtime/src/errors.js";
 
 describe("runtime errors", () => {
   it.each([

@@ -4,7 +4,7 @@
  * when due, not after 1 ms; cleared ones never fire.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { MAX_TIMER_DELAY_MS, setLongTimeout, settlesWithin, sleep } from "../../src/runtime/longTimeout.js";
+import { MAX_TIMER_DELAY_MS, setLongTimeout, settlesWithin, sleep } from "../../packages/runtime/src/longTimeout.js";
 
 beforeEach(() => {
   vi.useFakeTimers();

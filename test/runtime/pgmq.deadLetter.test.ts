@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
+import { PgmqClient } from "../../packages/runtime/src/pgmq.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { queueRows } from "./support.js";
 

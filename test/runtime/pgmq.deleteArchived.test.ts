@@ -1,8 +1,8 @@
 import pg from "pg";
 import { describe, expect, it, vi } from "vitest";
-import { QueueMissingError } from "../../src/runtime/errors.js";
-import { queueExists } from "../../src/runtime/queueSetup.js";
-import { deleteArchivedStatement } from "../../src/runtime/sql/deleteArchived.js";
+import { QueueMissingError } from "../../packages/runtime/src/errors.js";
+import { queueExists } from "../../packages/runtime/src/queueSetup.js";
+import { deleteArchivedStatement } from "../../packages/runtime/src/sql/deleteArchived.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { explainStatement } from "./queryPlan.js";
 import { countRows } from "./support.js";

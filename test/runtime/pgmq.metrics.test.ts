@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import { queueExists } from "../../src/runtime/queueSetup.js";
+import { PgmqClient } from "../../packages/runtime/src/pgmq.js";
+import { queueExists } from "../../packages/runtime/src/queueSetup.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { tableExists } from "./support.js";
 

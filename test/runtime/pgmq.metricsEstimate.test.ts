@@ -1,8 +1,8 @@
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
-import { QueueMissingError } from "../../src/runtime/errors.js";
-import { queueExists } from "../../src/runtime/queueSetup.js";
-import { queueMetricsEstimateStatement } from "../../src/runtime/sql/queueMetricsEstimate.js";
+import { QueueMissingError } from "../../packages/runtime/src/errors.js";
+import { queueExists } from "../../packages/runtime/src/queueSetup.js";
+import { queueMetricsEstimateStatement } from "../../packages/runtime/src/sql/queueMetricsEstimate.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { explainStatement } from "./queryPlan.js";
 

@@ -8,13 +8,16 @@
  */
 import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ensureQueues } from "../../src/runtime/queueSetup.js";
-import { deadLetterMessagesStatement } from "../../src/runtime/sql/deadLetterMessages.js";
-import { archiveMessagesStatement } from "../../src/runtime/sql/archiveMessages.js";
-import { deleteDeliveriesStatement, deleteMessagesStatement } from "../../src/runtime/sql/deleteMessages.js";
-import { type QueueColumns, readQueueColumns } from "../../src/runtime/sql/queueColumns.js";
-import { readMessagesStatement, readMessagesWithinStatement } from "../../src/runtime/sql/readMessages.js";
-import { setDeliveryVisibilityStatement, setVisibilityStatement } from "../../src/runtime/sql/setVisibility.js";
+import { ensureQueues } from "../../packages/runtime/src/queueSetup.js";
+import { deadLetterMessagesStatement } from "../../packages/runtime/src/sql/deadLetterMessages.js";
+import { archiveMessagesStatement } from "../../packages/runtime/src/sql/archiveMessages.js";
+import { deleteDeliveriesStatement, deleteMessagesStatement } from "../../packages/runtime/src/sql/deleteMessages.js";
+import { type QueueColumns, readQueueColumns } from "../../packages/runtime/src/sql/queueColumns.js";
+import { readMessagesStatement, readMessagesWithinStatement } from "../../packages/runtime/src/sql/readMessages.js";
+import {
+  setDeliveryVisibilityStatement,
+  setVisibilityStatement,
+} from "../../packages/runtime/src/sql/setVisibility.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import {
   describePlan,

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../src/runtime/errors.js";
+import { ValidationError } from "../../packages/runtime/src/errors.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { queueRows, tableExists } from "./support.js";
 

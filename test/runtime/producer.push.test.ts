@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { configure } from "../../src/runtime/connection.js";
-import { QueueMissingError, ValidationError } from "../../src/runtime/errors.js";
-import { createProducer } from "../../src/runtime/producer.js";
-import { ensureQueues } from "../../src/runtime/queueSetup.js";
+import { configure } from "../../packages/runtime/src/connection.js";
+import { QueueMissingError, ValidationError } from "../../packages/runtime/src/errors.js";
+import { createProducer } from "../../packages/runtime/src/producer.js";
+import { ensureQueues } from "../../packages/runtime/src/queueSetup.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
-import { createQueueCodec } from "../../src/runtime/codec.js";
-import type { JsonValue, QueueDefinition } from "../../src/runtime/types.js";
+import { createQueueCodec } from "../../packages/runtime/src/codec.js";
+import type { JsonValue, QueueDefinition } from "../../packages/runtime/src/types.js";
 import {
   compileValidator,
   defaultQueueOptions,

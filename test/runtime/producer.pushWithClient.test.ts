@@ -6,11 +6,11 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configure } from "../../src/runtime/connection.js";
-import { QueueMissingError } from "../../src/runtime/errors.js";
-import { pgmqClientFor } from "../../src/runtime/pgmq.js";
-import { createProducer } from "../../src/runtime/producer.js";
-import { ensureQueues } from "../../src/runtime/queueSetup.js";
+import { configure } from "../../packages/runtime/src/connection.js";
+import { QueueMissingError } from "../../packages/runtime/src/errors.js";
+import { pgmqClientFor } from "../../packages/runtime/src/pgmq.js";
+import { createProducer } from "../../packages/runtime/src/producer.js";
+import { ensureQueues } from "../../packages/runtime/src/queueSetup.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { type EmailJob, emailDefinition, queueRows, tableExists } from "./support.js";

@@ -6,7 +6,7 @@
  * is, never on time.
  */
 import type pg from "pg";
-import type { Statement } from "../../src/runtime/sql/statement.js";
+import type { Statement } from "../../packages/runtime/src/sql/statement.js";
 
 /** One node of an EXPLAIN (FORMAT JSON) plan, with the fields the tests read. */
 export interface PlanNode {

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { ensureQueues, queueExists } from "../../src/runtime/queueSetup.js";
+import { ensureQueues, queueExists } from "../../packages/runtime/src/queueSetup.js";
 import { createTestDatabase } from "../helpers/database.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 

@@ -1,7 +1,7 @@
 /** The digit-by-digit timestamptz reader agrees with the general one, and with PostgreSQL's own text for the same instant. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseTimestamptz, parseTimestamptzFast } from "../../src/runtime/sql/statement.js";
+import { parseTimestamptz, parseTimestamptzFast } from "../../packages/runtime/src/sql/statement.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 
 const db = useTestDatabase("parse_timestamptz");

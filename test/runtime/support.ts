@@ -6,8 +6,13 @@
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type pg from "pg";
-import { createQueueCodec } from "../../src/runtime/codec.js";
-import type { CompiledValidator, PayloadTransform, QueueDefinition, QueueOptions } from "../../src/runtime/types.js";
+import { createQueueCodec } from "../../packages/runtime/src/codec.js";
+import type {
+  CompiledValidator,
+  PayloadTransform,
+  QueueDefinition,
+  QueueOptions,
+} from "../../packages/runtime/src/types.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { retryDelaySeconds } from "../../src/runtime/backoff.js";
-import type { Backoff } from "../../src/runtime/types.js";
+import { retryDelaySeconds } from "../../packages/runtime/src/backoff.js";
+import type { Backoff } from "../../packages/runtime/src/types.js";
 
 const exponential: Backoff = { kind: "exponential", initial: 2, factor: 3, max: 100, jitter: false };
 

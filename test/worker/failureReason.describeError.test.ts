@@ -4,8 +4,8 @@
  * storable and cuts them at 8 KiB without splitting a surrogate pair.
  */
 import { describe, expect, it } from "vitest";
-import { storableText } from "../../src/runtime/storableText.js";
-import { boundedReason, describeError, REASON_MAX_LENGTH } from "../../src/runtime/worker/failureReason.js";
+import { storableText } from "../../packages/runtime/src/storableText.js";
+import { boundedReason, describeError, REASON_MAX_LENGTH } from "../../packages/runtime/src/worker/failureReason.js";
 
 const throwing = () => {
   throw new Error("trap");

@@ -11,7 +11,7 @@
  * returns all it asked for).
  */
 import { describe, expect, it } from "vitest";
-import { PrefetchTarget, STARVED_WAIT_MS } from "../../src/runtime/worker/prefetchTarget.js";
+import { PrefetchTarget, STARVED_WAIT_MS } from "../../packages/runtime/src/worker/prefetchTarget.js";
 
 interface Phase {
   /** Milliseconds each read takes. */

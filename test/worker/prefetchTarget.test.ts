@@ -1,6 +1,6 @@
 /** PrefetchTarget: ~100 ms of work at the recent start rate, capped at batchSize, following bursts within a few reads. */
 import { describe, expect, it } from "vitest";
-import { PREFETCH_HORIZON_MS, PrefetchTarget } from "../../src/runtime/worker/prefetchTarget.js";
+import { PREFETCH_HORIZON_MS, PrefetchTarget } from "../../packages/runtime/src/worker/prefetchTarget.js";
 
 describe("PrefetchTarget", () => {
   it("issue 13 #5: is zero before anything started, and one message (the measured term rounded up) for jobs slower than the horizon", () => {

@@ -3,9 +3,9 @@
  * retry after the backoff, kill (dead-letter or delete).
  */
 import { describe, expect, it } from "vitest";
-import { UnrecoverableError } from "../../src/runtime/errors.js";
-import type { JobContext, QueueOptions, WorkerEvents } from "../../src/runtime/types.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { UnrecoverableError } from "../../packages/runtime/src/errors.js";
+import type { JobContext, QueueOptions, WorkerEvents } from "../../packages/runtime/src/types.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 

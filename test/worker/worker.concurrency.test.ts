@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { adminUrl } from "../helpers/database.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";

@@ -7,8 +7,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import type { JobContext } from "../../src/runtime/types.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import type { JobContext } from "../../packages/runtime/src/types.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, queueRows, testQueue, waitFor } from "./support/workerTestQueue.js";
 

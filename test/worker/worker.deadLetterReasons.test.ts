@@ -7,9 +7,9 @@
  * queue, reported, never lost.
  */
 import { describe, expect, it } from "vitest";
-import { UnrecoverableError } from "../../src/runtime/errors.js";
-import type { Worker, WorkerEvents } from "../../src/runtime/types.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { UnrecoverableError } from "../../packages/runtime/src/errors.js";
+import type { Worker, WorkerEvents } from "../../packages/runtime/src/types.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 

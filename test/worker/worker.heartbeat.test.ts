@@ -5,9 +5,9 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { LeaseExpiredWarning } from "../../src/runtime/errors.js";
-import type { JobContext } from "../../src/runtime/types.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { LeaseExpiredWarning } from "../../packages/runtime/src/errors.js";
+import type { JobContext } from "../../packages/runtime/src/types.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 

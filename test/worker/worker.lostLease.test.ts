@@ -6,9 +6,9 @@
  * with `LeaseLostError`.
  */
 import { describe, expect, it } from "vitest";
-import { UnrecoverableError } from "../../src/runtime/errors.js";
-import type { JobContext, Worker } from "../../src/runtime/types.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { UnrecoverableError } from "../../packages/runtime/src/errors.js";
+import type { JobContext, Worker } from "../../packages/runtime/src/types.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import pg from "pg";
 import { adminUrl } from "../helpers/database.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";

@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { type TestJob, testQueue, waitFor } from "./support/workerTestQueue.js";
 

@@ -5,9 +5,9 @@
  * messages around it run.
  */
 import { describe, expect, it } from "vitest";
-import { createQueueCodec } from "../../src/runtime/codec.js";
-import type { CompiledValidator, QueueDefinition, Worker, WorkerEvents } from "../../src/runtime/types.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { createQueueCodec } from "../../packages/runtime/src/codec.js";
+import type { CompiledValidator, QueueDefinition, Worker, WorkerEvents } from "../../packages/runtime/src/types.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { Ajv } from "ajv";
 import {

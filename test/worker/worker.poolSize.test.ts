@@ -6,11 +6,11 @@
  */
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { closePool, configure, getPool } from "../../src/runtime/connection.js";
-import { settlesWithin } from "../../src/runtime/longTimeout.js";
-import { createProducer } from "../../src/runtime/producer.js";
-import type { JobContext, TransactionalJobContext, Worker } from "../../src/runtime/types.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { closePool, configure, getPool } from "../../packages/runtime/src/connection.js";
+import { settlesWithin } from "../../packages/runtime/src/longTimeout.js";
+import { createProducer } from "../../packages/runtime/src/producer.js";
+import type { JobContext, TransactionalJobContext, Worker } from "../../packages/runtime/src/types.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 

@@ -8,8 +8,8 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { PgmqClient } from "../../packages/runtime/src/pgmq.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 

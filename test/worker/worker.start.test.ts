@@ -3,10 +3,10 @@
  * autoCreate off, fails naming the queue that is missing.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { configure } from "../../src/runtime/connection.js";
-import { QueueMissingError } from "../../src/runtime/errors.js";
-import { PgmqClient } from "../../src/runtime/pgmq.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { configure } from "../../packages/runtime/src/connection.js";
+import { QueueMissingError } from "../../packages/runtime/src/errors.js";
+import { PgmqClient } from "../../packages/runtime/src/pgmq.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { testQueue } from "./support/workerTestQueue.js";
 

@@ -5,10 +5,10 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AckLostError } from "../../src/runtime/errors.js";
-import { settlesWithin } from "../../src/runtime/longTimeout.js";
-import type { JobContext, WorkerEvents } from "../../src/runtime/types.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import { AckLostError } from "../../packages/runtime/src/errors.js";
+import { settlesWithin } from "../../packages/runtime/src/longTimeout.js";
+import type { JobContext, WorkerEvents } from "../../packages/runtime/src/types.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, deferred, queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 

@@ -5,8 +5,8 @@
  * dead-letter queue.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { JobContext, TransactionalJobContext, WorkerEvents } from "../../src/runtime/types.js";
-import { createQueueWorker } from "../../src/runtime/worker.js";
+import type { JobContext, TransactionalJobContext, WorkerEvents } from "../../packages/runtime/src/types.js";
+import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { archivedIds, queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
 

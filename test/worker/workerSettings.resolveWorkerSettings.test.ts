@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveWorkerSettings } from "../../src/runtime/worker/workerSettings.js";
+import { resolveWorkerSettings } from "../../packages/runtime/src/worker/workerSettings.js";
 import { testQueue } from "./support/workerTestQueue.js";
 
 describe("resolveWorkerSettings", () => {

@@ -1,5 +1,5 @@
 /** A logger that keeps every call, for tests that read what a worker logged and with which fields. */
-import type { LogFields, Logger, LogLevel } from "../../../src/runtime/logging/logger.js";
+import type { LogFields, Logger, LogLevel } from "../../../packages/runtime/src/logging/logger.js";
 
 export interface LogEntry {
   level: LogLevel;

@@ -1,11 +1,11 @@
 /**
  * The per-table autovacuum settings the soak compares: those the runtime
- * gives the queues it creates (`src/runtime/sql/queueVacuumSettings.ts`,
+ * gives the queues it creates (`packages/runtime/src/sql/queueVacuumSettings.ts`,
  * chosen from this soak's measurement), and the server's defaults, which the
  * soak restores with `ALTER TABLE ... RESET` after `ensureQueues`.
  */
 import pg from "pg";
-import { ARCHIVE_TABLE_SETTINGS, QUEUE_TABLE_SETTINGS } from "../../../src/runtime/sql/queueVacuumSettings.js";
+import { ARCHIVE_TABLE_SETTINGS, QUEUE_TABLE_SETTINGS } from "../../../packages/runtime/src/sql/queueVacuumSettings.js";
 
 export type AutovacuumVariant = "default" | "recommended";
 

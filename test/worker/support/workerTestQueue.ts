@@ -5,8 +5,8 @@
  */
 import { Ajv } from "ajv";
 import type pg from "pg";
-import { createQueueCodec } from "../../../src/runtime/codec.js";
-import type { CompiledValidator, QueueDefinition, QueueOptions } from "../../../src/runtime/types.js";
+import { createQueueCodec } from "../../../packages/runtime/src/codec.js";
+import type { CompiledValidator, QueueDefinition, QueueOptions } from "../../../packages/runtime/src/types.js";
 
 /** A job of the test queues. */
 export interface TestJob {
