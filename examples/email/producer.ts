@@ -6,7 +6,7 @@
  * and `node dist/cli/main.js`), with DATABASE_URL pointing at PostgreSQL.
  */
 import { pathToFileURL } from "node:url";
-import { ValidationError, closePool } from "pgmq-gen";
+import { ValidationError, closePool } from "@pgmq-gen/runtime";
 import { emailQueue, type EmailJob } from "../../generated/index.js";
 
 /** Recipients whose handler fails on purpose, to show retries and dead-lettering. */

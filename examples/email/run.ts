@@ -12,7 +12,7 @@
  * at the end.
  */
 import pg from "pg";
-import { closePool, configure } from "pgmq-gen";
+import { closePool, configure } from "@pgmq-gen/runtime";
 import { resolveDatabase } from "../../src/devDatabase/resolveDatabase.js";
 import { pushExampleEmails } from "./producer.js";
 import { createEmailWorker } from "./worker.js";

@@ -6,7 +6,7 @@
  * Run on its own: `npx tsx examples/email/worker.ts`; Ctrl-C stops it gracefully.
  */
 import { pathToFileURL } from "node:url";
-import { UnrecoverableError, type Worker } from "pgmq-gen";
+import { UnrecoverableError, type Worker } from "@pgmq-gen/runtime";
 import { createWorker, type EmailHandler } from "../../generated/index.js";
 import { BOUNCING_RECIPIENT, FLAKY_RECIPIENT } from "./producer.js";
 

@@ -12,12 +12,17 @@ import { describe, expect, test } from "vitest";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** package.json "exports" subpath -> the source module it builds from. */
+/** The two packages' "exports" subpaths -> the source module each builds from. */
 const ENTRY_POINTS = {
   "pgmq-gen": "src/index.ts",
-  "pgmq-gen/runtime": "packages/runtime/src/index.ts",
+  "pgmq-gen/runtime": "src/runtime.ts",
   "pgmq-gen/compiler": "src/compiler.ts",
+  "@pgmq-gen/runtime": "packages/runtime/src/index.ts",
+  "@pgmq-gen/runtime/contract": "packages/runtime/src/contract.ts",
 } as const;
+
+/** The package folders whose package.json "exports" ENTRY_POINTS lists. */
+const PACKAGE_FOLDERS = [".", "packages/runtime"];
 
 /** Every name each entry module exports, types included, re-exports followed. */
 function exportedNames(): Map<string, string[]> {
@@ -70,16 +75,19 @@ describe("docs/api.md", () => {
     });
   }
 
-  test("issue 12 #5: the entry points are those of package.json exports", () => {
-    const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
-      exports: Record<string, { "pgmq-gen-source"?: string }>;
-    };
-    const sources = Object.entries(manifest.exports)
-      .filter(([, target]) => typeof target === "object" && target["pgmq-gen-source"] !== undefined)
-      .map(([subpath, target]) => [
-        subpath.replace(/^\./, "pgmq-gen"),
-        target["pgmq-gen-source"]!.replace(/^\.\//, ""),
-      ]);
+  test("issue 12 #5: the entry points are those of both packages' package.json exports", () => {
+    const sources = PACKAGE_FOLDERS.flatMap((folder) => {
+      const manifest = JSON.parse(readFileSync(path.join(root, folder, "package.json"), "utf8")) as {
+        name: string;
+        exports: Record<string, { "pgmq-gen-source"?: string }>;
+      };
+      return Object.entries(manifest.exports)
+        .filter(([, target]) => typeof target === "object" && target["pgmq-gen-source"] !== undefined)
+        .map(([subpath, target]) => [
+          subpath.replace(/^\./, manifest.name),
+          path.posix.join(folder, target["pgmq-gen-source"]!),
+        ]);
+    });
     expect(Object.fromEntries(sources)).toEqual(ENTRY_POINTS);
   });
 });

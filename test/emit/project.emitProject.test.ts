@@ -186,7 +186,7 @@ const cases: [string, { given: PgmqGenConfig; want: Record<string, FileWant> }][
             "// @ts-nocheck",
             "// The code below is machine-written by ajv (standalone mode) and is untyped JavaScript:",
             "// its one export is typed as a JobValidator of the queue's job, which is all that other modules see.",
-            'import { validatorRuntime, type JobValidator } from "pgmq-gen/runtime";',
+            'import { validatorRuntime, type JobValidator } from "@pgmq-gen/runtime";',
             'import type { EmailJob } from "./email.js";',
           ],
           matches: [/^export const validateEmailJob: JobValidator<EmailJob> = validate\d+;$/m],

@@ -133,7 +133,7 @@ describe("buildProjectModel", () => {
     expect(model.configFile).toBe("pgmq.config.ts");
     expect(model.rootDir).toBe(project.dir);
     expect(model.outDir).toBe(`${project.dir}/generated`);
-    expect(model.runtimeImport).toBe("pgmq-gen/runtime");
+    expect(model.runtimeImport).toBe("@pgmq-gen/runtime");
     expect(model.queues[0]!.schemaFile).toBe("schemas/local.schema.json");
   });
 

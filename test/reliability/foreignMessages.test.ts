@@ -6,8 +6,8 @@
  * are processed once each.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configure, createQueueWorker, ensureQueues } from "pgmq-gen/runtime";
-import type { Worker } from "pgmq-gen/runtime";
+import { configure, createQueueWorker, ensureQueues } from "@pgmq-gen/runtime";
+import type { Worker } from "@pgmq-gen/runtime";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { reliabilityQueueDefinition, type ReliabilityJob } from "./harness/reliabilityQueue.js";
 import { sleep } from "./harness/scenarioSetup.js";

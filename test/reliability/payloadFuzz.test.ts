@@ -21,7 +21,7 @@ import {
   type JobContext,
   type Producer,
   type QueueCodec,
-} from "pgmq-gen/runtime";
+} from "@pgmq-gen/runtime";
 import {
   createWorker,
   emailCodec,

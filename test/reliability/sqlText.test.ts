@@ -21,7 +21,7 @@ import {
   type MessageHeaders,
   type QueueDefinition,
   ValidationError,
-} from "pgmq-gen/runtime";
+} from "@pgmq-gen/runtime";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { reliabilityQueueOptions } from "./harness/reliabilityQueue.js";
 import { sleep } from "./harness/scenarioSetup.js";

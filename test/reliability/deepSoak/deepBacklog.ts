@@ -4,7 +4,7 @@
  * BACKLOG_FIRST_ID, far above the soak's own jobs, so a backlog message that
  * ran (none should) is told apart.
  */
-import type { Producer } from "pgmq-gen/runtime";
+import type { Producer } from "@pgmq-gen/runtime";
 import type { ReliabilityJob } from "../harness/reliabilityQueue.js";
 
 export const BACKLOG_FIRST_ID = 1_000_000_000;

@@ -4,7 +4,7 @@
  * the sampler takes them. Includes the wait for a pooled connection, which
  * pg_stat_statements' server-side figure (also sampled) does not.
  */
-import { PgmqClient } from "pgmq-gen/runtime";
+import { PgmqClient } from "@pgmq-gen/runtime";
 
 export interface LatencyWindow {
   calls: number;

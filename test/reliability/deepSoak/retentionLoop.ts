@@ -2,7 +2,7 @@
  * Archive retention as an operator would run it: every minute, delete the
  * archived rows older than the window in batches (`PgmqClient.deleteArchived`).
  */
-import type { PgmqClient } from "pgmq-gen/runtime";
+import type { PgmqClient } from "@pgmq-gen/runtime";
 
 export interface RetentionLoop {
   /** Archived rows deleted since the last call. */

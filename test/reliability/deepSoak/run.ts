@@ -18,7 +18,7 @@ import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { configure, createProducer, createQueueWorker, ensureQueues, pgmqClientFor } from "pgmq-gen/runtime";
+import { configure, createProducer, createQueueWorker, ensureQueues, pgmqClientFor } from "@pgmq-gen/runtime";
 import { reliabilityQueueDefinition } from "../harness/reliabilityQueue.js";
 import { autovacuumStatements, queueTables, readTableSettings } from "./autovacuumSettings.js";
 import { pushDeepBacklog } from "./deepBacklog.js";

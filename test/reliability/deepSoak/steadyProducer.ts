@@ -3,7 +3,7 @@
  * since the last (rate x elapsed time, so a slow push is caught up on the
  * next tick rather than lost). Every 10th job fails its first attempt.
  */
-import type { Producer } from "pgmq-gen/runtime";
+import type { Producer } from "@pgmq-gen/runtime";
 import type { ReliabilityJob } from "../harness/reliabilityQueue.js";
 import type { DeliveryLedger } from "./deliveryLedger.js";
 

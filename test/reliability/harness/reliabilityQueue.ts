@@ -4,8 +4,8 @@
  * with `createQueueCodec`, the way generated code binds a user's queue.
  */
 import { Ajv } from "ajv";
-import { createQueueCodec } from "pgmq-gen/runtime";
-import type { CompiledValidator, QueueDefinition, QueueOptions } from "pgmq-gen/runtime";
+import { createQueueCodec } from "@pgmq-gen/runtime";
+import type { CompiledValidator, QueueDefinition, QueueOptions } from "@pgmq-gen/runtime";
 
 export interface ReliabilityJob {
   /** The job's identity across redeliveries and duplicate pushes. */

@@ -4,7 +4,7 @@
  * producer.
  */
 import type pg from "pg";
-import { configure, createProducer, ensureQueues } from "pgmq-gen/runtime";
+import { configure, createProducer, ensureQueues } from "@pgmq-gen/runtime";
 import { createJobRunsTables } from "./jobRuns.js";
 import { reliabilityQueueDefinition, type ReliabilityJob, type ReliabilityQueueSettings } from "./reliabilityQueue.js";
 

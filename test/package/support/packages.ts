@@ -1,0 +1,109 @@
+/**
+ * The two packages as npm publishes them, and apps that install them from the
+ * tarballs: what a user gets, not the workspace. Needs `npm run build` first
+ * (packing skips the build scripts, so a test never rebuilds dist/ under
+ * another test's feet).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** npm talks to its cache, and to the registry for what the cache lacks. */
+const NPM_TIMEOUT_MS = 5 * 60_000;
+
+export interface PackedPackages {
+  /** The folder holding the tarballs and the apps; removed by `remove()`. */
+  readonly folder: string;
+  /** `@pgmq-gen/runtime`'s tarball. */
+  readonly runtime: string;
+  /** `pgmq-gen`'s tarball. */
+  readonly cli: string;
+  remove(): void;
+}
+
+export function npm(args: readonly string[], cwd: string): string {
+  return execFileSync("npm", [...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: NPM_TIMEOUT_MS,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Packs both workspace packages into a new temporary folder (outside the repository, so nothing resolves from its node_modules). */
+export function packPackages(): PackedPackages {
+  for (const built of ["dist/index.js", "packages/runtime/dist/index.js"]) {
+    if (!existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run npm run build first`);
+  }
+  const folder = mkdtempSync(path.join(os.tmpdir(), "pgmq-gen-packages-"));
+  const packed = JSON.parse(
+    npm(
+      ["pack", "--workspaces", "--include-workspace-root", "--ignore-scripts", "--json", "--pack-destination", folder],
+      repoRoot,
+    ),
+  ) as { name: string; filename: string }[];
+  const tarball = (name: string): string => {
+    const entry = packed.find((item) => item.name === name);
+    if (entry === undefined)
+      throw new Error(`npm pack wrote no ${name}: ${packed.map((item) => item.name).join(", ")}`);
+    return path.join(folder, entry.filename);
+  };
+  return {
+    folder,
+    runtime: tarball("@pgmq-gen/runtime"),
+    cli: tarball("pgmq-gen"),
+    remove: () => rmSync(folder, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A new app folder in `packed.folder` with `package.json` naming the given
+ * dependencies (tarball paths), installed by npm with `installArgs`.
+ */
+export function installApp(
+  packed: PackedPackages,
+  name: string,
+  manifest: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> },
+  installArgs: readonly string[] = [],
+): string {
+  const app = path.join(packed.folder, name);
+  mkdirSync(app);
+  writeFileSync(
+    path.join(app, "package.json"),
+    `${JSON.stringify({ name, private: true, type: "module", ...manifest }, null, 2)}\n`,
+  );
+  npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock", ...installArgs], app);
+  return app;
+}
+
+/** Every package installed under `app/node_modules`, nested ones included, as `name@version`. */
+export function installedPackages(app: string): string[] {
+  const found: string[] = [];
+  const visit = (nodeModules: string): void => {
+    if (!existsSync(nodeModules)) return;
+    for (const entry of readdirSync(nodeModules)) {
+      if (entry.startsWith(".")) continue;
+      const folders = entry.startsWith("@")
+        ? readdirSync(path.join(nodeModules, entry)).map((inner) => path.join(nodeModules, entry, inner))
+        : [path.join(nodeModules, entry)];
+      for (const folder of folders) {
+        const manifestFile = path.join(folder, "package.json");
+        if (!existsSync(manifestFile)) continue;
+        const { name, version } = JSON.parse(readFileSync(manifestFile, "utf8")) as { name: string; version: string };
+        found.push(`${name}@${version}`);
+        visit(path.join(folder, "node_modules"));
+      }
+    }
+  };
+  visit(path.join(app, "node_modules"));
+  return found.sort();
+}
+
+/** The name part of `name@version`. */
+export function packageName(entry: string): string {
+  return entry.slice(0, entry.lastIndexOf("@"));
+}
