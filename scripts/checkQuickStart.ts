@@ -6,7 +6,7 @@
  * text drifts from what works: each `sh` block is run with bash (in the order
  * of the README), and each block under a line naming a file (`` `worker.ts`: ``)
  * is written to that file. Only two things are substituted, and each must be
- * found: the tarball path (`/path/to/pgmq-gen-0.1.0.tgz`) and the connection
+ * found: the tarball paths (`/path/to/pgmq-gen-0.1.0.tgz`, `/path/to/pgmq-gen-runtime-0.1.0.tgz`) and the connection
  * string of the `export DATABASE_URL=...` lines (a database created for the
  * run, dropped at the end). The worker block runs in the background in its own
  * process group, as in a terminal; after the producer block, the check waits
@@ -31,7 +31,8 @@ import { createTestDatabase } from "../test/helpers/database.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SECTION = "## Quick start, from an empty folder";
-const TARBALL_PLACEHOLDER = "/path/to/pgmq-gen-0.1.0.tgz";
+/** The README's tarball paths: the CLI package's and the runtime package's. */
+const TARBALL_PLACEHOLDERS = ["/path/to/pgmq-gen-0.1.0.tgz", "/path/to/pgmq-gen-runtime-0.1.0.tgz"];
 const README_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 /** What the README says the worker prints for the pushed job, and the producer for its push. */
 const HANDLER_LINE = "sending welcome to ada@example.com (attempt 1/6)";
@@ -189,7 +190,9 @@ async function main(): Promise<void> {
   let worker: Background | null = null;
   try {
     let cwd = root;
-    let tarball: string | null = null;
+    /** The folder the pack step wrote the tarballs to. */
+    let tarballs: string | null = null;
+    const installed = new Set<string>();
     for (const step of steps) {
       switch (step.kind) {
         case "pack": {
@@ -205,19 +208,23 @@ async function main(): Promise<void> {
           }
           script = script.replace(/\bnpm pack\b/, `npm pack --pack-destination ${JSON.stringify(packDir)}`);
           runShell(script, checkout, packInPlace ? "npm pack (this checkout)" : "npm ci && npm pack (fresh clone)");
-          const packed = readdirSync(packDir).filter((name) => name.endsWith(".tgz"));
-          if (packed.length !== 1) throw new Error(`npm pack wrote ${packed.join(", ") || "nothing"}`);
-          if (path.basename(TARBALL_PLACEHOLDER) !== packed[0]) {
-            throw new Error(`npm pack wrote ${packed[0]}, the README says ${path.basename(TARBALL_PLACEHOLDER)}`);
+          const packed = readdirSync(packDir)
+            .filter((name) => name.endsWith(".tgz"))
+            .sort();
+          const expected = TARBALL_PLACEHOLDERS.map((placeholder) => path.basename(placeholder)).sort();
+          if (packed.join() !== expected.join()) {
+            throw new Error(`npm pack wrote ${packed.join(", ") || "nothing"}, the README says ${expected.join(", ")}`);
           }
-          tarball = path.join(packDir, packed[0]!);
+          tarballs = packDir;
           break;
         }
         case "shell": {
           let script = step.script;
-          if (script.includes(TARBALL_PLACEHOLDER)) {
-            if (tarball === null) throw new Error("README quick start: the install comes before the npm pack block");
-            script = replaceOnce(script, TARBALL_PLACEHOLDER, tarball, "install");
+          for (const placeholder of TARBALL_PLACEHOLDERS) {
+            if (!script.includes(placeholder)) continue;
+            if (tarballs === null) throw new Error("README quick start: the install comes before the npm pack block");
+            script = replaceOnce(script, placeholder, path.join(tarballs, path.basename(placeholder)), "install");
+            installed.add(placeholder);
           }
           cwd = runShell(script, cwd, step.script.trim().split("\n")[0]!);
           break;
@@ -245,6 +252,8 @@ async function main(): Promise<void> {
       }
     }
     if (worker === null) throw new Error("no worker was started");
+    const missing = TARBALL_PLACEHOLDERS.filter((placeholder) => !installed.has(placeholder));
+    if (missing.length > 0) throw new Error(`README quick start: no block installs ${missing.join(", ")}`);
     const ran = await worker.waitFor(() => worker!.stdout.includes(HANDLER_LINE), WORKER_WAIT);
     if (!ran)
       throw new Error(
