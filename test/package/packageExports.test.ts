@@ -51,6 +51,26 @@ function attw(tarball: string): AttwResult {
 
 let packed: PackedPackages;
 
+interface RuntimeManifest {
+  version: string;
+  exports: Record<string, { types: string }>;
+}
+
+/** The runtime's tarball unpacked into `packed.folder/<name>`, its package.json changed by `edit`, packed again. */
+function repackedRuntime(name: string, edit: (manifest: RuntimeManifest) => void): string {
+  const folder = path.join(packed.folder, name);
+  mkdirSync(folder);
+  execFileSync("tar", ["-xzf", packed.runtime, "-C", folder]);
+  const manifestFile = path.join(folder, "package", "package.json");
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as RuntimeManifest;
+  edit(manifest);
+  writeFileSync(manifestFile, JSON.stringify(manifest));
+  const [written] = JSON.parse(
+    npm(["pack", "--ignore-scripts", "--json", "--pack-destination", folder], path.join(folder, "package")),
+  ) as { filename: string }[];
+  return path.join(folder, written!.filename);
+}
+
 beforeAll(() => {
   packed = packPackages();
 }, 120_000);
@@ -78,17 +98,10 @@ describe("the packed packages' exports and types (arethetypeswrong)", () => {
   }
 
   test("issue 13 #1: the check fails on a package whose types point nowhere", () => {
-    const broken = path.join(packed.folder, "broken");
-    mkdirSync(broken);
-    execFileSync("tar", ["-xzf", packed.runtime, "-C", broken]);
-    const manifestFile = path.join(broken, "package", "package.json");
-    const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
-    manifest.exports["./contract"].types = "./dist/missing.d.ts";
-    writeFileSync(manifestFile, JSON.stringify(manifest));
-    const tarball = JSON.parse(
-      npm(["pack", "--ignore-scripts", "--json", "--pack-destination", broken], path.join(broken, "package")),
-    )[0].filename as string;
-    const { exitCode, report } = attw(path.join(broken, tarball));
+    const broken = repackedRuntime("broken", (manifest) => {
+      manifest.exports["./contract"] = { ...manifest.exports["./contract"], types: "./dist/missing.d.ts" };
+    });
+    const { exitCode, report } = attw(broken);
     expect(exitCode).not.toBe(0);
     expect(esmProblems(report)).toContainEqual(expect.objectContaining({ entrypoint: "./contract" }));
   });
@@ -132,6 +145,18 @@ describe("an app with both packages installed", () => {
       instanceOf: true,
       defineConfig: "function",
     });
+  });
+
+  test("issue 13 #1: a runtime of another version is refused by npm (a peer dependency), never installed as a second copy", () => {
+    const other = repackedRuntime("runtime-0.2.0", (manifest) => {
+      manifest.version = "0.2.0";
+    });
+    const install = () =>
+      installApp(packed, "mismatched-app", {
+        dependencies: { "@pgmq-gen/runtime": other },
+        devDependencies: { "pgmq-gen": packed.cli },
+      });
+    expect(install).toThrow(/ERESOLVE|peer @pgmq-gen\/runtime@"0\.1\.0"/);
   });
 
   test("issue 13 #1: the packed CLI writes the example's generated/ byte for byte", () => {
