@@ -26,13 +26,6 @@ export const emailDeadQueueDefinition: QueueDefinition<"email_dead", EmailDeadJo
   options: {
     visibilityTimeout: 30,
     maxRetries: 0,
-    backoff: {
-      kind: "exponential",
-      initial: 1,
-      factor: 2,
-      max: 300,
-      jitter: true,
-    },
     onSuccess: "archive",
     deadLetter: null,
     transactional: false,

@@ -21,10 +21,12 @@ function resolveBackoff(backoff: BackoffConfig | undefined): Backoff {
 }
 
 export function queueOptions(config: QueueConfig): QueueOptions {
+  const maxRetries = config.maxRetries ?? QUEUE_DEFAULTS.maxRetries;
   return {
     visibilityTimeout: config.visibilityTimeout ?? QUEUE_DEFAULTS.visibilityTimeout,
-    maxRetries: config.maxRetries ?? QUEUE_DEFAULTS.maxRetries,
-    backoff: resolveBackoff(config.backoff),
+    maxRetries,
+    // A queue that never retries has no use for a backoff: the definition leaves it out.
+    ...(maxRetries === 0 ? {} : { backoff: resolveBackoff(config.backoff) }),
     onSuccess: config.onSuccess ?? QUEUE_DEFAULTS.onSuccess,
     deadLetter: config.deadLetter ?? QUEUE_DEFAULTS.deadLetter,
     transactional: config.transactional ?? QUEUE_DEFAULTS.transactional,

@@ -124,6 +124,14 @@ describe("buildProjectModel", () => {
       const queue = await queueOf("local.schema.json", given);
       expect(queue.options).toMatchObject(want);
     });
+
+    it("issue 13 #4: a queue that never retries has no backoff, even one the config gives", async () => {
+      for (const given of [{ maxRetries: 0 }, { maxRetries: 0, backoff: { kind: "fixed", delay: 7 } as const }]) {
+        const queue = await queueOf("local.schema.json", given);
+        expect(queue.options.maxRetries).toBe(0);
+        expect(queue.options).not.toHaveProperty("backoff");
+      }
+    });
   });
 
   it("sorts queues by key, derives names and paths", async () => {

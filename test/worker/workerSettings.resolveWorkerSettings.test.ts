@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveWorkerSettings } from "../../packages/runtime/src/worker/workerSettings.js";
+import { QUEUE_DEFAULTS } from "../../packages/runtime/src/defaults.js";
 import { testQueue } from "./support/workerTestQueue.js";
 
 describe("resolveWorkerSettings", () => {
@@ -11,5 +12,21 @@ describe("resolveWorkerSettings", () => {
       'pgmq-gen worker: a handler is given for queue "sms", which has no queue definition (the generated queues are email, resize_image); ' +
         'if "sms" is in your pgmq config, run `npx pgmq-gen` to regenerate, then restart',
     );
+  });
+
+  it("issue 13 #4: a definition without a backoff that retries uses the default backoff; one with a backoff keeps it", () => {
+    const { backoff: _dropped, ...withoutBackoff } = testQueue("email").options;
+    const fixed = { kind: "fixed", delay: 7 } as const;
+    const settings = resolveWorkerSettings(
+      {
+        email: { ...testQueue("email"), options: { ...withoutBackoff, maxRetries: 3 } },
+        resize_image: testQueue("resize_image", { backoff: fixed }),
+      },
+      { email: () => {}, resize_image: () => {} },
+    );
+    expect(settings.queues.map((queue) => [queue.name, queue.backoff])).toEqual([
+      ["email", QUEUE_DEFAULTS.backoff],
+      ["resize_image", fixed],
+    ]);
   });
 });

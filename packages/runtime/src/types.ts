@@ -46,7 +46,12 @@ export interface QueueOptions {
   readonly visibilityTimeout: number;
   /** Retries after the first attempt; attempts = maxRetries + 1. */
   readonly maxRetries: number;
-  readonly backoff: Backoff;
+  /**
+   * How retries are spaced. Generated definitions leave it out when
+   * `maxRetries` is 0: no attempt is retried, so no backoff can apply. A
+   * definition that retries without one uses `QUEUE_DEFAULTS.backoff`.
+   */
+  readonly backoff?: Backoff;
   readonly onSuccess: "archive" | "delete";
   /** Queue that receives killed messages; null deletes them. */
   readonly deadLetter: string | null;

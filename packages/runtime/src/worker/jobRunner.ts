@@ -490,7 +490,7 @@ export class JobRunner {
     }
     const event = { queue: queue.name, msgId: message.msgId, attempt };
     if (outcome.kind === "failed" && attempt < queue.maxAttempts) {
-      const retryInSeconds = retryDelaySeconds(queue.definition.options.backoff, attempt);
+      const retryInSeconds = retryDelaySeconds(queue.backoff, attempt);
       acks.retry(message, retryInSeconds, deadline, (result) => {
         if (result === "written") events.emit("job:fail", { ...event, error: outcome.error, retryInSeconds });
         else notWritten("retry", result);

@@ -3,7 +3,7 @@
  * the settings the worker runs with, every default applied and every number
  * checked, so a typo fails at `createQueueWorker` and not in the job loop.
  */
-import { WORKER_DEFAULTS } from "../defaults.js";
+import { QUEUE_DEFAULTS, WORKER_DEFAULTS } from "../defaults.js";
 import { MAX_DATABASE_SECONDS } from "../limits.js";
 import { checkLoggerOption, type Logger } from "../logging/logger.js";
 import type { Backoff, JobContext, JobHandler, QueueDefinition, QueueWorkerOptions, WorkerOptions } from "../types.js";
@@ -26,6 +26,8 @@ export interface QueueSettings {
   readonly visibilityTimeout: number;
   /** maxRetries + 1. */
   readonly maxAttempts: number;
+  /** The definition's backoff, checked; `QUEUE_DEFAULTS.backoff` when it has none. */
+  readonly backoff: Backoff;
 }
 
 export interface WorkerSettings {
@@ -186,7 +188,8 @@ export function resolveWorkerSettings(
   const queues = handled.map((name): QueueSettings => {
     const definition = byName.get(name)!;
     const override: QueueWorkerOptions = overrides[name] ?? {};
-    checkBackoff(name, definition.options.backoff);
+    const backoff = definition.options.backoff ?? QUEUE_DEFAULTS.backoff;
+    checkBackoff(name, backoff);
     checkJobTimeout(name, definition.options.jobTimeout);
     // A queue's share can never exceed the process's total.
     const queueConcurrency = Math.min(
@@ -205,6 +208,7 @@ export function resolveWorkerSettings(
         `queues.${name}.visibilityTimeout`,
       ),
       maxAttempts: definition.options.maxRetries + 1,
+      backoff,
     };
   });
 
