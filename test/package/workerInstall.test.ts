@@ -1,6 +1,8 @@
 /**
- * A worker's production install: `@pgmq-gen/runtime` alone, from its packed
- * tarball, with `npm install --omit=dev`, in a folder outside the repository.
+ * A worker's production install: an app with `@pgmq-gen/runtime` in its
+ * dependencies and `pgmq-gen` in its devDependencies (both the packed
+ * tarballs), installed with `npm install --omit=dev` in a folder outside the
+ * repository.
  * Its node_modules holds no compiler, and the example's generated code with a
  * producer and a worker, compiled there by the suite's TypeScript, runs
  * against the test database.
@@ -66,12 +68,17 @@ function run(file: string): string {
 
 beforeAll(() => {
   packed = packPackages();
-  app = installApp(packed, "worker-app", { dependencies: { "@pgmq-gen/runtime": packed.runtime } }, ["--omit=dev"]);
+  app = installApp(
+    packed,
+    "worker-app",
+    { dependencies: { "@pgmq-gen/runtime": packed.runtime }, devDependencies: { "pgmq-gen": packed.cli } },
+    ["--omit=dev"],
+  );
 }, 300_000);
 
 afterAll(() => packed?.remove());
 
-describe("a worker that installs @pgmq-gen/runtime alone", () => {
+describe("a worker's production install (npm install --omit=dev)", () => {
   test("issue 13 #1: node_modules holds the runtime, pg and ajv, and nothing of the compiler", () => {
     const names = installedPackages(app).map(packageName);
     expect(names).toEqual(expect.arrayContaining(["@pgmq-gen/runtime", "pg", "ajv", "ajv-formats", "@types/pg"]));
