@@ -33,9 +33,3 @@ export function describeAbortReasons(options: QueueOptions): string {
     ? "the worker is stopping"
     : `the job has run for ${options.jobTimeout}s (its timeout) or the worker is stopping`;
 }
-
-export function describeTransaction(options: QueueOptions): string {
-  return options.transactional
-    ? "\n- `ctx.client` is inside the transaction that also acks this job: your writes and the ack commit together. Do not commit or roll back yourself; throw to roll back."
-    : "";
-}
