@@ -27,9 +27,9 @@ function stringText(text: string): string {
 }
 
 /**
- * `text` as a doc comment, laid out as ts-morph lays it out (which wrote these
- * until the templates did): one line if `text` is, else a ` * ` line for each
- * line of it, a leading empty line dropped.
+ * `text` (a user's description, any shape) as a doc comment: on one line if
+ * `text` is one line, else a ` * ` line for each of its lines, a leading empty
+ * line dropped.
  */
 function docComment(text: string): string {
   const lines = text.split(/\r?\n/);
