@@ -21,7 +21,7 @@ import path from "node:path";
 import { generatorFingerprint } from "./generatorFingerprint.js";
 
 /** The kinds of artifact cached; part of each key. (Model and emit ask for them as `ArtifactMemo`; tsc checks the compiler's hand-over.) */
-export type CachedArtifact = "validator-source" | "payload-types" | "pattern-check";
+export type CachedArtifact = "validator-source" | "validator-module" | "payload-types" | "pattern-check";
 
 export interface GeneratorCache {
   /** False for NO_CACHE: callers then skip computing keys. */

@@ -5,7 +5,7 @@
  * and the model is sorted, so the same input gives the same bytes anywhere.
  */
 import { type ArtifactMemo, NO_MEMO } from "../model/artifactMemo.js";
-import { withStackGuardSync } from "../model/stackOverflow.js";
+import { withStackGuard, withStackGuardSync } from "../model/stackOverflow.js";
 import type { ProjectModel } from "../model/types.js";
 import { emitIndexModule } from "./indexModule.js";
 import { emitAllPayloadTypes } from "./payloadTypes.js";
@@ -36,14 +36,15 @@ export async function emitProject(model: ProjectModel, cache: ArtifactMemo = NO_
       ),
     });
   }
-  ownerQueues.forEach((queue, index) => {
-    const location = { file: queue.schemaFile ?? configFile, queue: queue.key };
-    files.push({
-      path: `${queue.names.file}.validator.ts`,
-      contents: withStackGuardSync(location, "generating the validator", () =>
-        emitValidatorModule(queue, validators[index]!, runtimeImport, configFile),
+  const validatorModules = await Promise.all(
+    ownerQueues.map((queue, index) =>
+      withStackGuard({ file: queue.schemaFile ?? configFile, queue: queue.key }, "generating the validator", () =>
+        emitValidatorModule(queue, validators[index]!, runtimeImport, configFile, cache),
       ),
-    });
+    ),
+  );
+  ownerQueues.forEach((queue, index) => {
+    files.push({ path: `${queue.names.file}.validator.ts`, contents: validatorModules[index]! });
   });
   files.push({ path: "index.ts", contents: emitIndexModule(model) });
 

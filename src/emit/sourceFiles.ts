@@ -5,7 +5,6 @@
  * come laid out from their templates (templates.ts); what a value makes too
  * long is broken here.
  */
-import { ts } from "../tsMorph.js";
 import { bannerLine } from "./banner.js";
 
 /**
@@ -18,7 +17,7 @@ export function finishModule(text: string): string {
 }
 
 /** The line width the repository's formatter (Biome) uses, and the generated modules keep to. */
-const LINE_WIDTH = 120;
+export const LINE_WIDTH = 120;
 
 const IMPORT_OR_EXPORT = /^((?:import|export)(?: type)? )\{ (.*) \}( from .*;)$/;
 
@@ -66,22 +65,6 @@ export function separateDeclarations(text: string): string {
 /** Banner and blank lines for a machine-written module (ajv's validators) whose code is formatted already. */
 export function finishMachineModule(text: string, configFile: string): string {
   return `${bannerLine(configFile)}\n${separateDeclarations(`${text.trimEnd()}\n`)}`;
-}
-
-/**
- * Formats a machine-written module with TypeScript's printer: the fallback
- * for validator code that ajvIndent.ts does not recognise. Several times
- * faster than the formatter on these large files, and just as deterministic.
- * The printer indents by four spaces; its leading whitespace is indentation
- * only (ajv writes no multi-line strings), so it is halved to match the other
- * files.
- */
-export function printMachineModule(text: string, configFile: string): string {
-  // No parent pointers: the printer does not need them, and setting them is a third of the parse.
-  const source = ts.createSourceFile("module.ts", text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  const printed = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed }).printFile(source);
-  const indented = printed.replace(/^( {4})+/gm, (indent) => " ".repeat(indent.length / 2));
-  return finishMachineModule(indented, configFile);
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

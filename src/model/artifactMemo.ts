@@ -7,7 +7,7 @@
  */
 
 /** The kinds of artifact remembered; part of each key. */
-export type MemoizedArtifact = "validator-source" | "payload-types" | "pattern-check";
+export type MemoizedArtifact = "validator-source" | "validator-module" | "payload-types" | "pattern-check";
 
 export interface ArtifactMemo {
   /** False for NO_MEMO: callers then skip computing keys. */

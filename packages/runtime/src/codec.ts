@@ -54,11 +54,20 @@ export function toValidationIssue(error: CompiledValidatorError): ValidationIssu
 export function createQueueCodec<TJob>(options: QueueCodecOptions<TJob>): QueueCodec<TJob> {
   const { queue, validator, transform } = options;
 
-  function validate(value: unknown): ValidationIssue[] {
-    if (validator(value)) return [];
+  /** A generated validator is a type guard; a plain CompiledValidator's `true` is taken as one. */
+  function isJob(value: unknown): value is TJob {
+    return validator(value);
+  }
+
+  /** The failures the validator's last call reported. */
+  function lastIssues(): ValidationIssue[] {
     const errors = validator.errors ?? [];
     if (errors.length === 0) return [{ pointer: "", message: "is not a valid job", keyword: "schema" }];
     return errors.map(toValidationIssue);
+  }
+
+  function validate(value: unknown): ValidationIssue[] {
+    return isJob(value) ? [] : lastIssues();
   }
 
   /**
@@ -89,9 +98,7 @@ export function createQueueCodec<TJob>(options: QueueCodecOptions<TJob>): QueueC
   return {
     queue,
     validate,
-    is(value: unknown): value is TJob {
-      return validator(value);
-    },
+    is: isJob,
     encodeJson,
     encode(job: TJob): JsonValue {
       return encodeJson(job).value;
@@ -105,9 +112,8 @@ export function createQueueCodec<TJob>(options: QueueCodecOptions<TJob>): QueueC
           throw new DecodeError(queue, [], { cause });
         }
       }
-      const issues = validate(payload);
-      if (issues.length > 0) throw new DecodeError(queue, issues);
-      return payload as TJob;
+      if (isJob(payload)) return payload;
+      throw new DecodeError(queue, lastIssues());
     },
   };
 }

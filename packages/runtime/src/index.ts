@@ -36,4 +36,4 @@ export { createStderrLogger } from "./logging/stderrLogger.js";
 export type { StderrLoggerOptions } from "./logging/stderrLogger.js";
 export type { Logger, LogFields, LogLevel } from "./logging/logger.js";
 export { validatorRuntime } from "./validatorRuntime.js";
-export type { ValidatorRuntime } from "./validatorRuntime.js";
+export type { ValidatorContext, ValidatorEvaluated, ValidatorFormats, ValidatorRuntime } from "./validatorRuntime.js";
