@@ -25,6 +25,15 @@ export { CompileError, CompileErrors, CompileWarning, formatLocation } from "./e
 export type { CompileErrorLocation } from "./errors.js";
 export type { GeneratedFile } from "./emit/types.js";
 export type { ProjectModel, QueueModel } from "./model/types.js";
+export { compareSchemas } from "./evolution/compareSchemas.js";
+export type {
+  CompareSchemasOptions,
+  CompatibilityMode,
+  SchemaChange,
+  SchemaChangeKind,
+  SchemaComparison,
+  SchemaDraft,
+} from "./evolution/types.js";
 
 export interface GenerateOptions {
   /** Folder searched for the config; relative paths start here. (Default: `process.cwd()`) */
