@@ -79,6 +79,15 @@ module.exports = {
       to: { path: "^src/output/" },
     },
     {
+      name: "evolution-is-pure",
+      comment:
+        "The schema compatibility checker compares two schemas it is given: it reads no file, prints nothing and " +
+        "knows nothing of the config, the emitters or the cache (the CLI and the lock file call it).",
+      severity: "error",
+      from: { path: "^src/evolution/" },
+      to: { path: "^src/(config|emit|output|cli|cache|devDatabase)/|^(node:)?(fs|fs/promises|readline|tty)$" },
+    },
+    {
       name: "compiler-reaches-into-runtime",
       comment:
         "The compiler uses the runtime package through its two entry points, @pgmq-gen/runtime and " +
