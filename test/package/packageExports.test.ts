@@ -41,7 +41,11 @@ function attw(tarball: string): AttwResult {
   const bin = path.join(repoRoot, "node_modules/@arethetypeswrong/cli/dist/index.js");
   const args = [bin, tarball, "--profile", "esm-only", "--format", "json"];
   try {
-    const output = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const output = execFileSync(process.execPath, args, {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 60_000,
+    });
     return { exitCode: 0, report: JSON.parse(output) };
   } catch (error) {
     const failed = error as { status: number; stdout: string };
@@ -60,7 +64,7 @@ interface RuntimeManifest {
 function repackedRuntime(name: string, edit: (manifest: RuntimeManifest) => void): string {
   const folder = path.join(packed.folder, name);
   mkdirSync(folder);
-  execFileSync("tar", ["-xzf", packed.runtime, "-C", folder]);
+  execFileSync("tar", ["-xzf", packed.runtime, "-C", folder], { timeout: 30_000 });
   const manifestFile = path.join(folder, "package", "package.json");
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as RuntimeManifest;
   edit(manifest);

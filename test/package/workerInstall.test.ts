@@ -90,7 +90,11 @@ describe("a worker's production install (npm install --omit=dev)", () => {
     cpSync(path.join(repoRoot, "generated"), path.join(app, "generated"), { recursive: true });
     cpSync(path.join(repoRoot, "test/package/workerApp"), app, { recursive: true });
     const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
-    execFileSync(process.execPath, [tsc, "-p", path.join(app, "tsconfig.json")], { cwd: app, encoding: "utf8" });
+    execFileSync(process.execPath, [tsc, "-p", path.join(app, "tsconfig.json")], {
+      cwd: app,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
 
     expect(run("out/producer.js").trim()).toBe("invalid job: rejected at /to/0");
     expect(run("out/worker.js").trim()).toBe("handled: job 1, job 2, job 3");
