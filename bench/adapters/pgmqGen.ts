@@ -48,7 +48,7 @@ const generatedUrl = new URL(`../.tmp/pgmq-gen/generated/index${extension}`, imp
 
 let generated: Promise<GeneratedBenchModule> | undefined;
 
-/** This checkout: bench/.tmp/pgmq-gen/generated/ (see generateBenchQueues.ts) on src/runtime. */
+/** This checkout: bench/.tmp/pgmq-gen/generated/ (see generateBenchQueues.ts) on packages/runtime/src. */
 export const thisCheckout: PgmqGenBuild = {
   label: `pgmq-gen ${repoVersion()} (this repo)`,
   loadGenerated() {
