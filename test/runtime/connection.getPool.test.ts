@@ -63,4 +63,21 @@ describe("getPool", () => {
       await closePool();
     }
   });
+
+  it("issue 13: an idle connection failing while its pool ends (a server stopped right after closePool) is not reported", async () => {
+    configure({ connectionString: db.url });
+    const pool = getPool();
+    const errors: Error[] = [];
+    const stop = onPoolError((error) => errors.push(error));
+    try {
+      await pool.query("SELECT 1");
+      await closePool();
+      expect(pool.ending).toBe(true);
+      // What pg emits when the server terminates a connection the ending pool has not finished closing.
+      pool.emit("error", new Error("terminating connection due to administrator command"));
+      expect(errors).toEqual([]);
+    } finally {
+      stop();
+    }
+  });
 });

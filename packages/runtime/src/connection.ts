@@ -346,12 +346,17 @@ export function onPoolError(listener: PoolErrorListener): () => void {
 /**
  * Adds an 'error' listener to `pool` (once per pool): pg emits 'error' when
  * an idle client's connection fails, and an unlistened 'error' event would
- * crash the process. The pool itself discards the broken client.
+ * crash the process. The pool itself discards the broken client. Errors of
+ * a pool that is ending are dropped: its connections are being closed.
  */
 export function watchPoolErrors(pool: pg.Pool): void {
   if (watchedPools.has(pool)) return;
   watchedPools.add(pool);
   pool.on("error", (error: Error) => {
+    // pool.end() resolves before the connections it closes are gone, so a server stopped right after
+    // (the example's embedded PostgreSQL) can still send "terminating connection" to one of them:
+    // a connection we are closing failing as it closes is not news.
+    if (pool.ending) return;
     if (poolErrorListeners.size > 0) {
       for (const listener of poolErrorListeners) listener(error, pool);
       return;
