@@ -9,7 +9,15 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { installApp, npm, type PackedPackages, packPackages, repoRoot } from "./support/packages.js";
+import {
+  installApp,
+  installAppAsync,
+  npm,
+  type PackedPackages,
+  packPackages,
+  repoRoot,
+  startEmptyScopeRegistry,
+} from "./support/packages.js";
 
 interface AttwResult {
   readonly exitCode: number;
@@ -151,16 +159,24 @@ describe("an app with both packages installed", () => {
     });
   });
 
-  test("issue 13 #1: a runtime of another version is refused by npm (a peer dependency), never installed as a second copy", () => {
+  test("issue 13 #1: a runtime of another version is refused by npm (a peer dependency), never installed as a second copy", async () => {
     const other = repackedRuntime("runtime-0.2.0", (manifest) => {
       manifest.version = "0.2.0";
     });
-    const install = () =>
-      installApp(packed, "mismatched-app", {
-        dependencies: { "@pgmq-gen/runtime": other },
-        devDependencies: { "pgmq-gen": packed.cli },
-      });
-    expect(install).toThrow(/ERESOLVE|peer @pgmq-gen\/runtime@"0\.1\.0"/);
+    // npm looks for a runtime 0.1.0 in the registry before it gives up: the scope's registry is a local empty one.
+    const registry = await startEmptyScopeRegistry();
+    try {
+      const install = installAppAsync(
+        packed,
+        "mismatched-app",
+        { dependencies: { "@pgmq-gen/runtime": other }, devDependencies: { "pgmq-gen": packed.cli } },
+        registry.args,
+      );
+      await expect(install).rejects.toThrow(/ERESOLVE[\s\S]*peer @pgmq-gen\/runtime@"0\.1\.0"/);
+    } finally {
+      await registry.close();
+    }
+    expect(existsSync(path.join(packed.folder, "mismatched-app", "node_modules", "pgmq-gen"))).toBe(false);
   });
 
   test("issue 13 #1: the packed CLI writes the example's generated/ byte for byte", () => {

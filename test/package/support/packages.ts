@@ -4,7 +4,10 @@
  * (packing skips the build scripts, so a test never rebuilds dist/ under
  * another test's feet).
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -34,6 +37,32 @@ export function npm(args: readonly string[], cwd: string): string {
   });
 }
 
+/**
+ * A registry for the `@pgmq-gen` scope that knows no package, on 127.0.0.1:
+ * an install that looks a `@pgmq-gen/*` package up (to satisfy a peer
+ * dependency, say) finds none, as it would on npm today, without asking the
+ * public registry about a name this project does not own there. npm must run
+ * asynchronously (`npmAsync`) while it serves.
+ */
+export async function startEmptyScopeRegistry(): Promise<{ args: string[]; close: () => Promise<void> }> {
+  const server = createServer((_request, response) => {
+    response.writeHead(404, { "content-type": "application/json" });
+    response.end('{"error":"Not found"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    args: [`--@pgmq-gen:registry=http://127.0.0.1:${port}/`, "--fetch-retries=0"],
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** `npm` without blocking the event loop (a server in this process can answer it). */
+export async function npmAsync(args: readonly string[], cwd: string): Promise<string> {
+  const { stdout } = await promisify(execFile)("npm", [...args], { cwd, encoding: "utf8", timeout: NPM_TIMEOUT_MS });
+  return stdout;
+}
+
 /** Packs both workspace packages into a new temporary folder (outside the repository, so nothing resolves from its node_modules). */
 export function packPackages(): PackedPackages {
   for (const built of ["dist/index.js", "packages/runtime/dist/index.js"]) {
@@ -60,23 +89,45 @@ export function packPackages(): PackedPackages {
   };
 }
 
-/**
- * A new app folder in `packed.folder` with `package.json` naming the given
- * dependencies (tarball paths), installed by npm with `installArgs`.
- */
-export function installApp(
-  packed: PackedPackages,
-  name: string,
-  manifest: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> },
-  installArgs: readonly string[] = [],
-): string {
+interface AppManifest {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+const INSTALL = ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock"];
+
+/** A new app folder in `packed.folder` with `package.json` naming the given dependencies (tarball paths). */
+function appFolder(packed: PackedPackages, name: string, manifest: AppManifest): string {
   const app = path.join(packed.folder, name);
   mkdirSync(app);
   writeFileSync(
     path.join(app, "package.json"),
     `${JSON.stringify({ name, private: true, type: "module", ...manifest }, null, 2)}\n`,
   );
-  npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock", ...installArgs], app);
+  return app;
+}
+
+/** An app folder (see appFolder), installed by npm with `installArgs`. */
+export function installApp(
+  packed: PackedPackages,
+  name: string,
+  manifest: AppManifest,
+  installArgs: readonly string[] = [],
+): string {
+  const app = appFolder(packed, name, manifest);
+  npm([...INSTALL, ...installArgs], app);
+  return app;
+}
+
+/** installApp, with npm run asynchronously (for `startEmptyScopeRegistry`). */
+export async function installAppAsync(
+  packed: PackedPackages,
+  name: string,
+  manifest: AppManifest,
+  installArgs: readonly string[],
+): Promise<string> {
+  const app = appFolder(packed, name, manifest);
+  await npmAsync([...INSTALL, ...installArgs], app);
   return app;
 }
 
