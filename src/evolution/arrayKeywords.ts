@@ -3,7 +3,7 @@
  * The tuple forms (`items` as a list, `prefixItems`, `additionalItems`) are
  * compared for equality only (see compareSchemas.ts).
  */
-import { type Path, type SchemaObject, type Walk, keywordPointer } from "./walk.js";
+import { type SchemaObject, type SchemaPair, type Walk, keywordPointer } from "./walk.js";
 
 /** Whether `items` is one schema on both sides, with no tuple keyword beside it. */
 export function itemsAreUniform(oldSchema: SchemaObject, newSchema: SchemaObject): boolean {
@@ -13,29 +13,19 @@ export function itemsAreUniform(oldSchema: SchemaObject, newSchema: SchemaObject
   );
 }
 
-export function compareItems(
-  walk: Walk,
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
-): void {
+export function compareItems(walk: Walk, pair: SchemaPair): void {
+  const { oldSchema, newSchema, oldPath, newPath } = pair;
   if (oldSchema.items === undefined && newSchema.items === undefined) return;
   walk.compare(oldSchema.items ?? true, newSchema.items ?? true, [...oldPath, "items"], [...newPath, "items"]);
 }
 
-export function compareUniqueItems(
-  walk: Walk,
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
-): void {
+export function compareUniqueItems(walk: Walk, pair: SchemaPair): void {
+  const { oldSchema, newSchema } = pair;
   const before = oldSchema.uniqueItems === true;
   const after = newSchema.uniqueItems === true;
   if (before === after) return;
   walk.record({
-    pointer: keywordPointer("uniqueItems", oldSchema, newSchema, oldPath, newPath),
+    pointer: keywordPointer("uniqueItems", pair),
     keyword: "uniqueItems",
     kind: after ? "UNIQUE_ITEMS_ADDED" : "UNIQUE_ITEMS_REMOVED",
     old: oldSchema.uniqueItems,

@@ -5,7 +5,7 @@
  * later numeric form) and `multipleOf`.
  */
 import type { BoundKeyword } from "./types.js";
-import { type Path, type SchemaObject, type Walk, keywordPointer } from "./walk.js";
+import { type SchemaObject, type SchemaPair, type Walk, keywordPointer } from "./walk.js";
 
 const KIND_STEM: Readonly<Record<string, BoundKeyword>> = {
   minLength: "MIN_LENGTH",
@@ -34,18 +34,16 @@ function rawChangeKind(keyword: string, before: unknown, after: unknown) {
 export function compareCount(
   walk: Walk,
   keyword: "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties",
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
+  pair: SchemaPair,
 ): void {
+  const { oldSchema, newSchema } = pair;
   const lower = keyword.startsWith("min");
   const effective = (value: unknown) => (typeof value === "number" ? value : lower ? 0 : Number.POSITIVE_INFINITY);
   const before = effective(oldSchema[keyword]);
   const after = effective(newSchema[keyword]);
   if (before === after) return;
   walk.record({
-    pointer: keywordPointer(keyword, oldSchema, newSchema, oldPath, newPath),
+    pointer: keywordPointer(keyword, pair),
     keyword,
     kind: rawChangeKind(keyword, oldSchema[keyword], newSchema[keyword]),
     old: oldSchema[keyword],
@@ -88,13 +86,8 @@ function showBound(bound: NumberBound | undefined, side: "min" | "max"): string 
   return `${side === "min" ? ">" : "<"}${bound.exclusive ? "" : "="} ${bound.value}`;
 }
 
-export function compareNumberBounds(
-  walk: Walk,
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
-): void {
+export function compareNumberBounds(walk: Walk, pair: SchemaPair): void {
+  const { oldSchema, newSchema } = pair;
   for (const side of ["min", "max"] as const) {
     const keywords = side === "min" ? ["minimum", "exclusiveMinimum"] : ["maximum", "exclusiveMaximum"];
     const before = numberBound(oldSchema, side);
@@ -104,7 +97,7 @@ export function compareNumberBounds(
     for (const keyword of keywords) {
       if (oldSchema[keyword] === newSchema[keyword]) continue;
       walk.record({
-        pointer: keywordPointer(keyword, oldSchema, newSchema, oldPath, newPath),
+        pointer: keywordPointer(keyword, pair),
         keyword,
         kind: rawChangeKind(keyword, oldSchema[keyword], newSchema[keyword]),
         old: oldSchema[keyword],
@@ -136,13 +129,8 @@ function quotientsStaySmall(schema: SchemaObject, by: number): boolean {
   return Math.max(Math.abs(lower.value), Math.abs(upper.value)) / Math.abs(by) < 1e21;
 }
 
-export function compareMultipleOf(
-  walk: Walk,
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
-): void {
+export function compareMultipleOf(walk: Walk, pair: SchemaPair): void {
+  const { oldSchema, newSchema } = pair;
   const before = typeof oldSchema.multipleOf === "number" ? oldSchema.multipleOf : undefined;
   const after = typeof newSchema.multipleOf === "number" ? newSchema.multipleOf : undefined;
   if (before === after) return;
@@ -162,7 +150,7 @@ export function compareMultipleOf(
   const integers =
     (before === undefined || Number.isInteger(before)) && (after === undefined || Number.isInteger(after));
   walk.record({
-    pointer: keywordPointer("multipleOf", oldSchema, newSchema, oldPath, newPath),
+    pointer: keywordPointer("multipleOf", pair),
     keyword: "multipleOf",
     kind:
       before === undefined

@@ -7,7 +7,7 @@
  * still cover it) and calls it breaking. `oneOf` is not monotone (a value
  * matching two branches fails) and is compared for equality only.
  */
-import type { FoundChange, Path, SchemaObject, Walk } from "./walk.js";
+import type { FoundChange, Path, SchemaObject, SchemaPair, Walk } from "./walk.js";
 import { keywordPointer } from "./walk.js";
 
 type Branch = { readonly node: unknown; readonly path: Path };
@@ -18,14 +18,8 @@ function branches(schema: SchemaObject, keyword: "anyOf" | "allOf", path: Path):
   return list.map((node, index) => ({ node, path: [...path, keyword, index] }));
 }
 
-export function compareCombinator(
-  walk: Walk,
-  keyword: "anyOf" | "allOf",
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
-): void {
+export function compareCombinator(walk: Walk, keyword: "anyOf" | "allOf", pair: SchemaPair): void {
+  const { oldSchema, newSchema, oldPath, newPath } = pair;
   if (oldSchema[keyword] === undefined && newSchema[keyword] === undefined) return;
   const before = branches(oldSchema, keyword, oldPath);
   const after = branches(newSchema, keyword, newPath);
@@ -51,7 +45,7 @@ export function compareCombinator(
   if (!narrows && !widens && everyChange !== undefined && everyChange.length === 0) return;
   const stem = keyword === "anyOf" ? "SUM_TYPE" : "PRODUCT_TYPE";
   walk.record({
-    pointer: keywordPointer(keyword, oldSchema, newSchema, oldPath, newPath),
+    pointer: keywordPointer(keyword, pair),
     keyword,
     kind:
       narrows && widens

@@ -24,7 +24,7 @@ import { resolveRef, schemaDocument, type SchemaDocument } from "./schemaDocumen
 import { admitsKind, compareType, compareValues, type ValueKind } from "./typeAndValues.js";
 import type { CompareSchemasOptions, CompatibilityMode, SchemaChange, SchemaComparison } from "./types.js";
 import { OBJECT_GROUP, TUPLE_GROUP, compareUnproven, groupOf } from "./unprovenKeywords.js";
-import { type FoundChange, type Path, type SchemaObject, type Walk, isObject } from "./walk.js";
+import { type FoundChange, type Path, type SchemaObject, type SchemaPair, type Walk, isObject } from "./walk.js";
 
 /** Keywords the modules above compare precisely, by the kind of value they constrain (undefined: any value). */
 const PRECISE: ReadonlyMap<string, ValueKind | undefined> = new Map([
@@ -211,36 +211,36 @@ function compareResolved(walk: Walk, oldNode: unknown, newNode: unknown, oldPath
       walk.record(change);
     }
   };
-  const args = [before, after, oldPath, newPath] as const;
-  compareType(walk, ...args);
-  compareValues(walk, ...args);
-  comparePatternOrFormat(walk, "format", ...args);
-  compareCombinator(walk, "anyOf", ...args);
-  compareCombinator(walk, "allOf", ...args);
+  const pair: SchemaPair = { oldSchema: before, newSchema: after, oldPath, newPath };
+  compareType(walk, pair);
+  compareValues(walk, pair);
+  comparePatternOrFormat(walk, "format", pair);
+  compareCombinator(walk, "anyOf", pair);
+  compareCombinator(walk, "allOf", pair);
   within("string", () => {
-    compareCount(walk, "minLength", ...args);
-    compareCount(walk, "maxLength", ...args);
-    comparePatternOrFormat(walk, "pattern", ...args);
+    compareCount(walk, "minLength", pair);
+    compareCount(walk, "maxLength", pair);
+    comparePatternOrFormat(walk, "pattern", pair);
   });
   within("number", () => {
-    compareNumberBounds(walk, ...args);
-    compareMultipleOf(walk, ...args);
+    compareNumberBounds(walk, pair);
+    compareMultipleOf(walk, pair);
   });
   const uniformItems = itemsAreUniform(before, after);
   within("array", () => {
-    compareCount(walk, "minItems", ...args);
-    compareCount(walk, "maxItems", ...args);
-    compareUniqueItems(walk, ...args);
-    if (uniformItems) compareItems(walk, ...args);
-    else compareUnproven(walk, TUPLE_GROUP, ...args);
+    compareCount(walk, "minItems", pair);
+    compareCount(walk, "maxItems", pair);
+    compareUniqueItems(walk, pair);
+    if (uniformItems) compareItems(walk, pair);
+    else compareUnproven(walk, TUPLE_GROUP, pair);
   });
   const simpleObject = before.patternProperties === undefined && after.patternProperties === undefined;
   within("object", () => {
-    compareCount(walk, "minProperties", ...args);
-    compareCount(walk, "maxProperties", ...args);
-    compareRequired(walk, ...args);
-    if (simpleObject) compareProperties(walk, ...args);
-    else compareUnproven(walk, OBJECT_GROUP, ...args);
+    compareCount(walk, "minProperties", pair);
+    compareCount(walk, "maxProperties", pair);
+    compareRequired(walk, pair);
+    if (simpleObject) compareProperties(walk, pair);
+    else compareUnproven(walk, OBJECT_GROUP, pair);
   });
 
   const done = new Set<string>([...PRECISE.keys(), ...OBJECT_GROUP.keywords, ...TUPLE_GROUP.keywords]);
@@ -248,7 +248,7 @@ function compareResolved(walk: Walk, oldNode: unknown, newNode: unknown, oldPath
     if (done.has(key) || ANNOTATIONS.has(key) || NOT_APPLIED.has(key)) continue;
     const group = groupOf(key);
     for (const member of group.keywords) done.add(member);
-    within(GROUP_KIND.get(group.keywords[0]!), () => compareUnproven(walk, group, ...args));
+    within(GROUP_KIND.get(group.keywords[0]!), () => compareUnproven(walk, group, pair));
   }
 }
 

@@ -9,7 +9,7 @@
  * equality only (see compareSchemas.ts).
  */
 import type { SchemaChangeKind } from "./types.js";
-import { type FoundChange, type Path, type SchemaObject, type Walk, isObject, keywordPointer } from "./walk.js";
+import { type FoundChange, type SchemaObject, type SchemaPair, type Walk, isObject, keywordPointer } from "./walk.js";
 import { ANNOTATIONS } from "./keywords.js";
 
 type ContentModel = "OPEN" | "CLOSED" | "PARTIALLY_OPEN";
@@ -31,13 +31,8 @@ function because(found: readonly FoundChange[]): string {
   return first === undefined ? "" : ` (${first.detail})`;
 }
 
-export function compareProperties(
-  walk: Walk,
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
-): void {
+export function compareProperties(walk: Walk, pair: SchemaPair): void {
+  const { oldSchema, newSchema, oldPath, newPath } = pair;
   const before = properties(oldSchema);
   const after = properties(newSchema);
   const oldAdditional = oldSchema.additionalProperties ?? true;
@@ -91,7 +86,7 @@ export function compareProperties(
   const narrows = found.some((change) => change.narrows);
   const widens = found.some((change) => change.widens);
   walk.record({
-    pointer: keywordPointer("additionalProperties", oldSchema, newSchema, oldPath, newPath),
+    pointer: keywordPointer("additionalProperties", pair),
     keyword: "additionalProperties",
     kind:
       narrows && widens
@@ -107,13 +102,8 @@ export function compareProperties(
   });
 }
 
-export function compareRequired(
-  walk: Walk,
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
-): void {
+export function compareRequired(walk: Walk, pair: SchemaPair): void {
+  const { oldSchema, newSchema, oldPath, newPath } = pair;
   const names = (schema: SchemaObject) =>
     Array.isArray(schema.required) ? schema.required.filter((name): name is string => typeof name === "string") : [];
   const before = names(oldSchema);

@@ -3,16 +3,10 @@
  * compared as languages: the checker calls any change of one breaking, both
  * ways, unless it only removes the keyword.
  */
-import { type Path, type SchemaObject, type Walk, keywordPointer } from "./walk.js";
+import { type SchemaPair, type Walk, keywordPointer } from "./walk.js";
 
-export function comparePatternOrFormat(
-  walk: Walk,
-  keyword: "pattern" | "format",
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
-): void {
+export function comparePatternOrFormat(walk: Walk, keyword: "pattern" | "format", pair: SchemaPair): void {
+  const { oldSchema, newSchema } = pair;
   const before = oldSchema[keyword];
   const after = newSchema[keyword];
   if (before === after) return;
@@ -20,7 +14,7 @@ export function comparePatternOrFormat(
   const show = (value: unknown) => (value === undefined ? "none" : JSON.stringify(value));
   const changed = before !== undefined && after !== undefined;
   walk.record({
-    pointer: keywordPointer(keyword, oldSchema, newSchema, oldPath, newPath),
+    pointer: keywordPointer(keyword, pair),
     keyword,
     kind: before === undefined ? `${stem}_ADDED` : after === undefined ? `${stem}_REMOVED` : `${stem}_CHANGED`,
     old: before,

@@ -6,7 +6,7 @@
  * `maxLength` on a schema that admits no string).
  */
 import { jsonEqual } from "./sameSchema.js";
-import { type Path, type SchemaObject, type Walk, keywordPointer } from "./walk.js";
+import { type SchemaObject, type SchemaPair, type Walk, keywordPointer } from "./walk.js";
 
 /** A JSON value's kind as validators see it; integers are numbers too. */
 export type ValueKind = "null" | "boolean" | "object" | "array" | "string" | "number";
@@ -57,13 +57,8 @@ function typeCovered(name: string, names: readonly string[] | undefined): boolea
   return names.includes(name) || (name === "integer" && names.includes("number"));
 }
 
-export function compareType(
-  walk: Walk,
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
-): void {
+export function compareType(walk: Walk, pair: SchemaPair): void {
+  const { oldSchema, newSchema } = pair;
   const before = typeNames(oldSchema);
   const after = typeNames(newSchema);
   const asSet = (names: readonly string[] | undefined) => (names === undefined ? ALL_KINDS : names);
@@ -83,7 +78,7 @@ export function compareType(
   if (!narrows && !widens) return;
   const show = (names: readonly string[] | undefined) => (names === undefined ? "any type" : names.join(" | "));
   walk.record({
-    pointer: keywordPointer("type", oldSchema, newSchema, oldPath, newPath),
+    pointer: keywordPointer("type", pair),
     keyword: "type",
     kind: narrows && widens ? "TYPE_CHANGED" : narrows ? "TYPE_NARROWED" : "TYPE_EXTENDED",
     old: oldSchema.type,
@@ -94,13 +89,8 @@ export function compareType(
   });
 }
 
-export function compareValues(
-  walk: Walk,
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
-): void {
+export function compareValues(walk: Walk, pair: SchemaPair): void {
+  const { oldSchema, newSchema } = pair;
   const before = allowedValues(oldSchema);
   const after = allowedValues(newSchema);
   if (before === undefined && after === undefined) return;
@@ -121,7 +111,7 @@ export function compareValues(
   const show = (values: readonly unknown[] | undefined) =>
     values === undefined ? "any value" : values.map((value) => JSON.stringify(value)).join(", ");
   walk.record({
-    pointer: keywordPointer(keyword, oldSchema, newSchema, oldPath, newPath),
+    pointer: keywordPointer(keyword, pair),
     keyword,
     kind: narrows && widens ? "ENUM_ARRAY_CHANGED" : narrows ? "ENUM_ARRAY_NARROWED" : "ENUM_ARRAY_EXTENDED",
     old: oldSchema[keyword],

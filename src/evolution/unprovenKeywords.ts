@@ -7,7 +7,7 @@
  */
 import { sameSchema } from "./sameSchema.js";
 import type { UnprovenFamily } from "./types.js";
-import { type Path, type SchemaObject, type Walk, keywordPointer } from "./walk.js";
+import { type SchemaObject, type SchemaPair, type Walk, keywordPointer } from "./walk.js";
 
 export interface KeywordGroup {
   readonly keywords: readonly string[];
@@ -44,14 +44,8 @@ function pick(schema: SchemaObject, keywords: readonly string[]): Record<string,
   return Object.fromEntries(keywords.filter((key) => schema[key] !== undefined).map((key) => [key, schema[key]]));
 }
 
-export function compareUnproven(
-  walk: Walk,
-  group: KeywordGroup,
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
-): void {
+export function compareUnproven(walk: Walk, group: KeywordGroup, pair: SchemaPair): void {
+  const { oldSchema, newSchema } = pair;
   const before = pick(oldSchema, group.keywords);
   const after = pick(newSchema, group.keywords);
   if (sameSchema(walk.oldDoc, walk.newDoc, before, after)) return;
@@ -62,7 +56,7 @@ export function compareUnproven(
   )!;
   const names = group.keywords.join("/");
   walk.record({
-    pointer: keywordPointer(keyword, oldSchema, newSchema, oldPath, newPath),
+    pointer: keywordPointer(keyword, pair),
     keyword,
     kind: !hadIt ? `${group.family}_ADDED` : !hasIt ? `${group.family}_REMOVED` : `${group.family}_CHANGED`,
     old: oldSchema[keyword],

@@ -39,14 +39,16 @@ export interface Walk {
 /** A schema object as the keyword modules read it. */
 export type SchemaObject = Readonly<Record<string, unknown>>;
 
+/** The two schemas a keyword module compares, and where each sits in its document. */
+export interface SchemaPair {
+  readonly oldSchema: SchemaObject;
+  readonly newSchema: SchemaObject;
+  readonly oldPath: Path;
+  readonly newPath: Path;
+}
+
 /** Where a keyword's change is reported: in the new schema, or in the old one where it was removed. */
-export function keywordPointer(
-  keyword: string,
-  oldSchema: SchemaObject,
-  newSchema: SchemaObject,
-  oldPath: Path,
-  newPath: Path,
-): Path {
+export function keywordPointer(keyword: string, { oldSchema, newSchema, oldPath, newPath }: SchemaPair): Path {
   return newSchema[keyword] === undefined && oldSchema[keyword] !== undefined
     ? [...oldPath, keyword]
     : [...newPath, keyword];
