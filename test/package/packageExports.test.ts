@@ -11,7 +11,6 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   installApp,
-  installAppAsync,
   npm,
   type PackedPackages,
   packPackages,
@@ -69,7 +68,7 @@ interface RuntimeManifest {
 }
 
 /** The runtime's tarball unpacked into `packed.folder/<name>`, its package.json changed by `edit`, packed again. */
-function repackedRuntime(name: string, edit: (manifest: RuntimeManifest) => void): string {
+async function repackedRuntime(name: string, edit: (manifest: RuntimeManifest) => void): Promise<string> {
   const folder = path.join(packed.folder, name);
   mkdirSync(folder);
   execFileSync("tar", ["-xzf", packed.runtime, "-C", folder], { timeout: 30_000 });
@@ -78,13 +77,13 @@ function repackedRuntime(name: string, edit: (manifest: RuntimeManifest) => void
   edit(manifest);
   writeFileSync(manifestFile, JSON.stringify(manifest));
   const [written] = JSON.parse(
-    npm(["pack", "--ignore-scripts", "--json", "--pack-destination", folder], path.join(folder, "package")),
+    await npm(["pack", "--ignore-scripts", "--json", "--pack-destination", folder], path.join(folder, "package")),
   ) as { filename: string }[];
   return path.join(folder, written!.filename);
 }
 
-beforeAll(() => {
-  packed = packPackages();
+beforeAll(async () => {
+  packed = await packPackages();
 }, 120_000);
 
 afterAll(() => packed?.remove());
@@ -109,8 +108,8 @@ describe("the packed packages' exports and types (arethetypeswrong)", () => {
     });
   }
 
-  test("issue 13 #1: the check fails on a package whose types point nowhere", () => {
-    const broken = repackedRuntime("broken", (manifest) => {
+  test("issue 13 #1: the check fails on a package whose types point nowhere", async () => {
+    const broken = await repackedRuntime("broken", (manifest) => {
       manifest.exports["./contract"] = { ...manifest.exports["./contract"], types: "./dist/missing.d.ts" };
     });
     const { exitCode, report } = attw(broken);
@@ -122,8 +121,8 @@ describe("the packed packages' exports and types (arethetypeswrong)", () => {
 describe("an app with both packages installed", () => {
   let app: string;
 
-  beforeAll(() => {
-    app = installApp(packed, "app", {
+  beforeAll(async () => {
+    app = await installApp(packed, "app", {
       dependencies: { "@pgmq-gen/runtime": packed.runtime },
       devDependencies: { "pgmq-gen": packed.cli },
     });
@@ -151,6 +150,7 @@ describe("an app with both packages installed", () => {
     const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
       cwd: app,
       encoding: "utf8",
+      timeout: 30_000,
     });
     expect(JSON.parse(output)).toEqual({
       same: ["UnrecoverableError", "closePool", "configure", "createQueueWorker", "ValidationError"],
@@ -160,13 +160,13 @@ describe("an app with both packages installed", () => {
   });
 
   test("issue 13 #1: a runtime of another version is refused by npm (a peer dependency), never installed as a second copy", async () => {
-    const other = repackedRuntime("runtime-0.2.0", (manifest) => {
+    const other = await repackedRuntime("runtime-0.2.0", (manifest) => {
       manifest.version = "0.2.0";
     });
     // npm looks for a runtime 0.1.0 in the registry before it gives up: the scope's registry is a local empty one.
     const registry = await startEmptyScopeRegistry();
     try {
-      const install = installAppAsync(
+      const install = installApp(
         packed,
         "mismatched-app",
         { dependencies: { "@pgmq-gen/runtime": other }, devDependencies: { "pgmq-gen": packed.cli } },

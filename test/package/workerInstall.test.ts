@@ -66,9 +66,9 @@ function run(file: string): string {
   });
 }
 
-beforeAll(() => {
-  packed = packPackages();
-  app = installApp(
+beforeAll(async () => {
+  packed = await packPackages();
+  app = await installApp(
     packed,
     "worker-app",
     { dependencies: { "@pgmq-gen/runtime": packed.runtime }, devDependencies: { "pgmq-gen": packed.cli } },

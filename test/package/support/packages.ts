@@ -4,7 +4,7 @@
  * (packing skips the build scripts, so a test never rebuilds dist/ under
  * another test's feet).
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
@@ -28,21 +28,20 @@ export interface PackedPackages {
   remove(): void;
 }
 
-export function npm(args: readonly string[], cwd: string): string {
-  return execFileSync("npm", [...args], {
-    cwd,
-    encoding: "utf8",
-    timeout: NPM_TIMEOUT_MS,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+/**
+ * Runs npm and resolves to its stdout. Asynchronous, so that a server in this
+ * process (`startEmptyScopeRegistry`) can answer it.
+ */
+export async function npm(args: readonly string[], cwd: string): Promise<string> {
+  const { stdout } = await promisify(execFile)("npm", [...args], { cwd, encoding: "utf8", timeout: NPM_TIMEOUT_MS });
+  return stdout;
 }
 
 /**
  * A registry for the `@pgmq-gen` scope that knows no package, on 127.0.0.1:
  * an install that looks a `@pgmq-gen/*` package up (to satisfy a peer
  * dependency, say) finds none, as it would on npm today, without asking the
- * public registry about a name this project does not own there. npm must run
- * asynchronously (`npmAsync`) while it serves.
+ * public registry about a name this project does not own there.
  */
 export async function startEmptyScopeRegistry(): Promise<{ args: string[]; close: () => Promise<void> }> {
   const server = createServer((_request, response) => {
@@ -57,20 +56,14 @@ export async function startEmptyScopeRegistry(): Promise<{ args: string[]; close
   };
 }
 
-/** `npm` without blocking the event loop (a server in this process can answer it). */
-export async function npmAsync(args: readonly string[], cwd: string): Promise<string> {
-  const { stdout } = await promisify(execFile)("npm", [...args], { cwd, encoding: "utf8", timeout: NPM_TIMEOUT_MS });
-  return stdout;
-}
-
 /** Packs both workspace packages into a new temporary folder (outside the repository, so nothing resolves from its node_modules). */
-export function packPackages(): PackedPackages {
+export async function packPackages(): Promise<PackedPackages> {
   for (const built of ["dist/index.js", "packages/runtime/dist/index.js"]) {
     if (!existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run npm run build first`);
   }
   const folder = mkdtempSync(path.join(os.tmpdir(), "pgmq-gen-packages-"));
   const packed = JSON.parse(
-    npm(
+    await npm(
       ["pack", "--workspaces", "--include-workspace-root", "--ignore-scripts", "--json", "--pack-destination", folder],
       repoRoot,
     ),
@@ -96,38 +89,23 @@ interface AppManifest {
 
 const INSTALL = ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock"];
 
-/** A new app folder in `packed.folder` with `package.json` naming the given dependencies (tarball paths). */
-function appFolder(packed: PackedPackages, name: string, manifest: AppManifest): string {
+/**
+ * A new app folder in `packed.folder` with `package.json` naming the given
+ * dependencies (tarball paths), installed by npm with `installArgs`.
+ */
+export async function installApp(
+  packed: PackedPackages,
+  name: string,
+  manifest: AppManifest,
+  installArgs: readonly string[] = [],
+): Promise<string> {
   const app = path.join(packed.folder, name);
   mkdirSync(app);
   writeFileSync(
     path.join(app, "package.json"),
     `${JSON.stringify({ name, private: true, type: "module", ...manifest }, null, 2)}\n`,
   );
-  return app;
-}
-
-/** An app folder (see appFolder), installed by npm with `installArgs`. */
-export function installApp(
-  packed: PackedPackages,
-  name: string,
-  manifest: AppManifest,
-  installArgs: readonly string[] = [],
-): string {
-  const app = appFolder(packed, name, manifest);
-  npm([...INSTALL, ...installArgs], app);
-  return app;
-}
-
-/** installApp, with npm run asynchronously (for `startEmptyScopeRegistry`). */
-export async function installAppAsync(
-  packed: PackedPackages,
-  name: string,
-  manifest: AppManifest,
-  installArgs: readonly string[],
-): Promise<string> {
-  const app = appFolder(packed, name, manifest);
-  await npmAsync([...INSTALL, ...installArgs], app);
+  await npm([...INSTALL, ...installArgs], app);
   return app;
 }
 
