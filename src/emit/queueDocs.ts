@@ -2,7 +2,7 @@
  * Sentences about a queue's options for the generated JSDoc, so a user reading
  * the handler interface sees what happens to a job without opening the config.
  */
-import { type Backoff, QUEUE_DEFAULTS, type QueueOptions } from "@pgmq-gen/runtime/contract";
+import { type Backoff, type QueueOptions, queueBackoff } from "@pgmq-gen/runtime/contract";
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -20,8 +20,7 @@ export function describeKill(options: QueueOptions): string {
 
 export function describeRetries(options: QueueOptions): string {
   if (options.maxRetries === 0) return `it is not retried: the job is killed (${describeKill(options)}).`;
-  const backoff = options.backoff ?? QUEUE_DEFAULTS.backoff;
-  return `it is retried up to ${plural(options.maxRetries, "more time")} after ${describeBackoff(backoff)}, then killed (${describeKill(options)}).`;
+  return `it is retried up to ${plural(options.maxRetries, "more time")} after ${describeBackoff(queueBackoff(options))}, then killed (${describeKill(options)}).`;
 }
 
 export function describeSuccess(queue: string, options: QueueOptions): string {

@@ -15,6 +15,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { strictUserOptions } from "./userCompilerOptions.js";
 import { emitProject } from "../../src/emit/project.js";
 import { buildProjectModel } from "../../src/model/projectModel.js";
 import { exampleConfig, exampleConfigPath } from "../emit/exampleProject.js";
@@ -86,18 +87,8 @@ const UNKNOWN_QUEUE_CALLS = [
   `createWorker({ email: (job) => void job.to.at(0)?.toUpperCase(), sms: { handle: () => {} } });`,
 ];
 
-/** The strict options a user's project would have; `pgmq-gen/runtime` resolves to src/ through the package's own condition. */
-const compilerOptions = {
-  strict: true,
-  noEmit: true,
-  target: "ES2022",
-  module: "NodeNext",
-  moduleResolution: "NodeNext",
-  customConditions: ["pgmq-gen-source"],
-  types: ["node"],
-  skipLibCheck: true,
-  noUncheckedIndexedAccess: true,
-} as const;
+/** The strict options a user's project would have. */
+const compilerOptions = strictUserOptions;
 
 describe("generated code under strict TypeScript", () => {
   // Inside the package, so the fixtures' relative import of ../../../generated and the self-import of pgmq-gen both resolve.

@@ -11,6 +11,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { strictUserOptions } from "./userCompilerOptions.js";
 import type { PgmqGenConfig } from "../../src/config/types.js";
 import { emitProject } from "../../src/emit/project.js";
 import { buildProjectModel } from "../../src/model/projectModel.js";
@@ -25,15 +26,7 @@ import { createSchemaProject, packageRoot, type SchemaProject } from "../model/s
  * (or in no file) count.
  */
 const compilerOptions = {
-  strict: true,
-  noEmit: true,
-  target: "ES2022",
-  module: "NodeNext",
-  moduleResolution: "NodeNext",
-  customConditions: ["pgmq-gen-source"],
-  types: ["node"],
-  skipLibCheck: true,
-  noUncheckedIndexedAccess: true,
+  ...strictUserOptions,
   exactOptionalPropertyTypes: true,
   noUnusedLocals: true,
   noUnusedParameters: true,

@@ -5,7 +5,7 @@
  * cannot differ between what is documented, generated and run.
  */
 import type { ConfigureOptions } from "./connection.js";
-import type { QueueOptions, WorkerOptions } from "./types.js";
+import type { Backoff, QueueOptions, WorkerOptions } from "./types.js";
 
 /** A queue's options when its config leaves them out. */
 export const QUEUE_DEFAULTS = {
@@ -17,6 +17,14 @@ export const QUEUE_DEFAULTS = {
   transactional: false,
   jobTimeout: null,
 } as const satisfies QueueOptions;
+
+/**
+ * The backoff that spaces a queue's retries: its own, else the default.
+ * Generated definitions leave `backoff` out only when `maxRetries` is 0.
+ */
+export function queueBackoff(options: QueueOptions): Backoff {
+  return options.backoff ?? QUEUE_DEFAULTS.backoff;
+}
 
 /** A worker's options when `createWorker` is given none. */
 export const WORKER_DEFAULTS = {

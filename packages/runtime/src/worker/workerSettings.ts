@@ -3,7 +3,7 @@
  * the settings the worker runs with, every default applied and every number
  * checked, so a typo fails at `createQueueWorker` and not in the job loop.
  */
-import { QUEUE_DEFAULTS, WORKER_DEFAULTS } from "../defaults.js";
+import { queueBackoff, WORKER_DEFAULTS } from "../defaults.js";
 import { MAX_DATABASE_SECONDS } from "../limits.js";
 import { checkLoggerOption, type Logger } from "../logging/logger.js";
 import type { Backoff, JobContext, JobHandler, QueueDefinition, QueueWorkerOptions, WorkerOptions } from "../types.js";
@@ -188,7 +188,7 @@ export function resolveWorkerSettings(
   const queues = handled.map((name): QueueSettings => {
     const definition = byName.get(name)!;
     const override: QueueWorkerOptions = overrides[name] ?? {};
-    const backoff = definition.options.backoff ?? QUEUE_DEFAULTS.backoff;
+    const backoff = queueBackoff(definition.options);
     checkBackoff(name, backoff);
     checkJobTimeout(name, definition.options.jobTimeout);
     // A queue's share can never exceed the process's total.
