@@ -85,6 +85,42 @@ export interface QueueConfig {
   codec?: string;
   /** A sentence for the generated code's JSDoc. (Default: the schema's `description`) */
   description?: string;
+  /**
+   * Which payloads a change of `schema` must keep valid, checked on every
+   * generate against the schema recorded in `pgmq.lock.json`:
+   * `"backward"`: every payload valid under the old schema is valid under the
+   * new one (the new worker accepts what is queued and what producers not yet
+   * deployed send; deploy workers first); `"forward"`: every payload valid
+   * under the new schema is valid under the old one (old workers accept what
+   * new producers send; deploy producers first); `"full"`: both; `"none"`: no
+   * check. A change the mode refuses needs a new `version`. See
+   * docs/schema-evolution.md. (Default: "backward")
+   */
+  compatibility?: "backward" | "forward" | "full" | "none";
+  /**
+   * The payload schema's version, a whole number from 1. Bump it for a change
+   * `compatibility` refuses, keep the version before in `previous`, and give
+   * an `upgrade` module: workers upgrade queued messages of older versions
+   * to this one before the handler sees them. Producers stamp it into each
+   * message's headers (`x-pgmq-gen-version`). (Default: 1)
+   */
+  version?: number;
+  /**
+   * The schemas of older versions that may still be queued, keyed by
+   * version: `{ 1: "signup-email.v1.schema.json" }` (a file name relative to
+   * `schemasDir`, or an inline schema). The versions must run without a gap
+   * up to `version - 1`; the oldest may be dropped once no message of it is
+   * queued (`pgmq-gen versions` counts them). `pgmq-gen --write-previous`
+   * writes a missing file from `pgmq.lock.json`. (Default: none)
+   */
+  previous?: Record<number, string | JSONSchema>;
+  /**
+   * Module whose default export upgrades older payloads, relative to the
+   * config file: an object with one function per version in `previous`,
+   * `from1(job: XJobV1)` returning the version after it, which the generated
+   * `<Queue>Upgrades` interface types. Required with `previous`. (Default: none)
+   */
+  upgrade?: string;
 }
 
 export interface PgmqGenConfig {

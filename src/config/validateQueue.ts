@@ -4,6 +4,7 @@
  */
 import { isQueueName, MAX_DATABASE_SECONDS, QUEUE_DEFAULTS, QUEUE_NAME_RULE } from "@pgmq-gen/runtime/contract";
 import { type ConfigIssues, isRecord } from "./configIssues.js";
+import { validateQueueEvolution } from "./validateEvolution.js";
 
 export const QUEUE_OPTIONS = [
   "schema",
@@ -16,6 +17,10 @@ export const QUEUE_OPTIONS = [
   "jobTimeout",
   "codec",
   "description",
+  "compatibility",
+  "version",
+  "previous",
+  "upgrade",
 ] as const;
 
 const EXPONENTIAL_BACKOFF_OPTIONS = ["kind", "initial", "factor", "max", "jitter"] as const;
@@ -97,6 +102,7 @@ export function validateQueue(key: string, queue: unknown, issues: ConfigIssues)
   if (description !== undefined && typeof description !== "string") {
     issues.expected("a string", description, at("description"));
   }
+  validateQueueEvolution(key, queue, issues);
 }
 
 function validateBackoff(backoff: unknown, issues: ConfigIssues, key: string): void {

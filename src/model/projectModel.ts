@@ -10,16 +10,17 @@
  */
 import path from "node:path";
 import { type ArtifactMemo, NO_MEMO } from "./artifactMemo.js";
-import { CONFIG_DEFAULTS } from "../config/defaults.js";
+import { CONFIG_DEFAULTS, QUEUE_EVOLUTION_DEFAULTS } from "../config/defaults.js";
 import type { PgmqGenConfig, QueueConfig } from "../config/types.js";
 import { CompileError, CompileErrors, type CompileWarning } from "../errors.js";
 import { codecImport } from "./codecImport.js";
 import { queueNames } from "./queueNames.js";
 import { queueOptions } from "./queueOptions.js";
-import { resolveQueueSchema, type QueueSchemaContext } from "./queueSchema.js";
+import { type QueueSchema, resolveQueueSchema, type QueueSchemaContext } from "./queueSchema.js";
 import { createSchemaFileReader, displayPath } from "./schemaFiles.js";
 import { withStackGuard } from "./stackOverflow.js";
-import type { ProjectModel, QueueModel } from "./types.js";
+import type { PreviousVersionModel, ProjectModel, QueueModel, QueueNames } from "./types.js";
+import { checkUpgradeModule } from "./upgradeModule.js";
 import type { UnsafePatternsMode } from "./unsafePatterns.js";
 
 interface ResolvedQueue {
@@ -28,6 +29,47 @@ interface ResolvedQueue {
   readonly compileError: Promise<Error | undefined>;
   /** A warning at each pattern with catastrophic backtracking. */
   readonly unsafePatterns: Promise<CompileWarning[]>;
+}
+
+/** The schemas of the queue's older versions (config `previous`), oldest first, each resolved as its `schema` is. */
+async function previousVersions(
+  key: string,
+  config: QueueConfig,
+  names: QueueNames,
+  context: QueueSchemaContext,
+): Promise<{ version: number; resolved: QueueSchema; names: PreviousVersionModel["names"] }[]> {
+  const versions = Object.keys(config.previous ?? {})
+    .map(Number)
+    .sort((a, b) => a - b);
+  return Promise.all(
+    versions.map(async (version) => {
+      const schema = config.previous![version]!;
+      const where =
+        typeof schema === "string"
+          ? { file: displayPath(context.rootDir, path.resolve(context.schemasDir, schema)), queue: key }
+          : { file: context.configFile, queue: key, option: `queues.${key}.previous.${version}` };
+      const resolved = await withStackGuard(where, `resolving the schema of version ${version}`, () =>
+        resolveQueueSchema(key, schema, context, {
+          option: `queues.${key}.previous.${version}`,
+          inlineFile: `${key}.v${version}.inline.schema.json`,
+        }),
+      );
+      return {
+        version,
+        resolved,
+        names: {
+          job: `${names.job}V${version}`,
+          validator: `${names.validator}V${version}`,
+          file: `${names.file}.v${version}`,
+        },
+      };
+    }),
+  );
+}
+
+/** The first of several compile errors (each settles, never rejects), or undefined. */
+async function firstError(errors: readonly Promise<Error | undefined>[]): Promise<Error | undefined> {
+  return (await Promise.all(errors)).find((error) => error !== undefined);
 }
 
 async function queueModel(
@@ -44,10 +86,19 @@ async function queueModel(
     "resolving the schema",
     () => resolveQueueSchema(key, config.schema, context),
   );
+  const names = queueNames(key);
+  const older = await previousVersions(key, config, names, context);
+  if (config.upgrade !== undefined && older.length > 0) {
+    await checkUpgradeModule(
+      { rootDir: context.rootDir, configFile: context.configFile, queue: key },
+      config.upgrade,
+      older.map(({ version }) => `from${version}`),
+    );
+  }
   const schemaDescription = typeof schema.description === "string" ? schema.description : null;
   const model: QueueModel = {
     key,
-    names: queueNames(key),
+    names,
     options: queueOptions(config),
     schema,
     dialect,
@@ -55,8 +106,28 @@ async function queueModel(
     codecImport: config.codec === undefined ? null : codecImport(context.rootDir, context.outDir, config.codec),
     description: config.description ?? schemaDescription,
     validatorSource: compilation,
+    version: config.version ?? QUEUE_EVOLUTION_DEFAULTS.version,
+    compatibility: config.compatibility ?? QUEUE_EVOLUTION_DEFAULTS.compatibility,
+    previousVersions: older.map(({ version, resolved, names: versionNames }) => ({
+      version,
+      schema: resolved.schema,
+      dialect: resolved.dialect,
+      schemaFile: resolved.schemaFile,
+      names: versionNames,
+      validatorSource: resolved.compilation,
+    })),
+    upgradeImport:
+      config.upgrade === undefined || older.length === 0
+        ? null
+        : codecImport(context.rootDir, context.outDir, config.upgrade),
   };
-  return { model, compileError, unsafePatterns };
+  return {
+    model,
+    compileError: firstError([compileError, ...older.map(({ resolved }) => resolved.compileError)]),
+    unsafePatterns: Promise.all([unsafePatterns, ...older.map(({ resolved }) => resolved.unsafePatterns)]).then(
+      (found) => found.flat(),
+    ),
+  };
 }
 
 /**

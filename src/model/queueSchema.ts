@@ -57,19 +57,28 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Which option of the queue names the schema: its `schema`, or an older version's in `previous`. */
+export interface SchemaOption {
+  /** The option as errors name it: `queues.email.schema`, `queues.email.previous.1`. */
+  readonly option: string;
+  /** The name an inline schema's relative `$ref`s resolve from, inside schemasDir (never read). */
+  readonly inlineFile: string;
+}
+
 export async function resolveQueueSchema(
   key: string,
   schema: string | JSONSchema,
   context: QueueSchemaContext,
+  schemaOption: SchemaOption = { option: `queues.${key}.schema`, inlineFile: `${key}.inline.schema.json` },
 ): Promise<QueueSchema> {
-  const option = `queues.${key}.schema`;
+  const option = schemaOption.option;
   const inline = typeof schema !== "string";
   // Files are checked when read; an inline schema here, before anything recursive (JSON.stringify included) sees it.
   if (inline) checkSchemaDepth(schema, { file: context.configFile, queue: key, option });
   const root: SchemaFile = inline
     ? {
         // A name inside schemasDir, so relative `$ref`s in an inline schema resolve there; never read.
-        path: path.join(context.schemasDir, `${key}.inline.schema.json`),
+        path: path.join(context.schemasDir, schemaOption.inlineFile),
         displayPath: context.configFile,
         text: JSON.stringify(schema),
         document: schema,

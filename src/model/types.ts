@@ -3,6 +3,7 @@
  * no file system access left to do. Built by `src/model/`, read by `src/emit/`.
  */
 import type { QueueOptions } from "@pgmq-gen/runtime/contract";
+import type { CompatibilityMode } from "../evolution/types.js";
 import type { ValidatorSourceOutcome } from "./validatorSource.js";
 
 /** A JSON Schema after bundling: every `$ref` points inside the document itself. */
@@ -30,6 +31,25 @@ export interface QueueNames {
   readonly file: string;
 }
 
+/** An older version of a queue's payload schema, kept because messages of it may still be queued. */
+export interface PreviousVersionModel {
+  readonly version: number;
+  readonly schema: BundledSchema;
+  readonly dialect: SchemaDialect;
+  /** Relative to the config file's folder, or null when inline. */
+  readonly schemaFile: string | null;
+  readonly names: {
+    /** "SignupEmailJobV1" */
+    readonly job: string;
+    /** "validateSignupEmailJobV1" */
+    readonly validator: string;
+    /** "signup-email.v1": base name of its generated files. */
+    readonly file: string;
+  };
+  /** ajv's standalone source of this version's validator (see `QueueModel.validatorSource`). */
+  readonly validatorSource: Promise<ValidatorSourceOutcome>;
+}
+
 export interface QueueModel {
   /** The queue key and PGMQ queue name. */
   readonly key: string;
@@ -51,6 +71,14 @@ export interface QueueModel {
    * when a compiler thread failed, which the build reports first.
    */
   readonly validatorSource: Promise<ValidatorSourceOutcome>;
+  /** The payload schema's version (config `version`, default 1). */
+  readonly version: number;
+  /** What a change of the schema must keep valid, checked against the lock file. */
+  readonly compatibility: CompatibilityMode | "none";
+  /** Older versions that may still be queued, oldest first, ending at `version - 1` (empty for most queues). */
+  readonly previousVersions: readonly PreviousVersionModel[];
+  /** Import specifier of the user's upgrade module, relative to `outDir`, or null without previous versions. */
+  readonly upgradeImport: string | null;
 }
 
 export interface ProjectModel {
