@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { CONFIG_DEFAULTS } from "../../src/config/defaults.js";
+import { CONFIG_DEFAULTS, QUEUE_EVOLUTION_DEFAULTS } from "../../src/config/defaults.js";
 import { QUEUE_DEFAULTS } from "../../packages/runtime/src/defaults.js";
 
 const typesFile = fileURLToPath(new URL("../../src/config/types.ts", import.meta.url));
@@ -72,6 +72,14 @@ describe("documented defaults", () => {
     const project = documented.PgmqGenConfig!;
     for (const option of Object.keys(CONFIG_DEFAULTS) as (keyof typeof CONFIG_DEFAULTS)[]) {
       expect(documentedValue(project[option]!), `PgmqGenConfig.${option}`).toEqual(CONFIG_DEFAULTS[option]);
+    }
+  });
+
+  it("issue 14 #3: each schema-evolution option's documented default is QUEUE_EVOLUTION_DEFAULTS'", () => {
+    const queue = documented.QueueConfig!;
+    for (const option of Object.keys(QUEUE_EVOLUTION_DEFAULTS) as (keyof typeof QUEUE_EVOLUTION_DEFAULTS)[]) {
+      expect(queue[option], `QueueConfig.${option} documents a default`).toBeDefined();
+      expect(documentedValue(queue[option]!), `QueueConfig.${option}`).toEqual(QUEUE_EVOLUTION_DEFAULTS[option]);
     }
   });
 });
