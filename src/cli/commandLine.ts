@@ -6,9 +6,11 @@
  * messages, and it cannot tell an option of another command from a typo.
  */
 import { closestName } from "../config/closestName.js";
+import type { CompatibilityMode } from "../evolution/types.js";
 import {
   ALL_OPTIONS,
   COMMAND_NAMES,
+  COMPATIBILITY_MODES,
   DEFAULT_COMMAND,
   isCommandName,
   optionsOf,
@@ -21,7 +23,8 @@ export type Command =
   | { kind: "version" }
   | { kind: "generate"; configPath?: string; check: boolean; watch: boolean; cache: boolean }
   | { kind: "migrate"; configPath?: string; databaseUrl?: string; dryRun: boolean }
-  | { kind: "dev"; configPath?: string; port?: number };
+  | { kind: "dev"; configPath?: string; port?: number }
+  | { kind: "diff"; oldFile: string; newFile: string; mode?: CompatibilityMode; json: boolean };
 
 /** A command line that cannot be run as written. */
 export class UsageError extends Error {
@@ -137,6 +140,34 @@ function parsePort(text: string): number {
   return port;
 }
 
+function parseMode(text: string): CompatibilityMode {
+  const mode = COMPATIBILITY_MODES.find((each) => each === text);
+  if (mode !== undefined) return mode;
+  const suggestion = closestName(text, COMPATIBILITY_MODES);
+  throw new UsageError(
+    `option --mode needs ${COMPATIBILITY_MODES.slice(0, -1).join(", ")} or ${COMPATIBILITY_MODES.at(-1)}, not "${text}"${suggestion !== undefined ? `; did you mean ${suggestion}?` : ""}`,
+    "diff",
+  );
+}
+
+/** `diff <old> <new>`: two files, in that order, named by the positionals. */
+function parseDiff(files: readonly string[], values: ReadonlyMap<string, string | undefined>): Command {
+  const [oldFile, newFile, more] = files;
+  if (oldFile === undefined || newFile === undefined) {
+    const given = oldFile === undefined ? "none was given" : `only ${JSON.stringify(oldFile)} was given`;
+    throw new UsageError(`diff needs two schema files, the old one then the new one; ${given}`, "diff");
+  }
+  if (more !== undefined) throw new UsageError(`unexpected argument "${more}"`, "diff");
+  const mode = values.get("mode");
+  return {
+    kind: "diff",
+    oldFile,
+    newFile,
+    ...(mode !== undefined ? { mode: parseMode(mode) } : {}),
+    json: values.has("json"),
+  };
+}
+
 export function parseCommandLine(args: readonly string[]): Command {
   const { options, positionals } = tokenize(args);
   const [named, ...extra] = positionals;
@@ -163,6 +194,7 @@ export function parseCommandLine(args: readonly string[]): Command {
     if (!isCommandName(topic)) throw unknownCommand(topic);
     return { kind: "help", topic };
   }
+  if (command === "diff") return parseDiff(extra, values);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, command);
 
   switch (command) {

@@ -3,6 +3,7 @@
  * against this table and the help is printed from it, so the two cannot
  * disagree about which option a command takes.
  */
+import type { CompatibilityMode } from "../evolution/types.js";
 
 export interface OptionSpec {
   /** Long name, without the dashes: `config` for `--config`. */
@@ -14,6 +15,18 @@ export interface OptionSpec {
   /** What it does; `\n` starts a continuation line in the help. */
   readonly description: string;
 }
+
+/**
+ * The values of `diff --mode`, with their help. A record, so a mode added to
+ * CompatibilityMode does not compile until it is described here.
+ */
+const MODES: Readonly<Record<CompatibilityMode, string>> = {
+  backward: "every payload valid under the old schema stays valid",
+  forward: "every payload valid under the new schema was valid under the old one",
+  full: "both",
+};
+
+export const COMPATIBILITY_MODES = Object.keys(MODES) as readonly CompatibilityMode[];
 
 // The config file names below are the search places of src/config/load.ts
 // (CONFIG_SEARCH_PLACES), spelled out rather than imported: --help must
@@ -53,6 +66,17 @@ const OPTIONS = {
     description:
       "Port to listen on (127.0.0.1 only). (Default: the last run's port if it is\nfree, else any free port)",
   },
+  mode: {
+    name: "mode",
+    valueName: "<mode>",
+    description: `Which payloads must survive the change. (Default: backward)\n${Object.entries(MODES)
+      .map(([mode, meaning]) => `${mode}: ${meaning}`)
+      .join("\n")}`,
+  },
+  json: {
+    name: "json",
+    description: "Print the comparison as JSON, { mode, compatible, changes }, instead of lines;\nsame exit codes.",
+  },
   help: { name: "help", short: "h", description: "Show this help." },
   version: { name: "version", short: "v", description: "Print the pgmq-gen version." },
 } as const satisfies Record<string, OptionSpec>;
@@ -63,7 +87,7 @@ export const HELP_OPTION: OptionSpec = OPTIONS.help;
 /** Options every command takes, on top of its own. */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [OPTIONS.help, OPTIONS.version];
 
-export const COMMAND_NAMES = ["generate", "migrate", "dev", "help"] as const;
+export const COMMAND_NAMES = ["generate", "migrate", "dev", "diff", "help"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** The command `pgmq-gen` runs when none is named. */
@@ -109,6 +133,17 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       "<project>/.pgmq/dev, prints DATABASE_URL=... on stdout and runs until Ctrl-C, then stops it.\n" +
       "If a `pgmq-gen dev` of this project already runs, prints its DATABASE_URL and exits at once.",
     options: [OPTIONS["dev-config"], OPTIONS.port],
+  },
+  diff: {
+    name: "diff",
+    usage: "pgmq-gen diff <old.schema.json> <new.schema.json> [--mode backward|forward|full] [--json]",
+    summary: "Compare two JSON Schema files: list every change, exit 1 if one breaks compatibility.",
+    description:
+      "Compares two JSON Schema files (each bundled with the files its $refs name) and prints every\n" +
+      "change: its JSON pointer (into the new schema; into the old one for a removal), the old and new\n" +
+      "values, and whether it breaks the mode's compatibility, with the reason. Exits 0 when the new\n" +
+      "schema is compatible, 1 when a change breaks, 2 when a file cannot be read or compared.",
+    options: [OPTIONS.mode, OPTIONS.json],
   },
   help: {
     name: "help",

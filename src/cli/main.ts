@@ -52,6 +52,11 @@ async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
       const { runDevCommand } = await import("./devCommand.js");
       return runDevCommand({ ...common, ...(command.port !== undefined ? { port: command.port } : {}) }, terminal);
     }
+    case "diff": {
+      const { runDiffCommand } = await import("./diffCommand.js");
+      const { oldFile, newFile, mode, json } = command;
+      return runDiffCommand({ cwd, oldFile, newFile, ...(mode !== undefined ? { mode } : {}), json }, terminal);
+    }
   }
 }
 

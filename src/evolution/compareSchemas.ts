@@ -85,6 +85,16 @@ function follow(document: SchemaDocument, node: unknown, path: Path): Node {
   return current;
 }
 
+/**
+ * What identifies a schema in a pair being compared: its path, or for a boolean its value. A
+ * boolean is the same schema wherever it stands, and the `true` an absent `items` or
+ * `additionalProperties` stands for gets a longer path at each level: keyed by path, a recursive
+ * schema compared with it (a recursive property added to an open object) would recurse forever.
+ */
+function nodeKey(node: unknown, path: Path): string {
+  return typeof node === "boolean" ? String(node) : formatPointer(path);
+}
+
 export function compareSchemas(
   oldSchema: unknown,
   newSchema: unknown,
@@ -124,7 +134,7 @@ export function compareSchemas(
         });
         return;
       }
-      const key = `${formatPointer(before.path)}\u0000${formatPointer(after.path)}`;
+      const key = `${nodeKey(before.node, before.path)}\u0000${nodeKey(after.node, after.path)}`;
       // A pair already being compared is assumed compatible: the coinductive argument for recursive schemas.
       if (inProgress.has(key)) return;
       inProgress.add(key);

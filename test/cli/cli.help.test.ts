@@ -23,7 +23,13 @@ const misspellings: [args: string[], message: string, help: string][] = [
   [["--confg", "pgmq.config.ts"], "unknown option --confg; did you mean --config?", "pgmq-gen help"],
   [["mirgate"], 'unknown command "mirgate"; did you mean migrate?', "pgmq-gen help"],
   [["help", "migrat"], 'unknown command "migrat"; did you mean migrate?', "pgmq-gen help"],
-  [["help", "nosuch"], 'unknown command "nosuch"; the commands are generate, migrate, dev, help', "pgmq-gen help"],
+  [["diff", "a.json", "b.json", "--mdoe", "full"], "unknown option --mdoe; did you mean --mode?", "pgmq-gen help diff"],
+  [["dif", "a.json", "b.json"], 'unknown command "dif"; did you mean diff?', "pgmq-gen help"],
+  [
+    ["help", "nosuch"],
+    'unknown command "nosuch"; the commands are generate, migrate, dev, diff, help',
+    "pgmq-gen help",
+  ],
 ];
 
 /** Each command's own options, and options of other commands its help must not list. */
@@ -43,7 +49,12 @@ const commandOptions: { command: string; own: string[]; foreign: string[] }[] = 
     own: ["--config <path>", "--port <n>", "--help"],
     foreign: ["--check", "--watch", "--no-cache", "--dry-run", "--database-url"],
   },
-  { command: "help", own: ["--help"], foreign: ["--config", "--check", "--port"] },
+  {
+    command: "diff",
+    own: ["--mode <mode>", "--json", "--help"],
+    foreign: ["--config", "--check", "--watch", "--no-cache", "--dry-run", "--database-url", "--port"],
+  },
+  { command: "help", own: ["--help"], foreign: ["--config", "--check", "--port", "--mode", "--json"] },
 ];
 
 describe("pgmq-gen help", () => {
@@ -97,9 +108,12 @@ describe("pgmq-gen help", () => {
         .split("\n")
         .slice(1)
         .map((line) => line.trim().split(/\s+/)[0]),
-    ).toEqual(["generate", "migrate", "dev", "help"]);
+    ).toEqual(["generate", "migrate", "dev", "diff", "help"]);
     expect(top.stdout).toContain("pgmq-gen help <command>");
     expect(top.stdout).toMatch(/^ {2}pgmq-gen dev \[--config <path>\] \[--port <n>\]$/m);
+    expect(top.stdout).toMatch(
+      /^ {2}pgmq-gen diff <old\.schema\.json> <new\.schema\.json> \[--mode backward\|forward\|full\] \[--json\]$/m,
+    );
   });
 
   it("issue 12 #4: the config files --help and the README name are the ones the config loader searches", async () => {

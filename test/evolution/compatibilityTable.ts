@@ -410,6 +410,20 @@ export const COMMON_ROWS: readonly Row[] = [
     [],
   ),
   row(
+    "recursive property added to an open object (compared with the true its absence stands for)",
+    { type: "object" },
+    obj({ tree: obj({ children: { type: "array", items: { $ref: "#/properties/tree" } } }) }),
+    "backward",
+    ["/properties/tree PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"],
+  ),
+  row(
+    "recursive property removed from an open object",
+    obj({ tree: obj({ children: { type: "array", items: { $ref: "#/properties/tree" } } }) }),
+    { type: "object" },
+    "forward",
+    ["/properties/tree PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL"],
+  ),
+  row(
     "escaped pointer in a $ref",
     { definitions: { "a/b": str }, $ref: "#/definitions/a~1b" },
     { definitions: { "a/b": { type: "number" } }, $ref: "#/definitions/a~1b" },
