@@ -1,0 +1,140 @@
+/**
+ * `pgmq-gen versions`: how many queued messages each schema version has, per
+ * queue of the config (issue 14 §3), so a team knows when an old version may
+ * leave `previous`: once none of its messages is queued.
+ */
+import pg from "pg";
+import { QueueMissingError, queuedVersionCounts, type QueuedVersionCount } from "@pgmq-gen/runtime";
+import { CONNECTION_DEFAULTS } from "@pgmq-gen/runtime/contract";
+import { QUEUE_EVOLUTION_DEFAULTS } from "../config/defaults.js";
+import { loadConfig } from "../config/load.js";
+import type { PgmqGenConfig } from "../config/types.js";
+import { validateConfig } from "../config/validate.js";
+import { errorLines } from "./messages.js";
+import { ExitCode, type Terminal } from "./terminal.js";
+
+export interface VersionsCommandOptions {
+  cwd: string;
+  configPath?: string;
+  /** Server to count on. (Default: none; main passes `$DATABASE_URL`) */
+  databaseUrl?: string;
+  /** Queues to count; every queue of the config (dead-letter queues included) when empty. */
+  queues: readonly string[];
+  /** Print JSON instead of a table. */
+  json: boolean;
+}
+
+/** What a stamped version is to the config: its current one, one in `previous`, or neither. */
+export type VersionStatus = "current" | "previous" | "retired" | "newer" | "unstamped";
+
+export interface QueueVersionCounts {
+  readonly queue: string;
+  /** False when the queue has no table yet (nothing pushed, not migrated). */
+  readonly exists: boolean;
+  readonly versions: readonly (QueuedVersionCount & { status: VersionStatus })[];
+}
+
+/** The config entry whose versions a queue's messages have: its own, or, for a dead-letter queue only, its source's. */
+function versionsOf(config: PgmqGenConfig, queue: string): { current: number; previous: number[] } | null {
+  const entry =
+    config.queues[queue] ?? Object.values(config.queues).find((candidate) => candidate.deadLetter === queue);
+  if (entry === undefined) return null;
+  return {
+    current: entry.version ?? QUEUE_EVOLUTION_DEFAULTS.version,
+    previous: Object.keys(entry.previous ?? {}).map(Number),
+  };
+}
+
+function statusOf(version: number | null, known: { current: number; previous: number[] } | null): VersionStatus {
+  if (version === null) return "unstamped";
+  if (known === null) return version === 1 ? "current" : "retired";
+  if (version === known.current) return "current";
+  if (known.previous.includes(version)) return "previous";
+  return version > known.current ? "newer" : "retired";
+}
+
+/** Queues named on the command line, else every configured queue and dead-letter queue, sorted. */
+function queuesToCount(config: PgmqGenConfig, named: readonly string[]): string[] {
+  if (named.length > 0) return [...new Set(named)];
+  const names = new Set<string>();
+  for (const [key, queue] of Object.entries(config.queues)) {
+    names.add(key);
+    if (queue.deadLetter !== undefined) names.add(queue.deadLetter);
+  }
+  return [...names].sort();
+}
+
+const STATUS_WORDS: Record<VersionStatus, string> = {
+  current: "current",
+  previous: "previous: may leave `previous` once 0",
+  retired: "not in the config: no worker can upgrade these",
+  newer: "newer than the config",
+  unstamped: "no stamp: tried against each version, newest first",
+};
+
+function tableLines(counts: readonly QueueVersionCounts[]): string[] {
+  const rows: string[][] = [["queue", "version", "messages", "status"]];
+  for (const queue of counts) {
+    if (!queue.exists) rows.push([queue.queue, "-", "-", "no queue table yet"]);
+    else if (queue.versions.length === 0) rows.push([queue.queue, "-", "0", "empty"]);
+    for (const row of queue.versions) {
+      rows.push([queue.queue, row.version === null ? "(none)" : String(row.version), String(row.count), STATUS_WORDS[row.status]]);
+    }
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+export async function runVersionsCommand(options: VersionsCommandOptions, terminal: Terminal): Promise<ExitCode> {
+  let config: PgmqGenConfig;
+  try {
+    const loaded = await loadConfig({
+      cwd: options.cwd,
+      ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
+    });
+    config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
+  } catch (error) {
+    for (const line of errorLines(error)) terminal.err(line);
+    return ExitCode.failed;
+  }
+  if (options.databaseUrl === undefined || options.databaseUrl === "") {
+    terminal.err("error: no database to count on; pass --database-url <url> or set DATABASE_URL");
+    return ExitCode.usage;
+  }
+
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: 1,
+    connectionTimeoutMillis: CONNECTION_DEFAULTS.connectionTimeoutMillis,
+    statement_timeout: CONNECTION_DEFAULTS.statementTimeoutMillis,
+  });
+  // An idle connection dropped by the server must not crash the command; the next query reports it.
+  pool.on("error", () => undefined);
+  try {
+    const counts: QueueVersionCounts[] = [];
+    for (const queue of queuesToCount(config, options.queues)) {
+      const known = versionsOf(config, queue);
+      try {
+        const rows = await queuedVersionCounts(queue, { db: pool });
+        counts.push({ queue, exists: true, versions: rows.map((row) => ({ ...row, status: statusOf(row.version, known) })) });
+      } catch (error) {
+        if (!(error instanceof QueueMissingError)) throw error;
+        counts.push({ queue, exists: false, versions: [] });
+      }
+    }
+    if (options.json) terminal.out(JSON.stringify(counts, null, 2));
+    else for (const line of tableLines(counts)) terminal.out(line);
+    return ExitCode.ok;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    terminal.err(`error: versions failed: ${reason}`);
+    return ExitCode.failed;
+  } finally {
+    await pool.end();
+  }
+}
