@@ -2,16 +2,67 @@
  * A queue's payload types, written by json-schema-to-typescript. The schema is
  * first given names: the root becomes `<Queue>Job`, and every titled or
  * defined subschema gets the queue's prefix, because index.ts re-exports every
- * queue module and two queues may both define an `Address`.
+ * queue module and two queues may both define an `Address`. An older version
+ * of the schema (config `previous`) is named the same way in its own module:
+ * `<Queue>JobV1`, its subschemas prefixed `<Queue>V1`, so an error in an
+ * upgrade step never compares two different types of the same name.
  */
 import type { Options } from "json-schema-to-typescript";
 import { type ArtifactMemo, NO_MEMO } from "../model/artifactMemo.js";
 import { CompileError } from "../errors.js";
 import { DATA_KEYWORDS } from "../model/schemaKeywords.js";
-import type { QueueModel } from "../model/types.js";
+import type { BundledSchema, PreviousVersionModel, QueueModel } from "../model/types.js";
 import { tidyPayloadTypes } from "./tidyPayloadTypes.js";
 
 type SchemaNode = Record<string, unknown>;
+
+/** One schema to write payload types for: a queue's current schema, or one of its older versions. */
+export interface PayloadSchema {
+  /** The queue's key, for errors. */
+  readonly queue: string;
+  readonly schema: BundledSchema;
+  /** Where the schema came from, relative to the config file's folder, or null when inline; for errors. */
+  readonly schemaFile: string | null;
+  /** The root type's name: "SignupEmailJob", or "SignupEmailJobV1" for version 1. */
+  readonly job: string;
+  /** What every titled or defined subschema's type name starts with: "SignupEmail", or "SignupEmailV1". */
+  readonly prefix: string;
+  /** The root type's doc comment, or null for none. */
+  readonly description: string | null;
+}
+
+function stringKeyword(schema: BundledSchema, keyword: string): string | null {
+  const value = schema[keyword];
+  return typeof value === "string" ? value : null;
+}
+
+/** The queue's current schema: its description (config or schema), else the schema's title, documents the job. */
+export function queuePayload(queue: QueueModel): PayloadSchema {
+  return {
+    queue: queue.key,
+    schema: queue.schema,
+    schemaFile: queue.schemaFile,
+    job: queue.names.job,
+    prefix: queue.names.pascal,
+    description: queue.description ?? stringKeyword(queue.schema, "title"),
+  };
+}
+
+/** An older version of the queue's schema: documented as such first, then by its own description or title. */
+export function previousVersionPayload(queue: QueueModel, previous: PreviousVersionModel): PayloadSchema {
+  const own = stringKeyword(previous.schema, "description") ?? stringKeyword(previous.schema, "title");
+  const version =
+    `Version ${previous.version} of the \`${queue.key}\` queue's job, kept while messages of it may still be queued: ` +
+    `a worker upgrades such a job to the current version (\`${queue.names.job}\`) before the handler sees it.`;
+  return {
+    queue: queue.key,
+    schema: previous.schema,
+    schemaFile: previous.schemaFile,
+    job: previous.names.job,
+    prefix: `${queue.names.pascal}V${previous.version}`,
+    description: own === null ? version : `${version}\n\n${own}`,
+  };
+}
 
 const DEFINITION_MAPS = ["definitions", "$defs"];
 
@@ -39,7 +90,7 @@ function titleDefinitions(node: SchemaNode): void {
   }
 }
 
-/** Prefixes every subschema title with the queue's name (once), depth first. */
+/** Prefixes every subschema title with `prefix` (once), depth first. */
 function prefixTitles(node: unknown, prefix: string): void {
   if (Array.isArray(node)) {
     for (const item of node) prefixTitles(item, prefix);
@@ -58,14 +109,12 @@ function prefixTitles(node: unknown, prefix: string): void {
 }
 
 /** The schema as json-schema-to-typescript should see it: a mutable copy, named. */
-function namedSchema(queue: QueueModel): SchemaNode {
-  const schema = structuredClone(queue.schema) as SchemaNode;
-  const title = typeof schema.title === "string" ? schema.title : null;
-  prefixTitles(schema, queue.names.pascal);
-  schema.title = queue.names.job;
-  const description = queue.description ?? title;
-  if (description === null) delete schema.description;
-  else schema.description = description;
+function namedSchema(payload: PayloadSchema): SchemaNode {
+  const schema = structuredClone(payload.schema) as SchemaNode;
+  prefixTitles(schema, payload.prefix);
+  schema.title = payload.job;
+  if (payload.description === null) delete schema.description;
+  else schema.description = payload.description;
   return schema;
 }
 
@@ -97,14 +146,14 @@ const TYPE_OPTIONS: Partial<Options> = {
   $refOptions: { resolve: { external: false } },
 };
 
-function typesError(queue: QueueModel, configFile: string, error: unknown): CompileError {
+function typesError(payload: PayloadSchema, configFile: string, error: unknown): CompileError {
   const message = error instanceof Error ? error.message : String(error);
   const cause =
     error instanceof RangeError
       ? "The schema is too deeply nested or recursive in a way the type generator cannot follow"
       : "A $ref cycle through the schema root is the usual cause";
   return new CompileError(
-    { file: queue.schemaFile ?? configFile, queue: queue.key, pointer: "" },
+    { file: payload.schemaFile ?? configFile, queue: payload.queue, pointer: "" },
     `json-schema-to-typescript cannot turn this schema into types: ${message}. ${cause}; move the recursive part into definitions`,
     { cause: error },
   );
@@ -131,40 +180,40 @@ async function typeGenerator() {
 }
 
 export async function emitPayloadTypes(
-  queue: QueueModel,
+  payload: PayloadSchema,
   configFile: string,
   options: Partial<Options> = TYPE_OPTIONS,
 ): Promise<string> {
   const { compile, format } = await typeGenerator();
   try {
     // Unformatted first, so tidyPayloadTypes edits text prettier then lays out as if written that way.
-    const raw = await compile(namedSchema(queue) as Parameters<typeof compile>[0], queue.names.job, {
+    const raw = await compile(namedSchema(payload) as Parameters<typeof compile>[0], payload.job, {
       ...options,
       format: false,
     });
     const tidy = tidyPayloadTypes(raw);
     return options.format === false ? tidy : await format(tidy, options as Options);
   } catch (error) {
-    throw typesError(queue, configFile, error);
+    throw typesError(payload, configFile, error);
   }
 }
 
-/** A line between two queues' types while they are formatted together; no generated type can contain it. */
+/** A line between two schemas' types while they are formatted together; no generated type can contain it. */
 const BOUNDARY = "// @pgmq-gen payload types boundary";
 /** The boundary as a whole line (a doc comment quoting it would have ` * ` in front). */
 const BOUNDARY_LINE = /^\/\/ @pgmq-gen payload types boundary\n/m;
 
 /**
- * Every queue's payload types, formatted in one prettier call: prettier's
+ * Every schema's payload types, formatted in one prettier call: prettier's
  * fixed cost per call is most of its time on small inputs. Top-level
  * declarations are formatted independently of their neighbours, so each
- * queue's part is what formatting it alone gives; if the batch fails, each
- * queue is formatted alone, so the error names the queue at fault.
+ * schema's part is what formatting it alone gives; if the batch fails, each
+ * schema is formatted alone, so the error names the queue and file at fault.
  */
-async function formatTogether(queues: readonly QueueModel[], configFile: string): Promise<string[]> {
+async function formatTogether(payloads: readonly PayloadSchema[], configFile: string): Promise<string[]> {
   const { format } = await typeGenerator();
   const raw = await Promise.all(
-    queues.map((queue) => emitPayloadTypes(queue, configFile, { ...TYPE_OPTIONS, format: false })),
+    payloads.map((payload) => emitPayloadTypes(payload, configFile, { ...TYPE_OPTIONS, format: false })),
   );
   let parts: string[] | null = null;
   try {
@@ -173,27 +222,27 @@ async function formatTogether(queues: readonly QueueModel[], configFile: string)
   } catch {
     parts = null;
   }
-  if (parts === null || parts.length !== queues.length) {
-    return Promise.all(queues.map((queue) => emitPayloadTypes(queue, configFile)));
+  if (parts === null || parts.length !== payloads.length) {
+    return Promise.all(payloads.map((payload) => emitPayloadTypes(payload, configFile)));
   }
   // Alone, prettier's output has no leading blank line and ends in exactly one newline.
   return parts.map((part) => `${part.replace(/^\n+/, "").trimEnd()}\n`);
 }
 
 /**
- * Every queue's payload types, in queue order: from the build cache where an
- * identical generator already wrote them for the same named schema, the rest
- * written now, together.
+ * Every schema's payload types, in the order given: from the build cache
+ * where an identical generator already wrote them for the same named schema,
+ * the rest written now, together.
  */
 export async function emitAllPayloadTypes(
-  queues: readonly QueueModel[],
+  payloads: readonly PayloadSchema[],
   configFile: string,
   cache: ArtifactMemo = NO_MEMO,
 ): Promise<string[]> {
-  if (!cache.enabled) return formatTogether(queues, configFile);
-  const inputs = queues.map((queue) => `${queue.names.job}\n${JSON.stringify(namedSchema(queue))}`);
+  if (!cache.enabled) return formatTogether(payloads, configFile);
+  const inputs = payloads.map((payload) => `${payload.job}\n${JSON.stringify(namedSchema(payload))}`);
   const types = inputs.map((input) => cache.get("payload-types", input));
-  const missing = queues.filter((_queue, index) => types[index] === undefined);
+  const missing = payloads.filter((_payload, index) => types[index] === undefined);
   if (missing.length === 0) return types as string[];
   const written = await formatTogether(missing, configFile);
   let next = 0;

@@ -32,3 +32,11 @@ export function describeAbortReasons(options: QueueOptions): string {
     ? "the worker is stopping"
     : `the job has run for ${options.jobTimeout}s (its timeout) or the worker is stopping`;
 }
+
+/** [1] -> "version 1"; [1, 2] -> "versions 1 and 2"; [1, 2, 3] -> "versions 1, 2 and 3" (`conjunction` "or": "version 1 or 2"). */
+export function describeVersions(versions: readonly number[], conjunction: "and" | "or" = "and"): string {
+  if (versions.length === 1) return `version ${versions[0]}`;
+  const last = versions[versions.length - 1];
+  const list = `${versions.slice(0, -1).join(", ")} ${conjunction} ${last}`;
+  return conjunction === "and" ? `versions ${list}` : `version ${list}`;
+}

@@ -1,13 +1,15 @@
 /**
  * `<queue>.ts`: the payload types, and the small objects binding the queue's
  * name, options and codec to the runtime (codec, definition, producer), plus
- * the handler types a worker implements. templates/queue.ts.template holds the
- * module's code and doc comments; this file computes the values it is filled
- * with.
+ * the handler types a worker implements; for a queue with older versions, the
+ * upgrade steps' interface too (queueVersions.ts).
+ * templates/queue.ts.template holds the module's code and doc comments; this
+ * file computes the values it is filled with.
  */
 import type { QueueModel } from "../model/types.js";
 import { bannerLine } from "./banner.js";
 import { describeAbortReasons, describeRetries, describeSuccess } from "./queueDocs.js";
+import { queueVersionValues } from "./queueVersions.js";
 import { finishModule, literalText, separateDeclarations } from "./sourceFiles.js";
 import { fillTemplate, type TemplateValues } from "./templates.js";
 
@@ -82,6 +84,7 @@ export function queueModuleValues({
     retries: describeRetries(options),
     abortReasons: describeAbortReasons(options),
     contextArgument: options.transactional ? ", TransactionalJobContext" : "",
+    ...queueVersionValues(queue),
   };
 }
 

@@ -3,16 +3,58 @@
  * time into standalone code, so applications never compile a schema at
  * start-up. The code is ajv's, typed (validatorTypes.ts) and formatted by
  * prettier; this module binds its helpers to the runtime and exports its
- * validate function as the queue's type guard.
+ * validate function as the queue's type guard. An older version a queue
+ * keeps (config `previous`) gets one too, `<queue>.v<N>.validator.ts`,
+ * guarding that version's job type.
  */
 import { CompileError } from "../errors.js";
 import { type ArtifactMemo, NO_MEMO } from "../model/artifactMemo.js";
-import type { QueueModel } from "../model/types.js";
+import type { PreviousVersionModel, QueueModel } from "../model/types.js";
 import type { ValidatorSourceOutcome } from "../model/validatorSource.js";
 import { finishMachineModule, LINE_WIDTH } from "./sourceFiles.js";
 import { fillTemplate } from "./templates.js";
 import { rewriteValidatorRequires } from "./validatorRequires.js";
 import { typeValidatorCode } from "./validatorTypes.js";
+
+/** The schema a validator module checks, and the names it is written with. */
+export interface ValidatorTarget {
+  /** The queue's key. */
+  readonly queue: string;
+  /** Where the schema came from, relative to the config file's folder, or null when inline; for errors. */
+  readonly schemaFile: string | null;
+  /** The job type the validator guards: "SignupEmailJob", "SignupEmailJobV1". */
+  readonly job: string;
+  /** The exported validator: "validateSignupEmailJob", "validateSignupEmailJobV1". */
+  readonly validator: string;
+  /** Base name of the module declaring `job`: "signup-email", "signup-email.v1". */
+  readonly file: string;
+  /** The older version the schema is, or null for the queue's current schema. */
+  readonly version: number | null;
+}
+
+export function queueValidator(queue: QueueModel): ValidatorTarget {
+  const { names } = queue;
+  return {
+    queue: queue.key,
+    schemaFile: queue.schemaFile,
+    job: names.job,
+    validator: names.validator,
+    file: names.file,
+    version: null,
+  };
+}
+
+export function previousVersionValidator(queue: QueueModel, previous: PreviousVersionModel): ValidatorTarget {
+  const { names } = previous;
+  return {
+    queue: queue.key,
+    schemaFile: previous.schemaFile,
+    job: names.job,
+    validator: names.validator,
+    file: names.file,
+    version: previous.version,
+  };
+}
 
 /** ajv's ESM preamble: `"use strict"` (modules are strict already) and its two exports of the function. */
 const USE_STRICT = /^"use strict";\n/;
@@ -62,37 +104,38 @@ let prettierModule: Promise<typeof import("prettier")> | undefined;
  * remembered in `cache`, keyed by everything it is written from.
  */
 export async function emitValidatorModule(
-  queue: QueueModel,
+  target: ValidatorTarget,
   compiled: ValidatorSourceOutcome,
   runtimeImport: string,
   configFile: string,
   cache: ArtifactMemo = NO_MEMO,
 ): Promise<string> {
-  if (!cache.enabled || !compiled.ok) return writeValidatorModule(queue, compiled, runtimeImport, configFile);
-  const { key, names } = queue;
+  if (!cache.enabled || !compiled.ok) return writeValidatorModule(target, compiled, runtimeImport, configFile);
   const input = JSON.stringify([
     compiled.source,
-    key,
-    names.job,
-    names.file,
-    names.validator,
+    target.queue,
+    target.job,
+    target.file,
+    target.validator,
     runtimeImport,
     configFile,
+    // Only an older version's module says which version it is: a current schema's key is what it always was.
+    ...(target.version === null ? [] : [target.version]),
   ]);
   const cached = cache.get("validator-module", input);
   if (cached !== undefined) return cached;
-  const written = await writeValidatorModule(queue, compiled, runtimeImport, configFile);
+  const written = await writeValidatorModule(target, compiled, runtimeImport, configFile);
   cache.set("validator-module", input, written);
   return written;
 }
 
 async function writeValidatorModule(
-  queue: QueueModel,
+  target: ValidatorTarget,
   compiled: ValidatorSourceOutcome,
   runtimeImport: string,
   configFile: string,
 ): Promise<string> {
-  const location = { file: queue.schemaFile ?? configFile, queue: queue.key, pointer: "" };
+  const location = { file: target.schemaFile ?? configFile, queue: target.queue, pointer: "" };
   const fail = (message: string, cause?: unknown) =>
     new CompileError(location, `cannot generate the validator: ${message}`, cause === undefined ? {} : { cause });
   if (!compiled.ok) throw fail(compiled.message);
@@ -109,7 +152,7 @@ async function writeValidatorModule(
   const body = withoutUnusedConstants(source.replace(USE_STRICT, "").replace(EXPORTS, ""));
   let typed: ReturnType<typeof typeValidatorCode>;
   try {
-    typed = typeValidatorCode(body, exported[1]!, queue.names.job);
+    typed = typeValidatorCode(body, exported[1]!, target.job);
   } catch (error) {
     throw fail(`${(error as Error).message} (ajv upgrade? see src/emit/validatorTypes.ts)`, error);
   }
@@ -117,13 +160,15 @@ async function writeValidatorModule(
     ...(/\bvalidatorRuntime\./.test(typed.code) ? ["validatorRuntime"] : []),
     ...["JobValidator", ...typed.runtimeTypes].sort().map((name) => `type ${name}`),
   ];
+  const jobDescription =
+    target.version === null ? `\`${target.queue}\`` : `version ${target.version} \`${target.queue}\``;
   const text = [
     fillTemplate("validator.md", {}),
     `import { ${imports.join(", ")} } from ${JSON.stringify(runtimeImport)};`,
-    `import type { ${queue.names.job} } from "./${queue.names.file}.js";`,
+    `import type { ${target.job} } from "./${target.file}.js";`,
     "",
-    `/** Validates one \`${queue.key}\` job; on failure \`${queue.names.validator}.errors\` lists ajv's errors. */`,
-    `export const ${queue.names.validator}: JobValidator<${queue.names.job}> = ${exported[1]};`,
+    `/** Validates one ${jobDescription} job; on failure \`${target.validator}.errors\` lists ajv's errors. */`,
+    `export const ${target.validator}: JobValidator<${target.job}> = ${exported[1]};`,
     "",
     typed.code,
   ].join("\n");

@@ -67,6 +67,12 @@ async function previousVersions(
   );
 }
 
+/** A module path as a config file writes it, normalised: relative to `rootDir`, `/`-separated, starting with `./` or `../`. */
+function modulePath(rootDir: string, module: string): string {
+  const relative = displayPath(rootDir, path.resolve(rootDir, module));
+  return relative.startsWith("../") ? relative : `./${relative}`;
+}
+
 /** The first of several compile errors (each settles, never rejects), or undefined. */
 async function firstError(errors: readonly Promise<Error | undefined>[]): Promise<Error | undefined> {
   return (await Promise.all(errors)).find((error) => error !== undefined);
@@ -96,6 +102,7 @@ async function queueModel(
     );
   }
   const schemaDescription = typeof schema.description === "string" ? schema.description : null;
+  const upgrade = config.upgrade === undefined || older.length === 0 ? null : config.upgrade;
   const model: QueueModel = {
     key,
     names,
@@ -116,10 +123,8 @@ async function queueModel(
       names: versionNames,
       validatorSource: resolved.compilation,
     })),
-    upgradeImport:
-      config.upgrade === undefined || older.length === 0
-        ? null
-        : codecImport(context.rootDir, context.outDir, config.upgrade),
+    upgradeImport: upgrade === null ? null : codecImport(context.rootDir, context.outDir, upgrade),
+    upgradeFile: upgrade === null ? null : modulePath(context.rootDir, upgrade),
   };
   return {
     model,

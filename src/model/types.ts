@@ -79,6 +79,8 @@ export interface QueueModel {
   readonly previousVersions: readonly PreviousVersionModel[];
   /** Import specifier of the user's upgrade module, relative to `outDir`, or null without previous versions. */
   readonly upgradeImport: string | null;
+  /** The upgrade module as the generated docs name it, relative to the config file's folder (`./upgrades/email.ts`), or null without previous versions. */
+  readonly upgradeFile: string | null;
 }
 
 export interface ProjectModel {

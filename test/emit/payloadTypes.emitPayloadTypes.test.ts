@@ -1,7 +1,7 @@
 /** Each schema feature and the TypeScript it becomes. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JSONSchema } from "../../src/config/jsonSchema.js";
-import { emitAllPayloadTypes, emitPayloadTypes } from "../../src/emit/payloadTypes.js";
+import { emitAllPayloadTypes, emitPayloadTypes, queuePayload } from "../../src/emit/payloadTypes.js";
 import { buildProjectModel } from "../../src/model/projectModel.js";
 import { createSchemaProject, type SchemaProject } from "../model/schemaProject.js";
 
@@ -141,7 +141,7 @@ describe("emitPayloadTypes", () => {
   it.each(cases)("%s", async (_name, { given, want, notWant = [] }) => {
     // Queue key "job": pascal "Job", payload "JobJob", nested types "Job<Name>".
     const model = await buildProjectModel({ queues: { job: { schema: given } } }, project.configPath);
-    const types = await emitPayloadTypes(model.queues[0]!, model.configFile);
+    const types = await emitPayloadTypes(queuePayload(model.queues[0]!), model.configFile);
     const lines = types.split("\n");
     for (const line of want) expect(lines, types).toContain(line);
     for (const fragment of notWant) expect(types).not.toContain(fragment);
@@ -153,7 +153,9 @@ describe("emitPayloadTypes", () => {
       { queues: { ship: { schema: object({ to: address }) }, bill: { schema: object({ to: address }) } } },
       project.configPath,
     );
-    const [bill, ship] = await Promise.all(model.queues.map((queue) => emitPayloadTypes(queue, model.configFile)));
+    const [bill, ship] = await Promise.all(
+      model.queues.map((queue) => emitPayloadTypes(queuePayload(queue), model.configFile)),
+    );
     expect(bill).toContain("export interface BillAddress {");
     expect(ship).toContain("export interface ShipAddress {");
   });
@@ -174,8 +176,10 @@ describe("emitPayloadTypes", () => {
       ),
     };
     const model = await buildProjectModel({ queues }, project.configPath);
-    const alone = await Promise.all(model.queues.map((queue) => emitPayloadTypes(queue, model.configFile)));
-    const together = await emitAllPayloadTypes(model.queues, model.configFile);
+    const alone = await Promise.all(
+      model.queues.map((queue) => emitPayloadTypes(queuePayload(queue), model.configFile)),
+    );
+    const together = await emitAllPayloadTypes(model.queues.map(queuePayload), model.configFile);
     expect(together).toEqual(alone);
     // The long union is the case where prettier, not the emitter, decides the layout.
     expect(together[model.queues.findIndex((queue) => queue.key === "wide")]).toContain(

@@ -1,6 +1,6 @@
 /** typeValidatorCode types the shapes of ajv's code it knows, and refuses the others. */
 import { describe, expect, it } from "vitest";
-import { emitValidatorModule } from "../../src/emit/validatorModule.js";
+import { emitValidatorModule, queueValidator } from "../../src/emit/validatorModule.js";
 import { typeValidatorCode, ValidatorShapeError } from "../../src/emit/validatorTypes.js";
 import { CompileError } from "../../src/errors.js";
 import { buildProjectModel } from "../../src/model/projectModel.js";
@@ -94,7 +94,12 @@ describe("emitValidatorModule", () => {
       HEADER.replace("{}){", "{}, extra){"),
       ...RETURN,
     ].join("\n");
-    const emitted = emitValidatorModule(email, { ok: true, source }, "@pgmq-gen/runtime", "pgmq.config.ts");
+    const emitted = emitValidatorModule(
+      queueValidator(email),
+      { ok: true, source },
+      "@pgmq-gen/runtime",
+      "pgmq.config.ts",
+    );
     await expect(emitted).rejects.toThrow(CompileError);
     await expect(emitted).rejects.toMatchObject({
       location: { file: "schemas/email.schema.json", queue: "email", pointer: "" },

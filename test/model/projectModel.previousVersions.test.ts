@@ -57,7 +57,13 @@ async function errorOf(queue: QueueConfig): Promise<CompileError> {
 describe("buildProjectModel: previous versions", () => {
   it("issue 14 #3: an unversioned queue is version 1 with backward compatibility and nothing older", async () => {
     const queue = await modelOf({ schema: "signup.schema.json" });
-    expect(queue).toMatchObject({ version: 1, compatibility: "backward", previousVersions: [], upgradeImport: null });
+    expect(queue).toMatchObject({
+      version: 1,
+      compatibility: "backward",
+      previousVersions: [],
+      upgradeImport: null,
+      upgradeFile: null,
+    });
   });
 
   it("issue 14 #3: resolves each older version's schema, bundled, oldest first, with its own names", async () => {
@@ -71,6 +77,8 @@ describe("buildProjectModel: previous versions", () => {
     expect(queue.version).toBe(3);
     expect(queue.compatibility).toBe("full");
     expect(queue.upgradeImport).toBe("../upgrades/signup.js");
+    // As the generated docs name it: relative to the config file, as a config writes a module path.
+    expect(queue.upgradeFile).toBe("./upgrades/signup.ts");
     expect(queue.previousVersions.map(({ version, schemaFile, names }) => ({ version, schemaFile, names }))).toEqual([
       {
         version: 1,
