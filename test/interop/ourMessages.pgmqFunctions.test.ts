@@ -74,14 +74,16 @@ describe.each(pgmqVersions())("PGMQ $version", (version) => {
     ]);
     const readAt = Date.now();
     rows.sort((a, b) => (BigInt(a.msg_id) < BigInt(b.msg_id) ? -1 : 1));
+    const stamp = { "x-pgmq-gen-version": 1 };
     expect(
       rows.map((row) => ({ id: String(row.msg_id), message: row.message, headers: row.headers, readCt: row.read_ct })),
     ).toEqual([
       { id: String(id1), message: one, headers, readCt: 1 },
       { id: String(id2), message: { kind: "plain" }, headers: null, readCt: 1 },
-      { id: String(id3), message: { kind: "producer" }, headers: { via: "push" }, readCt: 1 },
-      { id: String(batchIds[0]), message: { kind: "batch", i: 0 }, headers: { via: "batch" }, readCt: 1 },
-      { id: String(batchIds[1]), message: { kind: "batch", i: 1 }, headers: { via: "batch" }, readCt: 1 },
+      // A producer stamps its queue's schema version (issue 14 §3); the caller's headers are kept as given.
+      { id: String(id3), message: { kind: "producer" }, headers: { via: "push", ...stamp }, readCt: 1 },
+      { id: String(batchIds[0]), message: { kind: "batch", i: 0 }, headers: { via: "batch", ...stamp }, readCt: 1 },
+      { id: String(batchIds[1]), message: { kind: "batch", i: 1 }, headers: { via: "batch", ...stamp }, readCt: 1 },
     ]);
     for (const row of rows)
       expect(row.vt.getTime(), `msg ${row.msg_id}: vt ~30 s ahead after pgmq.read`).toBeGreaterThan(readAt + 20_000);

@@ -21,6 +21,7 @@ import {
   type MessageHeaders,
   type QueueDefinition,
   ValidationError,
+  VERSION_HEADER,
 } from "@pgmq-gen/runtime";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { reliabilityQueueOptions } from "./harness/reliabilityQueue.js";
@@ -149,10 +150,12 @@ describe("header values and payload strings carrying SQL", () => {
     await ensureQueues(log.pool, [queue.name]);
     const producer = createProducer(queue);
     const sent = new Map<string, { job: TextJob; headers: MessageHeaders }>();
+    const versionStamp = { [VERSION_HEADER]: 1 };
     for (const [index, text] of hostile.entries()) {
       const headers: MessageHeaders = { [text]: text, nested: { value: text, list: [text, index] } };
       const msgId = await producer.push({ text }, { headers });
-      sent.set(msgId.toString(), { job: { text }, headers });
+      // The producer adds its version stamp (issue 14 §3) and keeps the hostile headers as given.
+      sent.set(msgId.toString(), { job: { text }, headers: { ...headers, ...versionStamp } });
     }
     const batchIds = await producer.pushBatch(
       hostile.map((text) => ({ text: `${text} (batch)` })),
@@ -161,7 +164,7 @@ describe("header values and payload strings carrying SQL", () => {
     batchIds.forEach((msgId, index) =>
       sent.set(msgId.toString(), {
         job: { text: `${hostile[index]!} (batch)` },
-        headers: { [hostile[0]!]: hostile[3]! },
+        headers: { [hostile[0]!]: hostile[3]!, ...versionStamp },
       }),
     );
 

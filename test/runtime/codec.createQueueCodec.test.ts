@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createQueueCodec, toValidationIssue } from "../../packages/runtime/src/codec.js";
+import { createQueueCodec } from "../../packages/runtime/src/codec.js";
+import { toValidationIssue } from "../../packages/runtime/src/validatorIssues.js";
 import { DecodeError, ValidationError } from "../../packages/runtime/src/errors.js";
 import type { JsonValue } from "../../packages/runtime/src/types.js";
 import { compileValidator, type EmailJob, emailSchema } from "./support.js";

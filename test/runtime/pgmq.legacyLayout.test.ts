@@ -4,7 +4,10 @@
  * the columns that exist.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { configure } from "../../packages/runtime/src/connection.js";
+import { createProducer } from "../../packages/runtime/src/producer.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
+import { emailDefinition } from "./support.js";
 
 const db = useTestDatabase("pgmq_legacyLayout");
 
@@ -51,6 +54,19 @@ describe("PgmqClient on PGMQ 1.4 tables (no headers, no last_read_at)", () => {
     await expect(db.pgmq.send("old", { n: 9 }, { headers: { h: 1 } })).rejects.toThrow(/no headers column/);
     const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM pgmq.q_old WHERE message = '{\"n\": 9}'");
     expect(rows[0].n).toBe(0);
+  });
+
+  it("issue 14 #3: a producer's version stamp alone is left out (the message reads as unstamped); a caller's headers are refused", async () => {
+    configure({ pool: db.pool });
+    const producer = createProducer(emailDefinition("old"));
+    const job = { to: "a@example.com", subject: "legacy" };
+    const [pushed] = await producer.pushBatch([job]);
+    const id = await producer.push(job);
+    const { rows } = await db.pool.query<{ id: string }>(
+      "SELECT msg_id::text AS id FROM pgmq.q_old WHERE message ->> 'subject' = 'legacy' ORDER BY msg_id",
+    );
+    expect(rows.map((row) => BigInt(row.id))).toEqual([pushed, id]);
+    await expect(producer.push(job, { headers: { traceId: "t" } })).rejects.toThrow(/no headers column/);
   });
 
   it("does not add columns or triggers to tables it did not create", async () => {

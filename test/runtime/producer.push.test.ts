@@ -28,7 +28,9 @@ describe("createProducer: push", () => {
     expect(producer.queue).toBe("email");
     const id = await producer.push(valid, { headers: { traceId: "t" } });
     const rows = await queueRows(db.pool, "email");
-    expect(rows.map((row) => [row.msg_id, row.message, row.headers])).toEqual([[id, valid, { traceId: "t" }]]);
+    expect(rows.map((row) => [row.msg_id, row.message, row.headers])).toEqual([
+      [id, valid, { traceId: "t", "x-pgmq-gen-version": 1 }],
+    ]);
   });
 
   it("sends nothing for an invalid job and says which pointer failed", async () => {
@@ -88,7 +90,7 @@ describe("createProducer: push", () => {
     await producer.push({ ...valid, subject }, { headers: { "x'); --": subject } });
     const [row] = await queueRows(db.pool, "email_nasty");
     expect(row!.message).toEqual({ ...valid, subject });
-    expect(row!.headers).toEqual({ "x'); --": subject });
+    expect(row!.headers).toEqual({ "x'); --": subject, "x-pgmq-gen-version": 1 });
   });
 });
 
@@ -402,7 +404,7 @@ describe("createProducer: batch slots and headers are what they claim", () => {
     expect(await tableExists(db.pool, "pgmq.q_sparse_batch")).toBe(false);
   });
 
-  it("round two #19: headers that are not a JSON object are refused; null means no headers", async () => {
+  it("round two #19: headers that are not a JSON object are refused; null means no headers (the version stamp alone)", async () => {
     const producer = createProducer(emailDefinition("bad_header_kinds"));
     for (const headers of ["text", 5, [1, 2], true, new Date(0)]) {
       const error = await rejection(producer.push(valid, { headers: headers as never }));
@@ -415,7 +417,7 @@ describe("createProducer: batch slots and headers are what they claim", () => {
     expect(await tableExists(db.pool, "pgmq.q_bad_header_kinds")).toBe(false);
     await producer.push(valid, { headers: null as never });
     const [row] = await queueRows(db.pool, "bad_header_kinds");
-    expect(row!.headers).toBeNull();
+    expect(row!.headers).toEqual({ "x-pgmq-gen-version": 1 });
   });
 });
 

@@ -21,7 +21,7 @@ import { buildProjectModel } from "../../src/model/projectModel.js";
 import { exampleConfig, exampleConfigPath } from "../emit/exampleProject.js";
 import { packageRoot } from "../model/schemaProject.js";
 
-const FIXTURES = ["consumer.ts", "expectErrors.ts"];
+const FIXTURES = ["consumer.ts", "expectErrors.ts", "versionedCodec.ts"];
 
 /** A line TypeScript reads as a directive to suppress the next line's errors. */
 const SUPPRESSION_DIRECTIVE = /^\s*(?:\/\/\/?|\/?\*+)\s*@ts-(?:expect-error|ignore)\b/;

@@ -1,20 +1,43 @@
 /**
  * A queue's codec: its precompiled validator plus an optional transform
- * between the job a handler sees and the JSON stored in `message`.
+ * between the job a handler sees and the JSON stored in `message`, and the
+ * queue's schema versions: the version producers stamp, and the older
+ * versions a worker still decodes and upgrades (versionedDecode.ts).
  */
 import { DecodeError, ValidationError } from "./errors.js";
-import { escapePointerToken } from "./jsonPointer.js";
+import { versionStampOf } from "./messageVersion.js";
+import { resolveQueueVersions } from "./queueVersions.js";
 import { toStorableJson } from "./storableJson.js";
 import type {
   CompiledValidator,
-  CompiledValidatorError,
   EncodedJob,
   JobValidator,
   JsonValue,
+  MessageHeaders,
   PayloadTransform,
   QueueCodec,
   ValidationIssue,
 } from "./types.js";
+import { lastIssues } from "./validatorIssues.js";
+import { decodeVersioned } from "./versionedDecode.js";
+
+/** An older schema version a queue still decodes (`previousVersions`). */
+export interface PreviousVersion {
+  /** The version number: below the queue's `version`. */
+  readonly version: number;
+  /** That version's schema, compiled ahead of time (ajv standalone), as `validator` is. */
+  readonly validator: CompiledValidator | JobValidator<unknown>;
+}
+
+/**
+ * A queue's upgrade steps: one method `from<N>(job)` per older version N
+ * kept, from the oldest one to `version - 1`, turning a job of version N
+ * into one of version N + 1 (`from1` gives version 2). The generated
+ * `<Queue>Upgrades` interface types each step; `object` here because an
+ * interface has no implicit index signature, so no `{ [step: string]: ... }`
+ * type would accept it. `createQueueCodec` checks that every step is a function.
+ */
+export type QueueUpgrades = object;
 
 export interface QueueCodecOptions<TJob = unknown> {
   /** The queue's name, used in error messages. */
@@ -27,47 +50,45 @@ export interface QueueCodecOptions<TJob = unknown> {
   validator: CompiledValidator | JobValidator<TJob>;
   /** Turns valid jobs into stored JSON and back. (Default: none: the job is stored as is) */
   transform?: PayloadTransform;
+  /**
+   * The schema's version, a positive integer: producers stamp it into every
+   * message's headers (`VERSION_HEADER`), and handlers receive jobs of it. (Default: 1)
+   */
+  version?: number;
+  /**
+   * Older versions whose messages a worker still decodes and upgrades: each
+   * below `version`, each listed once, without gaps up to `version - 1`
+   * (from the oldest one kept). Drop a version once `queuedVersionCounts`
+   * finds none of its messages queued. (Default: none: only `version` is decoded)
+   */
+  previousVersions?: readonly PreviousVersion[];
+  /**
+   * The upgrade steps (`from<N>`) from the oldest previous version to
+   * `version - 1`; required when `previousVersions` is not empty. Each
+   * step's result is checked against the next version's schema.
+   * (Default: none)
+   */
+  upgrades?: QueueUpgrades;
 }
 
 /**
- * One ajv error as a ValidationIssue. `required` and `additionalProperties`
- * point at the property concerned (missing or extra), not at the object
- * that holds it, and their message names it.
+ * The codec of one queue. Throws an Error naming the queue when the
+ * version options do not add up (see `QueueCodecOptions`).
  */
-export function toValidationIssue(error: CompiledValidatorError): ValidationIssue {
-  const message = error.message ?? `must pass "${error.keyword}"`;
-  const missing = error.params.missingProperty;
-  if (error.keyword === "required" && typeof missing === "string") {
-    return { pointer: `${error.instancePath}/${escapePointerToken(missing)}`, message, keyword: error.keyword };
-  }
-  const extra = error.params.additionalProperty;
-  if (error.keyword === "additionalProperties" && typeof extra === "string") {
-    return {
-      pointer: `${error.instancePath}/${escapePointerToken(extra)}`,
-      message: `must NOT have additional property '${extra}'`,
-      keyword: error.keyword,
-    };
-  }
-  return { pointer: error.instancePath, message, keyword: error.keyword };
-}
-
 export function createQueueCodec<TJob>(options: QueueCodecOptions<TJob>): QueueCodec<TJob> {
   const { queue, validator, transform } = options;
+  const versions = resolveQueueVersions(options);
+  const version = versions.current;
+  // Without previous versions an unstamped message can only be of the current version: no other schema to try.
+  const unstampedIsCurrent = versions.oldest === version;
 
   /** A generated validator is a type guard; a plain CompiledValidator's `true` is taken as one. */
   function isJob(value: unknown): value is TJob {
     return validator(value);
   }
 
-  /** The failures the validator's last call reported. */
-  function lastIssues(): ValidationIssue[] {
-    const errors = validator.errors ?? [];
-    if (errors.length === 0) return [{ pointer: "", message: "is not a valid job", keyword: "schema" }];
-    return errors.map(toValidationIssue);
-  }
-
   function validate(value: unknown): ValidationIssue[] {
-    return isJob(value) ? [] : lastIssues();
+    return isJob(value) ? [] : lastIssues(validator);
   }
 
   /**
@@ -97,13 +118,14 @@ export function createQueueCodec<TJob>(options: QueueCodecOptions<TJob>): QueueC
 
   return {
     queue,
+    version,
     validate,
     is: isJob,
     encodeJson,
     encode(job: TJob): JsonValue {
       return encodeJson(job).value;
     },
-    decode(stored: unknown): TJob {
+    decode(stored: unknown, headers?: MessageHeaders | null): TJob {
       let payload: unknown = stored;
       if (transform !== undefined) {
         try {
@@ -112,8 +134,14 @@ export function createQueueCodec<TJob>(options: QueueCodecOptions<TJob>): QueueC
           throw new DecodeError(queue, [], { cause });
         }
       }
-      if (isJob(payload)) return payload;
-      throw new DecodeError(queue, lastIssues());
+      const stamp = versionStampOf(headers);
+      // The common case costs one header lookup more than an unversioned codec: the current schema, as is.
+      if (stamp === version || (stamp === undefined && unstampedIsCurrent)) {
+        if (isJob(payload)) return payload;
+        throw new DecodeError(queue, lastIssues(validator));
+      }
+      // The upgrades' last result was checked against the current schema: it is a TJob.
+      return decodeVersioned(payload, stamp, versions) as TJob;
     },
   };
 }

@@ -7,5 +7,6 @@
 export { QUEUE_DEFAULTS, WORKER_DEFAULTS, CONNECTION_DEFAULTS, DEFAULT_POOL_MAX, queueBackoff } from "./defaults.js";
 export { QUEUE_NAME_PATTERN, QUEUE_NAME_RULE, isQueueName, queueNameWords, pascalQueueName } from "./queueName.js";
 export { MAX_DATABASE_SECONDS } from "./limits.js";
+export { VERSION_HEADER } from "./messageVersion.js";
 export { escapePointerToken, unescapePointerToken, formatPointer } from "./jsonPointer.js";
 export type { Backoff, QueueOptions } from "./types.js";

@@ -18,7 +18,8 @@ export function describeIssue(issue: ValidationIssue): string {
 const JOBS_IN_MESSAGE = 20;
 const ISSUES_IN_MESSAGE = 10;
 
-function describeIssues(issues: readonly ValidationIssue[]): string {
+/** The issues in words, the first few spelled out and the rest counted. */
+export function describeIssues(issues: readonly ValidationIssue[]): string {
   const shown = issues.slice(0, ISSUES_IN_MESSAGE).map(describeIssue);
   const more = issues.length - ISSUES_IN_MESSAGE;
   if (more > 0) shown.push(`and ${more} more issues (every one is in error.issues)`);
@@ -107,34 +108,53 @@ export class ValidationError extends Error {
   }
 }
 
-/** A stored message could not be decoded, or decoded into something its schema rejects. */
+/** Options of `DecodeError`. */
+export interface DecodeErrorOptions {
+  /** The PGMQ message id, when known. (Default: unknown) */
+  msgId?: bigint | undefined;
+  /** What the transform threw, when it did. (Default: none) */
+  cause?: unknown;
+  /**
+   * What went wrong, in place of "stored message does not match the schema"
+   * (the issues follow it) or, with no issues, of the whole detail: a
+   * versioned queue's decode names the version at fault. (Default: the general wording)
+   */
+  detail?: string | undefined;
+}
+
+/**
+ * A stored message could not be decoded, or decoded into something its
+ * schema rejects: the schema of the version it is stamped with, or, for a
+ * message without a stamp, every version the queue still decodes. Also a
+ * message stamped with a retired version or with a stamp that is not a
+ * version. A worker kills it at once (no retry could help).
+ */
 export class DecodeError extends Error {
   override readonly name = "DecodeError";
   readonly queue: string;
   /** The PGMQ message id, when known. */
   readonly msgId: bigint | undefined;
-  /** Schema failures; empty when the transform itself threw (see `cause`). */
+  /** Schema failures; empty when the transform itself threw (see `cause`) or the version stamp is at fault. */
   readonly issues: readonly ValidationIssue[];
+  readonly #detail: string | undefined;
 
-  constructor(
-    queue: string,
-    issues: readonly ValidationIssue[],
-    options?: { msgId?: bigint | undefined; cause?: unknown },
-  ) {
+  constructor(queue: string, issues: readonly ValidationIssue[], options?: DecodeErrorOptions) {
     const where = options?.msgId !== undefined ? `${queue} message ${options.msgId}` : queue;
+    const lead = options?.detail;
     const detail =
       issues.length > 0
-        ? `stored message does not match the schema: ${issues.map(describeIssue).join("; ")}`
-        : `stored message could not be decoded: ${describeCause(options?.cause)}`;
+        ? `${lead ?? "stored message does not match the schema"}: ${issues.map(describeIssue).join("; ")}`
+        : (lead ?? `stored message could not be decoded: ${describeCause(options?.cause)}`);
     super(`${where}: ${detail}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.queue = queue;
     this.msgId = options?.msgId;
     this.issues = issues;
+    this.#detail = lead;
   }
 
   /** The same error, now naming the message it came from. */
   withMsgId(msgId: bigint): DecodeError {
-    return new DecodeError(this.queue, this.issues, { msgId, cause: this.cause });
+    return new DecodeError(this.queue, this.issues, { msgId, cause: this.cause, detail: this.#detail });
   }
 }
 

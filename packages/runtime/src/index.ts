@@ -7,10 +7,14 @@ export { ValidationError, DecodeError, UnrecoverableError, QueueMissingError, Da
 export { DatabaseConnectionError } from "./errors.js";
 export { AckLostError, LeaseLostError, LeaseExpiredWarning } from "./errors.js";
 export type { JobIssues, AckKind, AckLostReason, DatabaseConnectionFailure, DatabaseTarget } from "./errors.js";
+export { UpgradeError, NewerVersionError } from "./versionErrors.js";
 export { configure, getPool, closePool, onPoolError } from "./connection.js";
 export type { ConfigureOptions, PoolErrorListener } from "./connection.js";
 export { createQueueCodec } from "./codec.js";
-export type { QueueCodecOptions } from "./codec.js";
+export type { QueueCodecOptions, PreviousVersion, QueueUpgrades } from "./codec.js";
+export { VERSION_HEADER } from "./messageVersion.js";
+export { queuedVersionCounts } from "./queuedVersions.js";
+export type { QueuedVersionCount, QueuedVersionCountsOptions } from "./queuedVersions.js";
 export { createProducer } from "./producer.js";
 export { MAX_JSON_DEPTH } from "./storableJson.js";
 export { PgmqClient, pgmqClientFor } from "./pgmq.js";

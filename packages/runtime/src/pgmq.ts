@@ -121,6 +121,13 @@ export interface SendOptions {
 export interface SendJsonOptions extends Omit<SendOptions, "headers"> {
   /** JSON text of a headers object, stored as is; null for none. (Default: null) */
   headersJson?: string | null;
+  /**
+   * Leave `headersJson` out, instead of refusing the send, where the queue's
+   * table has no headers column (made by PGMQ before 1.5): producers set it
+   * when the headers are only their version stamp, which such a table cannot
+   * hold (its messages are read as unstamped). (Default: false)
+   */
+  headersOptional?: boolean;
 }
 
 export interface PgmqClientOptions {
@@ -211,7 +218,7 @@ function isUndefinedTable(error: unknown): boolean {
 function headersJsonOf(queue: string, headers: MessageHeaders | null | undefined): string | null {
   const json = toStorableHeaders(headers);
   if (!json.ok) throw ValidationError.forHeaders(queue, json.issues);
-  return json.text;
+  return json.headers?.text ?? null;
 }
 
 function positiveInteger(value: number, what: string): number {
@@ -330,7 +337,7 @@ export class PgmqClient {
     const { rows } = await this.run<{ msg_id: bigint }>(queue, options.client, (handle) => {
       const values: unknown[] = [messages];
       if (handle.columns.headers) values.push(headersJson);
-      else if (headersJson !== null) throw noHeadersColumn(queue);
+      else if (headersJson !== null && options.headersOptional !== true) throw noHeadersColumn(queue);
       if (form !== "now") values.push(delay);
       return [handle.statement(`${operation}:${form}`, () => build(queue, handle.columns, form)), values];
     });

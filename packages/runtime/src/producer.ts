@@ -13,11 +13,16 @@
  * to the client's database, which may not be the pool's (queueSetup.ts).
  * A push needs only the queue's tables, never its notify trigger, whose
  * creation waits for every transaction that wrote to the queue.
+ *
+ * Every message's headers carry the codec's schema version
+ * (messageVersion.ts), so a worker knows which schema a payload was written
+ * for, also after the queue's version is bumped.
  */
 import type pg from "pg";
 import { getPool } from "./connection.js";
 import { type JobIssues, ValidationError } from "./errors.js";
 import { type PgmqClient, pgmqClientFor } from "./pgmq.js";
+import { stampedHeadersJson } from "./messageVersion.js";
 import { delayValue } from "./sql/sendMessages.js";
 import { toStorableHeaders } from "./storableJson.js";
 import type { Producer, PushOptions, QueueDefinition, ValidationIssue } from "./types.js";
@@ -82,13 +87,18 @@ export function createProducer<TName extends string, TJob>(definition: QueueDefi
   /**
    * Checks a push's options before anything is sent or created (a
    * ValidationError for the headers, a RangeError for the delay) and gives
-   * the headers' JSON text (null for none).
+   * the headers' JSON text, stamped with the codec's version. Without the
+   * caller's headers the stamp may be left out where the table cannot hold
+   * headers (PGMQ before 1.5); a caller's headers never are.
    */
-  function checkOptions(options: PushOptions): { headersJson: string | null } {
+  function checkOptions(options: PushOptions): { headersJson: string; headersOptional: boolean } {
     const headers = toStorableHeaders(options.headers);
     if (!headers.ok) throw ValidationError.forHeaders(queue, headers.issues);
     delayValue(options.delay);
-    return { headersJson: headers.text };
+    return {
+      headersJson: stampedHeadersJson(headers.headers, codec.version),
+      headersOptional: headers.headers === null,
+    };
   }
 
   return {
@@ -96,11 +106,12 @@ export function createProducer<TName extends string, TJob>(definition: QueueDefi
 
     async push(job: TJob, options: PushOptions = {}): Promise<bigint> {
       const { json } = codec.encodeJson(job);
-      const { headersJson } = checkOptions(options);
+      const { headersJson, headersOptional } = checkOptions(options);
       const pgmq = await ensured(options.client);
       return pgmq.sendJson(queue, json, {
         delay: options.delay,
         headersJson,
+        headersOptional,
         ...(options.client !== undefined ? { client: options.client } : {}),
       });
     },
@@ -127,12 +138,13 @@ export function createProducer<TName extends string, TJob>(definition: QueueDefi
         }
       }
       if (failures.length > 0) throw ValidationError.forBatch(queue, failures);
-      const { headersJson } = checkOptions(options);
+      const { headersJson, headersOptional } = checkOptions(options);
       if (messages.length === 0) return [];
       const pgmq = await ensured(options.client);
       return pgmq.sendJsonBatch(queue, messages, {
         delay: options.delay,
         headersJson,
+        headersOptional,
         ...(options.client !== undefined ? { client: options.client } : {}),
       });
     },

@@ -15,7 +15,7 @@
  */
 import { escapePointerToken } from "./jsonPointer.js";
 import { SUSPECT_CHARACTER } from "./storableText.js";
-import type { JsonValue, ValidationIssue } from "./types.js";
+import type { JsonValue, MessageHeaders, ValidationIssue } from "./types.js";
 
 /**
  * Most arrays and objects nested in one payload, or in one push's headers
@@ -208,11 +208,22 @@ function findUnstorable(root: unknown, options: { raw: boolean; checkStrings: bo
   return issues;
 }
 
-/** The JSON text of a push's headers (null for none), or why they cannot be stored (pointers `headers/...`). */
+/** A push's headers ready to store: their JSON text and the object that text is. */
+export interface StorableHeaders {
+  readonly text: string;
+  readonly value: MessageHeaders;
+}
+
+/**
+ * The JSON text of a push's headers and the object it is (null for none), or
+ * why they cannot be stored (pointers `headers/...`).
+ */
 export function toStorableHeaders(
   headers: unknown,
-): { readonly ok: true; readonly text: string | null } | { readonly ok: false; readonly issues: ValidationIssue[] } {
-  if (headers === undefined || headers === null) return { ok: true, text: null };
+):
+  | { readonly ok: true; readonly headers: StorableHeaders | null }
+  | { readonly ok: false; readonly issues: ValidationIssue[] } {
+  if (headers === undefined || headers === null) return { ok: true, headers: null };
   const json = toStorableJson(headers);
   if (!json.ok) {
     return { ok: false, issues: json.issues.map((issue) => ({ ...issue, pointer: `headers${issue.pointer}` })) };
@@ -231,7 +242,7 @@ export function toStorableHeaders(
       ],
     };
   }
-  return { ok: true, text: json.text };
+  return { ok: true, headers: { text: json.text, value } };
 }
 
 /** ` (the JSON of a Date)` when the value given is not itself what its JSON is. */

@@ -136,6 +136,8 @@ export interface EncodedJob {
 /** Validates, encodes and decodes one queue's jobs. */
 export interface QueueCodec<TJob> {
   readonly queue: string;
+  /** The schema version of the queue's jobs, which producers stamp into each message's headers (`VERSION_HEADER`). */
+  readonly version: number;
   /** The failures of `value` against the queue's schema; empty when it is a valid job. */
   validate(value: unknown): ValidationIssue[];
   /** Whether `value` is a valid job. */
@@ -150,8 +152,18 @@ export interface QueueCodec<TJob> {
   encodeJson(job: TJob): EncodedJob;
   /** `encodeJson(job).value`: the stored JSON value. */
   encode(job: TJob): JsonValue;
-  /** Turns a stored JSON value back into a validated job; throws `DecodeError`. */
-  decode(stored: unknown): TJob;
+  /**
+   * Turns a stored JSON value back into a validated job of the current
+   * version. `headers` are the message's: their version stamp picks the
+   * schema the payload is checked against, and a job of a previous version
+   * is upgraded (without headers, or without the stamp, the current schema
+   * is tried first, then each previous one, newest first). Throws
+   * `DecodeError` when no retry can help (the payload does not match its
+   * version's schema, or the version is retired or not a version), and
+   * `UpgradeError` or `NewerVersionError` when a fixed upgrade or a newer
+   * worker could (see `QueueCodecOptions`).
+   */
+  decode(stored: unknown, headers?: MessageHeaders | null): TJob;
 }
 
 /** A queue as the generated code declares it: name, options, codec. */
@@ -175,8 +187,12 @@ export interface PushOptions {
    * A JSON object stored with the message (`headers` column); null or
    * absent for none. Anything else (a string, a number, an array, a Date)
    * is a `ValidationError`, and the headers are checked like the job (see
-   * `Producer.push`), with pointers such as `headers/traceId`.
-   * (Default: none)
+   * `Producer.push`), with pointers such as `headers/traceId`. The producer
+   * adds `"x-pgmq-gen-version"` (`VERSION_HEADER`), the queue's schema
+   * version, to the headers of every message: a value given for that key is
+   * replaced; every other header is stored as given. (On a table made by
+   * PGMQ before 1.5, which has no headers column, the stamp alone is left
+   * out.) (Default: none: the headers are the version stamp alone)
    */
   headers?: MessageHeaders | null;
   /**
@@ -249,6 +265,10 @@ export interface JobContext {
   /** maxRetries + 1. */
   readonly maxAttempts: number;
   readonly enqueuedAt: Date;
+  /**
+   * The message's headers as stored, with the version stamp it was written
+   * with (`VERSION_HEADER`), even when the job was upgraded to the current version.
+   */
   readonly headers: MessageHeaders | null;
   /**
    * Aborts when the job times out or the worker is stopping. Made on first
@@ -299,7 +319,11 @@ export interface JobHandlerObject<TJob, TContext extends JobContext = JobContext
  *   while attempts are left, then killed (moved to the dead-letter queue, or
  *   deleted).
  * - Throw `UnrecoverableError` to kill the job at once; a job that cannot be
- *   decoded is killed too.
+ *   decoded is killed too. A message of an older schema version is
+ *   upgraded before the handler sees it; an upgrade that fails
+ *   (`UpgradeError`), or a message of a newer version than the worker's
+ *   that its schema rejects (`NewerVersionError`), fails the attempt as a
+ *   throwing handler does.
  * - `ctx.attempt` is this delivery's number (1 on the first); `ctx.signal`
  *   aborts when the job times out or the worker is stopping.
  */

@@ -8,6 +8,9 @@
  * `UnrecoverableError` kills at once. A message whose `read_ct` is already
  * past `maxAttempts` (its workers kept dying mid-job) and one that does not
  * decode or match its schema (a foreign producer) are killed without running.
+ * A message of another schema version whose upgrade failed, or that is of a
+ * newer version than the worker's, fails its attempt without running, as a
+ * throwing handler's does (versionedDecode.ts).
  *
  * A job's event (`job:complete`, `job:fail`, `job:kill`) is emitted only once
  * its ack is written. An ack that is not (its delivery lost the message to
@@ -28,6 +31,7 @@ import {
   UnrecoverableError,
 } from "../errors.js";
 import { setLongTimeout } from "../longTimeout.js";
+import { NewerVersionError, UpgradeError } from "../versionErrors.js";
 import type { PgmqClient, ReadMessage } from "../pgmq.js";
 import { isInstance } from "../thrownValues.js";
 import type { JobContext, MessageHeaders, TransactionalJobContext } from "../types.js";
@@ -193,7 +197,11 @@ export class JobRunner {
         } else {
           const decoded = this.#decode(message);
           if (!decoded.ok) {
-            outcome = { kind: "killed", reason: boundedReason(describeError(decoded.error)), error: decoded.error };
+            // An upgrade that failed, or a version newer than this worker's, fails the attempt as a handler
+            // that throws does: a fixed upgrade or a newer worker may take it. Anything else no retry can fix.
+            outcome = decoded.retry
+              ? { kind: "failed", error: decoded.error }
+              : { kind: "killed", reason: boundedReason(describeError(decoded.error)), error: decoded.error };
           } else {
             if (events.listens("job:start")) {
               events.emit("job:start", { queue: queue.name, msgId: message.msgId, attempt: message.readCt });
@@ -223,13 +231,21 @@ export class JobRunner {
     }
   }
 
-  #decode(message: ReadMessage): { ok: true; job: unknown } | { ok: false; error: unknown } {
+  /** The message's job; on failure the error, naming the message, and whether a retry may succeed. */
+  #decode(message: ReadMessage): { ok: true; job: unknown } | { ok: false; error: unknown; retry: boolean } {
     try {
-      return { ok: true, job: this.#options.queue.definition.codec.decode(message.message) };
+      return { ok: true, job: this.#options.queue.definition.codec.decode(message.message, message.headers) };
     } catch (error) {
+      if (isInstance(error, UpgradeError)) {
+        return { ok: false, error: (error as UpgradeError).withMsgId(message.msgId), retry: true };
+      }
+      if (isInstance(error, NewerVersionError)) {
+        return { ok: false, error: (error as NewerVersionError).withMsgId(message.msgId), retry: true };
+      }
       return {
         ok: false,
         error: isInstance(error, DecodeError) ? (error as DecodeError).withMsgId(message.msgId) : error,
+        retry: false,
       };
     }
   }
