@@ -88,6 +88,30 @@ module.exports = {
       to: { path: "^src/(config|emit|output|cli|cache|devDatabase)/|^(node:)?(fs|fs/promises|readline|tty)$" },
     },
     {
+      name: "lock-checks-what-it-is-given",
+      comment:
+        "The lock file (src/lock) checks the model it is given against pgmq.lock.json with the evolution checker: " +
+        "it knows nothing of emit, the writer of generated files, the cache or the terminal (it reports; the CLI prints).",
+      severity: "error",
+      from: { path: "^src/lock/" },
+      to: { path: "^src/(emit|output|cli|cache|devDatabase)/|^(node:)?(readline|tty)$" },
+    },
+    {
+      name: "lock-builds-no-model",
+      comment:
+        "The lock reads the model's types, never builds one; it shares the model's JSON parser (line and column in errors).",
+      severity: "error",
+      from: { path: "^src/lock/" },
+      to: { path: "^src/model/", pathNot: "^src/model/jsonDocument\\.ts$", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "pipeline-imports-lock",
+      comment: "The lock is checked after the model is built, in compiler.ts: the stages before it never reach it.",
+      severity: "error",
+      from: { path: "^src/(config|model|emit|evolution|output|cache)/" },
+      to: { path: "^src/lock/" },
+    },
+    {
       name: "compiler-reaches-into-runtime",
       comment:
         "The compiler uses the runtime package through its two entry points, @pgmq-gen/runtime and " +

@@ -21,7 +21,7 @@ import {
 export type Command =
   | { kind: "help"; topic?: CommandName }
   | { kind: "version" }
-  | { kind: "generate"; configPath?: string; check: boolean; watch: boolean; cache: boolean }
+  | { kind: "generate"; configPath?: string; check: boolean; watch: boolean; writePrevious: boolean; cache: boolean }
   | { kind: "migrate"; configPath?: string; databaseUrl?: string; dryRun: boolean }
   | { kind: "dev"; configPath?: string; port?: number }
   | { kind: "diff"; oldFile: string; newFile: string; mode?: CompatibilityMode; json: boolean };
@@ -201,11 +201,14 @@ export function parseCommandLine(args: readonly string[]): Command {
     case "generate":
       if (values.has("check") && values.has("watch"))
         throw new UsageError("--check and --watch cannot be combined", "generate");
+      if (values.has("check") && values.has("write-previous"))
+        throw new UsageError("--check writes nothing, so it cannot be combined with --write-previous", "generate");
       return {
         kind: "generate",
         ...configPath,
         check: values.has("check"),
         watch: values.has("watch"),
+        writePrevious: values.has("write-previous"),
         cache: !values.has("no-cache"),
       };
     case "migrate": {

@@ -40,7 +40,18 @@ const OPTIONS = {
       "Config file to use instead of searching the current folder for\n" +
       'pgmq.config.{ts,mts,cts,js,mjs,cjs,json} or a "pgmq" key in package.json.',
   },
-  check: { name: "check", description: "Write nothing; exit 1 and list the generated files that are out of date." },
+  check: {
+    name: "check",
+    description:
+      "Write nothing; exit 1 and list the generated files that are out of date,\n" +
+      "pgmq.lock.json included (a breaking schema change fails it too).",
+  },
+  "write-previous": {
+    name: "write-previous",
+    description:
+      "Before generating, write each missing schema file named in a queue's previous,\n" +
+      "from pgmq.lock.json (after a version bump); never overwrites a file.",
+  },
   watch: { name: "watch", short: "w", description: "Generate again whenever the config or a schema file changes." },
   "no-cache": {
     name: "no-cache",
@@ -108,12 +119,15 @@ export interface CommandSpec {
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   generate: {
     name: "generate",
-    usage: "pgmq-gen [generate] [--config <path>] [--check | --watch] [--no-cache]",
+    usage: "pgmq-gen [generate] [--config <path>] [--check | --watch] [--write-previous] [--no-cache]",
     summary: "Compile pgmq.config.ts and its JSON Schemas into the output folder (the default).",
     description:
       "Compiles the config and its JSON Schemas into the output folder (outDir, default generated/):\n" +
-      "payload types, validators, producers and handler interfaces. `pgmq-gen` alone runs it.",
-    options: [OPTIONS.config, OPTIONS.check, OPTIONS.watch, OPTIONS["no-cache"]],
+      "payload types, validators, producers and handler interfaces. `pgmq-gen` alone runs it.\n" +
+      "Each queue's schema is checked against the one pgmq.lock.json (beside the config; commit it)\n" +
+      "recorded, under the queue's compatibility: a breaking change fails and nothing is written.\n" +
+      "See docs/schema-evolution.md.",
+    options: [OPTIONS.config, OPTIONS.check, OPTIONS.watch, OPTIONS["write-previous"], OPTIONS["no-cache"]],
   },
   migrate: {
     name: "migrate",

@@ -35,10 +35,13 @@ async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
     case "generate": {
       if (command.watch) {
         const { runWatchCommand } = await import("./watchCommand.js");
-        return runWatchCommand({ ...common, cache: command.cache }, terminal);
+        return runWatchCommand({ ...common, writePrevious: command.writePrevious, cache: command.cache }, terminal);
       }
       const { runGenerateCommand } = await import("./generateCommand.js");
-      return runGenerateCommand({ ...common, check: command.check, cache: command.cache }, terminal);
+      return runGenerateCommand(
+        { ...common, check: command.check, writePrevious: command.writePrevious, cache: command.cache },
+        terminal,
+      );
     }
     case "migrate": {
       const { runMigrateCommand } = await import("./migrateCommand.js");

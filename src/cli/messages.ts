@@ -7,20 +7,50 @@ function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
-/** `pgmq-gen: 3 queues, 2 files written, 7 unchanged, 0 removed (84 ms)` */
+/**
+ * `pgmq-gen: 3 queues, 2 files written, 7 unchanged, 0 removed (84 ms)`.
+ * pgmq.lock.json counts as one of the files: pgmq-gen writes it, and
+ * `--check` lists it when it is stale.
+ */
 export function generateSummary(result: GenerateResult): string {
-  const { write } = result;
-  return `pgmq-gen: ${count(result.queueCount, "queue")}, ${count(write.written.length, "file")} written, ${write.unchanged.length} unchanged, ${write.removed.length} removed (${result.durationMs} ms)`;
+  const { write, lock } = result;
+  const written = write.written.length + (lock.written ? 1 : 0);
+  const unchanged = write.unchanged.length + (lock.written ? 0 : 1);
+  return `pgmq-gen: ${count(result.queueCount, "queue")}, ${count(written, "file")} written, ${unchanged} unchanged, ${write.removed.length} removed (${result.durationMs} ms)`;
 }
 
-/** Check mode: one line when fresh, otherwise a heading and one stale path (relative to `cwd`) per line. */
+/**
+ * What a run changed in the lock, when it wrote it (`pgmq-gen: pgmq.lock.json:
+ * recorded email; updated resize_image`): a new file to commit, or a schema
+ * change accepted as compatible, is worth a line.
+ */
+export function lockLines(result: GenerateResult, cwd: string): string[] {
+  const { lock } = result;
+  if (!lock.written) return [];
+  const parts = [
+    lock.recorded.length > 0 ? `recorded ${lock.recorded.join(", ")}` : "",
+    lock.updated.length > 0 ? `updated ${lock.updated.join(", ")}` : "",
+    lock.removed.length > 0 ? `removed ${lock.removed.join(", ")}` : "",
+  ].filter((part) => part !== "");
+  // Written with nothing to list: its bytes were not pgmq-gen's (edited by hand, or an older format).
+  return [`pgmq-gen: ${path.relative(cwd, lock.path)}: ${parts.length > 0 ? parts.join("; ") : "rewritten"}`];
+}
+
+/**
+ * Check mode: one line when fresh, otherwise a heading and one stale path
+ * (relative to `cwd`) per line; pgmq.lock.json counts as a generated file.
+ */
 export function checkReport(result: GenerateResult, cwd: string): { fresh: boolean; lines: string[] } {
-  const { stale, unchanged } = result.write;
+  const stale = [
+    ...result.write.stale.map((file) => path.join(result.outDir, file)),
+    ...(result.lock.stale ? [result.lock.path] : []),
+  ];
+  const unchanged = result.write.unchanged.length + (result.lock.stale ? 0 : 1);
   if (stale.length === 0) {
     return {
       fresh: true,
       lines: [
-        `pgmq-gen: ${count(unchanged.length, "generated file")} up to date, ${count(result.queueCount, "queue")} (${result.durationMs} ms)`,
+        `pgmq-gen: ${count(unchanged, "generated file")} up to date, ${count(result.queueCount, "queue")} (${result.durationMs} ms)`,
       ],
     };
   }
@@ -28,7 +58,7 @@ export function checkReport(result: GenerateResult, cwd: string): { fresh: boole
     fresh: false,
     lines: [
       `pgmq-gen: ${count(stale.length, "generated file")} out of date; run pgmq-gen to update:`,
-      ...stale.map((file) => `  ${path.relative(cwd, path.join(result.outDir, file))}`),
+      ...stale.map((file) => `  ${path.relative(cwd, file)}`),
     ],
   };
 }

@@ -8,14 +8,20 @@
  * config's, the schemas folder and the folder of every input the last run
  * read (schemas may `$ref` files elsewhere); the set is recomputed after
  * every run.
+ *
+ * pgmq.lock.json, beside the config, is this command's output too: a change
+ * to it starts a run only when its text is not what the last run left (a
+ * person edited it, say to delete a queue's entry on purpose).
  */
 import { watch, type FSWatcher } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { generate, type GenerateResult } from "../compiler.js";
 import { CONFIG_DEFAULTS } from "../config/defaults.js";
 import { loadConfig } from "../config/load.js";
 import { validateConfig } from "../config/validate.js";
-import { errorLines, generateSummary, warningLines } from "./messages.js";
+import { LOCK_FILE_NAME } from "../lock/types.js";
+import { errorLines, generateSummary, lockLines, warningLines } from "./messages.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 
 /** Quiet time after the last change before generating, in milliseconds: one save often fires several events. */
@@ -24,6 +30,8 @@ const DEBOUNCE_MS = 100;
 export interface WatchCommandOptions {
   cwd: string;
   configPath?: string;
+  /** Write missing previous schema files from pgmq.lock.json before each run. (Default: false) */
+  writePrevious?: boolean;
   /** Read and save the build cache. (Default: true) */
   cache?: boolean;
 }
@@ -32,6 +40,13 @@ interface WatchTargets {
   folders: Set<string>;
   /** Changes here are our own output and must not trigger a run. */
   outDir: string | null;
+  /** The lock file, which runs write: a change triggers a run only when someone else made it. */
+  lockFile: string;
+}
+
+/** The file's text, or null when it cannot be read (missing). */
+function textOf(file: string): Promise<string | null> {
+  return readFile(file, "utf8").catch(() => null);
 }
 
 export async function runWatchCommand(options: WatchCommandOptions, terminal: Terminal): Promise<ExitCode> {
@@ -40,6 +55,13 @@ export async function runWatchCommand(options: WatchCommandOptions, terminal: Te
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let rerun = false;
+  /** The lock's text when the last run ended. */
+  let lockText: string | null = null;
+
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void runOnce(), DEBOUNCE_MS);
+  };
 
   const onChange = (folder: string, fileName: string | Buffer | null) => {
     const name = fileName?.toString() ?? null;
@@ -48,9 +70,16 @@ export async function runWatchCommand(options: WatchCommandOptions, terminal: Te
       const changed = path.join(folder, name);
       if (targets.outDir !== null && (changed === targets.outDir || changed.startsWith(targets.outDir + path.sep)))
         return;
+      if (changed === targets.lockFile) {
+        // Written during a run, it is the run's own write.
+        if (running) return;
+        void textOf(changed).then((text) => {
+          if (text !== lockText) schedule();
+        });
+        return;
+      }
     }
-    clearTimeout(timer);
-    timer = setTimeout(() => void runOnce(), DEBOUNCE_MS);
+    schedule();
   };
 
   const updateWatchers = () => {
@@ -82,15 +111,18 @@ export async function runWatchCommand(options: WatchCommandOptions, terminal: Te
     }
     running = true;
     try {
-      const result = await generate(options).catch((error: unknown) => {
+      const logger = { info: (message: string) => terminal.out(`pgmq-gen: ${message}`) };
+      const result = await generate({ ...options, logger }).catch((error: unknown) => {
         for (const line of errorLines(error)) terminal.err(line);
         return null;
       });
       if (result !== null) {
         for (const line of warningLines(result)) terminal.err(line);
         terminal.out(generateSummary(result));
+        for (const line of lockLines(result, options.cwd)) terminal.out(line);
       }
       targets = result !== null ? targetsOf(result) : await targetsAfterFailure(options, targets);
+      lockText = await textOf(targets.lockFile);
       updateWatchers();
     } finally {
       running = false;
@@ -120,14 +152,18 @@ export async function runWatchCommand(options: WatchCommandOptions, terminal: Te
 
 function targetsOf(result: GenerateResult): WatchTargets {
   const folders = new Set([path.dirname(result.configFile), ...result.inputFiles.map((file) => path.dirname(file))]);
-  return { folders, outDir: result.outDir };
+  return { folders, outDir: result.outDir, lockFile: result.lock.path };
 }
 
 /** Before the first successful run: the config's folder (or the search folder) and the default schemas folder. */
 async function initialTargets(options: WatchCommandOptions): Promise<WatchTargets> {
   const configDir =
     options.configPath !== undefined ? path.dirname(path.resolve(options.cwd, options.configPath)) : options.cwd;
-  return { folders: new Set([configDir, path.join(configDir, CONFIG_DEFAULTS.schemasDir)]), outDir: null };
+  return {
+    folders: new Set([configDir, path.join(configDir, CONFIG_DEFAULTS.schemasDir)]),
+    outDir: null,
+    lockFile: path.join(configDir, LOCK_FILE_NAME),
+  };
 }
 
 /**
@@ -145,7 +181,11 @@ async function targetsAfterFailure(options: WatchCommandOptions, previous: Watch
       configDir,
       path.resolve(configDir, config.schemasDir ?? CONFIG_DEFAULTS.schemasDir),
     ]);
-    return { folders, outDir: path.resolve(configDir, config.outDir ?? CONFIG_DEFAULTS.outDir) };
+    return {
+      folders,
+      outDir: path.resolve(configDir, config.outDir ?? CONFIG_DEFAULTS.outDir),
+      lockFile: path.join(configDir, LOCK_FILE_NAME),
+    };
   } catch {
     return previous;
   }

@@ -23,9 +23,11 @@ describe("pgmq-gen generate", () => {
     const first = await runCli([], { cwd: project.dir });
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    const [, written, unchanged, removed] = summary.exec(first.stdout.trim()) ?? [];
+    const [summaryLine, lockLine] = first.stdout.trim().split("\n");
+    const [, written, unchanged, removed] = summary.exec(summaryLine!) ?? [];
     expect(Number(written)).toBeGreaterThan(0);
     expect([unchanged, removed]).toEqual(["0", "0"]);
+    expect(lockLine).toBe("pgmq-gen: pgmq.lock.json: recorded email, resize_image");
 
     const files = await readdir(project.path("generated"), { recursive: true });
     expect(files.length).toBeGreaterThan(0);
@@ -51,7 +53,7 @@ export const resizeImage: QueueConfig = { schema: "resize.schema.json" };
     });
     const run = await runCli([], { cwd: project.dir });
     expect(run.stderr).toBe("");
-    expect(run.stdout.trim()).toMatch(summary);
+    expect(run.stdout.split("\n")[0]).toMatch(summary);
   });
 
   it("uses the config named by --config, resolving its folders from that file's folder", async () => {

@@ -36,13 +36,13 @@ const misspellings: [args: string[], message: string, help: string][] = [
 const commandOptions: { command: string; own: string[]; foreign: string[] }[] = [
   {
     command: "generate",
-    own: ["--config <path>", "--check", "--watch", "--no-cache", "--help"],
+    own: ["--config <path>", "--check", "--watch", "--write-previous", "--no-cache", "--help"],
     foreign: ["--dry-run", "--database-url", "--port", "--version"],
   },
   {
     command: "migrate",
     own: ["--config <path>", "--database-url <url>", "--dry-run", "--help"],
-    foreign: ["--check", "--watch", "--no-cache", "--port"],
+    foreign: ["--check", "--watch", "--write-previous", "--no-cache", "--port"],
   },
   {
     command: "dev",

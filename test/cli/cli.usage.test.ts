@@ -24,7 +24,10 @@ describe("pgmq-gen command line", () => {
     const project = await createFixtureProject("cli-usage-no-cache");
     projects.push(project);
     const runs: [args: string[], stdout: RegExp][] = [
-      [["generate", "--no-cache"], /^pgmq-gen: 2 queues, \d+ files written, 0 unchanged, 0 removed \(\d+ ms\)\n$/],
+      [
+        ["generate", "--no-cache"],
+        /^pgmq-gen: 2 queues, \d+ files written, 0 unchanged, 0 removed \(\d+ ms\)\npgmq-gen: pgmq\.lock\.json: recorded email, resize_image\n$/,
+      ],
       [["--no-cache", "--check"], /^pgmq-gen: \d+ generated files up to date, 2 queues \(\d+ ms\)\n$/],
       [
         ["generate", "--check", "--no-cache", "--config", "pgmq.config.ts"],
@@ -60,6 +63,11 @@ describe("pgmq-gen command line", () => {
     [["deploy"], 'unknown command "deploy"; the commands are generate, migrate, dev, diff, help', "pgmq-gen help"],
     [["generate", "extra"], 'unexpected argument "extra"', "pgmq-gen help generate"],
     [["--check", "--watch"], "--check and --watch cannot be combined", "pgmq-gen help generate"],
+    [
+      ["--check", "--write-previous"],
+      "--check writes nothing, so it cannot be combined with --write-previous",
+      "pgmq-gen help generate",
+    ],
     [["migrate", "--check"], "option --check does not apply to migrate", "pgmq-gen help migrate"],
     [["migrate", "--no-cache"], "option --no-cache does not apply to migrate", "pgmq-gen help migrate"],
     [["migrate", "--dry-run", "--no-cache"], "option --no-cache does not apply to migrate", "pgmq-gen help migrate"],

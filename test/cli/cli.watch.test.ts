@@ -32,11 +32,19 @@ async function generatedText(project: TempProject): Promise<string> {
   return texts.join("\n");
 }
 
-const withProperty = (name: string) =>
-  JSON.stringify({ ...emailSchema, properties: { ...emailSchema.properties, [name]: { type: "string" } } }, null, 2);
+const withProperties = (...names: string[]) =>
+  JSON.stringify(
+    {
+      ...emailSchema,
+      properties: { ...emailSchema.properties, ...Object.fromEntries(names.map((name) => [name, { type: "string" }])) },
+    },
+    null,
+    2,
+  );
+const withProperty = (name: string) => withProperties(name);
 
 describe("pgmq-gen --watch", () => {
-  it("regenerates when a schema changes, prints errors and keeps watching, and stops on SIGTERM", async () => {
+  it("regenerates when a schema changes, prints errors (a breaking change too) and keeps watching, and stops on SIGTERM", async () => {
     const project = await createFixtureProject("cli-watch");
     projects.push(project);
     const child = startCli(["--watch"], { cwd: project.dir });
@@ -60,11 +68,21 @@ describe("pgmq-gen --watch", () => {
     await waitFor("the schema error on stderr", () => /^error: .*email\.schema\.json/m.test(stderr));
     expect(child.exitCode).toBeNull();
 
+    // Dropping carbonCopy from the closed schema would reject queued messages that have it: pgmq.lock.json refuses.
     await project.write("schemas/email.schema.json", withProperty("blindCopy"));
+    await waitFor("the breaking change error on stderr", () =>
+      /^error: schemas\/email\.schema\.json \(queue "email"\): breaking change .*\/properties\/carbonCopy/m.test(
+        stderr,
+      ),
+    );
+    expect(child.exitCode).toBeNull();
+    expect(await generatedText(project)).not.toContain("blindCopy");
+
+    await project.write("schemas/email.schema.json", withProperties("carbonCopy", "blindCopy"));
     await waitFor("the fixed schema to reach generated/", async () =>
       (await generatedText(project)).includes("blindCopy"),
     );
-    expect(await generatedText(project)).not.toContain("carbonCopy");
+    expect(await generatedText(project)).toContain("carbonCopy");
 
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
