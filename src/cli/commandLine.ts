@@ -24,7 +24,8 @@ export type Command =
   | { kind: "generate"; configPath?: string; check: boolean; watch: boolean; writePrevious: boolean; cache: boolean }
   | { kind: "migrate"; configPath?: string; databaseUrl?: string; dryRun: boolean }
   | { kind: "dev"; configPath?: string; port?: number }
-  | { kind: "diff"; oldFile: string; newFile: string; mode?: CompatibilityMode; json: boolean };
+  | { kind: "diff"; oldFile: string; newFile: string; mode?: CompatibilityMode; json: boolean }
+  | { kind: "versions"; configPath?: string; databaseUrl?: string; queues: string[]; json: boolean };
 
 /** A command line that cannot be run as written. */
 export class UsageError extends Error {
@@ -195,6 +196,16 @@ export function parseCommandLine(args: readonly string[]): Command {
     return { kind: "help", topic };
   }
   if (command === "diff") return parseDiff(extra, values);
+  if (command === "versions") {
+    const databaseUrl = values.get("database-url");
+    return {
+      kind: "versions",
+      ...configPath,
+      ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+      queues: extra,
+      json: values.has("json"),
+    };
+  }
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, command);
 
   switch (command) {

@@ -62,7 +62,7 @@ const OPTIONS = {
   "database-url": {
     name: "database-url",
     valueName: "<url>",
-    description: "Server to migrate. (Default: $DATABASE_URL)",
+    description: "Server to connect to. (Default: $DATABASE_URL)",
   },
   "dry-run": { name: "dry-run", description: "Print the queues migrate would create, without connecting." },
   "dev-config": {
@@ -88,6 +88,11 @@ const OPTIONS = {
     name: "json",
     description: "Print the comparison as JSON, { mode, compatible, changes }, instead of lines;\nsame exit codes.",
   },
+  "versions-json": {
+    name: "json",
+    description:
+      "Print the counts as JSON, one { queue, exists, versions: [{ version, count, status }] }\nper queue, instead of a table.",
+  },
   help: { name: "help", short: "h", description: "Show this help." },
   version: { name: "version", short: "v", description: "Print the pgmq-gen version." },
 } as const satisfies Record<string, OptionSpec>;
@@ -98,7 +103,7 @@ export const HELP_OPTION: OptionSpec = OPTIONS.help;
 /** Options every command takes, on top of its own. */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [OPTIONS.help, OPTIONS.version];
 
-export const COMMAND_NAMES = ["generate", "migrate", "dev", "diff", "help"] as const;
+export const COMMAND_NAMES = ["generate", "migrate", "dev", "diff", "versions", "help"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** The command `pgmq-gen` runs when none is named. */
@@ -158,6 +163,16 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       "values, and whether it breaks the mode's compatibility, with the reason. Exits 0 when the new\n" +
       "schema is compatible, 1 when a change breaks, 2 when a file cannot be read or compared.",
     options: [OPTIONS.mode, OPTIONS.json],
+  },
+  versions: {
+    name: "versions",
+    usage: "pgmq-gen versions [<queue>...] [--config <path>] [--database-url <url>] [--json]",
+    summary: "Count each queue's queued messages by schema version (when may a version leave `previous`?).",
+    description:
+      "Counts the messages of each queue of the config (or of the queues named), dead-letter queues\n" +
+      "included, by the schema version producers stamped in their headers (x-pgmq-gen-version):\n" +
+      "visible, delayed and in flight. A version in `previous` may be removed once it counts 0.",
+    options: [OPTIONS.config, OPTIONS["database-url"], OPTIONS["versions-json"]],
   },
   help: {
     name: "help",

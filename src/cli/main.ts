@@ -21,7 +21,7 @@ import { packageVersion } from "./version.js";
 async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
   const cwd = process.cwd();
   const configPath =
-    command.kind === "generate" || command.kind === "migrate" || command.kind === "dev"
+    command.kind === "generate" || command.kind === "migrate" || command.kind === "dev" || command.kind === "versions"
       ? command.configPath
       : undefined;
   const common = { cwd, ...(configPath !== undefined ? { configPath } : {}) };
@@ -59,6 +59,19 @@ async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
       const { runDiffCommand } = await import("./diffCommand.js");
       const { oldFile, newFile, mode, json } = command;
       return runDiffCommand({ cwd, oldFile, newFile, ...(mode !== undefined ? { mode } : {}), json }, terminal);
+    }
+    case "versions": {
+      const { runVersionsCommand } = await import("./versionsCommand.js");
+      const databaseUrl = command.databaseUrl ?? process.env.DATABASE_URL;
+      return runVersionsCommand(
+        {
+          ...common,
+          ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+          queues: command.queues,
+          json: command.json,
+        },
+        terminal,
+      );
     }
   }
 }

@@ -78,7 +78,12 @@ function tableLines(counts: readonly QueueVersionCounts[]): string[] {
     if (!queue.exists) rows.push([queue.queue, "-", "-", "no queue table yet"]);
     else if (queue.versions.length === 0) rows.push([queue.queue, "-", "0", "empty"]);
     for (const row of queue.versions) {
-      rows.push([queue.queue, row.version === null ? "(none)" : String(row.version), String(row.count), STATUS_WORDS[row.status]]);
+      rows.push([
+        queue.queue,
+        row.version === null ? "(none)" : String(row.version),
+        String(row.count),
+        STATUS_WORDS[row.status],
+      ]);
     }
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -121,7 +126,11 @@ export async function runVersionsCommand(options: VersionsCommandOptions, termin
       const known = versionsOf(config, queue);
       try {
         const rows = await queuedVersionCounts(queue, { db: pool });
-        counts.push({ queue, exists: true, versions: rows.map((row) => ({ ...row, status: statusOf(row.version, known) })) });
+        counts.push({
+          queue,
+          exists: true,
+          versions: rows.map((row) => ({ ...row, status: statusOf(row.version, known) })),
+        });
       } catch (error) {
         if (!(error instanceof QueueMissingError)) throw error;
         counts.push({ queue, exists: false, versions: [] });

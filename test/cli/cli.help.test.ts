@@ -27,7 +27,7 @@ const misspellings: [args: string[], message: string, help: string][] = [
   [["dif", "a.json", "b.json"], 'unknown command "dif"; did you mean diff?', "pgmq-gen help"],
   [
     ["help", "nosuch"],
-    'unknown command "nosuch"; the commands are generate, migrate, dev, diff, help',
+    'unknown command "nosuch"; the commands are generate, migrate, dev, diff, versions, help',
     "pgmq-gen help",
   ],
 ];
@@ -53,6 +53,11 @@ const commandOptions: { command: string; own: string[]; foreign: string[] }[] = 
     command: "diff",
     own: ["--mode <mode>", "--json", "--help"],
     foreign: ["--config", "--check", "--watch", "--no-cache", "--dry-run", "--database-url", "--port"],
+  },
+  {
+    command: "versions",
+    own: ["--config <path>", "--database-url <url>", "--json", "--help"],
+    foreign: ["--check", "--watch", "--no-cache", "--dry-run", "--port", "--mode"],
   },
   { command: "help", own: ["--help"], foreign: ["--config", "--check", "--port", "--mode", "--json"] },
 ];
@@ -108,7 +113,7 @@ describe("pgmq-gen help", () => {
         .split("\n")
         .slice(1)
         .map((line) => line.trim().split(/\s+/)[0]),
-    ).toEqual(["generate", "migrate", "dev", "diff", "help"]);
+    ).toEqual(["generate", "migrate", "dev", "diff", "versions", "help"]);
     expect(top.stdout).toContain("pgmq-gen help <command>");
     expect(top.stdout).toMatch(/^ {2}pgmq-gen dev \[--config <path>\] \[--port <n>\]$/m);
     expect(top.stdout).toMatch(
