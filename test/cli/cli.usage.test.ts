@@ -60,7 +60,11 @@ describe("pgmq-gen command line", () => {
 
   const usageErrors: [args: string[], message: string, help: string][] = [
     [["--frobnicate"], "unknown option --frobnicate", "pgmq-gen help generate"],
-    [["deploy"], 'unknown command "deploy"; the commands are generate, migrate, dev, diff, versions, help', "pgmq-gen help"],
+    [
+      ["deploy"],
+      'unknown command "deploy"; the commands are generate, migrate, dev, diff, versions, help',
+      "pgmq-gen help",
+    ],
     [["generate", "extra"], 'unexpected argument "extra"', "pgmq-gen help generate"],
     [["--check", "--watch"], "--check and --watch cannot be combined", "pgmq-gen help generate"],
     [
