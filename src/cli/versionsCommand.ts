@@ -11,6 +11,7 @@ import { loadConfig } from "../config/load.js";
 import type { PgmqGenConfig } from "../config/types.js";
 import { validateConfig } from "../config/validate.js";
 import { errorLines } from "./messages.js";
+import { configuredQueueNames } from "./migrateCommand.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 
 export interface VersionsCommandOptions {
@@ -51,17 +52,6 @@ function statusOf(version: number | null, known: { current: number; previous: nu
   if (version === known.current) return "current";
   if (known.previous.includes(version)) return "previous";
   return version > known.current ? "newer" : "retired";
-}
-
-/** Queues named on the command line, else every configured queue and dead-letter queue, sorted. */
-function queuesToCount(config: PgmqGenConfig, named: readonly string[]): string[] {
-  if (named.length > 0) return [...new Set(named)];
-  const names = new Set<string>();
-  for (const [key, queue] of Object.entries(config.queues)) {
-    names.add(key);
-    if (queue.deadLetter !== undefined) names.add(queue.deadLetter);
-  }
-  return [...names].sort();
 }
 
 const STATUS_WORDS: Record<VersionStatus, string> = {
@@ -122,7 +112,9 @@ export async function runVersionsCommand(options: VersionsCommandOptions, termin
   pool.on("error", () => undefined);
   try {
     const counts: QueueVersionCounts[] = [];
-    for (const queue of queuesToCount(config, options.queues)) {
+    // Queues named on the command line, else every configured queue and dead-letter queue, as migrate creates them.
+    const queues = options.queues.length > 0 ? [...new Set(options.queues)] : configuredQueueNames(config);
+    for (const queue of queues) {
       const known = versionsOf(config, queue);
       try {
         const rows = await queuedVersionCounts(queue, { db: pool });

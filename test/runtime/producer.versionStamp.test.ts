@@ -5,20 +5,11 @@
  * gave it, and a caller's own value for the key is replaced.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { createQueueCodec } from "../../packages/runtime/src/codec.js";
 import { configure } from "../../packages/runtime/src/connection.js";
 import { VERSION_HEADER } from "../../packages/runtime/src/messageVersion.js";
 import { createProducer } from "../../packages/runtime/src/producer.js";
-import type { QueueDefinition } from "../../packages/runtime/src/types.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
-import {
-  compileValidator,
-  defaultQueueOptions,
-  type EmailJob,
-  emailDefinition,
-  emailSchema,
-  queueRows,
-} from "./support.js";
+import { type EmailJob, emailDefinition, queueRows, versionedEmailDefinition } from "./support.js";
 
 const db = useTestDatabase("producer_version_stamp");
 beforeAll(() => {
@@ -27,27 +18,9 @@ beforeAll(() => {
 
 const valid: EmailJob = { to: "a@example.com", subject: "hello" };
 
-/** The email queue at `version`, still decoding version 1 (the same schema). */
-function versioned(name: string, version: number): QueueDefinition<string, EmailJob> {
-  const validator = compileValidator(emailSchema);
-  return {
-    name,
-    options: defaultQueueOptions,
-    codec: createQueueCodec<EmailJob>({
-      queue: name,
-      validator,
-      version,
-      previousVersions: Array.from({ length: version - 1 }, (_, index) => ({ version: index + 1, validator })),
-      upgrades: Object.fromEntries(
-        Array.from({ length: version - 1 }, (_, index) => [`from${index + 1}`, (job: unknown) => job]),
-      ),
-    }),
-  };
-}
-
 describe("issue 14 #3: producers stamp the schema version", () => {
   it("issue 14 #3: push stamps the codec's version and keeps every other header as given", async () => {
-    const producer = createProducer(versioned("stamped", 3));
+    const producer = createProducer(versionedEmailDefinition("stamped", 3));
     const headers = { traceId: "t-1", nested: { list: [1, "two", null], "x-pgmq-gen-version": "inner" }, n: 1.5 };
     await producer.push(valid, { headers });
     await producer.push(valid);
@@ -73,7 +46,7 @@ describe("issue 14 #3: producers stamp the schema version", () => {
   });
 
   it("issue 14 #3: a caller's value for the stamp's key is replaced, in push and pushBatch", async () => {
-    const producer = createProducer(versioned("overwritten", 2));
+    const producer = createProducer(versionedEmailDefinition("overwritten", 2));
     await producer.push(valid, { headers: { [VERSION_HEADER]: 99, traceId: "t" } });
     await producer.pushBatch([valid, valid], { headers: { batch: true, [VERSION_HEADER]: "one" } as never });
     const rows = await queueRows(db.pool, "overwritten");
@@ -85,7 +58,7 @@ describe("issue 14 #3: producers stamp the schema version", () => {
   });
 
   it("issue 14 #3: the stamped message decodes with its headers read back", async () => {
-    const definition = versioned("round_trip", 2);
+    const definition = versionedEmailDefinition("round_trip", 2);
     await createProducer(definition).push(valid, { headers: { traceId: "t" } });
     const [message] = await db.pgmq.read("round_trip", 30, 1);
     expect(message!.headers).toEqual({ traceId: "t", [VERSION_HEADER]: 2 });

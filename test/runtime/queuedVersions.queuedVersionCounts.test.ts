@@ -5,14 +5,12 @@
  * version can leave `previousVersions`.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { createQueueCodec } from "../../packages/runtime/src/codec.js";
 import { configure } from "../../packages/runtime/src/connection.js";
 import { QueueMissingError } from "../../packages/runtime/src/errors.js";
 import { createProducer } from "../../packages/runtime/src/producer.js";
 import { queuedVersionCounts } from "../../packages/runtime/src/queuedVersions.js";
-import type { QueueDefinition } from "../../packages/runtime/src/types.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
-import { compileValidator, defaultQueueOptions, type EmailJob, emailSchema } from "./support.js";
+import { type EmailJob, versionedEmailDefinition } from "./support.js";
 
 const db = useTestDatabase("queued_version_counts");
 beforeAll(() => {
@@ -20,22 +18,6 @@ beforeAll(() => {
 });
 
 const job: EmailJob = { to: "a@example.com", subject: "s" };
-
-function definition(name: string, version: number): QueueDefinition<string, EmailJob> {
-  const validator = compileValidator(emailSchema);
-  const previousVersions = version === 1 ? [] : [{ version: version - 1, validator }];
-  return {
-    name,
-    options: defaultQueueOptions,
-    codec: createQueueCodec<EmailJob>({
-      queue: name,
-      validator,
-      version,
-      previousVersions,
-      upgrades: { [`from${version - 1}`]: (old: unknown) => old },
-    }),
-  };
-}
 
 /** Inserts a message with these headers as JSON text (null for none), as another PGMQ client might. */
 async function insertWithHeaders(queue: string, headersJson: string | null): Promise<void> {
@@ -48,8 +30,8 @@ async function insertWithHeaders(queue: string, headersJson: string | null): Pro
 describe("issue 14 #3: queuedVersionCounts", () => {
   it("issue 14 #3: counts visible, delayed and in-flight messages per stamped version, unstamped and malformed as null first", async () => {
     const queue = "signup_email";
-    await createProducer(definition(queue, 1)).pushBatch([job, job]);
-    const v2 = createProducer(definition(queue, 2));
+    await createProducer(versionedEmailDefinition(queue, 1)).pushBatch([job, job]);
+    const v2 = createProducer(versionedEmailDefinition(queue, 2));
     await v2.push(job);
     await v2.push(job, { delay: 3600 });
     await v2.push(job, { headers: { traceId: "t" } });
@@ -89,7 +71,7 @@ describe("issue 14 #3: queuedVersionCounts", () => {
     const client = await db.pool.connect();
     try {
       await client.query("BEGIN");
-      await createProducer(definition(queue, 3)).push(job, { client });
+      await createProducer(versionedEmailDefinition(queue, 3)).push(job, { client });
       expect(await queuedVersionCounts(queue, { db: client })).toEqual([{ version: 3, count: 1 }]);
       expect(await queuedVersionCounts(queue, { db: db.pool })).toEqual([]);
       await client.query("ROLLBACK");

@@ -89,3 +89,23 @@ export async function tableExists(db: pg.Pool, table: string): Promise<boolean> 
   const { rows } = await db.query<{ exists: boolean }>("SELECT to_regclass($1) IS NOT NULL AS exists", [table]);
   return rows[0]!.exists;
 }
+
+/**
+ * The email queue at `version`, still decoding every older version (the same
+ * schema each time; each upgrade step returns its job unchanged).
+ */
+export function versionedEmailDefinition(name: string, version: number): QueueDefinition<string, EmailJob> {
+  const validator = compileValidator(emailSchema);
+  const older = Array.from({ length: version - 1 }, (_, index) => index + 1);
+  return {
+    name,
+    options: defaultQueueOptions,
+    codec: createQueueCodec<EmailJob>({
+      queue: name,
+      validator,
+      version,
+      previousVersions: older.map((olderVersion) => ({ version: olderVersion, validator })),
+      upgrades: Object.fromEntries(older.map((olderVersion) => [`from${olderVersion}`, (job: unknown) => job])),
+    }),
+  };
+}
