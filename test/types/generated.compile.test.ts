@@ -14,6 +14,7 @@ import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import ts from "typescript";
+import { type FoundError, messageChain } from "./diagnostics.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { strictUserOptions } from "./userCompilerOptions.js";
 import { emitProject } from "../../src/emit/project.js";
@@ -61,18 +62,6 @@ function withoutSuppressions(text: string): string {
     .split("\n")
     .map((line) => (SUPPRESSION_DIRECTIVE.test(line) ? line.replace(/@ts-(expect-error|ignore)/, "expects") : line))
     .join("\n");
-}
-
-/**
- * One compiler error: where it starts, and its message chain, the head first
- * and then each elaboration (`Argument of type … is not assignable`, then
- * `Property 'subject' is missing …`). `tsc`'s output gives the head's code
- * only.
- */
-interface FoundError {
-  file: string;
-  line: number;
-  chain: { code: number | undefined; message: string }[];
 }
 
 /**
@@ -146,18 +135,6 @@ describe("generated code under strict TypeScript", () => {
       .filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error)
       .map((diagnostic) => ({ ...where(diagnostic), chain: messageChain(diagnostic) }));
     return { program, diagnostics, errors };
-  }
-
-  /** A diagnostic's messages, depth first, each with its code. */
-  function messageChain(diagnostic: ts.Diagnostic): FoundError["chain"] {
-    if (typeof diagnostic.messageText === "string") return [{ code: diagnostic.code, message: diagnostic.messageText }];
-    const chain: FoundError["chain"] = [];
-    const visit = (node: ts.DiagnosticMessageChain) => {
-      chain.push({ code: node.code, message: node.messageText });
-      for (const next of node.next ?? []) visit(next);
-    };
-    visit(diagnostic.messageText);
-    return chain;
   }
 
   /** `tsc -p <project>` of TypeScript 7 (native): its exit code and its non-empty output lines. */

@@ -12,6 +12,7 @@ import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import ts from "typescript";
+import { type FoundError, messageChain } from "./diagnostics.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emitProject } from "../../src/emit/project.js";
 import { buildProjectModel } from "../../src/model/projectModel.js";
@@ -69,25 +70,6 @@ const wrongUpgrades: [string, WrongUpgrades][] = [
     },
   ],
 ];
-
-/** One compiler error: where, and its messages (head first), each with its code where the compiler gives it. */
-interface FoundError {
-  file: string;
-  line: number;
-  chain: { code: number | undefined; message: string }[];
-}
-
-/** A diagnostic's messages, depth first, each with its code. */
-function messageChain(diagnostic: ts.Diagnostic): FoundError["chain"] {
-  if (typeof diagnostic.messageText === "string") return [{ code: diagnostic.code, message: diagnostic.messageText }];
-  const chain: FoundError["chain"] = [];
-  const visit = (node: ts.DiagnosticMessageChain) => {
-    chain.push({ code: node.code, message: node.messageText });
-    for (const next of node.next ?? []) visit(next);
-  };
-  visit(diagnostic.messageText);
-  return chain;
-}
 
 /** Every diagnostic of the TypeScript 6 compiler API for the project in `dir` (its tsconfig.json). */
 function typeScript6Errors(dir: string): FoundError[] {
