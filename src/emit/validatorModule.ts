@@ -63,16 +63,24 @@ const EXPORTS = /^export const validate = (validate\d+);\nexport default \1;\n/m
 /** A top-level constant of ajv's code (`const schema1 = {...};`, one line each with `code.lines`). */
 const TOP_LEVEL_CONSTANT = /^const ([A-Za-z_$][\w$]*) = .*;$/gm;
 
+/** A JavaScript identifier, or a word of a string that reads like one. */
+const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
+
 /**
  * ajv's code without the top-level constants nothing reads: it declares every
  * subschema it resolved (`schema1`), though only those whose values an error
  * quotes (an `enum`'s allowed values) are used. A name that occurs anywhere
  * else, even inside a string, is kept.
+ *
+ * Every identifier is counted in one pass: a search of the whole code per
+ * constant took minutes on a schema of 20,000 properties (as many constants).
  */
 function withoutUnusedConstants(code: string): string {
+  const occurrences = new Map<string, number>();
+  for (const [word] of code.matchAll(IDENTIFIER)) occurrences.set(word, (occurrences.get(word) ?? 0) + 1);
   const unused = new Set<string>();
   for (const [, name] of code.matchAll(TOP_LEVEL_CONSTANT)) {
-    if (code.match(new RegExp(`\\b${name!.replace(/\$/g, "\\$")}\\b`, "g"))!.length === 1) unused.add(name!);
+    if (occurrences.get(name!) === 1) unused.add(name!);
   }
   return unused.size === 0
     ? code
