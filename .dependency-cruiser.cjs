@@ -99,10 +99,15 @@ module.exports = {
     {
       name: "lock-builds-no-model",
       comment:
-        "The lock reads the model's types, never builds one; it shares the model's JSON parser (line and column in errors).",
+        "The lock reads the model's types, never builds one; it shares the model's JSON parser (line and column in errors) " +
+        "and its nesting check.",
       severity: "error",
       from: { path: "^src/lock/" },
-      to: { path: "^src/model/", pathNot: "^src/model/jsonDocument\\.ts$", dependencyTypesNot: ["type-only"] },
+      to: {
+        path: "^src/model/",
+        pathNot: "^src/model/(jsonDocument|schemaDepth)\\.ts$",
+        dependencyTypesNot: ["type-only"],
+      },
     },
     {
       name: "pipeline-imports-lock",

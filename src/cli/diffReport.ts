@@ -18,10 +18,29 @@ function shownValue(value: unknown): string {
   return text.length <= MAX_VALUE_LENGTH ? text : `${text.slice(0, MAX_VALUE_LENGTH - 3)}...`;
 }
 
+/**
+ * A pointer as printed: a property name may hold a line break or a terminal
+ * escape sequence, which would split the change's line or rewrite what the
+ * terminal shows; such characters are written as `\n`, `\u001b`, `\u009b`.
+ */
+function shownPointer(pointer: string): string {
+  if (pointer === "") return "(root)";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point.
+  return pointer.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) =>
+    char === "\n"
+      ? "\\n"
+      : char === "\r"
+        ? "\\r"
+        : char === "\t"
+          ? "\\t"
+          : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /** `breaking    /properties/to/maxLength  MAX_LENGTH_DECREASED  100 -> 50`, and the reason under a breaking change. */
 function changeLines(change: SchemaChange): string[] {
   const marker = (change.breaking ? BREAKING : COMPATIBLE).padEnd(MARKER_WIDTH);
-  const pointer = change.pointer === "" ? "(root)" : change.pointer;
+  const pointer = shownPointer(change.pointer);
   const line = `${marker}${pointer}  ${change.kind}  ${shownValue(change.old)} -> ${shownValue(change.new)}`;
   return change.breaking ? [line, `${" ".repeat(MARKER_WIDTH)}${change.reason}`] : [line];
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { CompileError } from "../errors.js";
 import { parseLockFile } from "./lockFormat.js";
 import type { LockedQueues } from "./types.js";
 
@@ -21,7 +22,13 @@ export async function readLockText(lockPath: string): Promise<string | null> {
 
 /** The lock's queues, or null when there is no lock yet; throws `CompileError`s for a lock it cannot read. */
 export async function readLockFile(lockPath: string, displayPath: string): Promise<LockedQueues | null> {
-  const text = await readLockText(lockPath);
+  let text: string | null;
+  try {
+    text = await readLockText(lockPath);
+  } catch (error) {
+    // A folder, or a file without read permission: named, as a schema file is.
+    throw new CompileError({ file: displayPath }, `cannot read it: ${(error as Error).message}`);
+  }
   return text === null ? null : parseLockFile(text, displayPath);
 }
 

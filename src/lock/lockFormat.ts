@@ -7,6 +7,7 @@
 import { formatPointer } from "@pgmq-gen/runtime/contract";
 import { CompileError, CompileErrors } from "../errors.js";
 import { parseJsonDocument } from "../model/jsonDocument.js";
+import { checkSchemaDepth } from "../model/schemaDepth.js";
 import { normalizeJson } from "./normalizeJson.js";
 import { LOCKFILE_VERSION, type LockEntry, type LockedQueues } from "./types.js";
 
@@ -42,6 +43,14 @@ const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?: |$)/m;
 
 const RESTORE = "restore pgmq.lock.json from version control, or fix it by hand";
 
+/**
+ * Deepest nesting read, from the file's root (a schema starts 5 levels down):
+ * its schemas are walked recursively (normalizeJson, compareSchemas), which
+ * overflows the stack past a few thousand levels. Schema files are held to
+ * MAX_SCHEMA_DEPTH each; bundled, a schema may nest a few files deep.
+ */
+const MAX_LOCK_DEPTH = 1000;
+
 /** Parses the lock file's text; throws `CompileError`/`CompileErrors` at each part that is not as pgmq-gen writes it. */
 export function parseLockFile(text: string, file: string): LockedQueues {
   let document: unknown;
@@ -52,6 +61,15 @@ export function parseLockFile(text: string, file: string): LockedQueues {
     throw new CompileError(
       error.location,
       `${error.problem} It holds merge conflict markers: resolve the conflict keeping every queue either side has; for a queue both sides changed, keep the entry of the branch merged into (what shipped) and run pgmq-gen, which checks the merged schemas against it.`,
+    );
+  }
+  try {
+    checkSchemaDepth(document, { file }, MAX_LOCK_DEPTH);
+  } catch (error) {
+    if (!(error instanceof CompileError)) throw error;
+    throw new CompileError(
+      error.location,
+      `nested more than ${MAX_LOCK_DEPTH} levels deep, deeper than pgmq-gen writes; ${RESTORE}`,
     );
   }
   const errors: CompileError[] = [];

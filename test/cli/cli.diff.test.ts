@@ -62,6 +62,14 @@ const FILES: Record<string, string> = {
     type: "object",
     properties: { value: { type: "integer" }, next: { $ref: "#" } },
   }),
+  // A property name with a line break and a terminal escape sequence in it.
+  "control.v1.schema.json": json({ $schema: DRAFT_07, type: "object", properties: {} }),
+  "control.v2.schema.json": json({
+    $schema: DRAFT_07,
+    type: "object",
+    properties: { "to\r\u001b[2Kcompatible\nok": { type: "string" } },
+    required: ["to\r\u001b[2Kcompatible\nok"],
+  }),
   "true.schema.json": "true\n",
   "false.schema.json": "false\n",
   // Files that cannot be compared.
@@ -203,6 +211,18 @@ describe("pgmq-gen diff", () => {
     expect(added.stdout).toMatch(/^breaking {4}\/properties\/next {2}PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL /m);
     const removed = await diff("tree/list.schema.json", "tree/open.schema.json");
     expect(removed.code).toBe(0);
+  });
+
+  it("issue 14 #5: control characters in a property name are shown escaped in a change's pointer: one line per change, no escape sequence reaches the terminal", async () => {
+    const run = await diff("control.v1.schema.json", "control.v2.schema.json");
+    expect(run.code).toBe(1);
+    for (const control of ["\r", "\u001b"]) expect(run.stdout).not.toContain(control);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe('breaking    /required  REQUIRED_PROPERTY_ADDED  (none) -> "to\\r\\u001b[2Kcompatible\\nok"');
+    expect(lines[2]).toMatch(
+      /^breaking {4}\/properties\/to\\r\\u001b\[2Kcompatible\\nok {2}PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL /,
+    );
+    expect(lines).toHaveLength(5);
   });
 
   it("issue 14 #1: boolean documents are schemas: true to false narrows the root", async () => {

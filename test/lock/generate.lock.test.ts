@@ -3,7 +3,7 @@
  * that the bytes are deterministic, and which schema changes the lock lets
  * through under each compatibility mode. Each refusal writes nothing.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLockProject, emailV1, emailWith, json, type LockProject } from "./lockProject.js";
 
@@ -258,5 +258,14 @@ describe("generate() and pgmq.lock.json", () => {
     await writeFile(lockProject.path("schemas/email.schema.json"), json(breaking));
     const [error] = await lockProject.generateErrors();
     expect(error!.problem).toContain('/required: (none) → "cc"');
+  });
+
+  it("issue 14 #5: a pgmq.lock.json that cannot be read (a folder) is a CompileError naming the file, not an unexpected error", async () => {
+    const lockProject = await project("unreadable", { email: { schema: "email.schema.json" } });
+    await mkdir(lockProject.path("pgmq.lock.json"));
+    const [error, ...more] = await lockProject.generateErrors();
+    expect(more).toEqual([]);
+    expect(error!.location.file).toBe("pgmq.lock.json");
+    expect(error!.problem).toMatch(/^cannot read it: EISDIR/);
   });
 });

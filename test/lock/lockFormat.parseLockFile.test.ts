@@ -101,6 +101,17 @@ describe("parseLockFile", () => {
     found.forEach(({ problem }, index) => expect(problem).toMatch(want[index]![1]));
   });
 
+  it("issue 14 #5: a schema nested deeper than any pgmq-gen writes is refused at its pointer, not a stack overflow", () => {
+    const levels = 20_000;
+    const deep = `${'{"not":'.repeat(levels)}{}${"}".repeat(levels)}`;
+    const found = problems(`{"lockfileVersion":1,"queues":{"email":{"version":1,"schemas":{"1":${deep}}}}}`);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.pointer).toMatch(/^\/queues\/email\/schemas\/1(\/not)+$/);
+    expect(found[0]!.problem).toMatch(
+      /^nested more than \d+ levels deep, deeper than pgmq-gen writes; restore pgmq\.lock\.json/,
+    );
+  });
+
   it("issue 14 #2: reads back what lockFileText writes, and normalises an entry written in another key order", () => {
     const queues: LockedQueues = new Map([
       [

@@ -245,6 +245,36 @@ describe("issue 14 #3: decode by the version stamp", () => {
     expect(error.message).toContain(`its result does not match ${why}`);
   });
 
+  it("issue 14 #5: a step that returns a Promise (an async step) is an UpgradeError, and its rejection is not left unhandled", async () => {
+    // A Promise is an object: a schema without required properties would take it as the job.
+    const loose = compileValidator({ type: "object", properties: { first: { type: "string" } } });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      for (const from1 of [async (job: NameV1) => ({ first: job.name }), () => Promise.reject(new Error("later"))]) {
+        const asyncStep = createQueueCodec<NameV2>({
+          queue: "names",
+          validator: loose as never,
+          version: 2,
+          previousVersions: [{ version: 1, validator: compileValidator(nameV1) }],
+          upgrades: { from1 },
+        });
+        const error = thrown(() => asyncStep.decode({ name: "Ada" }, stamped(1))) as UpgradeError;
+        expect(error).toBeInstanceOf(UpgradeError);
+        expect(error).toMatchObject({ step: "from1", issues: [] });
+        expect(error.message).toContain(
+          "failed at upgrades.from1 (version 1 to 2): it returned a Promise: an upgrade step must be synchronous",
+        );
+        expect(error.withMsgId(3n).message).toContain("it returned a Promise");
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
   it("issue 14 #3: steps are called as methods of the upgrades object", () => {
     class Upgrades {
       readonly locale = "fr" as const;

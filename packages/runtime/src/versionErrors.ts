@@ -23,6 +23,8 @@ export interface UpgradeFailure {
   readonly stepVersion: number;
   /** The schema failures of the step's result; empty when the step threw (see `cause`). */
   readonly issues?: readonly ValidationIssue[];
+  /** The step returned a Promise (an async step), which decoding cannot wait for. */
+  readonly returnedPromise?: boolean;
 }
 
 /**
@@ -43,13 +45,15 @@ export class UpgradeError extends Error {
   /** Schema failures of the step's result (against version N + 1's schema); empty when the step threw. */
   readonly issues: readonly ValidationIssue[];
   readonly #stepVersion: number;
+  readonly #returnedPromise: boolean;
 
   constructor(failure: UpgradeFailure, options?: { msgId?: bigint | undefined; cause?: unknown }) {
     const where = options?.msgId !== undefined ? `${failure.queue} message ${options.msgId}` : failure.queue;
     const issues = failure.issues ?? [];
     const { stepVersion } = failure;
-    const why =
-      issues.length > 0
+    const why = failure.returnedPromise
+      ? "it returned a Promise: an upgrade step must be synchronous (not an async function), returning the job itself"
+      : issues.length > 0
         ? `its result does not match version ${stepVersion + 1}'s schema: ${describeIssues(issues)}`
         : `it threw: ${describeError(options?.cause)}`;
     super(
@@ -65,12 +69,20 @@ export class UpgradeError extends Error {
     this.step = upgradeStepName(stepVersion);
     this.issues = issues;
     this.#stepVersion = stepVersion;
+    this.#returnedPromise = failure.returnedPromise === true;
   }
 
   /** The same error, now naming the message it came from. */
   withMsgId(msgId: bigint): UpgradeError {
     const { queue, fromVersion, toVersion, issues } = this;
-    const failure = { queue, fromVersion, toVersion, stepVersion: this.#stepVersion, issues };
+    const failure = {
+      queue,
+      fromVersion,
+      toVersion,
+      stepVersion: this.#stepVersion,
+      issues,
+      returnedPromise: this.#returnedPromise,
+    };
     return new UpgradeError(failure, { msgId, cause: this.cause });
   }
 }

@@ -91,6 +91,12 @@ function upgrade(job: unknown, from: number, versions: QueueVersions): unknown {
     } catch (cause) {
       throw new UpgradeError(failure, { cause });
     }
+    // A Promise is an object that a loose schema accepts: an async step would hand the handler a Promise.
+    if (upgraded instanceof Promise) {
+      // Nobody awaits it: a rejection must not be left unhandled (it ends the process).
+      upgraded.catch(() => {});
+      throw new UpgradeError({ ...failure, returnedPromise: true });
+    }
     // Checked at every step, not only the last: the next step is typed for this version's jobs, and a failure names its step.
     const next = validators[version + 1 - oldest]!;
     if (!next(upgraded)) throw new UpgradeError({ ...failure, issues: lastIssues(next) });
