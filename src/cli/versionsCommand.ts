@@ -26,7 +26,7 @@ export interface VersionsCommandOptions {
 }
 
 /** What a stamped version is to the config: its current one, one in `previous`, or neither. */
-export type VersionStatus = "current" | "previous" | "retired" | "newer" | "unstamped";
+export type VersionStatus = "current" | "previous" | "retired" | "newer" | "unstamped" | "invalid";
 
 export interface QueueVersionCounts {
   readonly queue: string;
@@ -46,7 +46,11 @@ function versionsOf(config: PgmqGenConfig, queue: string): { current: number; pr
   };
 }
 
-function statusOf(version: number | null, known: { current: number; previous: number[] } | null): VersionStatus {
+function statusOf(
+  { version, stamp }: QueuedVersionCount,
+  known: { current: number; previous: number[] } | null,
+): VersionStatus {
+  if (stamp === "invalid") return "invalid";
   if (version === null) return "unstamped";
   if (known === null) return version === 1 ? "current" : "retired";
   if (version === known.current) return "current";
@@ -60,6 +64,7 @@ const STATUS_WORDS: Record<VersionStatus, string> = {
   retired: "not in the config: no worker can upgrade these",
   newer: "newer than the config",
   unstamped: "no stamp: tried against each version, newest first",
+  invalid: "stamp is not a version: workers dead-letter these as undecodable",
 };
 
 function tableLines(counts: readonly QueueVersionCounts[]): string[] {
@@ -70,7 +75,7 @@ function tableLines(counts: readonly QueueVersionCounts[]): string[] {
     for (const row of queue.versions) {
       rows.push([
         queue.queue,
-        row.version === null ? "(none)" : String(row.version),
+        row.version !== null ? String(row.version) : row.stamp === "invalid" ? "(invalid)" : "(none)",
         String(row.count),
         STATUS_WORDS[row.status],
       ]);
@@ -121,7 +126,7 @@ export async function runVersionsCommand(options: VersionsCommandOptions, termin
         counts.push({
           queue,
           exists: true,
-          versions: rows.map((row) => ({ ...row, status: statusOf(row.version, known) })),
+          versions: rows.map((row) => ({ ...row, status: statusOf(row, known) })),
         });
       } catch (error) {
         if (!(error instanceof QueueMissingError)) throw error;

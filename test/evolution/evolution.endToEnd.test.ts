@@ -160,8 +160,8 @@ describe("issue 14: schema evolution end to end", () => {
     );
     const unstamped = await insertUnstamped({ to: "foreign@example.com", subject: "from python" });
     expect(await queuedVersionCounts("email", { db: db.pool })).toEqual([
-      { version: null, count: 1 },
-      { version: 1, count: 5 },
+      { version: null, stamp: "none", count: 1 },
+      { version: 1, stamp: "version", count: 5 },
     ]);
 
     // The schema gains a required field, version unchanged: generate refuses, names the pointer, writes nothing.
@@ -204,8 +204,8 @@ describe("issue 14: schema evolution end to end", () => {
         queue: "email",
         exists: true,
         versions: [
-          { version: null, count: 1, status: "unstamped" },
-          { version: 1, count: 5, status: "previous" },
+          { version: null, stamp: "none", count: 1, status: "unstamped" },
+          { version: 1, stamp: "version", count: 5, status: "previous" },
         ],
       },
       // The first worker made the dead-letter queue when it started.

@@ -28,7 +28,7 @@ async function insertWithHeaders(queue: string, headersJson: string | null): Pro
 }
 
 describe("issue 14 #3: queuedVersionCounts", () => {
-  it("issue 14 #3: counts visible, delayed and in-flight messages per stamped version, unstamped and malformed as null first", async () => {
+  it("issue 14 #3: counts visible, delayed and in-flight messages per stamped version, unstamped then invalidly stamped first (version null), told apart by stamp", async () => {
     const queue = "signup_email";
     await createProducer(versionedEmailDefinition(queue, 1)).pushBatch([job, job]);
     const v2 = createProducer(versionedEmailDefinition(queue, 2));
@@ -47,10 +47,11 @@ describe("issue 14 #3: queuedVersionCounts", () => {
     await insertWithHeaders(queue, '{"x-pgmq-gen-version": 9007199254740991}');
 
     expect(await queuedVersionCounts(queue)).toEqual([
-      { version: null, count: 9 },
-      { version: 1, count: 2 },
-      { version: 2, count: 4 },
-      { version: 9007199254740991, count: 1 },
+      { version: null, stamp: "none", count: 2 },
+      { version: null, stamp: "invalid", count: 7 },
+      { version: 1, stamp: "version", count: 2 },
+      { version: 2, stamp: "version", count: 4 },
+      { version: 9007199254740991, stamp: "version", count: 1 },
     ]);
   });
 
@@ -72,7 +73,7 @@ describe("issue 14 #3: queuedVersionCounts", () => {
     try {
       await client.query("BEGIN");
       await createProducer(versionedEmailDefinition(queue, 3)).push(job, { client });
-      expect(await queuedVersionCounts(queue, { db: client })).toEqual([{ version: 3, count: 1 }]);
+      expect(await queuedVersionCounts(queue, { db: client })).toEqual([{ version: 3, stamp: "version", count: 1 }]);
       expect(await queuedVersionCounts(queue, { db: db.pool })).toEqual([]);
       await client.query("ROLLBACK");
     } finally {
@@ -87,6 +88,6 @@ describe("issue 14 #3: queuedVersionCounts", () => {
         vt timestamptz NOT NULL, message jsonb);
       INSERT INTO pgmq.q_legacy (vt, message) VALUES (now(), '{}'), (now(), '{}');
     `);
-    expect(await queuedVersionCounts("legacy")).toEqual([{ version: null, count: 2 }]);
+    expect(await queuedVersionCounts("legacy")).toEqual([{ version: null, stamp: "none", count: 2 }]);
   });
 });

@@ -12,12 +12,15 @@ import { type Queryable, runStatement } from "./sql/statement.js";
 
 /** The messages of one version. */
 export interface QueuedVersionCount {
-  /**
-   * The version the messages are stamped with (`VERSION_HEADER`); null for
-   * messages without a stamp (written by another PGMQ client, or before
-   * pgmq-gen stamped) or with one that is not a positive integer.
-   */
+  /** The version the messages are stamped with (`VERSION_HEADER`); null when `stamp` is not `"version"`. */
   readonly version: number | null;
+  /**
+   * `"version"`: stamped with `version`; `"none"`: no stamp (written by
+   * another PGMQ client, or before pgmq-gen stamped), tried against each
+   * version by a worker; `"invalid"`: a stamp that is not a positive integer
+   * (a string, 0, 1.5, null), which a worker dead-letters as undecodable.
+   */
+  readonly stamp: "version" | "none" | "invalid";
   /** Messages in the queue table with that version: visible, delayed and being worked on. */
   readonly count: number;
 }
@@ -34,9 +37,9 @@ export interface QueuedVersionCountsOptions {
 /**
  * Counts the messages of `queue` (its table `pgmq.q_<queue>`, every row:
  * visible, delayed and in flight) by the schema version stamped in their
- * headers: one row per version found, sorted by version, unstamped (null)
- * first; an empty queue gives `[]`. A full scan of the queue table, like
- * `PgmqClient.metrics`. A missing queue is a `QueueMissingError`, never created.
+ * headers: unstamped messages first, then invalidly stamped ones (both
+ * with version null), then one row per version found, by version; an empty
+ * queue gives `[]`. A full scan of the queue table, like `PgmqClient.metrics`. A missing queue is a `QueueMissingError`, never created.
  *
  * @example
  * // Version 1 can leave previousVersions once this finds none of it:
@@ -57,6 +60,7 @@ export async function queuedVersionCounts(
   );
   return rows.map((row) => ({
     version: row.version === null ? null : Number(row.version),
+    stamp: row.stamp,
     count: Number(row.count),
   }));
 }
