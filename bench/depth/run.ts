@@ -1,8 +1,9 @@
 /**
  * `npm run bench:depth`: enqueue, drain and push → start latency with
  * 0 to 10M messages already waiting (delayed, or a visible backlog) and with
- * a 10M-row archive, for this checkout (`pgmq-gen`), the runtime before the
- * deep-queue fix (`pgmq-gen@before`) and PGMQ's own functions (`pgmq-sql`),
+ * a 10M-row archive, for this checkout (`pgmq-gen`), an earlier commit's
+ * runtime (`pgmq-gen@before`: `--before <commit>`, by default the commit
+ * before the deep-queue fix) and PGMQ's own functions (`pgmq-sql`),
  * systems interleaved within each repetition. One table of medians, each
  * with its ratio to the same system's empty-queue figure. See bench/README.md.
  */
@@ -14,7 +15,7 @@ import { dropLeftoverDatabases } from "../database.js";
 import { describeMachine } from "../machine.js";
 import { generateBenchQueues } from "../pgmqGenProject/generateBenchQueues.js";
 import { enqueueSingle } from "../workloads/enqueue.js";
-import { beforeCommit, prepareBeforeBuild } from "./beforeBuild.js";
+import { type BeforeCommit, defaultBeforeCommit, prepareBeforeBuild, resolveBeforeCommit } from "./beforeBuild.js";
 import { cappedDrain } from "./cappedDrain.js";
 import { cappedLatency } from "./cappedLatency.js";
 import { parseDepthArgs } from "./depthArgs.js";
@@ -55,14 +56,18 @@ function pgmqGenSystem(id: string, build: PgmqGenBuild): DepthSystem {
   };
 }
 
-async function loadSystems(wanted: string[] | null, unavailable: Record<string, string>): Promise<DepthSystem[]> {
+async function loadSystems(
+  wanted: string[] | null,
+  before: BeforeCommit,
+  unavailable: Record<string, string>,
+): Promise<DepthSystem[]> {
   const systems: DepthSystem[] = [];
   const want = (id: string): boolean => wanted === null || wanted.includes(id);
   if (want("pgmq-gen")) {
     await generateBenchQueues();
     systems.push(pgmqGenSystem("pgmq-gen", thisCheckout));
   }
-  if (want("pgmq-gen@before")) systems.push(pgmqGenSystem("pgmq-gen@before", await prepareBeforeBuild()));
+  if (want("pgmq-gen@before")) systems.push(pgmqGenSystem("pgmq-gen@before", await prepareBeforeBuild(before)));
   if (want("pgmq-sql")) {
     if (pgmqSql) systems.push(pgmqSqlSystem(pgmqSql));
     else unavailable["pgmq-sql"] = `n/a: no ${pgmqSqlDir}/${pgmqVersion}/pgmq.sql (see test/interop/README.md)`;
@@ -80,7 +85,9 @@ async function main(): Promise<void> {
   const leftovers = await dropLeftoverDatabases();
   if (leftovers > 0) log(`dropped ${leftovers} databases left by an earlier run`);
   const unavailable: Record<string, string> = {};
-  const systems = await loadSystems(args.systems, unavailable);
+  // Resolved first: a --before git does not know fails before any database is built.
+  const before = resolveBeforeCommit(args.before ?? defaultBeforeCommit);
+  const systems = await loadSystems(args.systems, before, unavailable);
   for (const [id, why] of Object.entries(unavailable)) log(`${id}: ${why}`);
   log(
     `machine: ${machine.nproc} CPUs, ${machine.memoryGiB} GiB, PostgreSQL ${machine.postgres}, Node ${machine.node}; load ${load()}`,
@@ -218,7 +225,7 @@ async function main(): Promise<void> {
       machine,
       reps: args.reps,
       params,
-      beforeCommit,
+      beforeCommit: before.full,
       pgmqSqlReadQuantity: readQuantity,
       systems: systems.map(({ id, version, settings, layout }) => ({ id, version, settings, layout })),
       unavailable,
