@@ -6,6 +6,7 @@
  * messages, and it cannot tell an option of another command from a typo.
  */
 import { closestName } from "../config/closestName.js";
+import { MAX_STATUS_COUNT_CAP } from "@pgmq-gen/runtime/contract";
 import type { CompatibilityMode } from "../evolution/types.js";
 import {
   ALL_OPTIONS,
@@ -25,7 +26,21 @@ export type Command =
   | { kind: "migrate"; configPath?: string; databaseUrl?: string; dryRun: boolean }
   | { kind: "dev"; configPath?: string; port?: number }
   | { kind: "diff"; oldFile: string; newFile: string; mode?: CompatibilityMode; json: boolean }
-  | { kind: "versions"; configPath?: string; databaseUrl?: string; queues: string[]; json: boolean };
+  | { kind: "versions"; configPath?: string; databaseUrl?: string; queues: string[]; json: boolean }
+  | {
+      kind: "status";
+      configPath?: string;
+      databaseUrl?: string;
+      all: boolean;
+      json: boolean;
+      watch: boolean;
+      /** Milliseconds between refreshes. */
+      intervalMs: number;
+      countCap?: number;
+    };
+
+/** `--interval`'s default, and its bounds: a refresh is a few statements per queue. Milliseconds. */
+export const STATUS_INTERVAL = { defaultMs: 2000, minMs: 100, maxMs: 3_600_000 } as const;
 
 /** A command line that cannot be run as written. */
 export class UsageError extends Error {
@@ -151,6 +166,47 @@ function parseMode(text: string): CompatibilityMode {
   );
 }
 
+/** `500ms`, `2s`, `1.5s`, `1m`, or a bare number of seconds. */
+function parseInterval(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
+  const unit = match?.[2] === "ms" ? 1 : match?.[2] === "m" ? 60_000 : 1000;
+  const ms = match !== null ? Math.round(Number(match[1]) * unit) : Number.NaN;
+  if (!(ms >= STATUS_INTERVAL.minMs && ms <= STATUS_INTERVAL.maxMs))
+    throw new UsageError(
+      `option --interval needs a time from 100ms to 60m, such as 500ms, 2s or 1m, not "${text}"`,
+      "status",
+    );
+  return ms;
+}
+
+function parseCountCap(text: string): number {
+  const cap = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(cap >= 1 && cap <= MAX_STATUS_COUNT_CAP))
+    throw new UsageError(
+      `option --count-cap needs a whole number from 1 to ${MAX_STATUS_COUNT_CAP}, not "${text}"`,
+      "status",
+    );
+  return cap;
+}
+
+function parseStatus(values: ReadonlyMap<string, string | undefined>, configPath: { configPath?: string }): Command {
+  const interval = values.get("interval");
+  if (interval !== undefined && !values.has("watch"))
+    throw new UsageError("--interval is the time between refreshes of --watch; add --watch", "status");
+  const databaseUrl = values.get("database-url");
+  const countCap = values.get("count-cap");
+  return {
+    kind: "status",
+    ...configPath,
+    ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+    all: values.has("all"),
+    json: values.has("json"),
+    watch: values.has("watch"),
+    intervalMs: interval !== undefined ? parseInterval(interval) : STATUS_INTERVAL.defaultMs,
+    ...(countCap !== undefined ? { countCap: parseCountCap(countCap) } : {}),
+  };
+}
+
 /** `diff <old> <new>`: two files, in that order, named by the positionals. */
 function parseDiff(files: readonly string[], values: ReadonlyMap<string, string | undefined>): Command {
   const [oldFile, newFile, more] = files;
@@ -231,6 +287,8 @@ export function parseCommandLine(args: readonly string[]): Command {
         dryRun: values.has("dry-run"),
       };
     }
+    case "status":
+      return parseStatus(values, configPath);
     case "dev": {
       const port = values.get("port");
       return { kind: "dev", ...configPath, ...(port !== undefined ? { port: parsePort(port) } : {}) };

@@ -3,6 +3,7 @@
  * against this table and the help is printed from it, so the two cannot
  * disagree about which option a command takes.
  */
+import { MAX_STATUS_COUNT_CAP, STATUS_DEFAULTS } from "@pgmq-gen/runtime/contract";
 import type { CompatibilityMode } from "../evolution/types.js";
 
 export interface OptionSpec {
@@ -93,6 +94,30 @@ const OPTIONS = {
     description:
       "Print the counts as JSON, one { queue, exists, versions: [{ version, count, status }] }\nper queue, instead of a table.",
   },
+  "status-json": {
+    name: "json",
+    description:
+      "Print a JSON array instead of a table, one object per queue with the keys queue,\n" +
+      "visible, inFlight, delayed, oldestAgeSeconds, deadLettered, archived,\n" +
+      "completedLastMinute, completedLastHour; with --watch, one line per refresh.",
+  },
+  all: { name: "all", description: "Every PGMQ queue of the database too, not only the config's." },
+  "status-watch": {
+    name: "watch",
+    short: "w",
+    description:
+      "Refresh every --interval until Ctrl-C (or SIGTERM): in place on a terminal,\none table per refresh otherwise.",
+  },
+  interval: {
+    name: "interval",
+    valueName: "<time>",
+    description: "Time between refreshes with --watch: 500ms, 2s, 1m (a bare number is seconds).\n(Default: 2s)",
+  },
+  "count-cap": {
+    name: "count-cap",
+    valueName: "<n>",
+    description: `Each count reads at most this many rows; past it a figure is an estimate (~)\nor a lower bound (+). (Default: ${STATUS_DEFAULTS.countCap}; at most ${MAX_STATUS_COUNT_CAP})`,
+  },
   help: { name: "help", short: "h", description: "Show this help." },
   version: { name: "version", short: "v", description: "Print the pgmq-gen version." },
 } as const satisfies Record<string, OptionSpec>;
@@ -103,7 +128,7 @@ export const HELP_OPTION: OptionSpec = OPTIONS.help;
 /** Options every command takes, on top of its own. */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [OPTIONS.help, OPTIONS.version];
 
-export const COMMAND_NAMES = ["generate", "migrate", "dev", "diff", "versions", "help"] as const;
+export const COMMAND_NAMES = ["generate", "migrate", "dev", "diff", "versions", "status", "help"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** The command `pgmq-gen` runs when none is named. */
@@ -173,6 +198,27 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       "included, by the schema version producers stamped in their headers (x-pgmq-gen-version):\n" +
       "visible, delayed and in flight. A version in `previous` may be removed once it counts 0.",
     options: [OPTIONS.config, OPTIONS["database-url"], OPTIONS["versions-json"]],
+  },
+  status: {
+    name: "status",
+    usage:
+      "pgmq-gen status [--all] [--config <path>] [--database-url <url>] [--json] [--watch [--interval <time>]] [--count-cap <n>]",
+    summary: "Show each queue's visible, in-flight, delayed, dead-lettered, archived and completed jobs.",
+    description:
+      "Prints a row per queue of the config (dead-letter queues included; with --all, every PGMQ queue of\n" +
+      "the database too): messages visible now, in flight (read, not visible again yet), delayed, the\n" +
+      "oldest visible message's age, messages in its dead-letter queue, archived, and jobs completed in the\n" +
+      "last minute and hour (archived_at). Each count reads its index up to --count-cap rows, so a refresh\n" +
+      "is cheap on any queue; which figures are exact: docs/operations.md.",
+    options: [
+      OPTIONS.all,
+      OPTIONS.config,
+      OPTIONS["database-url"],
+      OPTIONS["status-json"],
+      OPTIONS["status-watch"],
+      OPTIONS.interval,
+      OPTIONS["count-cap"],
+    ],
   },
   help: {
     name: "help",

@@ -21,7 +21,11 @@ import { packageVersion } from "./version.js";
 async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
   const cwd = process.cwd();
   const configPath =
-    command.kind === "generate" || command.kind === "migrate" || command.kind === "dev" || command.kind === "versions"
+    command.kind === "generate" ||
+    command.kind === "migrate" ||
+    command.kind === "dev" ||
+    command.kind === "versions" ||
+    command.kind === "status"
       ? command.configPath
       : undefined;
   const common = { cwd, ...(configPath !== undefined ? { configPath } : {}) };
@@ -69,6 +73,24 @@ async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
           ...(databaseUrl !== undefined ? { databaseUrl } : {}),
           queues: command.queues,
           json: command.json,
+        },
+        terminal,
+      );
+    }
+    case "status": {
+      const { runStatusCommand } = await import("./statusCommand.js");
+      const databaseUrl = command.databaseUrl ?? process.env.DATABASE_URL;
+      const { all, json, watch, intervalMs, countCap } = command;
+      return runStatusCommand(
+        {
+          ...common,
+          ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+          all,
+          json,
+          watch,
+          intervalMs,
+          ...(countCap !== undefined ? { countCap } : {}),
+          interactive: process.stdout.isTTY === true,
         },
         terminal,
       );

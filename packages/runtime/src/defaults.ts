@@ -5,6 +5,7 @@
  * cannot differ between what is documented, generated and run.
  */
 import type { ConfigureOptions } from "./connection.js";
+import type { QueueStatusOptions } from "./queueStatus.js";
 import type { Backoff, QueueOptions, WorkerOptions } from "./types.js";
 
 /** A queue's options when its config leaves them out. */
@@ -53,6 +54,11 @@ export const CONNECTION_DEFAULTS = {
   connectionTimeoutMillis: 10_000,
   statementTimeoutMillis: 30_000,
 } as const satisfies ConfigureOptions;
+
+/** What `queueStatus` (and `pgmq-gen status`) count with when not told. */
+export const STATUS_DEFAULTS = {
+  countCap: 10_000,
+} as const satisfies QueueStatusOptions;
 
 /**
  * `max` of the pool the runtime creates, before the room workers add for

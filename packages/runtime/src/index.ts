@@ -15,6 +15,15 @@ export type { QueueCodecOptions, PreviousVersion, QueueUpgrades } from "./codec.
 export { VERSION_HEADER } from "./messageVersion.js";
 export { queuedVersionCounts } from "./queuedVersions.js";
 export type { QueuedVersionCount, QueuedVersionCountsOptions } from "./queuedVersions.js";
+export { queueStatus, listQueues } from "./queueStatus.js";
+export type {
+  QueueStatus,
+  QueueStatusFigure,
+  QueueStatusApproximation,
+  QueueStatusTarget,
+  QueueStatusOptions,
+  ListQueuesOptions,
+} from "./queueStatus.js";
 export { createProducer } from "./producer.js";
 export { MAX_JSON_DEPTH } from "./storableJson.js";
 export { PgmqClient, pgmqClientFor } from "./pgmq.js";

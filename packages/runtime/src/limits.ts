@@ -12,3 +12,9 @@
  * from that and longer than any sensible timeout.
  */
 export const MAX_DATABASE_SECONDS = 1_000_000_000;
+
+/**
+ * The largest `countCap` of `queueStatus` (`pgmq-gen status --count-cap`):
+ * a count reads up to that many index entries and rows per refresh.
+ */
+export const MAX_STATUS_COUNT_CAP = 1_000_000;
