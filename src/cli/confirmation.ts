@@ -37,7 +37,8 @@ export async function confirmed(confirmation: Confirmation, yes: boolean, questi
   return confirmation.ask(question);
 }
 
-/** The refusal off a terminal, for stderr. */
-export function needsYes(command: string): string {
-  return `error: ${command} changes the database, and stdin is not a terminal to ask on: pass --yes to go ahead (or --dry-run, where there is one, to see what it would do)`;
+/** The refusal off a terminal, for stderr; `dryRun` when the command has a --dry-run to offer instead. */
+export function needsYes(command: string, dryRun: boolean): string {
+  const instead = dryRun ? " (or --dry-run to see what it would do)" : "";
+  return `error: ${command} changes the database, and stdin is not a terminal to ask on: pass --yes to go ahead${instead}`;
 }

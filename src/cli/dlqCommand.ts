@@ -71,7 +71,7 @@ export async function runDlqCommand(
   const destructive = command.action === "redrive" || command.action === "purge";
   // Refused before anything is read: off a terminal, only --yes (or --dry-run) may go on.
   if (destructive && !command.dryRun && !command.yes && !confirmation.interactive) {
-    terminal.err(needsYes(`dlq ${command.action}`));
+    terminal.err(needsYes(`dlq ${command.action}`, true));
     return ExitCode.usage;
   }
   return withQueueSession(`dlq ${command.action}`, command.queue, options, terminal, async (session) => {
@@ -177,7 +177,7 @@ async function change(
     `${redrive ? "Move" : "Delete"} ${what(count)} ${motion}${redrive ? "" : " for good"}?`,
   );
   if (answer === null) {
-    terminal.err(needsYes(`dlq ${command.action}`));
+    terminal.err(needsYes(`dlq ${command.action}`, true));
     return ExitCode.usage;
   }
   if (!answer) {

@@ -72,7 +72,7 @@ export async function runJobCommand(
 ): Promise<ExitCode> {
   const { command } = options;
   if (command.action === "cancel" && !command.yes && !confirmation.interactive) {
-    terminal.err(needsYes("job cancel"));
+    terminal.err(needsYes("job cancel", false));
     return ExitCode.usage;
   }
   return withQueueSession(`job ${command.action}`, command.queue, options, terminal, async (session) => {
@@ -117,7 +117,7 @@ export async function runJobCommand(
       `Delete ${job.state.replace("_", " ")} ${command.queue} job ${command.msgId}?`,
     );
     if (answer === null) {
-      terminal.err(needsYes("job cancel"));
+      terminal.err(needsYes("job cancel", false));
       return ExitCode.usage;
     }
     if (!answer) {
