@@ -6,7 +6,7 @@
  * messages, and it cannot tell an option of another command from a typo.
  */
 import { closestName } from "../config/closestName.js";
-import { MAX_STATUS_COUNT_CAP } from "@pgmq-gen/runtime/contract";
+import { isQueueName, MAX_STATUS_COUNT_CAP, QUEUE_NAME_RULE } from "@pgmq-gen/runtime/contract";
 import type { CompatibilityMode } from "../evolution/types.js";
 import {
   ALL_OPTIONS,
@@ -18,6 +18,7 @@ import {
   type CommandName,
   type OptionSpec,
 } from "./commandSpecs.js";
+import { parseDuration } from "./duration.js";
 
 export type Command =
   | { kind: "help"; topic?: CommandName }
@@ -37,10 +38,48 @@ export type Command =
       /** Milliseconds between refreshes. */
       intervalMs: number;
       countCap?: number;
-    };
+    }
+  | DlqCommand
+  | JobCommand;
 
 /** `--interval`'s default, and its bounds: a refresh is a few statements per queue. Milliseconds. */
 export const STATUS_INTERVAL = { defaultMs: 2000, minMs: 100, maxMs: 3_600_000 } as const;
+
+export const DLQ_ACTIONS = ["list", "show", "redrive", "purge"] as const;
+export type DlqAction = (typeof DLQ_ACTIONS)[number];
+
+/** `pgmq-gen dlq <action> <queue> [<id>]`. */
+export interface DlqCommand {
+  kind: "dlq";
+  action: DlqAction;
+  queue: string;
+  /** `show`'s dead-letter id. */
+  msgId?: bigint;
+  configPath?: string;
+  databaseUrl?: string;
+  /** Only these ids (`--id`, repeatable). */
+  ids?: bigint[];
+  reason?: string;
+  olderThanSeconds?: number;
+  limit?: number;
+  batchSize?: number;
+  dryRun: boolean;
+  yes: boolean;
+  json: boolean;
+}
+
+/** `pgmq-gen job [cancel] <queue> <id>`. */
+export interface JobCommand {
+  kind: "job";
+  action: "show" | "cancel";
+  queue: string;
+  msgId: bigint;
+  configPath?: string;
+  databaseUrl?: string;
+  json: boolean;
+  yes: boolean;
+  force: boolean;
+}
 
 /** A command line that cannot be run as written. */
 export class UsageError extends Error {
@@ -225,6 +264,136 @@ function parseDiff(files: readonly string[], values: ReadonlyMap<string, string 
   };
 }
 
+const INT8_MAX = 2n ** 63n - 1n;
+
+/** A message id as typed: digits, from 1 to PostgreSQL's bigint maximum. */
+function parseMessageId(text: string, what: string, command: CommandName): bigint {
+  const id = /^\d{1,19}$/.test(text) ? BigInt(text) : -1n;
+  if (id < 1n || id > INT8_MAX)
+    throw new UsageError(`${what} must be a message id (a whole number from 1), not "${text}"`, command);
+  return id;
+}
+
+function parseQueue(text: string | undefined, command: CommandName, usage: string): string {
+  if (text === undefined) throw new UsageError(`${usage}: the queue is missing`, command);
+  if (!isQueueName(text)) throw new UsageError(`"${text}" is not a queue name: ${QUEUE_NAME_RULE}`, command);
+  return text;
+}
+
+function parseCount(text: string, option: string, command: CommandName, max: number): number {
+  const n = /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 1 && n <= max))
+    throw new UsageError(`option --${option} needs a whole number from 1 to ${max}, not "${text}"`, command);
+  return n;
+}
+
+/** Options that only some of a command's actions take: each with the actions that do. */
+function checkActionOptions(
+  command: CommandName,
+  action: string,
+  values: ReadonlyMap<string, string | undefined>,
+  allowed: Readonly<Record<string, readonly string[]>>,
+): void {
+  for (const [option, actions] of Object.entries(allowed)) {
+    if (values.has(option) && !actions.includes(action))
+      throw new UsageError(
+        `option --${option} does not apply to ${command} ${action}; it applies to ${actions.map((each) => `${command} ${each}`).join(", ")}`,
+        command,
+      );
+  }
+}
+
+function parseDlq(
+  positionals: readonly string[],
+  values: ReadonlyMap<string, string | undefined>,
+  ids: readonly string[],
+  common: { configPath?: string },
+): DlqCommand {
+  const [actionText, queueText, idText, more] = positionals;
+  const action = DLQ_ACTIONS.find((each) => each === actionText);
+  if (action === undefined) {
+    const suggestion = actionText !== undefined ? closestName(actionText, DLQ_ACTIONS) : undefined;
+    throw new UsageError(
+      actionText === undefined
+        ? `dlq needs an action: ${DLQ_ACTIONS.join(", ")}`
+        : `unknown dlq action "${actionText}"; ${suggestion !== undefined ? `did you mean ${suggestion}?` : `the actions are ${DLQ_ACTIONS.join(", ")}`}`,
+      "dlq",
+    );
+  }
+  const queue = parseQueue(queueText, "dlq", `dlq ${action} <queue>`);
+  if (action === "show" && idText === undefined)
+    throw new UsageError("dlq show <queue> <id>: the id is missing", "dlq");
+  const extra = action === "show" ? more : idText;
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, "dlq");
+  const filters = ["id", "reason", "older-than", "limit"];
+  checkActionOptions("dlq", action, values, {
+    ...Object.fromEntries(filters.map((option) => [option, ["list", "redrive", "purge"]])),
+    "batch-size": ["redrive", "purge"],
+    "dry-run": ["redrive", "purge"],
+    yes: ["redrive", "purge"],
+    json: ["list", "show"],
+  });
+  if (values.has("dry-run") && values.has("yes"))
+    throw new UsageError("--dry-run changes nothing, so it cannot be combined with --yes", "dlq");
+  const databaseUrl = values.get("database-url");
+  const reason = values.get("reason");
+  const olderThan = values.get("older-than");
+  const limit = values.get("limit");
+  const batchSize = values.get("batch-size");
+  let olderThanSeconds: number | undefined;
+  if (olderThan !== undefined) {
+    try {
+      olderThanSeconds = parseDuration(olderThan);
+    } catch (error) {
+      throw new UsageError(`option --older-than: ${(error as Error).message}`, "dlq");
+    }
+  }
+  return {
+    kind: "dlq",
+    action,
+    queue,
+    ...(action === "show" ? { msgId: parseMessageId(idText!, "the dead letter's id", "dlq") } : {}),
+    ...common,
+    ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+    ...(ids.length > 0 ? { ids: ids.map((id) => parseMessageId(id, "--id", "dlq")) } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+    ...(olderThanSeconds !== undefined ? { olderThanSeconds } : {}),
+    ...(limit !== undefined ? { limit: parseCount(limit, "limit", "dlq", Number.MAX_SAFE_INTEGER) } : {}),
+    ...(batchSize !== undefined ? { batchSize: parseCount(batchSize, "batch-size", "dlq", 100_000) } : {}),
+    dryRun: values.has("dry-run"),
+    yes: values.has("yes"),
+    json: values.has("json"),
+  };
+}
+
+/** `job <queue> <id>` or `job cancel <queue> <id>`: told apart by the count, so a queue may be named `cancel`. */
+function parseJob(
+  positionals: readonly string[],
+  values: ReadonlyMap<string, string | undefined>,
+  common: { configPath?: string },
+): JobCommand {
+  const cancel = positionals.length >= 3 && positionals[0] === "cancel";
+  const [queueText, idText, more] = cancel ? positionals.slice(1) : positionals;
+  const action = cancel ? "cancel" : "show";
+  const usage = cancel ? "job cancel <queue> <id>" : "job <queue> <id>";
+  const queue = parseQueue(queueText, "job", usage);
+  if (idText === undefined) throw new UsageError(`${usage}: the id is missing`, "job");
+  if (more !== undefined) throw new UsageError(`unexpected argument "${more}"`, "job");
+  checkActionOptions("job", action, values, { yes: ["cancel"], force: ["cancel"], json: ["show"] });
+  const databaseUrl = values.get("database-url");
+  return {
+    kind: "job",
+    action,
+    queue,
+    msgId: parseMessageId(idText, "the job's id", "job"),
+    ...common,
+    ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+    json: values.has("json"),
+    yes: values.has("yes"),
+    force: values.has("force"),
+  };
+}
+
 export function parseCommandLine(args: readonly string[]): Command {
   const { options, positionals } = tokenize(args);
   const [named, ...extra] = positionals;
@@ -252,6 +421,11 @@ export function parseCommandLine(args: readonly string[]): Command {
     return { kind: "help", topic };
   }
   if (command === "diff") return parseDiff(extra, values);
+  if (command === "dlq") {
+    const ids = options.filter((token) => token.spec?.name === "id").map((token) => token.value!);
+    return parseDlq(extra, values, ids, configPath);
+  }
+  if (command === "job") return parseJob(extra, values, configPath);
   if (command === "versions") {
     const databaseUrl = values.get("database-url");
     return {

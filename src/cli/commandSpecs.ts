@@ -118,6 +118,50 @@ const OPTIONS = {
     valueName: "<n>",
     description: `Each count reads at most this many rows; past it a figure is an estimate (~)\nor a lower bound (+). (Default: ${STATUS_DEFAULTS.countCap}; at most ${MAX_STATUS_COUNT_CAP})`,
   },
+  id: {
+    name: "id",
+    valueName: "<id>",
+    description:
+      "Only the dead letter with this id (its id in the dead-letter queue, as list\nshows it); repeat for several.",
+  },
+  reason: {
+    name: "reason",
+    valueName: "<text>",
+    description: "Only dead letters whose reason contains this text, ignoring case.",
+  },
+  "older-than": {
+    name: "older-than",
+    valueName: "<duration>",
+    description:
+      "Only dead letters dead-lettered longer ago than this: 90s, 30m, 2h, 7d, 1h30m;\na bare number is seconds.",
+  },
+  limit: {
+    name: "limit",
+    valueName: "<n>",
+    description: "At most this many, lowest ids first. (Default: 100 for list; every match for\nredrive and purge)",
+  },
+  "batch-size": {
+    name: "batch-size",
+    valueName: "<n>",
+    description: "Messages per batch, each batch moved or deleted in one transaction.\n(Default: 1000; at most 100000)",
+  },
+  "dlq-dry-run": {
+    name: "dry-run",
+    description: "redrive, purge: change nothing; print how many dead letters would be taken, and\nthe first of them.",
+  },
+  yes: {
+    name: "yes",
+    short: "y",
+    description:
+      "Go ahead without asking. Needed when stdin is not a terminal: then there is\nno one to ask, and the command refuses (exit 2).",
+  },
+  "dlq-json": { name: "json", description: "list, show: print JSON instead of a table (ids as strings)." },
+  "job-json": { name: "json", description: "Print JSON instead of lines (ids as strings)." },
+  force: {
+    name: "force",
+    description:
+      "cancel: delete the job even in flight: its handler may be running and goes on,\nand its ack then finds nothing.",
+  },
   help: { name: "help", short: "h", description: "Show this help." },
   version: { name: "version", short: "v", description: "Print the pgmq-gen version." },
 } as const satisfies Record<string, OptionSpec>;
@@ -128,7 +172,17 @@ export const HELP_OPTION: OptionSpec = OPTIONS.help;
 /** Options every command takes, on top of its own. */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [OPTIONS.help, OPTIONS.version];
 
-export const COMMAND_NAMES = ["generate", "migrate", "dev", "diff", "versions", "status", "help"] as const;
+export const COMMAND_NAMES = [
+  "generate",
+  "migrate",
+  "dev",
+  "diff",
+  "versions",
+  "status",
+  "dlq",
+  "job",
+  "help",
+] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** The command `pgmq-gen` runs when none is named. */
@@ -219,6 +273,45 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       OPTIONS.interval,
       OPTIONS["count-cap"],
     ],
+  },
+  dlq: {
+    name: "dlq",
+    usage:
+      "pgmq-gen dlq list|show|redrive|purge <queue> [<id>] [--id <id>]... [--reason <text>] [--older-than <duration>] [options]",
+    summary: "List, show, redrive or purge a queue's dead letters (its deadLetter queue).",
+    description:
+      "Acts on the dead letters of <queue>, a queue of the config: the messages of its deadLetter\n" +
+      "queue whose dead-letter record names it as their source.\n" +
+      "  list <queue>       id, when dead-lettered, attempts and reason of each, lowest id first\n" +
+      "  show <queue> <id>  one dead letter: its record, headers and payload\n" +
+      "  redrive <queue>    move them back to <queue> as new messages (attempts counted anew,\n" +
+      "                     headers kept, the record appended to x-pgmq-gen-redriven), in batches\n" +
+      "                     of one transaction each: stopped at any point, nothing is lost or doubled\n" +
+      "  purge <queue>      delete them for good, in batches\n" +
+      "redrive and purge ask first on a terminal, and need --yes otherwise. See docs/operations.md.",
+    options: [
+      OPTIONS.config,
+      OPTIONS["database-url"],
+      OPTIONS.id,
+      OPTIONS.reason,
+      OPTIONS["older-than"],
+      OPTIONS.limit,
+      OPTIONS["batch-size"],
+      OPTIONS["dlq-dry-run"],
+      OPTIONS.yes,
+      OPTIONS["dlq-json"],
+    ],
+  },
+  job: {
+    name: "job",
+    usage: "pgmq-gen job [cancel] <queue> <id> [--json] [--yes] [--force] [options]",
+    summary: "Show where a job is (queued, delayed, in flight, archived, dead-lettered), or cancel it.",
+    description:
+      "Shows message <id> of <queue>: where it is (queued, delayed, in flight, archived or\n" +
+      "dead-lettered), its attempts, headers and payload; exits 1 when it is nowhere.\n" +
+      "`job cancel <queue> <id>` deletes it if no worker holds it (queued or delayed); one in\n" +
+      "flight only with --force. It asks first on a terminal, and needs --yes otherwise.",
+    options: [OPTIONS.config, OPTIONS["database-url"], OPTIONS["job-json"], OPTIONS.yes, OPTIONS.force],
   },
   help: {
     name: "help",

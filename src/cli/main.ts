@@ -21,13 +21,7 @@ import { packageVersion } from "./version.js";
 async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
   const cwd = process.cwd();
   const configPath =
-    command.kind === "generate" ||
-    command.kind === "migrate" ||
-    command.kind === "dev" ||
-    command.kind === "versions" ||
-    command.kind === "status"
-      ? command.configPath
-      : undefined;
+    command.kind === "help" || command.kind === "version" || command.kind === "diff" ? undefined : command.configPath;
   const common = { cwd, ...(configPath !== undefined ? { configPath } : {}) };
   switch (command.kind) {
     case "help":
@@ -94,6 +88,18 @@ async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
         },
         terminal,
       );
+    }
+    case "dlq":
+    case "job": {
+      const { processConfirmation } = await import("./confirmation.js");
+      const databaseUrl = command.databaseUrl ?? process.env.DATABASE_URL;
+      const session = { ...common, ...(databaseUrl !== undefined ? { databaseUrl } : {}) };
+      if (command.kind === "dlq") {
+        const { runDlqCommand } = await import("./dlqCommand.js");
+        return runDlqCommand({ ...session, command }, terminal, processConfirmation);
+      }
+      const { runJobCommand } = await import("./jobCommand.js");
+      return runJobCommand({ ...session, command }, terminal, processConfirmation);
     }
   }
 }

@@ -25,6 +25,17 @@ export type {
   ListQueuesOptions,
 } from "./queueStatus.js";
 export { createProducer } from "./producer.js";
+export { deadLetters, REDRIVEN_HEADER } from "./deadLetters.js";
+export type {
+  DeadLetter,
+  DeadLetterFilter,
+  DeadLetterRun,
+  DeadLetterRunOptions,
+  DeadLetters,
+  DeadLettersOptions,
+} from "./deadLetters.js";
+export { cancelJob, findJob } from "./jobs.js";
+export type { CancelJobOptions, CancelResult, FindJobOptions, FoundJob, JobState } from "./jobs.js";
 export { MAX_JSON_DEPTH } from "./storableJson.js";
 export { PgmqClient, pgmqClientFor } from "./pgmq.js";
 export type {

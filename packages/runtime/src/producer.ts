@@ -25,7 +25,8 @@ import { type PgmqClient, pgmqClientFor } from "./pgmq.js";
 import { stampedHeadersJson } from "./messageVersion.js";
 import { delayValue } from "./sql/sendMessages.js";
 import { toStorableHeaders } from "./storableJson.js";
-import type { Producer, PushOptions, QueueDefinition, ValidationIssue } from "./types.js";
+import { cancelJob } from "./jobs.js";
+import type { CancelOptions, Producer, PushOptions, QueueDefinition, ValidationIssue } from "./types.js";
 
 /** What a hole of a sparse `pushBatch` array is reported as. */
 const HOLE: ValidationIssue = {
@@ -147,6 +148,10 @@ export function createProducer<TName extends string, TJob>(definition: QueueDefi
         headersOptional,
         ...(options.client !== undefined ? { client: options.client } : {}),
       });
+    },
+
+    cancel(msgId: bigint, options: CancelOptions = {}) {
+      return cancelJob(queue, msgId, { deadLetterQueue: deadLetter, db: options.client ?? getPool() });
     },
   };
 }

@@ -12,6 +12,7 @@
  * - done / failed / killed: the three ways a delivery ends (archive or delete; retry later; dead-letter or delete).
  */
 import type pg from "pg";
+import type { CancelResult } from "./jobs.js";
 import type { Logger } from "./logging/logger.js";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -253,6 +254,19 @@ export interface Producer<TJob> {
    * array (`[, job]`) is one such failure.
    */
   pushBatch(jobs: readonly TJob[], options?: PushOptions): Promise<bigint[]>;
+  /**
+   * Takes job `msgId` back before a worker runs it: deletes it while it is
+   * queued or delayed (`cancelJob`). One in flight is left alone (its
+   * handler may be running); the result then says where it is. Never
+   * creates the queue.
+   */
+  cancel(msgId: bigint, options?: CancelOptions): Promise<CancelResult>;
+}
+
+/** Options of a producer's `cancel`. */
+export interface CancelOptions {
+  /** Run on this client (e.g. inside the caller's transaction). (Default: the shared pool) */
+  client?: pg.ClientBase;
 }
 
 /** What a handler learns about the message it runs. */

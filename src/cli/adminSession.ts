@@ -1,0 +1,77 @@
+/**
+ * What the commands that act on one queue's messages (`dlq`, `job`) share:
+ * the config loaded and the queue looked up in it (for its dead-letter
+ * queue), and a pool on the server, bounded like the runtime's own.
+ */
+import pg from "pg";
+import { CONNECTION_DEFAULTS } from "@pgmq-gen/runtime/contract";
+import { loadConfig } from "../config/load.js";
+import type { PgmqGenConfig } from "../config/types.js";
+import { validateConfig } from "../config/validate.js";
+import { errorLines } from "./messages.js";
+import { ExitCode, type Terminal } from "./terminal.js";
+
+export interface AdminSessionOptions {
+  cwd: string;
+  configPath?: string;
+  /** Server to act on. (Default: none; main passes `$DATABASE_URL`) */
+  databaseUrl?: string;
+}
+
+export interface QueueSession {
+  readonly queue: string;
+  /** The queue's `deadLetter` option; null when it has none. */
+  readonly deadLetterQueue: string | null;
+  readonly pool: pg.Pool;
+}
+
+/**
+ * Loads the config, finds `queue` in it and opens a pool (one connection),
+ * then runs `work`; prints why and returns the exit code when one of those
+ * fails. `work`'s unexpected errors are printed as `error: <command> failed: ...`.
+ */
+export async function withQueueSession(
+  command: string,
+  queue: string,
+  options: AdminSessionOptions,
+  terminal: Terminal,
+  work: (session: QueueSession) => Promise<ExitCode>,
+): Promise<ExitCode> {
+  let config: PgmqGenConfig;
+  try {
+    const loaded = await loadConfig({
+      cwd: options.cwd,
+      ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
+    });
+    config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
+  } catch (error) {
+    for (const line of errorLines(error)) terminal.err(line);
+    return ExitCode.failed;
+  }
+  const entry = Object.hasOwn(config.queues, queue) ? config.queues[queue] : undefined;
+  if (entry === undefined) {
+    const known = Object.keys(config.queues).sort().join(", ");
+    terminal.err(`error: queue "${queue}" is not in the config (its queues: ${known})`);
+    return ExitCode.failed;
+  }
+  if (options.databaseUrl === undefined || options.databaseUrl === "") {
+    terminal.err(`error: no database to act on; pass --database-url <url> or set DATABASE_URL`);
+    return ExitCode.usage;
+  }
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: 1,
+    connectionTimeoutMillis: CONNECTION_DEFAULTS.connectionTimeoutMillis,
+  });
+  // An idle connection dropped by the server must not crash the command; the next query reports it.
+  pool.on("error", () => undefined);
+  try {
+    return await work({ queue, deadLetterQueue: entry.deadLetter ?? null, pool });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    terminal.err(`error: ${command} failed: ${reason}`);
+    return ExitCode.failed;
+  } finally {
+    await pool.end();
+  }
+}
