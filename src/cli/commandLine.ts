@@ -205,11 +205,14 @@ function parseMode(text: string): CompatibilityMode {
   );
 }
 
-/** `500ms`, `2s`, `1.5s`, `1m`, or a bare number of seconds. */
+/** `500ms`, `2s`, `1.5s`, `1m`, or a bare number of seconds (any duration parseDuration reads), in bounds. */
 function parseInterval(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
-  const unit = match?.[2] === "ms" ? 1 : match?.[2] === "m" ? 60_000 : 1000;
-  const ms = match !== null ? Math.round(Number(match[1]) * unit) : Number.NaN;
+  let ms = Number.NaN;
+  try {
+    ms = Math.round(parseDuration(text) * 1000);
+  } catch {
+    // Reported below with the bounds.
+  }
   if (!(ms >= STATUS_INTERVAL.minMs && ms <= STATUS_INTERVAL.maxMs))
     throw new UsageError(
       `option --interval needs a time from 100ms to 60m, such as 500ms, 2s or 1m, not "${text}"`,
