@@ -3,7 +3,12 @@
  * against this table and the help is printed from it, so the two cannot
  * disagree about which option a command takes.
  */
-import { MAX_STATUS_COUNT_CAP, STATUS_DEFAULTS } from "@pgmq-gen/runtime/contract";
+import {
+  MAX_PRUNE_BATCH_SIZE,
+  MAX_STATUS_COUNT_CAP,
+  PRUNE_DEFAULTS,
+  STATUS_DEFAULTS,
+} from "@pgmq-gen/runtime/contract";
 import type { CompatibilityMode } from "../evolution/types.js";
 
 export interface OptionSpec {
@@ -118,6 +123,22 @@ const OPTIONS = {
     valueName: "<n>",
     description: `Each count reads at most this many rows; past it a figure is an estimate (~)\nor a lower bound (+). (Default: ${STATUS_DEFAULTS.countCap}; at most ${MAX_STATUS_COUNT_CAP})`,
   },
+  "older-than": {
+    name: "older-than",
+    valueName: "<duration>",
+    description:
+      "Prune rows archived longer ago than this instead of each queue's archiveRetention:\n" +
+      "90s, 30m, 12h, 7d, 2w, or a number of seconds (0: everything archived so far).",
+  },
+  "prune-dry-run": {
+    name: "dry-run",
+    description: "Count the rows each queue would lose, delete nothing.",
+  },
+  "batch-size": {
+    name: "batch-size",
+    valueName: "<n>",
+    description: `Rows deleted per statement, each committed on its own. (Default: ${PRUNE_DEFAULTS.batchSize}; at most ${MAX_PRUNE_BATCH_SIZE})`,
+  },
   help: { name: "help", short: "h", description: "Show this help." },
   version: { name: "version", short: "v", description: "Print the pgmq-gen version." },
 } as const satisfies Record<string, OptionSpec>;
@@ -128,7 +149,7 @@ export const HELP_OPTION: OptionSpec = OPTIONS.help;
 /** Options every command takes, on top of its own. */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [OPTIONS.help, OPTIONS.version];
 
-export const COMMAND_NAMES = ["generate", "migrate", "dev", "diff", "versions", "status", "help"] as const;
+export const COMMAND_NAMES = ["generate", "migrate", "dev", "diff", "versions", "status", "prune", "help"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** The command `pgmq-gen` runs when none is named. */
@@ -218,6 +239,25 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       OPTIONS["status-watch"],
       OPTIONS.interval,
       OPTIONS["count-cap"],
+    ],
+  },
+  prune: {
+    name: "prune",
+    usage:
+      "pgmq-gen prune [<queue>...] [--config <path>] [--database-url <url>] [--older-than <duration>] [--dry-run] [--batch-size <n>]",
+    summary: "Delete archived jobs older than each queue's archiveRetention (or --older-than), now.",
+    description:
+      "Deletes the archived rows (pgmq.a_<queue>) older than each queue's archiveRetention, of every queue\n" +
+      "of the config that has one (or of the queues named; --older-than for queues without one), oldest\n" +
+      "first, in batches that each commit on their own, and prints how many each queue lost. One pruner per\n" +
+      "queue at a time: a queue a worker (or another prune) is pruning is skipped and says so. For teams\n" +
+      "that run workers with pruneArchive: false and prune from cron. See docs/operations.md.",
+    options: [
+      OPTIONS.config,
+      OPTIONS["database-url"],
+      OPTIONS["older-than"],
+      OPTIONS["prune-dry-run"],
+      OPTIONS["batch-size"],
     ],
   },
   help: {

@@ -25,7 +25,8 @@ async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
     command.kind === "migrate" ||
     command.kind === "dev" ||
     command.kind === "versions" ||
-    command.kind === "status"
+    command.kind === "status" ||
+    command.kind === "prune"
       ? command.configPath
       : undefined;
   const common = { cwd, ...(configPath !== undefined ? { configPath } : {}) };
@@ -73,6 +74,22 @@ async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
           ...(databaseUrl !== undefined ? { databaseUrl } : {}),
           queues: command.queues,
           json: command.json,
+        },
+        terminal,
+      );
+    }
+    case "prune": {
+      const { runPruneCommand } = await import("./pruneCommand.js");
+      const databaseUrl = command.databaseUrl ?? process.env.DATABASE_URL;
+      const { queues, olderThanSeconds, dryRun, batchSize } = command;
+      return runPruneCommand(
+        {
+          ...common,
+          ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+          queues,
+          ...(olderThanSeconds !== undefined ? { olderThanSeconds } : {}),
+          dryRun,
+          ...(batchSize !== undefined ? { batchSize } : {}),
         },
         terminal,
       );

@@ -24,6 +24,8 @@ export type {
   QueueStatusOptions,
   ListQueuesOptions,
 } from "./queueStatus.js";
+export { pruneArchive } from "./archivePruning.js";
+export type { PruneArchiveOptions, PruneArchiveResult } from "./archivePruning.js";
 export { createProducer } from "./producer.js";
 export { MAX_JSON_DEPTH } from "./storableJson.js";
 export { PgmqClient, pgmqClientFor } from "./pgmq.js";
