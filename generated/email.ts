@@ -66,6 +66,7 @@ export const emailQueueDefinition: QueueDefinition<"email", EmailJob> = {
     deadLetter: "email_dead",
     transactional: false,
     jobTimeout: null,
+    archiveRetention: 2592000,
   },
   codec: emailCodec,
 };
@@ -81,7 +82,7 @@ export const emailQueue: Producer<EmailJob> = createProducer(emailQueueDefinitio
 /**
  * Handles one `email` job: implement `handle`, or pass a function of the same shape (`EmailHandlerFunction`) to `createWorker`. See {@link JobHandler} for the rules every handler follows; for this queue:
  *
- * - Return (or resolve) and the job is done: the message is archived (`pgmq.a_email`).
+ * - Return (or resolve) and the job is done: the message is archived (`pgmq.a_email`, kept 30 days).
  * - Throw and the attempt fails: it is retried up to 5 more times after exponential backoff (2s, times 2 each attempt, at most 600s, with jitter), then killed (moved to the `email_dead` queue).
  * - `ctx.signal` aborts when the worker is stopping.
  */

@@ -6,7 +6,13 @@
  * messages, and it cannot tell an option of another command from a typo.
  */
 import { closestName } from "../config/closestName.js";
-import { isQueueName, MAX_STATUS_COUNT_CAP, QUEUE_NAME_RULE } from "@pgmq-gen/runtime/contract";
+import {
+  isQueueName,
+  MAX_DATABASE_SECONDS,
+  MAX_PRUNE_BATCH_SIZE,
+  MAX_STATUS_COUNT_CAP,
+  QUEUE_NAME_RULE,
+} from "@pgmq-gen/runtime/contract";
 import type { CompatibilityMode } from "../evolution/types.js";
 import {
   ALL_OPTIONS,
@@ -18,7 +24,7 @@ import {
   type CommandName,
   type OptionSpec,
 } from "./commandSpecs.js";
-import { parseDuration } from "./duration.js";
+import { durationSeconds, parseDuration } from "../config/duration.js";
 
 export type Command =
   | { kind: "help"; topic?: CommandName }
@@ -28,6 +34,16 @@ export type Command =
   | { kind: "dev"; configPath?: string; port?: number }
   | { kind: "diff"; oldFile: string; newFile: string; mode?: CompatibilityMode; json: boolean }
   | { kind: "versions"; configPath?: string; databaseUrl?: string; queues: string[]; json: boolean }
+  | {
+      kind: "prune";
+      configPath?: string;
+      databaseUrl?: string;
+      queues: string[];
+      /** Seconds, overriding each queue's archiveRetention. */
+      olderThanSeconds?: number;
+      dryRun: boolean;
+      batchSize?: number;
+    }
   | {
       kind: "status";
       configPath?: string;
@@ -229,6 +245,45 @@ function parseCountCap(text: string): number {
       "status",
     );
   return cap;
+}
+
+function parseOlderThan(text: string): number {
+  const seconds = durationSeconds(text, { bareSeconds: true });
+  if (seconds === null || seconds > MAX_DATABASE_SECONDS)
+    throw new UsageError(
+      `option --older-than needs a duration such as 90s, 30m, 12h, 7d, 2w or 1h30m, or a number of seconds (at most ${MAX_DATABASE_SECONDS}), not "${text}"`,
+      "prune",
+    );
+  return seconds;
+}
+
+function parseBatchSize(text: string): number {
+  const size = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(size >= 1 && size <= MAX_PRUNE_BATCH_SIZE))
+    throw new UsageError(
+      `option --batch-size needs a whole number from 1 to ${MAX_PRUNE_BATCH_SIZE}, not "${text}"`,
+      "prune",
+    );
+  return size;
+}
+
+function parsePrune(
+  queues: string[],
+  values: ReadonlyMap<string, string | undefined>,
+  configPath: { configPath?: string },
+): Command {
+  const databaseUrl = values.get("database-url");
+  const olderThan = values.get("older-than");
+  const batchSize = values.get("batch-size");
+  return {
+    kind: "prune",
+    ...configPath,
+    ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+    queues,
+    ...(olderThan !== undefined ? { olderThanSeconds: parseOlderThan(olderThan) } : {}),
+    dryRun: values.has("dry-run"),
+    ...(batchSize !== undefined ? { batchSize: parseBatchSize(batchSize) } : {}),
+  };
 }
 
 function parseStatus(values: ReadonlyMap<string, string | undefined>, configPath: { configPath?: string }): Command {
@@ -439,6 +494,7 @@ export function parseCommandLine(args: readonly string[]): Command {
       json: values.has("json"),
     };
   }
+  if (command === "prune") return parsePrune(extra, values, configPath);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, command);
 
   switch (command) {

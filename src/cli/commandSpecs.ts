@@ -3,7 +3,12 @@
  * against this table and the help is printed from it, so the two cannot
  * disagree about which option a command takes.
  */
-import { MAX_STATUS_COUNT_CAP, STATUS_DEFAULTS } from "@pgmq-gen/runtime/contract";
+import {
+  MAX_PRUNE_BATCH_SIZE,
+  MAX_STATUS_COUNT_CAP,
+  PRUNE_DEFAULTS,
+  STATUS_DEFAULTS,
+} from "@pgmq-gen/runtime/contract";
 import type { CompatibilityMode } from "../evolution/types.js";
 
 export interface OptionSpec {
@@ -162,6 +167,22 @@ const OPTIONS = {
     description:
       "cancel: delete the job even in flight: its handler may be running and goes on,\nand its ack then finds nothing.",
   },
+  "prune-older-than": {
+    name: "older-than",
+    valueName: "<duration>",
+    description:
+      "Prune rows archived longer ago than this instead of each queue's archiveRetention:\n" +
+      "90s, 30m, 12h, 7d, 2w, or a number of seconds (0: everything archived so far).",
+  },
+  "prune-dry-run": {
+    name: "dry-run",
+    description: "Count the rows each queue would lose, delete nothing.",
+  },
+  "prune-batch-size": {
+    name: "batch-size",
+    valueName: "<n>",
+    description: `Rows deleted per statement, each committed on its own. (Default: ${PRUNE_DEFAULTS.batchSize}; at most ${MAX_PRUNE_BATCH_SIZE})`,
+  },
   help: { name: "help", short: "h", description: "Show this help." },
   version: { name: "version", short: "v", description: "Print the pgmq-gen version." },
 } as const satisfies Record<string, OptionSpec>;
@@ -179,6 +200,7 @@ export const COMMAND_NAMES = [
   "diff",
   "versions",
   "status",
+  "prune",
   "dlq",
   "job",
   "help",
@@ -272,6 +294,25 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       OPTIONS["status-watch"],
       OPTIONS.interval,
       OPTIONS["count-cap"],
+    ],
+  },
+  prune: {
+    name: "prune",
+    usage:
+      "pgmq-gen prune [<queue>...] [--config <path>] [--database-url <url>] [--older-than <duration>] [--dry-run] [--batch-size <n>]",
+    summary: "Delete archived jobs older than each queue's archiveRetention (or --older-than), now.",
+    description:
+      "Deletes the archived rows (pgmq.a_<queue>) older than each queue's archiveRetention, of every queue\n" +
+      "of the config that has one (or of the queues named; --older-than for queues without one), oldest\n" +
+      "first, in batches that each commit on their own, and prints how many each queue lost. One pruner per\n" +
+      "queue at a time: a queue a worker (or another prune) is pruning is skipped and says so. For teams\n" +
+      "that run workers with pruneArchive: false and prune from cron. See docs/operations.md.",
+    options: [
+      OPTIONS.config,
+      OPTIONS["database-url"],
+      OPTIONS["prune-older-than"],
+      OPTIONS["prune-dry-run"],
+      OPTIONS["prune-batch-size"],
     ],
   },
   dlq: {

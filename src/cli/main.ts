@@ -71,6 +71,22 @@ async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
         terminal,
       );
     }
+    case "prune": {
+      const { runPruneCommand } = await import("./pruneCommand.js");
+      const databaseUrl = command.databaseUrl ?? process.env.DATABASE_URL;
+      const { queues, olderThanSeconds, dryRun, batchSize } = command;
+      return runPruneCommand(
+        {
+          ...common,
+          ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+          queues,
+          ...(olderThanSeconds !== undefined ? { olderThanSeconds } : {}),
+          dryRun,
+          ...(batchSize !== undefined ? { batchSize } : {}),
+        },
+        terminal,
+      );
+    }
     case "status": {
       const { runStatusCommand } = await import("./statusCommand.js");
       const databaseUrl = command.databaseUrl ?? process.env.DATABASE_URL;

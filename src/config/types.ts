@@ -68,6 +68,17 @@ export interface QueueConfig {
   /** Queue that receives killed jobs instead of their being deleted. (Default: none) */
   deadLetter?: string;
   /**
+   * How long archived jobs (`pgmq.a_<queue>`) are kept: a duration such as
+   * `"90s"`, `"30m"`, `"12h"`, `"7d"` or `"2w"`, or a number of seconds, up
+   * to 10^9 s (31.7 years). Workers running the queue delete older archive
+   * rows every minute, in batches of 1000, one process at a time (turn it
+   * off with the worker option `pruneArchive: false`); `pgmq-gen prune`
+   * does it on demand. Without it the archive is kept forever, as PGMQ
+   * keeps it: deleting a team's job history is a choice it makes, not a
+   * default it discovers. (Default: none)
+   */
+  archiveRetention?: string | number;
+  /**
    * Run the handler inside a transaction that also acks the message; the
    * handler's context then carries the transaction's `client`. A lost
    * connection gives the attempt back instead of using it up, except when

@@ -4,6 +4,7 @@
  */
 import { isQueueName, MAX_DATABASE_SECONDS, QUEUE_DEFAULTS, QUEUE_NAME_RULE } from "@pgmq-gen/runtime/contract";
 import { type ConfigIssues, isRecord } from "./configIssues.js";
+import { DURATION_RULE, durationSeconds } from "./duration.js";
 import { validateQueueEvolution } from "./validateEvolution.js";
 
 export const QUEUE_OPTIONS = [
@@ -13,6 +14,7 @@ export const QUEUE_OPTIONS = [
   "backoff",
   "onSuccess",
   "deadLetter",
+  "archiveRetention",
   "transactional",
   "jobTimeout",
   "codec",
@@ -93,6 +95,7 @@ export function validateQueue(key: string, queue: unknown, issues: ConfigIssues)
       );
     }
   }
+  validateArchiveRetention(queue.archiveRetention, issues, key);
   if (transactional !== undefined && typeof transactional !== "boolean") {
     issues.expected("true or false", transactional, at("transactional"));
   }
@@ -103,6 +106,17 @@ export function validateQueue(key: string, queue: unknown, issues: ConfigIssues)
     issues.expected("a string", description, at("description"));
   }
   validateQueueEvolution(key, queue, issues);
+}
+
+function validateArchiveRetention(retention: unknown, issues: ConfigIssues, key: string): void {
+  if (retention === undefined) return;
+  const at = { option: `queues.${key}.archiveRetention`, queue: key };
+  const seconds = durationSeconds(retention);
+  if (seconds === null || seconds < 1) {
+    issues.expected(`${DURATION_RULE} (at least 1 second; leave it out to keep archived jobs forever)`, retention, at);
+  } else if (seconds > MAX_DATABASE_SECONDS) {
+    issues.expected(`a retention of ${DATABASE_SECONDS_RULE}`, retention, at);
+  }
 }
 
 function validateBackoff(backoff: unknown, issues: ConfigIssues, key: string): void {

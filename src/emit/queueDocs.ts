@@ -23,8 +23,22 @@ export function describeRetries(options: QueueOptions): string {
   return `it is retried up to ${plural(options.maxRetries, "more time")} after ${describeBackoff(queueBackoff(options))}, then killed (${describeKill(options)}).`;
 }
 
+/** 604800 -> "7 days", 90 -> "90 seconds": the largest unit up to days that divides it. */
+export function describeDuration(seconds: number): string {
+  const units: [number, string][] = [
+    [86_400, "day"],
+    [3600, "hour"],
+    [60, "minute"],
+  ];
+  const unit = seconds > 0 ? units.find(([size]) => seconds % size === 0) : undefined;
+  return unit !== undefined ? plural(seconds / unit[0], unit[1]) : plural(seconds, "second");
+}
+
 export function describeSuccess(queue: string, options: QueueOptions): string {
-  return options.onSuccess === "archive" ? `the message is archived (\`pgmq.a_${queue}\`)` : "the message is deleted";
+  if (options.onSuccess === "delete") return "the message is deleted";
+  const retention = options.archiveRetention;
+  const kept = retention === undefined || retention === null ? "" : `, kept ${describeDuration(retention)}`;
+  return `the message is archived (\`pgmq.a_${queue}\`${kept})`;
 }
 
 export function describeAbortReasons(options: QueueOptions): string {

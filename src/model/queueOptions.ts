@@ -3,6 +3,7 @@
  * definition passes to the runtime. The defaults are the runtime's
  * (`QUEUE_DEFAULTS`), documented in src/config/types.ts.
  */
+import { durationSeconds } from "../config/duration.js";
 import type { BackoffConfig, QueueConfig } from "../config/types.js";
 import { type Backoff, QUEUE_DEFAULTS, type QueueOptions } from "@pgmq-gen/runtime/contract";
 
@@ -31,5 +32,7 @@ export function queueOptions(config: QueueConfig): QueueOptions {
     deadLetter: config.deadLetter ?? QUEUE_DEFAULTS.deadLetter,
     transactional: config.transactional ?? QUEUE_DEFAULTS.transactional,
     jobTimeout: config.jobTimeout ?? QUEUE_DEFAULTS.jobTimeout,
+    // Seconds, validated; a queue that keeps its archive forever (the default) leaves it out.
+    ...(config.archiveRetention === undefined ? {} : { archiveRetention: durationSeconds(config.archiveRetention)! }),
   };
 }

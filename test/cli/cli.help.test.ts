@@ -27,7 +27,7 @@ const misspellings: [args: string[], message: string, help: string][] = [
   [["dif", "a.json", "b.json"], 'unknown command "dif"; did you mean diff?', "pgmq-gen help"],
   [
     ["help", "nosuch"],
-    'unknown command "nosuch"; the commands are generate, migrate, dev, diff, versions, status, dlq, job, help',
+    'unknown command "nosuch"; the commands are generate, migrate, dev, diff, versions, status, prune, dlq, job, help',
     "pgmq-gen help",
   ],
 ];
@@ -72,6 +72,18 @@ const commandOptions: { command: string; own: string[]; foreign: string[] }[] = 
       "--help",
     ],
     foreign: ["--check", "--no-cache", "--dry-run", "--port", "--mode"],
+  },
+  {
+    command: "prune",
+    own: [
+      "--config <path>",
+      "--database-url <url>",
+      "--older-than <duration>",
+      "--dry-run",
+      "--batch-size <n>",
+      "--help",
+    ],
+    foreign: ["--check", "--no-cache", "--port", "--mode", "--json", "--watch", "--all"],
   },
   {
     command: "dlq",
@@ -149,7 +161,7 @@ describe("pgmq-gen help", () => {
         .split("\n")
         .slice(1)
         .map((line) => line.trim().split(/\s+/)[0]),
-    ).toEqual(["generate", "migrate", "dev", "diff", "versions", "status", "dlq", "job", "help"]);
+    ).toEqual(["generate", "migrate", "dev", "diff", "versions", "status", "prune", "dlq", "job", "help"]);
     expect(top.stdout).toContain("pgmq-gen help <command>");
     expect(top.stdout).toMatch(/^ {2}pgmq-gen dev \[--config <path>\] \[--port <n>\]$/m);
     expect(top.stdout).toMatch(

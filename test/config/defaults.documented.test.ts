@@ -56,6 +56,7 @@ describe("documented defaults", () => {
       "deadLetter",
       "transactional",
       "jobTimeout",
+      "archiveRetention",
     ] as const) {
       expect(queue[option], `QueueConfig.${option} documents a default`).toBeDefined();
       expect(documentedValue(queue[option]!), `QueueConfig.${option}`).toEqual(QUEUE_DEFAULTS[option]);

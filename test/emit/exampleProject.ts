@@ -13,6 +13,7 @@ export const exampleConfig: PgmqGenConfig = {
       maxRetries: 5,
       backoff: { kind: "exponential", initial: 2, max: 600 },
       deadLetter: "email_dead",
+      archiveRetention: "30d",
     },
     email_dead: {
       schema: "email.schema.json",

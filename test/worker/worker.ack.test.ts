@@ -30,6 +30,7 @@ async function startWorker(name: string, options: Partial<QueueOptions>, handle:
     "job:complete": [],
     "job:fail": [],
     "job:kill": [],
+    "archive:prune": [],
     error: [],
   };
   worker.on("job:start", (event) => events["job:start"].push(event));

@@ -4,6 +4,7 @@
  * settings and the connection module all read them from here, so a default
  * cannot differ between what is documented, generated and run.
  */
+import type { PruneArchiveOptions } from "./archivePruning.js";
 import type { ConfigureOptions } from "./connection.js";
 import type { QueueStatusOptions } from "./queueStatus.js";
 import type { Backoff, QueueOptions, WorkerOptions } from "./types.js";
@@ -17,6 +18,7 @@ export const QUEUE_DEFAULTS = {
   deadLetter: null,
   transactional: false,
   jobTimeout: null,
+  archiveRetention: null,
 } as const satisfies QueueOptions;
 
 /**
@@ -46,7 +48,26 @@ export const WORKER_DEFAULTS = {
   listen: true,
   shutdownTimeout: 30_000,
   handleSignals: false,
+  pruneArchive: true,
+  /**
+   * A pass every minute walks the archived_at index once per queue with a
+   * retention and finds nothing most of the time: a few index pages, about
+   * a millisecond. Retention is measured in hours or days, so a minute's
+   * delay in deleting a row is nothing.
+   */
+  pruneInterval: 60_000,
 } as const satisfies WorkerOptions;
+
+/**
+ * What `pruneArchive` (and `pgmq-gen prune`) deletes with when not told. A
+ * batch of 1,000 rows is one short statement (milliseconds: 1,000 index
+ * entries, 1,000 heap rows and their WAL), so row locks, the pruning lock
+ * and replication lag stay small, while the per-statement cost stays well
+ * under a tenth of the work.
+ */
+export const PRUNE_DEFAULTS = {
+  batchSize: 1000,
+} as const satisfies Pick<PruneArchiveOptions, "batchSize">;
 
 /** What `configure()` starts from. */
 export const CONNECTION_DEFAULTS = {

@@ -24,6 +24,8 @@ export type {
   QueueStatusOptions,
   ListQueuesOptions,
 } from "./queueStatus.js";
+export { pruneArchive } from "./archivePruning.js";
+export type { PruneArchiveOptions, PruneArchiveResult } from "./archivePruning.js";
 export { createProducer } from "./producer.js";
 export { deadLetters, REDRIVEN_HEADER } from "./deadLetters.js";
 export type {

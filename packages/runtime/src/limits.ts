@@ -18,3 +18,10 @@ export const MAX_DATABASE_SECONDS = 1_000_000_000;
  * a count reads up to that many index entries and rows per refresh.
  */
 export const MAX_STATUS_COUNT_CAP = 1_000_000;
+
+/**
+ * The most rows one `pruneArchive` batch (`pgmq-gen prune --batch-size`)
+ * may delete: a statement of 100,000 deletes holds its row locks and the
+ * queue's pruning lock for about a second.
+ */
+export const MAX_PRUNE_BATCH_SIZE = 100_000;

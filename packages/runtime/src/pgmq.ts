@@ -12,7 +12,7 @@ import { isAutoCreateEnabled, watchPoolErrors } from "./connection.js";
 import { type JobIssues, QueueMissingError, ValidationError } from "./errors.js";
 import { sharesPoolDatabase, withDedicatedConnection } from "./dedicatedConnection.js";
 import { dropQueue, ensureQueueOnce, forgetQueue } from "./queueSetup.js";
-import { MAX_DATABASE_SECONDS } from "./limits.js";
+import { MAX_DATABASE_SECONDS, MAX_PRUNE_BATCH_SIZE } from "./limits.js";
 import { archiveMessagesStatement } from "./sql/archiveMessages.js";
 import { deadLetterMessagesStatement } from "./sql/deadLetterMessages.js";
 import { type DeleteArchivedRow, deleteArchivedStatement } from "./sql/deleteArchived.js";
@@ -186,7 +186,7 @@ export interface QueueMetricsEstimate {
 }
 
 const RETENTION_BATCH_DEFAULT = 5000;
-const RETENTION_BATCH_MAX = 100_000;
+const RETENTION_BATCH_MAX = MAX_PRUNE_BATCH_SIZE;
 const VISIBLE_CAP_DEFAULT = 10_000;
 const VISIBLE_CAP_MAX = 1_000_000;
 
@@ -610,8 +610,12 @@ export class PgmqClient {
    * `olderThanSeconds`, oldest first, in batches of `batchSize`, each its
    * own autocommit statement (timed like every statement of the runtime)
    * until one deletes fewer; the cutoff is fixed by the first batch. Each
-   * batch costs what it deletes (sql/deleteArchived.ts). Resolves to the
-   * rows deleted. A missing queue is a `QueueMissingError`, never created.
+   * batch costs what it deletes (sql/deleteArchived.ts). Each batch takes
+   * the queue's pruning lock, as `pruneArchive` does: when another session
+   * (a worker's pruner, `pgmq-gen prune`) holds it, the run stops there and
+   * leaves the rest to that pruner. Resolves to the rows deleted. A missing
+   * queue is a `QueueMissingError`, never created. `pruneArchive` does the
+   * same and says whether the lock was busy.
    */
   async deleteArchived(queue: string, options: DeleteArchivedOptions): Promise<number> {
     const olderThan = options?.olderThanSeconds;
@@ -630,7 +634,7 @@ export class PgmqClient {
       });
       deleted += rows[0]!.deleted;
       cutoff = rows[0]!.cutoff;
-      if (rows[0]!.deleted < batchSize) return deleted;
+      if (!rows[0]!.held || rows[0]!.deleted < batchSize) return deleted;
     }
   }
 

@@ -76,6 +76,14 @@ export interface QueueOptions {
   readonly transactional: boolean;
   /** Seconds before a running handler's signal aborts, any length; null for no limit. */
   readonly jobTimeout: number | null;
+  /**
+   * Seconds an archived row is kept: workers running the queue delete rows
+   * of `pgmq.a_<queue>` archived longer ago than this, every
+   * `WorkerOptions.pruneInterval` (see `pruneArchive`). Null or absent:
+   * kept forever, as PGMQ keeps them. Generated definitions leave it out
+   * when the config sets none. At most `MAX_DATABASE_SECONDS`.
+   */
+  readonly archiveRetention?: number | null;
 }
 
 /** One reason a value does not match a queue's schema. */
@@ -418,6 +426,22 @@ export interface WorkerOptions<TQueue extends string = string> {
   /** Stop gracefully on SIGINT and SIGTERM. (Default: false) */
   handleSignals?: boolean;
   /**
+   * Prune the archive of each queue this worker runs whose definition has an
+   * `archiveRetention`: every `pruneInterval` (the first pass within 10 s of
+   * `start()`), delete its archived rows older than the retention in
+   * batches of 1000 (`pruneArchive`). One pruner per queue at a time across
+   * every process: a worker that finds another pruning skips that pass.
+   * Failures are reported on `error` and retried at the next pass. `false`
+   * for teams that prune from cron with `pgmq-gen prune`. (Default: true)
+   */
+  pruneArchive?: boolean;
+  /**
+   * Milliseconds between a queue's pruning passes, each spread by ±10% so
+   * workers started together do not prune in step; any length (past 2^31 ms
+   * too). (Default: 60000)
+   */
+  pruneInterval?: number;
+  /**
    * Where the worker logs what a person running it must see: started
    * (queues, concurrency, database; never a password), each failed attempt
    * (attempt n of m, the error, when it is retried), each kill or
@@ -454,7 +478,23 @@ export interface WorkerEvents {
    * cut at 8 KiB (8192 UTF-16 code units) with a marker saying how much was cut.
    */
   "job:kill": [event: JobEvent & { reason: string; error?: unknown; deadLetter: string | null }];
+  /** A pruning pass of a queue's archive finished (see `WorkerOptions.pruneArchive`). */
+  "archive:prune": [event: ArchivePruneEvent];
   error: [error: unknown];
+}
+
+/** One pruning pass of a queue's archive by a worker. */
+export interface ArchivePruneEvent {
+  readonly queue: string;
+  /** Archived rows deleted. */
+  readonly deleted: number;
+  /** Delete statements run. */
+  readonly batches: number;
+  /** Another session was pruning the queue: this pass stopped and left the rest to it. */
+  readonly lockBusy: boolean;
+  /** Rows archived before this moment were deleted. */
+  readonly cutoff: Date;
+  readonly durationMs: number;
 }
 
 export interface JobEvent {

@@ -32,6 +32,7 @@ import { settlesWithin } from "./longTimeout.js";
 import { pgmqClientFor } from "./pgmq.js";
 import type { Worker, WorkerEvents, WorkerOptions } from "./types.js";
 import { ACK_BATCH_MAX } from "./worker/ackBatcher.js";
+import { ArchivePruner } from "./worker/archivePruner.js";
 import { JobAborts } from "./worker/jobAborts.js";
 import { JobRunner, WorkerStoppingError } from "./worker/jobRunner.js";
 import { JobSlots } from "./worker/jobSlots.js";
@@ -70,6 +71,7 @@ interface Running {
   readonly queues: readonly QueueParts[];
   readonly loops: Promise<void>;
   readonly listener: NotifyListener | null;
+  readonly pruner: ArchivePruner;
   readonly stopReading: AbortController;
   readonly abortJobs: JobAborts;
   readonly removePoolErrorListener: () => void;
@@ -275,11 +277,23 @@ class QueueWorker implements Worker {
     }
 
     const loops = Promise.all(queues.map((parts) => parts.fetcher.run())).then(() => undefined);
+    const pruner = new ArchivePruner({
+      queues: settings.pruneArchive
+        ? settings.queues.flatMap((queue) =>
+            queue.archiveRetention !== null ? [{ name: queue.name, retentionSeconds: queue.archiveRetention }] : [],
+          )
+        : [],
+      pool,
+      intervalMs: settings.pruneInterval,
+      events,
+    });
+    pruner.start();
     const removeSignalHandlers = settings.handleSignals ? installSignalHandlers(() => this.stop()) : () => {};
     this.#running = {
       queues,
       loops,
       listener,
+      pruner,
       stopReading,
       abortJobs,
       removePoolErrorListener,
@@ -332,6 +346,8 @@ class QueueWorker implements Worker {
     // 1. No more reads; messages a read returns from now on are released at once.
     //    A read that hangs (unreachable server) is not waited for past the deadline.
     running.stopReading.abort();
+    // Its timer is cleared now; a pass under way ends after its current batch, awaited below.
+    const pruned = running.pruner.stop();
     await settlesWithin(running.loops, msUntil(deadline));
 
     // 2. Running handlers get until the shutdown deadline, then their signals abort and they get the grace.
@@ -359,6 +375,8 @@ class QueueWorker implements Worker {
     running.abortJobs.leaveBehind();
     for (const parts of running.queues) parts.heartbeat.close();
     if (running.listener !== null) await settlesWithin(running.listener.close(), msUntil(finalDeadline));
+    // A pruning batch is one short statement; one the database does not answer is left to its statement timeout.
+    await settlesWithin(pruned, msUntil(finalDeadline));
     running.removePoolErrorListener();
     running.releasePoolRoom();
     this.#log?.stopped(running.queues.reduce((sum, parts) => sum + parts.running.handlersRunning, 0));

@@ -124,6 +124,7 @@ export class WorkerLog {
   listenTo(events: EventSource): void {
     events.on("job:fail", (event) => this.#failed(event));
     events.on("job:kill", (event) => this.#killed(event));
+    events.on("archive:prune", (event) => this.#pruned(event));
     events.on("error", (error) => this.#error(error));
   }
 
@@ -214,6 +215,20 @@ export class WorkerLog {
       "error",
       { event: "job:kill", ...fields },
       `${queue} message ${event.msgId} killed on attempt ${attempt}, ${where}: ${reason}`,
+    );
+  }
+
+  /** A pass that deleted rows is worth a line; one that found nothing, or another pruner at work, is debug. */
+  #pruned(event: WorkerEvents["archive:prune"][0]): void {
+    const { queue, deleted, batches, lockBusy, durationMs } = event;
+    const cutoff = event.cutoff.toISOString();
+    const fields = { event: "archive:prune", queue, deleted, batches, lockBusy, cutoff, durationMs };
+    const busy = lockBusy ? "; another session is pruning it, left the rest to it" : "";
+    this.#write(
+      deleted > 0 ? "info" : "debug",
+      fields,
+      `${queue} archive pruned: ${plural(deleted, "row")} archived before ${cutoff} deleted in ` +
+        `${batches} ${batches === 1 ? "batch" : "batches"} (${seconds(durationMs)})${busy}`,
     );
   }
 

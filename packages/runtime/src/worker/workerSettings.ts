@@ -28,6 +28,8 @@ export interface QueueSettings {
   readonly maxAttempts: number;
   /** The definition's backoff, checked; `QUEUE_DEFAULTS.backoff` when it has none. */
   readonly backoff: Backoff;
+  /** Seconds an archived row is kept, checked; null: kept forever. */
+  readonly archiveRetention: number | null;
 }
 
 export interface WorkerSettings {
@@ -38,6 +40,10 @@ export interface WorkerSettings {
   /** Milliseconds. */
   readonly shutdownTimeout: number;
   readonly handleSignals: boolean;
+  /** Prune the archives of queues with an `archiveRetention`. */
+  readonly pruneArchive: boolean;
+  /** Milliseconds between pruning passes (before the spread). */
+  readonly pruneInterval: number;
   /** As given (checked); undefined: `configure()`'s, else the stderr logger, resolved at start. */
   readonly logger: Logger | false | undefined;
   readonly queues: readonly QueueSettings[];
@@ -70,6 +76,14 @@ function nonNegativeNumber(value: number | undefined, fallback: number, what: st
   const resolved = value ?? fallback;
   if (typeof resolved !== "number" || !Number.isFinite(resolved) || resolved < 0) {
     throw new TypeError(`pgmq-gen worker: ${what} must be a finite number >= 0, got ${String(value)}`);
+  }
+  return resolved;
+}
+
+function booleanOption(value: boolean | undefined, fallback: boolean, what: string): boolean {
+  const resolved = value ?? fallback;
+  if (typeof resolved !== "boolean") {
+    throw new TypeError(`pgmq-gen worker: ${what} must be true or false, got ${String(value)}`);
   }
   return resolved;
 }
@@ -114,6 +128,12 @@ function checkBackoff(queue: string, backoff: Backoff): void {
   nonNegativeNumber(backoff.initial, backoff.initial, `${what}.initial`);
   nonNegativeNumber(backoff.factor, backoff.factor, `${what}.factor`);
   databaseSeconds(backoff.max, `${what}.max`, { positive: false });
+}
+
+/** A generated definition's archiveRetention: null or absent, or seconds > 0 that go into an interval. */
+function checkArchiveRetention(queue: string, retention: number | null | undefined): number | null {
+  if (retention === undefined || retention === null) return null;
+  return databaseSeconds(retention, `queue "${queue}": archiveRetention`, { positive: true });
 }
 
 /** A generated definition's jobTimeout: null, or seconds > 0 (any length: it is a long timer, not an interval). */
@@ -209,6 +229,7 @@ export function resolveWorkerSettings(
       ),
       maxAttempts: definition.options.maxRetries + 1,
       backoff,
+      archiveRetention: checkArchiveRetention(name, definition.options.archiveRetention),
     };
   });
 
@@ -218,6 +239,8 @@ export function resolveWorkerSettings(
     listen: options.listen ?? WORKER_DEFAULTS.listen,
     shutdownTimeout: nonNegativeNumber(options.shutdownTimeout, WORKER_DEFAULTS.shutdownTimeout, "shutdownTimeout"),
     handleSignals: options.handleSignals ?? WORKER_DEFAULTS.handleSignals,
+    pruneArchive: booleanOption(options.pruneArchive, WORKER_DEFAULTS.pruneArchive, "pruneArchive"),
+    pruneInterval: positiveNumber(options.pruneInterval, WORKER_DEFAULTS.pruneInterval, "pruneInterval"),
     logger: checkLoggerOption(options.logger, "worker"),
     queues,
   };

@@ -1,6 +1,6 @@
 /** `--older-than`'s durations (issue 15 §2): seconds out, for a SQL interval, so no 2^31 ms timer limit. */
 import { describe, expect, it } from "vitest";
-import { parseDuration } from "../../src/cli/duration.js";
+import { parseDuration } from "../../src/config/duration.js";
 
 describe("issue 15 #2: parseDuration", () => {
   it.each([
