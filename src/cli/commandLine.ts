@@ -125,9 +125,13 @@ function findOption(name: string, short: boolean): OptionSpec | undefined {
   return ALL_OPTIONS.find((option) => (short ? option.short === name : option.name === name));
 }
 
-/** A following argument is an option's value unless it looks like an option itself (`--config --check`). */
+/**
+ * A following argument is an option's value unless it looks like an option
+ * itself (`--config --check`). A negative number (`--limit -1`) is no option:
+ * it is taken, and its option reports it out of range.
+ */
 function takeValue(next: string | undefined): string | undefined {
-  return next === undefined || (next.startsWith("-") && next !== "-") ? undefined : next;
+  return next === undefined || (next.startsWith("-") && next !== "-" && !/^-[\d.]/.test(next)) ? undefined : next;
 }
 
 /** Splits argv into options and positionals; no judgement yet, so errors can be reported in a useful order. */
@@ -339,7 +343,8 @@ function parseQueue(text: string | undefined, command: CommandName, usage: strin
 }
 
 function parseCount(text: string, option: string, command: CommandName, max: number): number {
-  const n = /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
+  // 16 digits: up to Number.MAX_SAFE_INTEGER, a --limit's maximum; more are out of range either way.
+  const n = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
   if (!(n >= 1 && n <= max))
     throw new UsageError(`option --${option} needs a whole number from 1 to ${max}, not "${text}"`, command);
   return n;

@@ -202,3 +202,15 @@ describe("issue 15 #2: findJob, cancelJob and a producer's cancel", () => {
     expect(seen[2]).not.toHaveProperty("x-pgmq-gen-dead-letter");
   });
 });
+
+describe("issue 15 #6: message ids past PostgreSQL's bigint", () => {
+  it("issue 15 #6: findJob, cancelJob and a dead letter's show reject an id past 2^63 - 1 with a TypeError naming msgId, before any query", async () => {
+    const options = { deadLetterQueue: "api_job_dlq", db: db.pool };
+    await expect(findJob("api_job", 2n ** 63n, options)).rejects.toThrow(
+      /msgId: expected a bigint from 1 to 2\^63 - 1/,
+    );
+    await expect(cancelJob("api_job", 2n ** 64n, options)).rejects.toThrow(TypeError);
+    const letters = deadLetters("api_job", { deadLetterQueue: "api_job_dlq", db: db.pool });
+    await expect(letters.show(2n ** 64n)).rejects.toThrow(/msgId: expected a bigint from 1 to 2\^63 - 1/);
+  });
+});

@@ -157,12 +157,16 @@ describe("queueStatus", () => {
 
 describe("listQueues", () => {
   it("issue 15 #1: every queue of the database: pgmq.meta's rows and the pgmq.q_ tables, partitions left out", async () => {
-    await db.pool.query("CREATE TABLE pgmq.q_handmade (msg_id bigint PRIMARY KEY, vt timestamptz NOT NULL)");
+    // Made by hand with the columns status reads (issue 15 #6: a q_ table without them is no queue).
+    await db.pool.query(
+      "CREATE TABLE pgmq.q_handmade (msg_id bigint PRIMARY KEY, read_ct int NOT NULL, enqueued_at timestamptz NOT NULL, vt timestamptz NOT NULL)",
+    );
     await db.pool.query(
       "INSERT INTO pgmq.meta (queue_name, is_partitioned, is_unlogged) VALUES ('meta_only', false, false)",
     );
     await db.pool.query(
-      `CREATE TABLE pgmq.q_parted (msg_id bigint, vt timestamptz NOT NULL) PARTITION BY RANGE (msg_id);
+      `CREATE TABLE pgmq.q_parted (msg_id bigint, read_ct int NOT NULL, enqueued_at timestamptz NOT NULL, vt timestamptz NOT NULL)
+         PARTITION BY RANGE (msg_id);
        CREATE TABLE pgmq.q_parted_p0 PARTITION OF pgmq.q_parted FOR VALUES FROM (0) TO (1000)`,
     );
     const queues = await listQueues({ db: db.pool });

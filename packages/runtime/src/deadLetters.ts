@@ -13,6 +13,7 @@
  */
 import { getPool } from "./connection.js";
 import { QueueMissingError } from "./errors.js";
+import { messageId } from "./jobs.js";
 import { MAX_DATABASE_SECONDS } from "./limits.js";
 import { DEAD_LETTER_HEADER } from "./sql/deadLetterMessages.js";
 import type { DeadLetterSelectionValues } from "./sql/deadLetterSelection.js";
@@ -226,11 +227,9 @@ export function deadLetters(queue: string, options: DeadLettersOptions): DeadLet
   }
 
   async function show(msgId: bigint): Promise<DeadLetter | null> {
+    const id = messageId(msgId);
     if (!(await recordsPossible("show"))) return null;
-    const { rows } = await runStatement<DeadLetterRow>(db(), showDeadLetterStatement(deadLetterQueue), [
-      queue,
-      msgId.toString(),
-    ]);
+    const { rows } = await runStatement<DeadLetterRow>(db(), showDeadLetterStatement(deadLetterQueue), [queue, id]);
     return rows[0] === undefined ? null : toDeadLetter(rows[0]);
   }
 

@@ -80,9 +80,12 @@ export interface CancelResult {
   readonly state: JobState | "not_found";
 }
 
-function messageId(msgId: bigint): string {
-  if (typeof msgId !== "bigint" || msgId < 1n)
-    throw new TypeError(`msgId: expected a bigint >= 1, got ${String(msgId)}`);
+const INT8_MAX = 2n ** 63n - 1n;
+
+/** A message id as the statements take it (text); a TypeError past PostgreSQL's bigint, before any query. */
+export function messageId(msgId: bigint): string {
+  if (typeof msgId !== "bigint" || msgId < 1n || msgId > INT8_MAX)
+    throw new TypeError(`msgId: expected a bigint from 1 to 2^63 - 1, got ${String(msgId)}`);
   return msgId.toString();
 }
 

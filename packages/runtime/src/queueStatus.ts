@@ -205,7 +205,10 @@ export async function queueStatus(
     if (length === undefined) {
       if (tables.get(queue)?.queue_table !== true) length = { count: 0 };
       else {
-        const { rows } = await runStatement<QueueLengthRow>(db, queueLengthStatement(queue), [cap, `pgmq.q_${queue}`]);
+        const { rows } = await runStatement<QueueLengthRow>(db, queueLengthStatement(queue), [
+          cap,
+          `pgmq.q_${queue}`,
+        ]).catch((error: unknown) => Promise.reject(notQueueTables(queue, error)));
         const row = rows[0]!;
         length =
           row.row_count >= cap
@@ -233,7 +236,9 @@ export async function queueStatus(
     }
     const archive = table.archive_table;
     const values: unknown[] = [cap, `pgmq.q_${target.queue}`, ...(archive ? [`pgmq.a_${target.queue}`] : [])];
-    const { rows } = await runStatement<QueueStatusRow>(db, queueStatusStatement(target.queue, archive), values);
+    const { rows } = await runStatement<QueueStatusRow>(db, queueStatusStatement(target.queue, archive), values).catch(
+      (error: unknown) => Promise.reject(notQueueTables(target.queue, error)),
+    );
     const row = rows[0]!;
     statuses.push({
       queue: target.queue,
@@ -245,6 +250,20 @@ export async function queueStatus(
     });
   }
   return statuses;
+}
+
+/**
+ * A missing column (SQLSTATE 42703): `pgmq.q_<queue>` or `pgmq.a_<queue>` is
+ * a table of that name without PGMQ's columns, made by hand or by something
+ * else. Said naming the queue; any other error is left as it is.
+ */
+function notQueueTables(queue: string, error: unknown): unknown {
+  if (!(error instanceof Error) || (error as { code?: unknown }).code !== "42703") return error;
+  return new Error(
+    `queue "${queue}": pgmq.q_${queue} or pgmq.a_${queue} is not a PGMQ queue table (${error.message}); ` +
+      "drop or rename it, or leave the queue out of the config",
+    { cause: error },
+  );
 }
 
 function missingFigures(queue: string): Omit<QueueStatus, "deadLettered" | "approximate"> {

@@ -19,17 +19,25 @@ export interface QueueTablesRow {
   archive_table: boolean;
 }
 
+/** The columns of a queue table that `queueStatusStatement` reads. */
+const STATUS_COLUMNS = ["msg_id", "read_ct", "enqueued_at", "vt"];
+
 /**
  * Every queue the database has: the rows of `pgmq.meta` (when it exists:
- * `withMeta`) and the tables named `pgmq.q_<name>` (a queue made by hand or
- * whose meta row is gone), partitions of a partitioned queue left out.
+ * `withMeta`) and the tables named `pgmq.q_<name>` with PGMQ's columns (a
+ * queue made by hand or whose meta row is gone; another table that happens
+ * to be named so is no queue), partitions of a partitioned queue left out.
  */
 export function queueListSql(withMeta: boolean): string {
   const meta = withMeta ? "SELECT queue_name::text AS name FROM pgmq.meta UNION " : "";
+  const columns = STATUS_COLUMNS.map((column) => `'${column}'`).join(", ");
   return `SELECT name FROM (
     ${meta}SELECT substr(c.relname::text, 3) AS name
       FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
      WHERE n.nspname = 'pgmq' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname LIKE 'q\\_%'
+       AND (SELECT count(*) FROM pg_catalog.pg_attribute AS a
+             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+               AND a.attname IN (${columns})) = ${STATUS_COLUMNS.length}
   ) AS queues ORDER BY name`;
 }
 
