@@ -46,6 +46,8 @@ export const WORKER_DEFAULTS = {
   listen: true,
   shutdownTimeout: 30_000,
   handleSignals: false,
+  /** The depth gauge's query reads a few index pages per queue: every 15 s is far below a worker's own load. */
+  telemetry: { depthIntervalMs: 15_000 },
 } as const satisfies WorkerOptions;
 
 /** What `configure()` starts from. */
@@ -53,6 +55,7 @@ export const CONNECTION_DEFAULTS = {
   autoCreate: true,
   connectionTimeoutMillis: 10_000,
   statementTimeoutMillis: 30_000,
+  telemetry: true,
 } as const satisfies ConfigureOptions;
 
 /** What `queueStatus` (and `pgmq-gen status`) count with when not told. */
