@@ -288,3 +288,18 @@ describe("metrics", () => {
     expect(valueFor(points, { "messaging.destination.name": "depth", "pgmq_gen.state": "delayed" })).toBe(3);
   });
 });
+
+describe("the telemetry option", () => {
+  it("issue 15 #4: a depth interval that is not an integer from 0 to 2^31 - 1 ms, or a telemetry that is not false or an object, is refused at once", () => {
+    const make = (telemetry: unknown) => () =>
+      createQueueWorker({ opt: testQueue("opt") }, { opt: () => {} }, { telemetry: telemetry as never });
+    expect(make({ depthIntervalMs: -1 })).toThrow(
+      "pgmq-gen worker: telemetry.depthIntervalMs must be an integer from 0 (no depth gauge) to 2147483647 milliseconds, got -1",
+    );
+    expect(make({ depthIntervalMs: 2 ** 31 })).toThrow(/got 2147483648/);
+    expect(make({ depthIntervalMs: 1.5 })).toThrow(/got 1.5/);
+    expect(make(true)).toThrow("pgmq-gen worker: telemetry must be false or an object ({ depthIntervalMs })");
+    expect(make(false)).not.toThrow();
+    expect(make({})).not.toThrow();
+  });
+});

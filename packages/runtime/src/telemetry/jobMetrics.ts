@@ -25,8 +25,8 @@ export class JobMetrics {
   readonly #failed: Counter;
   readonly #killed: Counter;
   readonly #duration: Histogram;
-  /** One attributes object per queue: the hot path allocates none. */
-  readonly #queueAttributes = new Map<string, Attributes>();
+  /** One attributes object per queue, and per queue and outcome: the hot path allocates none. */
+  readonly #attributeSets = new Map<string, Attributes>();
 
   constructor(api: OtelApiModule) {
     const meter = api.metrics.getMeter(INSTRUMENTATION_NAME, RUNTIME_VERSION);
@@ -50,11 +50,16 @@ export class JobMetrics {
     });
   }
 
-  #attributes(queue: string): Attributes {
-    let attributes = this.#queueAttributes.get(queue);
+  #attributes(queue: string, outcome?: AttemptOutcome): Attributes {
+    // A queue name has no space (queueName.ts): the key cannot be ambiguous.
+    const key = outcome === undefined ? queue : `${queue} ${outcome}`;
+    let attributes = this.#attributeSets.get(key);
     if (attributes === undefined) {
-      attributes = { "messaging.destination.name": queue };
-      this.#queueAttributes.set(queue, attributes);
+      attributes =
+        outcome === undefined
+          ? { "messaging.destination.name": queue }
+          : { "messaging.destination.name": queue, "pgmq_gen.outcome": outcome };
+      this.#attributeSets.set(key, attributes);
     }
     return attributes;
   }
@@ -67,7 +72,7 @@ export class JobMetrics {
 
   /** A handler ran `durationMs` and its attempt ended with `outcome`. */
   ran(queue: string, durationMs: number, outcome: AttemptOutcome): void {
-    this.#duration.record(durationMs / 1000, { "messaging.destination.name": queue, "pgmq_gen.outcome": outcome });
+    this.#duration.record(durationMs / 1000, this.#attributes(queue, outcome));
   }
 
   watchDepth(
