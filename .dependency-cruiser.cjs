@@ -16,13 +16,24 @@ module.exports = {
     },
     {
       name: "runtime-npm-dependencies",
-      comment: "The runtime needs pg, and ajv's runtime helpers for precompiled validators; nothing else from npm.",
+      comment:
+        "The runtime needs pg, and ajv's runtime helpers for precompiled validators; nothing else from npm " +
+        "(@opentelemetry/api, its optional peer dependency, only through telemetry/: see the next rule).",
       severity: "error",
       from: { path: "^packages/runtime/src/" },
       to: {
         dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown"],
-        pathNot: "node_modules/(pg|pg-[a-z-]+|@types/pg|ajv|ajv-formats)/",
+        pathNot: "node_modules/(pg|pg-[a-z-]+|@types/pg|ajv|ajv-formats|@opentelemetry/api)/",
       },
+    },
+    {
+      name: "runtime-opentelemetry-outside-telemetry",
+      comment:
+        "@opentelemetry/api is an optional peer dependency: only telemetry/otelApi.ts imports it (dynamically, " +
+        "a missing package a null), and the rest of telemetry/ its types; nothing else may load it.",
+      severity: "error",
+      from: { path: "^packages/runtime/src/", pathNot: "^packages/runtime/src/telemetry/" },
+      to: { path: "node_modules/@opentelemetry/" },
     },
     {
       name: "config-imports-model",

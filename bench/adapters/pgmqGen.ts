@@ -2,14 +2,19 @@
  * pgmq-gen through its generated API, as a user calls it: the typed
  * producers (`benchArchiveQueue.push(job)`, `.pushBatch(jobs)`) and
  * `createWorker({ queue: handler }, options)` from the code the compiler
- * wrote for bench/pgmqGenProject into bench/.tmp/pgmq-gen/generated/. Two
- * systems: the default `onSuccess: "archive"`, and `"delete"` (drain only).
+ * wrote for bench/pgmqGenProject into bench/.tmp/pgmq-gen/generated/. Three
+ * systems: the default `onSuccess: "archive"`, `"delete"` (drain only), and
+ * `pgmq-gen+otel`, the first with the OpenTelemetry SDK registered
+ * (openTelemetry.ts). The first two run with `configure({ telemetry: false })`,
+ * the runtime's path when `@opentelemetry/api` is not installed (the bench's
+ * process has it, for the third).
  */
 import pg from "pg";
 import * as thisRuntime from "../../packages/runtime/src/index.js";
 import type { Producer, QueueDefinition, Worker, WorkerOptions } from "../../packages/runtime/src/index.js";
 import type { BenchJob, SystemAdapter, SystemSession, WorkerSpec, WorkloadId } from "../system.js";
 import { repoVersion } from "../versions.js";
+import { registerOpenTelemetry } from "./openTelemetry.js";
 
 export type QueueKey = "bench_archive" | "bench_delete";
 
@@ -28,6 +33,9 @@ const poolSize = 10;
 
 /** The runtime's entry points the adapter calls itself (the rest goes through the generated code). */
 export type RuntimeModule = Pick<typeof thisRuntime, "configure" | "ensureQueues">;
+
+/** `absent`: as without `@opentelemetry/api`; `sdk`: with the SDK registered, spans and metrics recorded. */
+export type BenchTelemetry = "absent" | "sdk";
 
 /**
  * One build of pgmq-gen: the generated bench queues and the runtime that
@@ -63,6 +71,7 @@ export function pgmqGenAdapter(
   queue: QueueKey,
   workloads: readonly WorkloadId[],
   build: PgmqGenBuild = thisCheckout,
+  telemetry: BenchTelemetry = "absent",
 ): SystemAdapter {
   return {
     id,
@@ -74,6 +83,10 @@ export function pgmqGenAdapter(
       batchSize: "default (= max(concurrency, 500); buffers free slots + ~100 ms of work)",
       listen: "default (true)",
       validation: "precompiled ajv, on every push",
+      telemetry:
+        telemetry === "sdk"
+          ? "OpenTelemetry SDK: every span created and batched to an exporter that drops it; metrics recorded; depth gauge every 15 s"
+          : "off (configure({ telemetry: false }): the path without @opentelemetry/api)",
     },
     workloads,
     async open(databaseUrl: string): Promise<SystemSession> {
@@ -83,7 +96,9 @@ export function pgmqGenAdapter(
       const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
       // The harness drops the database with FORCE at the end; idle clients then error harmlessly.
       pool.on("error", () => {});
-      configure({ pool });
+      // An earlier commit's runtime (the depth bench's @before) ignores the option.
+      configure({ pool, telemetry: telemetry === "sdk" } as Parameters<typeof configure>[0]);
+      const unregister = telemetry === "sdk" ? registerOpenTelemetry() : async () => {};
       await ensureQueues(pool, [queue]);
       return {
         async push(job: BenchJob) {
@@ -106,7 +121,10 @@ export function pgmqGenAdapter(
           await worker.start();
           return { stop: () => worker.stop() };
         },
-        close: () => pool.end(),
+        async close() {
+          await pool.end();
+          await unregister();
+        },
       };
     },
   };
@@ -120,3 +138,10 @@ export const pgmqGenArchiveAdapter = pgmqGenAdapter("pgmq-gen", "bench_archive",
   "mixed",
 ]);
 export const pgmqGenDeleteAdapter = pgmqGenAdapter("pgmq-gen-delete", "bench_delete", ["drain"]);
+export const pgmqGenOtelAdapter = pgmqGenAdapter(
+  "pgmq-gen+otel",
+  "bench_archive",
+  ["enqueue-single", "enqueue-batch", "drain", "latency"],
+  thisCheckout,
+  "sdk",
+);

@@ -8,6 +8,7 @@ import type { SystemAdapter } from "../system.js";
 const loaders: Record<string, () => Promise<SystemAdapter>> = {
   "pgmq-gen": async () => (await import("./pgmqGen.js")).pgmqGenArchiveAdapter,
   "pgmq-gen-delete": async () => (await import("./pgmqGen.js")).pgmqGenDeleteAdapter,
+  "pgmq-gen+otel": async () => (await import("./pgmqGen.js")).pgmqGenOtelAdapter,
   "raw-sql": async () => (await import("./rawSql/index.js")).rawSqlAdapter,
   "graphile-worker": async () => (await import("./graphileWorker.js")).graphileWorkerAdapter,
   "pg-boss": async () => (await import("./pgBoss.js")).pgBossAdapter,

@@ -100,6 +100,11 @@ describe("a worker's production install (npm install --omit=dev)", () => {
     expect(run("out/worker.js").trim()).toBe("handled: job 1, job 2, job 3");
   });
 
+  test("issue 15 #4: @opentelemetry/api, the runtime's optional peer dependency, is not installed, and the producer and worker above ran without it", () => {
+    const names = installedPackages(app).map(packageName);
+    expect(names.filter((name) => name.startsWith("@opentelemetry/"))).toEqual([]);
+  });
+
   test("issue 13 #1: the jobs went through PGMQ's tables: three archived, none left, the refused one never sent", async () => {
     const { rows } = await database.pool.query<{ queued: number; archived: number }>(
       "SELECT (SELECT count(*)::int FROM pgmq.q_email) AS queued, (SELECT count(*)::int FROM pgmq.a_email) AS archived",

@@ -9,6 +9,7 @@
  * runtime's own pool (each holds a connection for its whole job).
  */
 import pg from "pg";
+import { setTelemetryEnabled } from "./telemetry/otelApi.js";
 import { connectionFailure, databaseTarget } from "./connectionFailure.js";
 import { CONNECTION_DEFAULTS, DEFAULT_POOL_MAX } from "./defaults.js";
 import { DatabaseTimeoutError } from "./errors.js";
@@ -61,6 +62,13 @@ export interface ConfigureOptions {
    * (Default: concise lines on stderr, see `createStderrLogger`)
    */
   logger?: Logger | false;
+  /**
+   * OpenTelemetry tracing of pushes and jobs and a worker's metrics, when
+   * `@opentelemetry/api` is installed (docs/operations.md, "Tracing and metrics"). `false`: the
+   * package is never imported and nothing is traced or recorded, by
+   * producers or workers. (Default: true)
+   */
+  telemetry?: boolean;
 }
 
 /** Listener for errors of idle pool clients (a backend that died, a network drop). */
@@ -101,6 +109,7 @@ export function configure(options: ConfigureOptions): void {
     statementTimeoutMillis = timeoutOption(options.statementTimeoutMillis, "statementTimeoutMillis");
   }
   if (options.autoCreate !== undefined) autoCreate = options.autoCreate;
+  if (options.telemetry !== undefined) setTelemetryEnabled(options.telemetry);
   if (options.logger !== undefined) configuredLogger = checkLoggerOption(options.logger, "configure");
   if (options.pool !== undefined || options.connectionString !== undefined) {
     const previous = ownedPool;

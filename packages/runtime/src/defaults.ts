@@ -56,6 +56,8 @@ export const WORKER_DEFAULTS = {
    * delay in deleting a row is nothing.
    */
   pruneInterval: 60_000,
+  /** The depth gauge's query reads a few index pages per queue: every 15 s is far below a worker's own load. */
+  telemetry: { depthIntervalMs: 15_000 },
 } as const satisfies WorkerOptions;
 
 /**
@@ -74,6 +76,7 @@ export const CONNECTION_DEFAULTS = {
   autoCreate: true,
   connectionTimeoutMillis: 10_000,
   statementTimeoutMillis: 30_000,
+  telemetry: true,
 } as const satisfies ConfigureOptions;
 
 /** What `queueStatus` (and `pgmq-gen status`) count with when not told. */

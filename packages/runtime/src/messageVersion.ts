@@ -30,12 +30,28 @@ export function versionStampOf(headers: MessageHeaders | null | undefined): Json
  * text is (toStorableHeaders), or null for none. The caller's text is kept
  * byte for byte and the stamp appended, so every other header is stored
  * exactly as given; a caller's own value for the key is replaced.
+ * `traceHeaders` (messageTracing.ts) are appended before the stamp, but for
+ * a key the caller gave, whose value is kept.
  */
-export function stampedHeadersJson(headers: StorableHeaders | null, version: number): string {
-  const stamp = `${JSON.stringify(VERSION_HEADER)}:${version}`;
+export function stampedHeadersJson(
+  headers: StorableHeaders | null,
+  version: number,
+  traceHeaders: Readonly<Record<string, string>> | null = null,
+): string {
+  const traced: Record<string, string> = {};
+  const entries: string[] = [];
+  if (traceHeaders !== null) {
+    for (const [key, value] of Object.entries(traceHeaders)) {
+      if (key === VERSION_HEADER || (headers !== null && Object.hasOwn(headers.value, key))) continue;
+      traced[key] = value;
+      entries.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`);
+    }
+  }
+  entries.push(`${JSON.stringify(VERSION_HEADER)}:${version}`);
+  const stamp = entries.join(",");
   if (headers === null || headers.text === "{}") return `{${stamp}}`;
   if (Object.hasOwn(headers.value, VERSION_HEADER)) {
-    return JSON.stringify({ ...headers.value, [VERSION_HEADER]: version });
+    return JSON.stringify({ ...headers.value, ...traced, [VERSION_HEADER]: version });
   }
   // JSON.stringify wrote the text: an object's text ends with its closing brace, nothing after it.
   return `${headers.text.slice(0, -1)},${stamp}}`;

@@ -16,7 +16,9 @@
  *
  * Every message's headers carry the codec's schema version
  * (messageVersion.ts), so a worker knows which schema a payload was written
- * for, also after the queue's version is bumped.
+ * for, also after the queue's version is bumped. With `@opentelemetry/api`
+ * installed, a push is traced and its trace context added to the headers
+ * (telemetry/messageTracing.ts), once every option has been checked.
  */
 import type pg from "pg";
 import { getPool } from "./connection.js";
@@ -24,8 +26,9 @@ import { type JobIssues, ValidationError } from "./errors.js";
 import { type PgmqClient, pgmqClientFor } from "./pgmq.js";
 import { stampedHeadersJson } from "./messageVersion.js";
 import { delayValue } from "./sql/sendMessages.js";
-import { toStorableHeaders } from "./storableJson.js";
+import { type StorableHeaders, toStorableHeaders } from "./storableJson.js";
 import { cancelJob } from "./jobs.js";
+import { pushTracing } from "./telemetry/telemetryLoader.js";
 import type { CancelOptions, Producer, PushOptions, QueueDefinition, ValidationIssue } from "./types.js";
 
 /** What a hole of a sparse `pushBatch` array is reported as. */
@@ -92,14 +95,30 @@ export function createProducer<TName extends string, TJob>(definition: QueueDefi
    * caller's headers the stamp may be left out where the table cannot hold
    * headers (PGMQ before 1.5); a caller's headers never are.
    */
-  function checkOptions(options: PushOptions): { headersJson: string; headersOptional: boolean } {
+  function checkOptions(options: PushOptions): {
+    headersJson: (traceHeaders: Readonly<Record<string, string>> | null) => string;
+    callerHeaders: StorableHeaders | null;
+    headersOptional: boolean;
+  } {
     const headers = toStorableHeaders(options.headers);
     if (!headers.ok) throw ValidationError.forHeaders(queue, headers.issues);
     delayValue(options.delay);
     return {
-      headersJson: stampedHeadersJson(headers.headers, codec.version),
+      headersJson: (traceHeaders) => stampedHeadersJson(headers.headers, codec.version, traceHeaders),
+      callerHeaders: headers.headers,
       headersOptional: headers.headers === null,
     };
+  }
+
+  /** Runs `send` in a push's span when pushes are traced, with the trace headers to store; else as is. */
+  async function traced<T>(
+    count: number,
+    callerHeaders: StorableHeaders | null,
+    send: (traceHeaders: Readonly<Record<string, string>> | null) => Promise<T>,
+  ): Promise<T> {
+    const messageTracing = await pushTracing();
+    if (messageTracing === null) return send(null);
+    return messageTracing.send(queue, count, callerHeaders?.value ?? null, send);
   }
 
   return {
@@ -107,13 +126,15 @@ export function createProducer<TName extends string, TJob>(definition: QueueDefi
 
     async push(job: TJob, options: PushOptions = {}): Promise<bigint> {
       const { json } = codec.encodeJson(job);
-      const { headersJson, headersOptional } = checkOptions(options);
-      const pgmq = await ensured(options.client);
-      return pgmq.sendJson(queue, json, {
-        delay: options.delay,
-        headersJson,
-        headersOptional,
-        ...(options.client !== undefined ? { client: options.client } : {}),
+      const { headersJson, callerHeaders, headersOptional } = checkOptions(options);
+      return traced(1, callerHeaders, async (traceHeaders) => {
+        const pgmq = await ensured(options.client);
+        return pgmq.sendJson(queue, json, {
+          delay: options.delay,
+          headersJson: headersJson(traceHeaders),
+          headersOptional,
+          ...(options.client !== undefined ? { client: options.client } : {}),
+        });
       });
     },
 
@@ -139,14 +160,16 @@ export function createProducer<TName extends string, TJob>(definition: QueueDefi
         }
       }
       if (failures.length > 0) throw ValidationError.forBatch(queue, failures);
-      const { headersJson, headersOptional } = checkOptions(options);
+      const { headersJson, callerHeaders, headersOptional } = checkOptions(options);
       if (messages.length === 0) return [];
-      const pgmq = await ensured(options.client);
-      return pgmq.sendJsonBatch(queue, messages, {
-        delay: options.delay,
-        headersJson,
-        headersOptional,
-        ...(options.client !== undefined ? { client: options.client } : {}),
+      return traced(messages.length, callerHeaders, async (traceHeaders) => {
+        const pgmq = await ensured(options.client);
+        return pgmq.sendJsonBatch(queue, messages, {
+          delay: options.delay,
+          headersJson: headersJson(traceHeaders),
+          headersOptional,
+          ...(options.client !== undefined ? { client: options.client } : {}),
+        });
       });
     },
 

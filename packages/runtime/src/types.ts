@@ -454,6 +454,16 @@ export interface WorkerOptions<TQueue extends string = string> {
    * stderr at level info, see `createStderrLogger`)
    */
   logger?: Logger | false;
+  /**
+   * OpenTelemetry, when `@opentelemetry/api` is installed (see
+   * docs/operations.md, "Tracing and metrics"): each attempt runs in a `process <queue>` span, and
+   * the worker records job counters, a duration histogram and a queue depth
+   * gauge. `false`: none of it from this worker. `depthIntervalMs`:
+   * milliseconds between the depth gauge's status queries, 0 for no gauge.
+   * Without the package, or with `configure({ telemetry: false })`, nothing
+   * is loaded or recorded. (Default: `{ depthIntervalMs: 15000 }`)
+   */
+  telemetry?: false | { depthIntervalMs?: number };
   /** Per-queue overrides. */
   queues?: { [K in TQueue]?: QueueWorkerOptions };
 }

@@ -10,7 +10,8 @@
  * - `queueAcks.ts` / `ackBatcher.ts`: acks batched into one statement each;
  * - `visibilityHeartbeat.ts`: keeps buffered and running messages hidden;
  * - `notifyListener.ts`: LISTEN/NOTIFY wake-ups;
- * - `signalHandlers.ts`: SIGINT/SIGTERM.
+ * - `signalHandlers.ts`: SIGINT/SIGTERM;
+ * - `../telemetry/`: spans and metrics, when `@opentelemetry/api` is installed.
  * This file wires them and orders start and stop.
  */
 import { setMaxListeners } from "node:events";
@@ -43,6 +44,8 @@ import { RunningJobs } from "./worker/runningJobs.js";
 import { installSignalHandlers } from "./worker/signalHandlers.js";
 import { VisibilityHeartbeat } from "./worker/visibilityHeartbeat.js";
 import { WorkerEventEmitter } from "./worker/workerEvents.js";
+import { workerTelemetry } from "./telemetry/telemetryLoader.js";
+import type { DepthWatch } from "./telemetry/telemetryTypes.js";
 import { type QueueDefinitions, resolveWorkerSettings, type WorkerSettings } from "./worker/workerSettings.js";
 
 export { JobTimeoutError, WorkerStoppingError } from "./worker/jobRunner.js";
@@ -78,6 +81,7 @@ interface Running {
   readonly removeSignalHandlers: () => void;
   /** Gives back the room made in the runtime's own pool for transactional handlers. */
   readonly releasePoolRoom: () => void;
+  readonly depthGauge: DepthWatch | null;
 }
 
 /** Connections transactional handlers can hold at once: each holds one for its whole job. */
@@ -201,6 +205,7 @@ class QueueWorker implements Worker {
   async #startOn(pool: pg.Pool, releasePoolRoom: () => void): Promise<void> {
     const settings = this.#settings;
     const client = pgmqClientFor(pool);
+    const telemetry = settings.telemetry === null ? null : await workerTelemetry();
     // Queues first, then their dead-letter queues: a missing one fails start() naming it.
     const deadLetters = settings.queues.flatMap((queue) => queue.definition.options.deadLetter ?? []);
     for (const name of new Set([...settings.queues.map((queue) => queue.name), ...deadLetters])) {
@@ -238,7 +243,7 @@ class QueueWorker implements Worker {
       workerAcks.push(acks);
       const heartbeat = new VisibilityHeartbeat(acks, queue.visibilityTimeout, () => isPoolExhausted(pool));
       const running = new RunningJobs(queue.name, slots);
-      const runner = new JobRunner({ queue, client, acks, heartbeat, events, aborts: abortJobs, running });
+      const runner = new JobRunner({ queue, client, acks, heartbeat, events, aborts: abortJobs, running, telemetry });
       const fetcher = new QueueFetcher({
         queue,
         client,
@@ -276,6 +281,16 @@ class QueueWorker implements Worker {
       }
     }
 
+    const depthIntervalMs = settings.telemetry?.depthIntervalMs ?? 0;
+    const depthGauge =
+      telemetry === null || depthIntervalMs === 0
+        ? null
+        : telemetry.watchDepth(
+            settings.queues.map((queue) => queue.name),
+            pool,
+            depthIntervalMs,
+            (error) => events.error(error),
+          );
     const loops = Promise.all(queues.map((parts) => parts.fetcher.run())).then(() => undefined);
     const pruner = new ArchivePruner({
       queues: settings.pruneArchive
@@ -299,6 +314,7 @@ class QueueWorker implements Worker {
       removePoolErrorListener,
       removeSignalHandlers,
       releasePoolRoom,
+      depthGauge,
     };
     this.#log?.started();
   }
@@ -336,6 +352,7 @@ class QueueWorker implements Worker {
     this.#log?.stopping(running.queues.reduce((sum, parts) => sum + parts.running.handlersRunning, 0));
     // From here a second SIGINT/SIGTERM gets the default behaviour: the user can force an exit.
     running.removeSignalHandlers();
+    running.depthGauge?.close();
 
     // Every wait below is raced against a deadline with settlesWithin, which clears its timer when the wait
     // ends first: a timer left pending would keep the process alive for up to shutdownTimeout after stop().

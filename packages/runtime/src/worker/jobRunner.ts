@@ -18,6 +18,10 @@
  * timeout) is reported as `AckLostError` instead. A transactional job whose
  * connection was lost is released with its attempt given back: a lost
  * connection is not the handler's failure.
+ *
+ * With telemetry (telemetry/), each attempt runs in its `process <queue>`
+ * span, ended with its outcome once its ack is written or given up, and the
+ * job's counter is counted with its event.
  */
 import type pg from "pg";
 import { retryDelaySeconds } from "../backoff.js";
@@ -44,6 +48,7 @@ import type { QueueSettings } from "./workerSettings.js";
 import type { RunningJobs } from "./runningJobs.js";
 import type { HiddenMessage, VisibilityHeartbeat } from "./visibilityHeartbeat.js";
 import type { WorkerEventEmitter } from "./workerEvents.js";
+import type { AttemptOutcome, AttemptTrace, WorkerTelemetry } from "../telemetry/telemetryTypes.js";
 
 /** The reason a job's signal aborts when its queue's `jobTimeout` passes; the job counts as failed. */
 export class JobTimeoutError extends Error {
@@ -65,6 +70,8 @@ export interface JobRunnerOptions {
   readonly aborts: JobAborts;
   /** The queue's jobs in flight: `run()` ends each job it is given there. */
   readonly running: RunningJobs;
+  /** Null: nothing traced or recorded. */
+  readonly telemetry: WorkerTelemetry | null;
 }
 
 type Outcome =
@@ -172,13 +179,14 @@ export class JobRunner {
    * anything else (a bug of ours) is reported on the `error` event.
    */
   async run(hidden: HiddenMessage): Promise<void> {
-    const { queue, acks, heartbeat, running, events } = this.#options;
+    const { queue, acks, heartbeat, running, events, telemetry } = this.#options;
     const message = hidden.message;
     let handlerSettled = false;
     let ackHandedOver = false;
+    let span: AttemptTrace | null = null;
     try {
       let outcome: Outcome;
-      let durationMs = 0;
+      let durationMs: number | null = null;
       try {
         // First: past maxAttempts it would be killed, though its job succeeded.
         if (acks.finishedHere(message.msgId)) {
@@ -187,6 +195,7 @@ export class JobRunner {
           // Lost while buffered (the event loop was blocked past its timeout): another worker holds it now.
           outcome = { kind: "lost", error: new LeaseLostError(queue.name, message.msgId, message.readCt) };
         } else if (message.readCt > queue.maxAttempts) {
+          span = telemetry?.startAttempt(queue.name, message) ?? null;
           outcome = {
             kind: "killed",
             reason:
@@ -195,6 +204,7 @@ export class JobRunner {
               "acks were not written: see the worker's AckLostError reports)",
           };
         } else {
+          span = telemetry?.startAttempt(queue.name, message) ?? null;
           const decoded = this.#decode(message);
           if (!decoded.ok) {
             // An upgrade that failed, or a version newer than this worker's, fails the attempt as a handler
@@ -207,7 +217,10 @@ export class JobRunner {
               events.emit("job:start", { queue: queue.name, msgId: message.msgId, attempt: message.readCt });
             }
             const startedAt = Date.now();
-            outcome = await this.#runHandler(decoded.job, hidden);
+            outcome =
+              span === null
+                ? await this.#runHandler(decoded.job, hidden)
+                : await span.within(() => this.#runHandler(decoded.job, hidden));
             const finishedAt = Date.now();
             durationMs = finishedAt - startedAt;
             // Left behind by stop(): the heartbeat was stopped on purpose, #settle reports the ending.
@@ -221,9 +234,10 @@ export class JobRunner {
         handlerSettled = true;
         running.handlerSettled();
       }
-      this.#settle(message, outcome, hidden.visibleAt, durationMs);
+      this.#settle(message, outcome, hidden.visibleAt, durationMs, span);
       ackHandedOver = true;
     } catch (error) {
+      span?.end("lost", error);
       events.error(error);
     } finally {
       if (!handlerSettled) running.handlerSettled();
@@ -422,6 +436,13 @@ export class JobRunner {
     }
   }
 
+  /** How an attempt ended, for its span and the duration histogram: a failed last attempt is killed. */
+  #attemptOutcome(outcome: Outcome, attempt: number): AttemptOutcome {
+    if (outcome.kind === "failed") return attempt < this.#options.queue.maxAttempts ? "failed" : "killed";
+    if (outcome.kind === "alreadyDone") return "done";
+    return outcome.kind;
+  }
+
   /** The ack an outcome would have written. */
   #ackKindOf(outcome: Outcome, attempt: number): AckKind {
     if (outcome.kind === "released") return "release";
@@ -434,15 +455,30 @@ export class JobRunner {
    * event is emitted, and once it is written or not (reported as
    * `AckLostError`), the job is finished in `running`.
    */
-  #settle(message: ReadMessage, outcome: Outcome, deadline: number, durationMs: number): void {
-    const { queue, acks, events, running, aborts } = this.#options;
+  #settle(
+    message: ReadMessage,
+    outcome: Outcome,
+    deadline: number,
+    durationMs: number | null,
+    span: AttemptTrace | null,
+  ): void {
+    const { queue, acks, events, running, aborts, telemetry } = this.#options;
     const attempt = message.readCt;
     const notWritten = (ack: AckKind, result: AckResult): void => {
       if (result === "written") return;
-      events.error(
-        new AckLostError({ queue: queue.name, msgId: message.msgId, attempt, ack, reason: ACK_LOST_REASONS[result] }),
-      );
+      const error = new AckLostError({
+        queue: queue.name,
+        msgId: message.msgId,
+        attempt,
+        ack,
+        reason: ACK_LOST_REASONS[result],
+      });
+      span?.end("lost", error);
+      events.error(error);
     };
+    if (telemetry !== null && durationMs !== null) {
+      telemetry.ran(queue.name, durationMs, this.#attemptOutcome(outcome, attempt));
+    }
     if (aborts.leftBehind && outcome.kind !== "lost" && !(outcome.kind === "done" && outcome.acked)) {
       // Reported once, and nothing written: stop() has returned and the application may have closed the pool.
       const error = new AckLostError({
@@ -453,13 +489,21 @@ export class JobRunner {
         reason: "workerStopped",
       });
       events.error(queue.definition.options.transactional ? withRollbackNote(error) : error);
+      span?.end("lost", error);
       running.finished();
       return;
     }
     if (outcome.kind === "done") {
       const completed = (): void => {
+        span?.end("done");
+        telemetry?.ended(queue.name, "done");
         if (events.listens("job:complete")) {
-          events.emit("job:complete", { queue: queue.name, msgId: message.msgId, attempt, durationMs });
+          events.emit("job:complete", {
+            queue: queue.name,
+            msgId: message.msgId,
+            attempt,
+            durationMs: durationMs ?? 0,
+          });
         }
       };
       if (outcome.acked) {
@@ -475,6 +519,7 @@ export class JobRunner {
       return;
     }
     if (outcome.kind === "lost") {
+      span?.end("lost", outcome.error);
       events.error(outcome.error);
       running.finished();
       return;
@@ -489,6 +534,7 @@ export class JobRunner {
         deadline,
         (result) => {
           if (result === "written") {
+            span?.end("released", outcome.error);
             events.error(
               new Error(
                 `${queue.name} message ${message.msgId} (attempt ${attempt}): the transaction's database connection ` +
@@ -508,8 +554,11 @@ export class JobRunner {
     if (outcome.kind === "failed" && attempt < queue.maxAttempts) {
       const retryInSeconds = retryDelaySeconds(queue.backoff, attempt);
       acks.retry(message, retryInSeconds, deadline, (result) => {
-        if (result === "written") events.emit("job:fail", { ...event, error: outcome.error, retryInSeconds });
-        else notWritten("retry", result);
+        if (result === "written") {
+          span?.end("failed", outcome.error);
+          telemetry?.ended(queue.name, "failed");
+          events.emit("job:fail", { ...event, error: outcome.error, retryInSeconds });
+        } else notWritten("retry", result);
         running.finished();
       });
       return;
@@ -524,6 +573,8 @@ export class JobRunner {
     const deadLetter = queue.definition.options.deadLetter;
     acks.kill(message, reason, deadline, (result) => {
       if (result === "written") {
+        span?.end("killed", error, reason);
+        telemetry?.ended(queue.name, "killed");
         events.emit("job:kill", { ...event, reason, deadLetter, ...(error !== undefined ? { error } : {}) });
       } else notWritten("kill", result);
       running.finished();

@@ -46,7 +46,27 @@ export interface WorkerSettings {
   readonly pruneInterval: number;
   /** As given (checked); undefined: `configure()`'s, else the stderr logger, resolved at start. */
   readonly logger: Logger | false | undefined;
+  /** null: no tracing or metrics from this worker. Else the depth gauge's interval, milliseconds (0: no gauge). */
+  readonly telemetry: { readonly depthIntervalMs: number } | null;
   readonly queues: readonly QueueSettings[];
+}
+
+/** The longest interval `setInterval` keeps: past it, Node fires at once. Milliseconds. */
+const MAX_INTERVAL_MS = 2_147_483_647;
+
+function telemetrySettings(value: WorkerOptions["telemetry"]): WorkerSettings["telemetry"] {
+  if (value === false) return null;
+  if (value !== undefined && (typeof value !== "object" || value === null)) {
+    throw new TypeError("pgmq-gen worker: telemetry must be false or an object ({ depthIntervalMs })");
+  }
+  const interval = value?.depthIntervalMs ?? WORKER_DEFAULTS.telemetry.depthIntervalMs;
+  if (!Number.isInteger(interval) || interval < 0 || interval > MAX_INTERVAL_MS) {
+    throw new TypeError(
+      `pgmq-gen worker: telemetry.depthIntervalMs must be an integer from 0 (no depth gauge) to ${MAX_INTERVAL_MS} ` +
+        `milliseconds, got ${interval}`,
+    );
+  }
+  return { depthIntervalMs: interval };
 }
 
 /** Definitions as generated code passes them (a record keyed by queue); an array is accepted too. */
@@ -242,6 +262,7 @@ export function resolveWorkerSettings(
     pruneArchive: booleanOption(options.pruneArchive, WORKER_DEFAULTS.pruneArchive, "pruneArchive"),
     pruneInterval: positiveNumber(options.pruneInterval, WORKER_DEFAULTS.pruneInterval, "pruneInterval"),
     logger: checkLoggerOption(options.logger, "worker"),
+    telemetry: telemetrySettings(options.telemetry),
     queues,
   };
 }

@@ -1,0 +1,171 @@
+/**
+ * Traces across the queue, after OpenTelemetry's semantic conventions for
+ * messaging: a push is a `send <queue>` span (kind PRODUCER) whose context
+ * is written into the message's headers by the application's registered
+ * propagator (W3C `traceparent` and `tracestate` with the SDK's defaults);
+ * each attempt at a job is a `process <queue>` span (kind CONSUMER), a child
+ * of the context its headers carry, or a root span when they carry none (a
+ * message of another PGMQ client). The handler runs with that span active,
+ * so what it traces (queries, HTTP calls, pushes) nests under it.
+ *
+ * A header the caller gave that the propagator would write (`traceparent`,
+ * say) keeps the caller's value, and then none of the propagator's headers
+ * is added: a trace context is written whole or not at all.
+ */
+import type { Context, Span, TextMapGetter, Tracer } from "@opentelemetry/api";
+import type { ReadMessage } from "../pgmq.js";
+import type { JsonValue, MessageHeaders } from "../types.js";
+import { INSTRUMENTATION_NAME, type OtelApiModule, RUNTIME_VERSION } from "./otelApi.js";
+import type { AttemptOutcome, AttemptTrace, PushTracing } from "./telemetryTypes.js";
+
+/** The value of `messaging.system`. */
+const MESSAGING_SYSTEM = "pgmq";
+
+const headersGetter: TextMapGetter<MessageHeaders> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => {
+    const value: JsonValue | undefined = Object.hasOwn(carrier, key) ? carrier[key] : undefined;
+    return typeof value === "string" ? value : undefined;
+  },
+};
+
+/** A job's attempt being traced: its span, and the context the handler runs in. */
+class AttemptSpan implements AttemptTrace {
+  readonly #api: OtelApiModule;
+  readonly #span: Span;
+  readonly #context: Context;
+  #ended = false;
+
+  constructor(api: OtelApiModule, span: Span, context: Context) {
+    this.#api = api;
+    this.#span = span;
+    this.#context = context;
+  }
+
+  within<T>(run: () => T): T {
+    return this.#api.context.with(this.#context, run);
+  }
+
+  end(outcome: AttemptOutcome, error?: unknown, reason?: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const span = this.#span;
+    span.setAttribute("pgmq_gen.outcome", outcome);
+    if (error !== undefined) recordError(this.#api, span, error);
+    else if (outcome !== "done") span.setStatus({ code: this.#api.SpanStatusCode.ERROR, message: reason ?? outcome });
+    span.end();
+  }
+}
+
+export class MessageTracing implements PushTracing {
+  readonly #api: OtelApiModule;
+  readonly #tracer: Tracer;
+
+  constructor(api: OtelApiModule) {
+    this.#api = api;
+    // A proxy tracer: a provider registered after this still gets the spans.
+    this.#tracer = api.trace.getTracer(INSTRUMENTATION_NAME, RUNTIME_VERSION);
+  }
+
+  /** See `PushTracing.send`; the span gets the message id of a single push. */
+  async send<T>(
+    queue: string,
+    count: number,
+    callerHeaders: Readonly<Record<string, JsonValue>> | null,
+    send: (traceHeaders: Readonly<Record<string, string>> | null) => Promise<T>,
+  ): Promise<T> {
+    const api = this.#api;
+    const active = api.context.active();
+    const span = this.#tracer.startSpan(
+      `send ${queue}`,
+      {
+        kind: api.SpanKind.PRODUCER,
+        attributes: {
+          "messaging.system": MESSAGING_SYSTEM,
+          "messaging.destination.name": queue,
+          "messaging.operation.type": "send",
+          "messaging.operation.name": "send",
+          ...(count > 1 ? { "messaging.batch.message_count": count } : {}),
+        },
+      },
+      active,
+    );
+    const spanContext = api.trace.setSpan(active, span);
+    const traceHeaders = this.#traceHeaders(spanContext, callerHeaders);
+    try {
+      const result = await api.context.with(spanContext, () => send(traceHeaders));
+      if (typeof result === "bigint") span.setAttribute("messaging.message.id", String(result));
+      return result;
+    } catch (error) {
+      recordError(api, span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** The propagator's headers for `context`, unless the caller gave one of them. */
+  #traceHeaders(
+    context: Context,
+    callerHeaders: Readonly<Record<string, JsonValue>> | null,
+  ): Readonly<Record<string, string>> | null {
+    const propagation = this.#api.propagation;
+    try {
+      if (callerHeaders !== null && propagation.fields().some((field) => Object.hasOwn(callerHeaders, field))) {
+        return null;
+      }
+      const carrier: Record<string, string> = {};
+      propagation.inject(context, carrier);
+      for (const key of Object.keys(carrier)) if (typeof carrier[key] !== "string") delete carrier[key];
+      return Object.keys(carrier).length === 0 ? null : carrier;
+    } catch {
+      // An application's propagator that throws costs the trace its link, never the push.
+      return null;
+    }
+  }
+
+  /**
+   * Starts the `process <queue>` span of one attempt at `message`, a child
+   * of the trace context in its headers, else a root span (never a child of
+   * whatever was active when the worker started).
+   */
+  startAttempt(queue: string, message: ReadMessage): AttemptTrace {
+    const api = this.#api;
+    let parent = api.ROOT_CONTEXT;
+    if (message.headers !== null) {
+      try {
+        parent = api.propagation.extract(api.ROOT_CONTEXT, message.headers, headersGetter);
+      } catch {
+        parent = api.ROOT_CONTEXT;
+      }
+    }
+    const span = this.#tracer.startSpan(
+      `process ${queue}`,
+      {
+        kind: api.SpanKind.CONSUMER,
+        attributes: {
+          "messaging.system": MESSAGING_SYSTEM,
+          "messaging.destination.name": queue,
+          "messaging.operation.type": "process",
+          "messaging.operation.name": "process",
+          "messaging.message.id": String(message.msgId),
+          "pgmq_gen.attempt": message.readCt,
+        },
+      },
+      parent,
+    );
+    return new AttemptSpan(api, span, api.trace.setSpan(parent, span));
+  }
+}
+
+function recordError(api: OtelApiModule, span: Span, error: unknown): void {
+  if (error instanceof Error) {
+    span.recordException(error);
+    span.setAttribute("error.type", error.name);
+    span.setStatus({ code: api.SpanStatusCode.ERROR, message: error.message });
+  } else {
+    span.recordException(String(error));
+    span.setAttribute("error.type", "_OTHER");
+    span.setStatus({ code: api.SpanStatusCode.ERROR, message: String(error) });
+  }
+}

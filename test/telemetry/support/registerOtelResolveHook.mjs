@@ -1,0 +1,3 @@
+import { register } from "node:module";
+
+register("./otelResolveHook.mjs", import.meta.url);
