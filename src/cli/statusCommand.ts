@@ -6,7 +6,7 @@
  * terminal, one table (or one JSON line) per refresh otherwise.
  */
 import pg from "pg";
-import { listQueues, type QueueStatus, type QueueStatusTarget, queueStatus } from "@pgmq-gen/runtime";
+import { listQueues, type Queryable, type QueueStatus, type QueueStatusTarget, queueStatus } from "@pgmq-gen/runtime";
 import { CONNECTION_DEFAULTS, STATUS_DEFAULTS } from "@pgmq-gen/runtime/contract";
 import { loadConfig } from "../config/load.js";
 import type { PgmqGenConfig } from "../config/types.js";
@@ -157,26 +157,26 @@ export async function runStatusCommand(options: StatusCommandOptions, terminal: 
   const countCap = options.countCap ?? STATUS_DEFAULTS.countCap;
   const configured = configTargets(config);
 
-  const pool = new pg.Pool({
+  const connection = {
     connectionString: options.databaseUrl,
-    max: 1,
     connectionTimeoutMillis: CONNECTION_DEFAULTS.connectionTimeoutMillis,
     statement_timeout: CONNECTION_DEFAULTS.statementTimeoutMillis,
-  });
-  // An idle connection dropped by the server must not crash the command; the next query reports it.
-  pool.on("error", () => undefined);
+  };
 
-  const read = async (): Promise<QueueStatus[]> => {
+  const read = async (db: Queryable): Promise<QueueStatus[]> => {
     const targets = new Map(configured);
     if (options.all)
-      for (const queue of await listQueues({ db: pool })) if (!targets.has(queue)) targets.set(queue, { queue });
+      for (const queue of await listQueues({ db })) if (!targets.has(queue)) targets.set(queue, { queue });
     const sorted = [...targets.values()].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0));
-    return queueStatus(sorted, { db: pool, countCap });
+    return queueStatus(sorted, { db, countCap });
   };
 
   if (!options.watch) {
+    const pool = new pg.Pool({ ...connection, max: 1 });
+    // An idle connection dropped by the server must not crash the command; the next query reports it.
+    pool.on("error", () => undefined);
     try {
-      const statuses = await read();
+      const statuses = await read(pool);
       if (options.json) terminal.out(JSON.stringify(statuses.map(jsonOf), null, 2));
       else for (const line of statusTableLines(statuses, countCap)) terminal.out(line);
       return ExitCode.ok;
@@ -188,12 +188,32 @@ export async function runStatusCommand(options: StatusCommandOptions, terminal: 
     }
   }
 
+  // One connection of its own, not a pool's: a signal ends it, which fails a refresh
+  // waiting on a lock at once (a pool would wait for that query, up to the statement timeout).
+  let client: pg.Client | undefined;
+  const dropClient = (): void => {
+    void client?.end().catch(() => undefined);
+    client = undefined;
+  };
+  const connected = async (): Promise<pg.Client> => {
+    if (client !== undefined) return client;
+    const fresh = new pg.Client(connection);
+    // A connection the server drops must not crash the command; the next refresh reconnects.
+    fresh.on("error", () => {
+      if (client === fresh) dropClient();
+    });
+    client = fresh;
+    await fresh.connect();
+    return fresh;
+  };
+
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   let stopping = false;
   const onSignal = () => {
     stopping = true;
     stop();
+    dropClient();
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
@@ -202,8 +222,10 @@ export async function runStatusCommand(options: StatusCommandOptions, terminal: 
     for (let refresh = 0; !stopping; refresh++) {
       let statuses: QueueStatus[];
       try {
-        statuses = await read();
+        statuses = await read(await connected());
       } catch (error) {
+        if (stopping) break;
+        dropClient();
         terminal.err(failureLine(error));
         // A first refresh that fails is a wrong URL or config, not a blip: say so and exit.
         if (refresh === 0) return ExitCode.failed;
@@ -225,6 +247,6 @@ export async function runStatusCommand(options: StatusCommandOptions, terminal: 
   } finally {
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
-    await pool.end();
+    dropClient();
   }
 }

@@ -202,6 +202,44 @@ describe("issue 15 #1: pgmq-gen status", () => {
     }
   });
 
+  it("issue 15 #6: SIGTERM during a refresh that waits on a lock ends --watch at once, not at the statement timeout", async () => {
+    // Another session holds the queue table exclusively: every refresh of signup waits on it.
+    const locker = await db.pool.connect();
+    try {
+      await locker.query("BEGIN");
+      await locker.query("LOCK TABLE pgmq.q_signup IN ACCESS EXCLUSIVE MODE");
+      const child = startCli(["status", "--watch", "--interval", "200ms"], {
+        cwd: project.dir,
+        env: { DATABASE_URL: db.url },
+      });
+      let output = "";
+      child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+      // Until the command's backend is seen waiting for the lock.
+      for (let waited = 0; ; waited += 100) {
+        const { rows } = await db.pool.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        if (rows[0].n > 0) break;
+        if (waited > 20_000) throw new Error(`no refresh waited on the lock: ${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      child.kill("SIGTERM");
+      // The statement timeout is 30 s: an exit within 10 s can only come from the signal.
+      const code = await Promise.race([
+        exited,
+        new Promise<string>((resolve) => setTimeout(() => resolve("still running 10 s after SIGTERM"), 10_000)),
+      ]);
+      if (code === "still running 10 s after SIGTERM") child.kill("SIGKILL");
+      expect(code).toBe(0);
+      expect(output).toBe("");
+    } finally {
+      await locker.query("ROLLBACK");
+      locker.release();
+    }
+  });
+
   it("issue 15 #1: --watch --json prints one JSON array per line", async () => {
     const child = startCli(["status", "--watch", "--json", "--interval", "100ms"], {
       cwd: project.dir,
