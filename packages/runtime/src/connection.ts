@@ -108,8 +108,8 @@ export function configure(options: ConfigureOptions): void {
   if (options.statementTimeoutMillis !== undefined) {
     statementTimeoutMillis = timeoutOption(options.statementTimeoutMillis, "statementTimeoutMillis");
   }
-  if (options.autoCreate !== undefined) autoCreate = options.autoCreate;
-  if (options.telemetry !== undefined) setTelemetryEnabled(options.telemetry);
+  if (options.autoCreate !== undefined) autoCreate = booleanOption(options.autoCreate, "autoCreate");
+  if (options.telemetry !== undefined) setTelemetryEnabled(booleanOption(options.telemetry, "telemetry"));
   if (options.logger !== undefined) configuredLogger = checkLoggerOption(options.logger, "configure");
   if (options.pool !== undefined || options.connectionString !== undefined) {
     const previous = ownedPool;
@@ -154,6 +154,16 @@ export async function closePool(): Promise<void> {
 }
 
 /** pg runs these timeouts on Node's timers, which take at most 2^31 - 1 ms. */
+function booleanOption(value: boolean, name: string): boolean {
+  if (typeof value !== "boolean") {
+    // A string quoted; an object named by its type (its toString may throw).
+    const shown =
+      typeof value === "string" ? JSON.stringify(value) : typeof value === "object" ? "an object" : String(value);
+    throw new TypeError(`pgmq-gen configure: ${name} must be true or false, got ${shown}`);
+  }
+  return value;
+}
+
 function timeoutOption(value: number, name: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 1 || value > 2 ** 31 - 1) {
     throw new RangeError(`pgmq-gen configure: ${name} must be milliseconds from 1 to 2147483647, got ${String(value)}`);

@@ -11,10 +11,17 @@
  * A header the caller gave that the propagator would write (`traceparent`,
  * say) keeps the caller's value, and then none of the propagator's headers
  * is added: a trace context is written whole or not at all.
+ *
+ * Tracing never fails a push or a job: an application's SDK (a span
+ * processor, a propagator) that throws costs the trace, and a thrown value
+ * that is not an Error (one whose toString throws) is recorded through
+ * `describeError`.
  */
 import type { Context, Span, TextMapGetter, Tracer } from "@opentelemetry/api";
 import type { ReadMessage } from "../pgmq.js";
+import { isInstance, stringField } from "../thrownValues.js";
 import type { JsonValue, MessageHeaders } from "../types.js";
+import { describeError } from "../worker/failureReason.js";
 import { INSTRUMENTATION_NAME, type OtelApiModule, RUNTIME_VERSION } from "./otelApi.js";
 import type { AttemptOutcome, AttemptTrace, PushTracing } from "./telemetryTypes.js";
 
@@ -50,10 +57,13 @@ class AttemptSpan implements AttemptTrace {
     if (this.#ended) return;
     this.#ended = true;
     const span = this.#span;
-    span.setAttribute("pgmq_gen.outcome", outcome);
-    if (error !== undefined) recordError(this.#api, span, error);
-    else if (outcome !== "done") span.setStatus({ code: this.#api.SpanStatusCode.ERROR, message: reason ?? outcome });
-    span.end();
+    try {
+      span.setAttribute("pgmq_gen.outcome", outcome);
+      if (error !== undefined) recordError(this.#api, span, error);
+      else if (outcome !== "done") span.setStatus({ code: this.#api.SpanStatusCode.ERROR, message: reason ?? outcome });
+    } finally {
+      endQuietly(span);
+    }
   }
 }
 
@@ -76,20 +86,25 @@ export class MessageTracing implements PushTracing {
   ): Promise<T> {
     const api = this.#api;
     const active = api.context.active();
-    const span = this.#tracer.startSpan(
-      `send ${queue}`,
-      {
-        kind: api.SpanKind.PRODUCER,
-        attributes: {
-          "messaging.system": MESSAGING_SYSTEM,
-          "messaging.destination.name": queue,
-          "messaging.operation.type": "send",
-          "messaging.operation.name": "send",
-          ...(count > 1 ? { "messaging.batch.message_count": count } : {}),
+    let span: Span;
+    try {
+      span = this.#tracer.startSpan(
+        `send ${queue}`,
+        {
+          kind: api.SpanKind.PRODUCER,
+          attributes: {
+            "messaging.system": MESSAGING_SYSTEM,
+            "messaging.destination.name": queue,
+            "messaging.operation.type": "send",
+            "messaging.operation.name": "send",
+            ...(count > 1 ? { "messaging.batch.message_count": count } : {}),
+          },
         },
-      },
-      active,
-    );
+        active,
+      );
+    } catch {
+      return send(null);
+    }
     const spanContext = api.trace.setSpan(active, span);
     const traceHeaders = this.#traceHeaders(spanContext, callerHeaders);
     try {
@@ -100,7 +115,7 @@ export class MessageTracing implements PushTracing {
       recordError(api, span, error);
       throw error;
     } finally {
-      span.end();
+      endQuietly(span);
     }
   }
 
@@ -130,6 +145,14 @@ export class MessageTracing implements PushTracing {
    * whatever was active when the worker started).
    */
   startAttempt(queue: string, message: ReadMessage): AttemptTrace {
+    try {
+      return this.#startAttempt(queue, message);
+    } catch {
+      return UNTRACED_ATTEMPT;
+    }
+  }
+
+  #startAttempt(queue: string, message: ReadMessage): AttemptTrace {
     const api = this.#api;
     let parent = api.ROOT_CONTEXT;
     if (message.headers !== null) {
@@ -158,14 +181,31 @@ export class MessageTracing implements PushTracing {
   }
 }
 
+/** The attempt of a tracer that threw when the span was started: the handler runs untraced. */
+const UNTRACED_ATTEMPT: AttemptTrace = { within: (run) => run(), end: () => {} };
+
+/** Ends `span`; a span processor that throws there is the application's SDK's failure, never the caller's. */
+function endQuietly(span: Span): void {
+  try {
+    span.end();
+  } catch {
+    // Nothing to do: the span is lost, the push or the job is not.
+  }
+}
+
+/** Records `error`, whatever was thrown: reads of it never throw (thrownValues.ts, describeError). */
 function recordError(api: OtelApiModule, span: Span, error: unknown): void {
-  if (error instanceof Error) {
-    span.recordException(error);
-    span.setAttribute("error.type", error.name);
-    span.setStatus({ code: api.SpanStatusCode.ERROR, message: error.message });
-  } else {
-    span.recordException(String(error));
-    span.setAttribute("error.type", "_OTHER");
-    span.setStatus({ code: api.SpanStatusCode.ERROR, message: String(error) });
+  try {
+    const message = describeError(error);
+    if (isInstance(error, Error)) {
+      span.recordException(error as Error);
+      span.setAttribute("error.type", stringField(error, "name") ?? "Error");
+    } else {
+      span.recordException(message);
+      span.setAttribute("error.type", "_OTHER");
+    }
+    span.setStatus({ code: api.SpanStatusCode.ERROR, message });
+  } catch {
+    // An Error whose getters throw inside the SDK's recordException: the span keeps what it had.
   }
 }
