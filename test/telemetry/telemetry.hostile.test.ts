@@ -3,7 +3,15 @@
  * Error, propagators and span processors that throw, trace headers that are
  * malformed, huge or not strings. Registered globally as the otel test does.
  */
-import { context, propagation, type TextMapPropagator, trace } from "@opentelemetry/api";
+import {
+  context,
+  createNoopMeter,
+  type Meter,
+  metrics,
+  propagation,
+  type TextMapPropagator,
+  trace,
+} from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import {
@@ -62,6 +70,28 @@ trace.setGlobalTracerProvider(
   }),
 );
 
+/** A meter whose instruments throw while `metricsThrow` is set: an application's broken metrics SDK. */
+let metricsThrow = false;
+const noopMeter = createNoopMeter();
+const throwing = <T extends object>(instrument: T): T =>
+  new Proxy(instrument, {
+    get: (target, key, receiver) => {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (metricsThrow) throw new Error(`metrics ${String(key)} throws`);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+const throwingMeter: Meter = {
+  ...noopMeter,
+  createCounter: (...args) => throwing(noopMeter.createCounter(...args)),
+  createHistogram: (...args) => throwing(noopMeter.createHistogram(...args)),
+  createObservableGauge: (...args) => noopMeter.createObservableGauge(...args),
+};
+metrics.setGlobalMeterProvider({ getMeter: () => throwingMeter });
+
 const db = useTestDatabase("telemetry_hostile");
 beforeAll(() => {
   configure({ pool: db.pool });
@@ -69,6 +99,7 @@ beforeAll(() => {
 afterEach(() => {
   spans.reset();
   processorThrows = false;
+  metricsThrow = false;
   exporterThrows = false;
   propagatorThrows = false;
 });
@@ -183,6 +214,27 @@ describe("hostile tracing set-ups", () => {
     await worker.stop();
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(errors).toEqual([]);
+  });
+
+  it("issue 15 #7: metric instruments that throw never cost a job its ack or its events", async () => {
+    const { worker, ended, errors, producer } = await startWorker(
+      "metrics_throw",
+      { maxRetries: 1, backoff: { kind: "fixed", delay: 0 } },
+      (job) => {
+        if (job.n === 2) throw new Error("fails");
+      },
+    );
+    metricsThrow = true;
+    await producer.push({ n: 1 });
+    await producer.push({ n: 2 });
+    await waitFor(() => ended.length === 3, 10_000, "three endings");
+    expect(ended.sort()).toEqual(["complete", "fail", "kill"]);
+    const started = Date.now();
+    await worker.stop();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(errors).toEqual([]);
+    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM pgmq.q_metrics_throw");
+    expect(rows[0].n).toBe(0);
   });
 
   it("issue 15 #7: trace headers that are malformed, huge, not strings, or headers that are not an object: jobs run as root spans", async () => {

@@ -67,12 +67,20 @@ export class JobMetrics {
   /** A job's ack was written with `outcome` (done, failed and retried, killed). */
   ended(queue: string, outcome: "done" | "failed" | "killed"): void {
     const counter = outcome === "done" ? this.#completed : outcome === "failed" ? this.#failed : this.#killed;
-    counter.add(1, this.#attributes(queue));
+    try {
+      counter.add(1, this.#attributes(queue));
+    } catch {
+      // An application's metrics SDK that throws costs the count, never the job's ack or its events.
+    }
   }
 
   /** A handler ran `durationMs` and its attempt ended with `outcome`. */
   ran(queue: string, durationMs: number, outcome: AttemptOutcome): void {
-    this.#duration.record(durationMs / 1000, this.#attributes(queue, outcome));
+    try {
+      this.#duration.record(durationMs / 1000, this.#attributes(queue, outcome));
+    } catch {
+      // As in ended(): the job's ack is written whatever the histogram does.
+    }
   }
 
   watchDepth(
