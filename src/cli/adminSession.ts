@@ -3,11 +3,9 @@
  * the config loaded and the queue looked up in it (for its dead-letter
  * queue), and a pool on the server, bounded like the runtime's own.
  */
-import pg from "pg";
-import { CONNECTION_DEFAULTS } from "@pgmq-gen/runtime/contract";
-import { loadConfig } from "../config/load.js";
+import type pg from "pg";
 import type { PgmqGenConfig } from "../config/types.js";
-import { validateConfig } from "../config/validate.js";
+import { loadCommandConfig, noDatabase, openCommandPool } from "./commandDatabase.js";
 import { errorLines } from "./messages.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 
@@ -39,11 +37,7 @@ export async function withQueueSession(
 ): Promise<ExitCode> {
   let config: PgmqGenConfig;
   try {
-    const loaded = await loadConfig({
-      cwd: options.cwd,
-      ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
-    });
-    config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
+    config = await loadCommandConfig(options);
   } catch (error) {
     for (const line of errorLines(error)) terminal.err(line);
     return ExitCode.failed;
@@ -54,17 +48,8 @@ export async function withQueueSession(
     terminal.err(`error: queue "${queue}" is not in the config (its queues: ${known})`);
     return ExitCode.failed;
   }
-  if (options.databaseUrl === undefined || options.databaseUrl === "") {
-    terminal.err(`error: no database to act on; pass --database-url <url> or set DATABASE_URL`);
-    return ExitCode.usage;
-  }
-  const pool = new pg.Pool({
-    connectionString: options.databaseUrl,
-    max: 1,
-    connectionTimeoutMillis: CONNECTION_DEFAULTS.connectionTimeoutMillis,
-  });
-  // An idle connection dropped by the server must not crash the command; the next query reports it.
-  pool.on("error", () => undefined);
+  if (options.databaseUrl === undefined || options.databaseUrl === "") return noDatabase(terminal, "act on");
+  const pool = openCommandPool(options.databaseUrl);
   try {
     return await work({ queue, deadLetterQueue: entry.deadLetter ?? null, pool });
   } catch (error) {

@@ -1,12 +1,6 @@
-/**
- * `pgmq-gen migrate`: creates every configured queue and dead-letter queue up
- * front, for deployments whose application role may not run DDL.
- */
-import pg from "pg";
-import { loadConfig } from "../config/load.js";
-import { validateConfig } from "../config/validate.js";
 import type { PgmqGenConfig } from "../config/types.js";
 import { ensureQueues } from "@pgmq-gen/runtime";
+import { loadCommandConfig, noDatabase, openCommandPool } from "./commandDatabase.js";
 import { errorLines } from "./messages.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 
@@ -32,11 +26,7 @@ export async function runMigrateCommand(options: MigrateCommandOptions, terminal
   const started = performance.now();
   let queues: string[];
   try {
-    const loaded = await loadConfig({
-      cwd: options.cwd,
-      ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
-    });
-    queues = configuredQueueNames(validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath }));
+    queues = configuredQueueNames(await loadCommandConfig(options));
   } catch (error) {
     for (const line of errorLines(error)) terminal.err(line);
     return ExitCode.failed;
@@ -49,12 +39,9 @@ export async function runMigrateCommand(options: MigrateCommandOptions, terminal
     for (const queue of queues) terminal.out(`  ${queue}`);
     return ExitCode.ok;
   }
-  if (options.databaseUrl === undefined || options.databaseUrl === "") {
-    terminal.err("error: no database to migrate; pass --database-url <url> or set DATABASE_URL");
-    return ExitCode.usage;
-  }
+  if (options.databaseUrl === undefined || options.databaseUrl === "") return noDatabase(terminal, "migrate");
 
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 1 });
+  const pool = openCommandPool(options.databaseUrl);
   try {
     await ensureQueues(pool, queues);
     const ms = Math.round(performance.now() - started);

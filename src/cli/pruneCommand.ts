@@ -1,19 +1,10 @@
-/**
- * `pgmq-gen prune` (issue 15 §3): deletes archived jobs older than each
- * queue's `archiveRetention` (or `--older-than`) now, with the runtime's
- * `pruneArchive`: batches that each commit on their own, one pruner per
- * queue across processes. For teams that run workers with
- * `pruneArchive: false` and prune from cron, and for a first cleanup.
- */
-import pg from "pg";
 import { pruneArchive, type PruneArchiveResult, QueueMissingError } from "@pgmq-gen/runtime";
-import { CONNECTION_DEFAULTS, isQueueName, QUEUE_NAME_RULE } from "@pgmq-gen/runtime/contract";
+import { isQueueName, QUEUE_NAME_RULE } from "@pgmq-gen/runtime/contract";
 import { closestName } from "../config/closestName.js";
 import { durationSeconds } from "../config/duration.js";
-import { loadConfig } from "../config/load.js";
 import type { PgmqGenConfig } from "../config/types.js";
-import { validateConfig } from "../config/validate.js";
 import { describeDuration } from "../emit/queueDocs.js";
+import { loadCommandConfig, noDatabase, openCommandPool } from "./commandDatabase.js";
 import { errorLines } from "./messages.js";
 import { configuredQueueNames } from "./migrateCommand.js";
 import { ExitCode, type Terminal } from "./terminal.js";
@@ -108,12 +99,7 @@ export async function runPruneCommand(options: PruneCommandOptions, terminal: Te
   const started = performance.now();
   let targets: PruneTarget[];
   try {
-    const loaded = await loadConfig({
-      cwd: options.cwd,
-      ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
-    });
-    const config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
-    targets = pruneTargets(config, options);
+    targets = pruneTargets(await loadCommandConfig(options), options);
   } catch (error) {
     if (error instanceof PruneUsageError) {
       terminal.err(`error: ${error.message}`);
@@ -122,19 +108,9 @@ export async function runPruneCommand(options: PruneCommandOptions, terminal: Te
     for (const line of errorLines(error)) terminal.err(line);
     return ExitCode.failed;
   }
-  if (options.databaseUrl === undefined || options.databaseUrl === "") {
-    terminal.err("error: no database to prune; pass --database-url <url> or set DATABASE_URL");
-    return ExitCode.usage;
-  }
+  if (options.databaseUrl === undefined || options.databaseUrl === "") return noDatabase(terminal, "prune");
 
-  const pool = new pg.Pool({
-    connectionString: options.databaseUrl,
-    max: 1,
-    connectionTimeoutMillis: CONNECTION_DEFAULTS.connectionTimeoutMillis,
-    statement_timeout: CONNECTION_DEFAULTS.statementTimeoutMillis,
-  });
-  // An idle connection dropped by the server must not crash the command; the next query reports it.
-  pool.on("error", () => undefined);
+  const pool = openCommandPool(options.databaseUrl);
   const rows: Row[] = [];
   let total = 0;
   try {

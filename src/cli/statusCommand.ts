@@ -7,10 +7,9 @@
  */
 import pg from "pg";
 import { listQueues, type Queryable, type QueueStatus, type QueueStatusTarget, queueStatus } from "@pgmq-gen/runtime";
-import { CONNECTION_DEFAULTS, STATUS_DEFAULTS } from "@pgmq-gen/runtime/contract";
-import { loadConfig } from "../config/load.js";
+import { STATUS_DEFAULTS } from "@pgmq-gen/runtime/contract";
 import type { PgmqGenConfig } from "../config/types.js";
-import { validateConfig } from "../config/validate.js";
+import { commandConnection, loadCommandConfig, noDatabase, openCommandPool } from "./commandDatabase.js";
 import { errorLines } from "./messages.js";
 import { configuredQueueNames } from "./migrateCommand.js";
 import { ExitCode, type Terminal } from "./terminal.js";
@@ -141,27 +140,16 @@ function failureLine(error: unknown): string {
 export async function runStatusCommand(options: StatusCommandOptions, terminal: Terminal): Promise<ExitCode> {
   let config: PgmqGenConfig;
   try {
-    const loaded = await loadConfig({
-      cwd: options.cwd,
-      ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
-    });
-    config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
+    config = await loadCommandConfig(options);
   } catch (error) {
     for (const line of errorLines(error)) terminal.err(line);
     return ExitCode.failed;
   }
-  if (options.databaseUrl === undefined || options.databaseUrl === "") {
-    terminal.err("error: no database to read; pass --database-url <url> or set DATABASE_URL");
-    return ExitCode.usage;
-  }
+  if (options.databaseUrl === undefined || options.databaseUrl === "") return noDatabase(terminal, "read");
   const countCap = options.countCap ?? STATUS_DEFAULTS.countCap;
   const configured = configTargets(config);
 
-  const connection = {
-    connectionString: options.databaseUrl,
-    connectionTimeoutMillis: CONNECTION_DEFAULTS.connectionTimeoutMillis,
-    statement_timeout: CONNECTION_DEFAULTS.statementTimeoutMillis,
-  };
+  const connection = commandConnection(options.databaseUrl);
 
   const read = async (db: Queryable): Promise<QueueStatus[]> => {
     const targets = new Map(configured);
@@ -172,9 +160,7 @@ export async function runStatusCommand(options: StatusCommandOptions, terminal: 
   };
 
   if (!options.watch) {
-    const pool = new pg.Pool({ ...connection, max: 1 });
-    // An idle connection dropped by the server must not crash the command; the next query reports it.
-    pool.on("error", () => undefined);
+    const pool = openCommandPool(options.databaseUrl);
     try {
       const statuses = await read(pool);
       if (options.json) terminal.out(JSON.stringify(statuses.map(jsonOf), null, 2));

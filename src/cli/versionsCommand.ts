@@ -1,15 +1,7 @@
-/**
- * `pgmq-gen versions`: how many queued messages each schema version has, per
- * queue of the config (issue 14 §3), so a team knows when an old version may
- * leave `previous`: once none of its messages is queued.
- */
-import pg from "pg";
 import { QueueMissingError, queuedVersionCounts, type QueuedVersionCount } from "@pgmq-gen/runtime";
-import { CONNECTION_DEFAULTS } from "@pgmq-gen/runtime/contract";
 import { QUEUE_EVOLUTION_DEFAULTS } from "../config/defaults.js";
-import { loadConfig } from "../config/load.js";
 import type { PgmqGenConfig } from "../config/types.js";
-import { validateConfig } from "../config/validate.js";
+import { loadCommandConfig, noDatabase, openCommandPool } from "./commandDatabase.js";
 import { errorLines } from "./messages.js";
 import { configuredQueueNames } from "./migrateCommand.js";
 import { ExitCode, type Terminal } from "./terminal.js";
@@ -93,28 +85,14 @@ function tableLines(counts: readonly QueueVersionCounts[]): string[] {
 export async function runVersionsCommand(options: VersionsCommandOptions, terminal: Terminal): Promise<ExitCode> {
   let config: PgmqGenConfig;
   try {
-    const loaded = await loadConfig({
-      cwd: options.cwd,
-      ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
-    });
-    config = validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
+    config = await loadCommandConfig(options);
   } catch (error) {
     for (const line of errorLines(error)) terminal.err(line);
     return ExitCode.failed;
   }
-  if (options.databaseUrl === undefined || options.databaseUrl === "") {
-    terminal.err("error: no database to count on; pass --database-url <url> or set DATABASE_URL");
-    return ExitCode.usage;
-  }
+  if (options.databaseUrl === undefined || options.databaseUrl === "") return noDatabase(terminal, "count on");
 
-  const pool = new pg.Pool({
-    connectionString: options.databaseUrl,
-    max: 1,
-    connectionTimeoutMillis: CONNECTION_DEFAULTS.connectionTimeoutMillis,
-    statement_timeout: CONNECTION_DEFAULTS.statementTimeoutMillis,
-  });
-  // An idle connection dropped by the server must not crash the command; the next query reports it.
-  pool.on("error", () => undefined);
+  const pool = openCommandPool(options.databaseUrl);
   try {
     const counts: QueueVersionCounts[] = [];
     // Queues named on the command line, else every configured queue and dead-letter queue, as migrate creates them.
