@@ -458,8 +458,9 @@ export interface WorkerOptions<TQueue extends string = string> {
    * OpenTelemetry, when `@opentelemetry/api` is installed (see
    * docs/operations.md, "Tracing and metrics"): each attempt runs in a `process <queue>` span, and
    * the worker records job counters, a duration histogram and a queue depth
-   * gauge. `false`: none of it from this worker. `depthIntervalMs`:
-   * milliseconds between the depth gauge's status queries, 0 for no gauge.
+   * gauge. `false`: none of it from this worker. `depthIntervalMs`: the
+   * gauge's status query runs when a metric reader collects it, at most once
+   * per this many milliseconds (never on a timer); 0 for no gauge.
    * Without the package, or with `configure({ telemetry: false })`, nothing
    * is loaded or recorded. (Default: `{ depthIntervalMs: 15000 }`)
    */

@@ -7,7 +7,7 @@
  *   with `pgmq_gen.outcome`;
  * - `pgmq_gen.queue.depth`: an observable gauge of the messages in each
  *   queue by `pgmq_gen.state` (visible, in_flight, delayed), from
- *   `queueStatus` run every `depthInterval` and reported at each collection.
+ *   `queueStatus` run when a reader collects it, at most once per `depthInterval`.
  * Each carries the queue as `messaging.destination.name`.
  *
  * The meter is taken when the worker starts: the metrics API has no proxy,
@@ -94,19 +94,23 @@ export class JobMetrics {
 }
 
 /**
- * The `pgmq_gen.queue.depth` gauge of one worker's queues: `queueStatus`
- * every `intervalMs` (the first at once), its last figures reported at each
- * collection. A query that fails goes to `onError` and leaves the previous
- * figures until the next one succeeds. The timer is unref'd, and `close()`
- * clears it and removes the gauge's callback.
+ * The `pgmq_gen.queue.depth` gauge of one worker's queues, read when a
+ * metric reader collects it: `queueStatus` at most once per `intervalMs`
+ * (collections in between report the last figures). Nothing runs on a timer,
+ * so without an SDK collecting (`@opentelemetry/api` installed by another
+ * package, no MeterProvider registered) no query is ever made. A query that
+ * fails goes to `onError` and the previous figures are reported.
+ * `close()` removes the gauge's callback.
  */
 class QueueDepthGauge implements DepthWatch {
   readonly #gauge: ObservableGauge;
-  readonly #timer: NodeJS.Timeout;
   #statuses: readonly QueueStatus[] = [];
-  #querying = false;
+  /** When the last query started (performance.now()); -Infinity before the first. */
+  #readAt = Number.NEGATIVE_INFINITY;
+  #reading: Promise<void> | null = null;
   #closed = false;
-  readonly #observe = (result: ObservableResult): void => {
+  readonly #observe = async (result: ObservableResult): Promise<void> => {
+    if (performance.now() - this.#readAt >= this.#intervalMs) await this.#read();
     for (const status of this.#statuses) {
       if (!status.exists) continue;
       const queue = status.queue;
@@ -121,6 +125,11 @@ class QueueDepthGauge implements DepthWatch {
     }
   };
 
+  readonly #queues: readonly string[];
+  readonly #pool: pg.Pool;
+  readonly #intervalMs: number;
+  readonly #onError: (error: Error) => void;
+
   constructor(
     meter: Meter,
     queues: readonly string[],
@@ -128,41 +137,43 @@ class QueueDepthGauge implements DepthWatch {
     intervalMs: number,
     onError: (error: Error) => void,
   ) {
+    this.#queues = queues;
+    this.#pool = pool;
+    this.#intervalMs = intervalMs;
+    this.#onError = onError;
     this.#gauge = meter.createObservableGauge("pgmq_gen.queue.depth", {
       description: "Messages in the queue by state (visible, in_flight, delayed), from the status query",
       unit: "{message}",
     });
     this.#gauge.addCallback(this.#observe);
-    const query = (): void => {
-      if (this.#querying) return;
-      this.#querying = true;
-      queueStatus(queues, { db: pool })
-        .then((statuses) => {
-          this.#statuses = statuses;
-        })
-        .catch((error: unknown) => {
-          // After close() the application may have ended the pool: nothing to report.
-          if (this.#closed) return;
-          onError(
-            new Error(
-              `pgmq-gen worker: the queue depth for metrics (pgmq_gen.queue.depth) could not be read: ${
-                error instanceof Error ? error.message : String(error)
-              }; the gauge keeps its last figures`,
-              { cause: error },
-            ),
-          );
-        })
-        .finally(() => {
-          this.#querying = false;
-        });
-    };
-    query();
-    this.#timer = setInterval(query, intervalMs).unref();
+  }
+
+  /** One status query at a time; concurrent collections share it. Never rejects. */
+  #read(): Promise<void> {
+    this.#reading ??= (async () => {
+      this.#readAt = performance.now();
+      try {
+        this.#statuses = await queueStatus(this.#queues, { db: this.#pool });
+      } catch (error) {
+        // After close() the application may have ended the pool: nothing to report.
+        if (this.#closed) return;
+        this.#onError(
+          new Error(
+            `pgmq-gen worker: the queue depth for metrics (pgmq_gen.queue.depth) could not be read: ${
+              error instanceof Error ? error.message : String(error)
+            }; the gauge keeps its last figures`,
+            { cause: error },
+          ),
+        );
+      } finally {
+        this.#reading = null;
+      }
+    })();
+    return this.#reading;
   }
 
   close(): void {
     this.#closed = true;
-    clearInterval(this.#timer);
     this.#gauge.removeCallback(this.#observe);
   }
 }
