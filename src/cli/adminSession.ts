@@ -4,9 +4,7 @@
  * queue), and a pool on the server, bounded like the runtime's own.
  */
 import type pg from "pg";
-import type { PgmqGenConfig } from "../config/types.js";
-import { loadCommandConfig, noDatabase, openCommandPool } from "./commandDatabase.js";
-import { errorLines } from "./messages.js";
+import { loadCommandConfigOrReport, noDatabase, openCommandPool } from "./commandDatabase.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 
 export interface AdminSessionOptions {
@@ -35,13 +33,8 @@ export async function withQueueSession(
   terminal: Terminal,
   work: (session: QueueSession) => Promise<ExitCode>,
 ): Promise<ExitCode> {
-  let config: PgmqGenConfig;
-  try {
-    config = await loadCommandConfig(options);
-  } catch (error) {
-    for (const line of errorLines(error)) terminal.err(line);
-    return ExitCode.failed;
-  }
+  const config = await loadCommandConfigOrReport(options, terminal);
+  if (config === null) return ExitCode.failed;
   const entry = Object.hasOwn(config.queues, queue) ? config.queues[queue] : undefined;
   if (entry === undefined) {
     const known = Object.keys(config.queues).sort().join(", ");

@@ -10,6 +10,7 @@ import { CONNECTION_DEFAULTS } from "@pgmq-gen/runtime/contract";
 import { loadConfig } from "../config/load.js";
 import type { PgmqGenConfig } from "../config/types.js";
 import { validateConfig } from "../config/validate.js";
+import { errorLines } from "./messages.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 
 export interface CommandConfigOptions {
@@ -24,6 +25,19 @@ export async function loadCommandConfig(options: CommandConfigOptions): Promise<
     ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
   });
   return validateConfig(loaded.config, loaded.filePath, { displayPath: loaded.displayPath });
+}
+
+/** `loadCommandConfig`, its failure printed (file, queue and option at fault) and null returned instead. */
+export async function loadCommandConfigOrReport(
+  options: CommandConfigOptions,
+  terminal: Terminal,
+): Promise<PgmqGenConfig | null> {
+  try {
+    return await loadCommandConfig(options);
+  } catch (error) {
+    for (const line of errorLines(error)) terminal.err(line);
+    return null;
+  }
 }
 
 /** Says no database was given (`--database-url` or `DATABASE_URL`) to `purpose` ("migrate", "count on"); a usage error. */

@@ -1,7 +1,6 @@
 import type { PgmqGenConfig } from "../config/types.js";
 import { ensureQueues } from "@pgmq-gen/runtime";
-import { loadCommandConfig, noDatabase, openCommandPool } from "./commandDatabase.js";
-import { errorLines } from "./messages.js";
+import { loadCommandConfigOrReport, noDatabase, openCommandPool } from "./commandDatabase.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 
 export interface MigrateCommandOptions {
@@ -24,13 +23,9 @@ export function configuredQueueNames(config: PgmqGenConfig): string[] {
 
 export async function runMigrateCommand(options: MigrateCommandOptions, terminal: Terminal): Promise<ExitCode> {
   const started = performance.now();
-  let queues: string[];
-  try {
-    queues = configuredQueueNames(await loadCommandConfig(options));
-  } catch (error) {
-    for (const line of errorLines(error)) terminal.err(line);
-    return ExitCode.failed;
-  }
+  const config = await loadCommandConfigOrReport(options, terminal);
+  if (config === null) return ExitCode.failed;
+  const queues = configuredQueueNames(config);
 
   if (options.dryRun) {
     terminal.out(

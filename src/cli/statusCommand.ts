@@ -9,8 +9,7 @@ import pg from "pg";
 import { listQueues, type Queryable, type QueueStatus, type QueueStatusTarget, queueStatus } from "@pgmq-gen/runtime";
 import { STATUS_DEFAULTS } from "@pgmq-gen/runtime/contract";
 import type { PgmqGenConfig } from "../config/types.js";
-import { commandConnection, loadCommandConfig, noDatabase, openCommandPool } from "./commandDatabase.js";
-import { errorLines } from "./messages.js";
+import { commandConnection, loadCommandConfigOrReport, noDatabase, openCommandPool } from "./commandDatabase.js";
 import { configuredQueueNames } from "./migrateCommand.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 
@@ -138,13 +137,8 @@ function failureLine(error: unknown): string {
 }
 
 export async function runStatusCommand(options: StatusCommandOptions, terminal: Terminal): Promise<ExitCode> {
-  let config: PgmqGenConfig;
-  try {
-    config = await loadCommandConfig(options);
-  } catch (error) {
-    for (const line of errorLines(error)) terminal.err(line);
-    return ExitCode.failed;
-  }
+  const config = await loadCommandConfigOrReport(options, terminal);
+  if (config === null) return ExitCode.failed;
   if (options.databaseUrl === undefined || options.databaseUrl === "") return noDatabase(terminal, "read");
   const countCap = options.countCap ?? STATUS_DEFAULTS.countCap;
   const configured = configTargets(config);

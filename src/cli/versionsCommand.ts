@@ -1,8 +1,7 @@
 import { QueueMissingError, queuedVersionCounts, type QueuedVersionCount } from "@pgmq-gen/runtime";
 import { QUEUE_EVOLUTION_DEFAULTS } from "../config/defaults.js";
 import type { PgmqGenConfig } from "../config/types.js";
-import { loadCommandConfig, noDatabase, openCommandPool } from "./commandDatabase.js";
-import { errorLines } from "./messages.js";
+import { loadCommandConfigOrReport, noDatabase, openCommandPool } from "./commandDatabase.js";
 import { configuredQueueNames } from "./migrateCommand.js";
 import { ExitCode, type Terminal } from "./terminal.js";
 
@@ -83,13 +82,8 @@ function tableLines(counts: readonly QueueVersionCounts[]): string[] {
 }
 
 export async function runVersionsCommand(options: VersionsCommandOptions, terminal: Terminal): Promise<ExitCode> {
-  let config: PgmqGenConfig;
-  try {
-    config = await loadCommandConfig(options);
-  } catch (error) {
-    for (const line of errorLines(error)) terminal.err(line);
-    return ExitCode.failed;
-  }
+  const config = await loadCommandConfigOrReport(options, terminal);
+  if (config === null) return ExitCode.failed;
   if (options.databaseUrl === undefined || options.databaseUrl === "") return noDatabase(terminal, "count on");
 
   const pool = openCommandPool(options.databaseUrl);
