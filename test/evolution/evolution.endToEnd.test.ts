@@ -17,13 +17,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closePool, configure } from "../../packages/runtime/src/connection.js";
 import { VERSION_HEADER } from "../../packages/runtime/src/messageVersion.js";
 import { queuedVersionCounts } from "../../packages/runtime/src/queuedVersions.js";
-import type { JobContext, Worker, WorkerEvents } from "../../packages/runtime/src/types.js";
+import type { JobContext, Worker } from "../../packages/runtime/src/types.js";
 import { UpgradeError } from "../../packages/runtime/src/versionErrors.js";
 import { CompileError } from "../../src/compiler.js";
 import { runCli } from "../cli/runCli.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { createLockProject, type LockProject } from "../lock/lockProject.js";
-import { queueRows, waitFor } from "../worker/support/workerTestQueue.js";
+import { queueRows, waitFor, collectWorkerEvents } from "../worker/support/workerTestQueue.js";
 
 const db = useTestDatabase("evolution_e2e");
 
@@ -97,18 +97,6 @@ async function insertUnstamped(message: unknown): Promise<bigint> {
   return BigInt(rows[0]!.id);
 }
 
-function collect(worker: Worker) {
-  const fails: WorkerEvents["job:fail"][0][] = [];
-  const kills: WorkerEvents["job:kill"][0][] = [];
-  const completes: WorkerEvents["job:complete"][0][] = [];
-  const errors: unknown[] = [];
-  worker.on("job:fail", (event) => fails.push(event));
-  worker.on("job:kill", (event) => kills.push(event));
-  worker.on("job:complete", (event) => completes.push(event));
-  worker.on("error", (error) => errors.push(error));
-  return { fails, kills, completes, errors };
-}
-
 const projects: LockProject[] = [];
 afterAll(async () => {
   await closePool();
@@ -141,7 +129,7 @@ describe("issue 14: schema evolution end to end", () => {
         { pollInterval: 50 },
       ),
     );
-    const v1Events = collect(v1Worker);
+    const v1Events = collectWorkerEvents(v1Worker);
     await v1Worker.start();
     await waitFor(() => v1Events.fails.length === 1, 10_000, "the first failed attempt");
     await v1Worker.stop();
@@ -240,7 +228,7 @@ describe("issue 14: schema evolution end to end", () => {
         { pollInterval: 50 },
       ),
     );
-    const events = collect(v2Worker);
+    const events = collectWorkerEvents(v2Worker);
     await v2Worker.start();
     const late = await v1.emailQueue.push({ to: "late@example.com", subject: "still v1" });
 

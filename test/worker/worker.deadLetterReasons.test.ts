@@ -8,20 +8,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { UnrecoverableError } from "../../packages/runtime/src/errors.js";
-import type { Worker, WorkerEvents } from "../../packages/runtime/src/types.js";
 import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
-import { queueRows, testQueue, type TestJob, waitFor } from "./support/workerTestQueue.js";
+import { queueRows, testQueue, type TestJob, waitFor, collectWorkerEvents } from "./support/workerTestQueue.js";
 
 const db = useTestDatabase("worker_dead_letter_reasons");
-
-function collect(worker: Worker) {
-  const kills: WorkerEvents["job:kill"][0][] = [];
-  const errors: unknown[] = [];
-  worker.on("job:kill", (event) => kills.push(event));
-  worker.on("error", (error) => errors.push(error));
-  return { kills, errors };
-}
 
 function deadLetterReason(headers: Record<string, unknown> | null): string {
   return (headers?.["x-pgmq-gen-dead-letter"] as { error: string } | undefined)?.error ?? "<no dead-letter header>";
@@ -50,7 +41,7 @@ describe("round two #4: a reason the database cannot store as it is", () => {
       { pool: db.pool, pollInterval: 50 },
     );
     db.track(worker);
-    const { kills } = collect(worker);
+    const { kills } = collectWorkerEvents(worker);
     await worker.start();
     await waitFor(async () => (await queueRows(db.pool, dlq)).length >= 20, 10_000, "20 dead letters");
     // Long enough for a redelivery (visibility timeout 2 s) to show up if an ack had been lost.
@@ -85,7 +76,7 @@ describe("round two #4: a reason the database cannot store as it is", () => {
       { pool: db.pool, pollInterval: 50 },
     );
     db.track(worker);
-    const { kills } = collect(worker);
+    const { kills } = collectWorkerEvents(worker);
     await worker.start();
     await waitFor(() => kills.length === 2, 10_000, "2 kills");
     await waitFor(async () => (await queueRows(db.pool, dlq)).length === 2, 10_000, "2 dead letters");
@@ -126,7 +117,7 @@ describe("round two #4: a reason the database cannot store as it is", () => {
       { pool: db.pool, pollInterval: 50 },
     );
     db.track(worker);
-    const { kills, errors } = collect(worker);
+    const { kills, errors } = collectWorkerEvents(worker);
     await worker.start();
     await waitFor(() => kills.length === 19 && errors.length >= 1, 10_000, "19 kills and a reported refusal");
     expect(runs).toBe(20);
@@ -217,7 +208,7 @@ describe("round two #6: any thrown value gives a reason", () => {
         { pool: db.pool, pollInterval: 50 },
       );
       db.track(worker);
-      const { kills } = collect(worker);
+      const { kills } = collectWorkerEvents(worker);
       await worker.start();
       await waitFor(() => kills.length === 1, 10_000, "the kill");
       const dead = await waitFor(async () => {

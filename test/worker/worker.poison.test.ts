@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createQueueCodec } from "../../packages/runtime/src/codec.js";
-import type { CompiledValidator, QueueDefinition, Worker, WorkerEvents } from "../../packages/runtime/src/types.js";
+import type { CompiledValidator, QueueDefinition } from "../../packages/runtime/src/types.js";
 import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { Ajv } from "ajv";
@@ -19,19 +19,10 @@ import {
   testQueue,
   type TestJob,
   waitFor,
+  collectWorkerEvents,
 } from "./support/workerTestQueue.js";
 
 const db = useTestDatabase("worker_poison");
-
-function collect(worker: Worker) {
-  const kills: WorkerEvents["job:kill"][0][] = [];
-  const completes: WorkerEvents["job:complete"][0][] = [];
-  const errors: unknown[] = [];
-  worker.on("job:kill", (event) => kills.push(event));
-  worker.on("job:complete", (event) => completes.push(event));
-  worker.on("error", (error) => errors.push(error));
-  return { kills, completes, errors };
-}
 
 describe("poison messages", () => {
   it("dead-letters messages that do not match the schema, null and non-objects, and runs the valid ones", async () => {
@@ -50,7 +41,7 @@ describe("poison messages", () => {
       { pool: db.pool, pollInterval: 50 },
     );
     db.track(worker);
-    const { kills, completes, errors } = collect(worker);
+    const { kills, completes, errors } = collectWorkerEvents(worker);
     await worker.start();
     await waitFor(() => kills.length === 3 && completes.length === 2, 10_000, "3 kills and 2 completions");
 
@@ -112,7 +103,7 @@ describe("poison messages", () => {
       },
     );
     db.track(worker);
-    const { kills, completes } = collect(worker);
+    const { kills, completes } = collectWorkerEvents(worker);
     await worker.start();
     await waitFor(() => kills.length === 1 && completes.length === 1, 10_000, "a kill and a completion");
     expect(ran).toEqual([2]);
@@ -136,7 +127,7 @@ describe("poison messages", () => {
       { pool: db.pool, pollInterval: 50 },
     );
     db.track(worker);
-    const { kills, completes } = collect(worker);
+    const { kills, completes } = collectWorkerEvents(worker);
     await worker.start();
     await waitFor(() => kills.length === 1 && completes.length === 1, 10_000, "a kill and a completion");
     expect(ran).toEqual([[2, 3]]);

@@ -9,20 +9,13 @@
 import { describe, expect, it } from "vitest";
 import { createQueueCodec } from "../../packages/runtime/src/codec.js";
 import { VERSION_HEADER } from "../../packages/runtime/src/messageVersion.js";
-import type {
-  CompiledValidator,
-  JobContext,
-  QueueDefinition,
-  QueueOptions,
-  Worker,
-  WorkerEvents,
-} from "../../packages/runtime/src/types.js";
+import type { CompiledValidator, JobContext, QueueDefinition, QueueOptions } from "../../packages/runtime/src/types.js";
 import { NewerVersionError, UpgradeError } from "../../packages/runtime/src/versionErrors.js";
 import { createQueueWorker } from "../../packages/runtime/src/worker.js";
 import { recordingLogger } from "../logging/support/recordingLogger.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { compileValidator } from "../runtime/support.js";
-import { defaultTestQueueOptions, queueRows, waitFor } from "./support/workerTestQueue.js";
+import { defaultTestQueueOptions, queueRows, waitFor, collectWorkerEvents } from "./support/workerTestQueue.js";
 
 const db = useTestDatabase("worker_versions");
 
@@ -91,18 +84,6 @@ async function insert(queue: string, message: unknown, headers: Record<string, u
   return BigInt(rows[0]!.id);
 }
 
-function collect(worker: Worker) {
-  const fails: WorkerEvents["job:fail"][0][] = [];
-  const kills: WorkerEvents["job:kill"][0][] = [];
-  const completes: WorkerEvents["job:complete"][0][] = [];
-  const errors: unknown[] = [];
-  worker.on("job:fail", (event) => fails.push(event));
-  worker.on("job:kill", (event) => kills.push(event));
-  worker.on("job:complete", (event) => completes.push(event));
-  worker.on("error", (error) => errors.push(error));
-  return { fails, kills, completes, errors };
-}
-
 describe("issue 14 #3: a worker on a versioned queue", () => {
   it("issue 14 #3: v1 stamped, unstamped v1-shaped and v2 messages all reach the handler as v2 jobs; ctx.headers keeps the stamp", async () => {
     const name = "signup_email";
@@ -121,7 +102,7 @@ describe("issue 14 #3: a worker on a versioned queue", () => {
         { pool: db.pool, pollInterval: 50 },
       ),
     );
-    const { completes, kills, fails, errors } = collect(worker);
+    const { completes, kills, fails, errors } = collectWorkerEvents(worker);
     await worker.start();
     await waitFor(() => completes.length === 3, 10_000, "3 completions");
 
@@ -165,7 +146,7 @@ describe("issue 14 #3: a worker on a versioned queue", () => {
         { pool: db.pool, pollInterval: 50, logger },
       ),
     );
-    const { fails, kills, errors } = collect(worker);
+    const { fails, kills, errors } = collectWorkerEvents(worker);
     const readCts: number[] = [];
     worker.on("job:fail", () => {
       void queueRows(db.pool, name).then((rows) => readCts.push(rows[0]?.readCt ?? -1));
@@ -230,7 +211,7 @@ describe("issue 14 #3: a worker on a versioned queue", () => {
         { pool: db.pool, pollInterval: 50 },
       ),
     );
-    const { fails, kills } = collect(worker);
+    const { fails, kills } = collectWorkerEvents(worker);
     await worker.start();
     await waitFor(() => kills.length === 1, 10_000, "the kill");
     expect(handled).toBe(0);
@@ -256,7 +237,7 @@ describe("issue 14 #3: a worker on a versioned queue", () => {
         { pool: db.pool, pollInterval: 50 },
       ),
     );
-    const { fails, kills } = collect(worker);
+    const { fails, kills } = collectWorkerEvents(worker);
     await worker.start();
     await waitFor(() => kills.length === 1, 10_000, "the kill");
     expect(fails.map((fail) => [fail.msgId, fail.attempt])).toEqual([[id, 1]]);

@@ -6,7 +6,13 @@
 import { Ajv } from "ajv";
 import type pg from "pg";
 import { createQueueCodec } from "../../../packages/runtime/src/codec.js";
-import type { CompiledValidator, QueueDefinition, QueueOptions } from "../../../packages/runtime/src/types.js";
+import type {
+  CompiledValidator,
+  QueueDefinition,
+  QueueOptions,
+  Worker,
+  WorkerEvents,
+} from "../../../packages/runtime/src/types.js";
 
 /** A job of the test queues. */
 export interface TestJob {
@@ -113,4 +119,17 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
     resolve = r;
   });
   return { promise, resolve };
+}
+
+/** Every job event and error `worker` emits from now on, by kind, in order. */
+export function collectWorkerEvents(worker: Worker) {
+  const completes: WorkerEvents["job:complete"][0][] = [];
+  const fails: WorkerEvents["job:fail"][0][] = [];
+  const kills: WorkerEvents["job:kill"][0][] = [];
+  const errors: unknown[] = [];
+  worker.on("job:complete", (event) => completes.push(event));
+  worker.on("job:fail", (event) => fails.push(event));
+  worker.on("job:kill", (event) => kills.push(event));
+  worker.on("error", (error) => errors.push(error));
+  return { completes, fails, kills, errors };
 }
