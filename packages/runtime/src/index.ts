@@ -38,6 +38,8 @@ export type {
 } from "./deadLetters.js";
 export { cancelJob, findJob } from "./jobs.js";
 export type { CancelJobOptions, CancelResult, FindJobOptions, FoundJob, JobState } from "./jobs.js";
+export { queueMessages } from "./queueMessages.js";
+export type { QueuedMessage, QueuedMessageState, QueueMessagesOptions, QueueMessagesPage } from "./queueMessages.js";
 export { MAX_JSON_DEPTH } from "./storableJson.js";
 export { PgmqClient, pgmqClientFor } from "./pgmq.js";
 export type {
