@@ -40,6 +40,8 @@ export { cancelJob, findJob } from "./jobs.js";
 export type { CancelJobOptions, CancelResult, FindJobOptions, FoundJob, JobState } from "./jobs.js";
 export { queueMessages } from "./queueMessages.js";
 export type { QueuedMessage, QueuedMessageState, QueueMessagesOptions, QueueMessagesPage } from "./queueMessages.js";
+export { completionHistory } from "./completionHistory.js";
+export type { CompletionBucket, CompletionHistoryOptions } from "./completionHistory.js";
 export { MAX_JSON_DEPTH } from "./storableJson.js";
 export { PgmqClient, pgmqClientFor } from "./pgmq.js";
 export type {
