@@ -15,6 +15,7 @@ import { getPool } from "./connection.js";
 import { QueueMissingError } from "./errors.js";
 import { messageId } from "./jobs.js";
 import { MAX_DATABASE_SECONDS } from "./limits.js";
+import { messageCursor } from "./messageCursor.js";
 import { DEAD_LETTER_HEADER } from "./sql/deadLetterMessages.js";
 import type { DeadLetterSelectionValues } from "./sql/deadLetterSelection.js";
 import {
@@ -44,6 +45,12 @@ export interface DeadLetterFilter {
   olderThanSeconds?: number;
   /** At most this many, the lowest ids first. (Default: 100 for `list`, no limit for `count`, `redrive` and `purge`) */
   limit?: number;
+}
+
+/** Which dead letters `list` shows: a filter, and where the page starts. */
+export interface DeadLetterListFilter extends DeadLetterFilter {
+  /** Only those with an id above this one (the last id of the page shown), to page on. (Default: from the first) */
+  after?: bigint;
 }
 
 /** Options of `redrive` and `purge`. */
@@ -96,7 +103,7 @@ export interface DeadLetters {
   readonly queue: string;
   readonly deadLetterQueue: string;
   /** The matching dead letters, lowest id first, at most `limit` (default 100). */
-  list(filter?: DeadLetterFilter): Promise<DeadLetter[]>;
+  list(filter?: DeadLetterListFilter): Promise<DeadLetter[]>;
   /** How many match (`limit` caps the count). A scan of the dead-letter queue. */
   count(filter?: DeadLetterFilter): Promise<number>;
   /** One dead letter by its id in the dead-letter queue; null when it is not there or not this queue's. */
@@ -199,14 +206,15 @@ export function deadLetters(queue: string, options: DeadLettersOptions): DeadLet
     return { cutoff: rows[0]!.cutoff, upTo: rows[0]!.up_to === null ? null : rows[0]!.up_to.toString() };
   }
 
-  async function list(filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
+  async function list(filter: DeadLetterListFilter = {}): Promise<DeadLetter[]> {
     checkFilter(filter);
+    if (filter.after !== undefined) messageCursor(filter.after, "after");
     if (!(await recordsPossible("list"))) return [];
     const bounds = await boundsOf(filter);
     if (bounds.upTo === null) return [];
     const limit = Math.min(filter.limit ?? LIST_LIMIT_DEFAULT, INT4_MAX);
     const { rows } = await runStatement<DeadLetterRow>(db(), listDeadLettersStatement(deadLetterQueue), [
-      ...selection(queue, filter, bounds, 0n),
+      ...selection(queue, filter, bounds, filter.after ?? 0n),
       limit,
     ]);
     return rows.map(toDeadLetter);

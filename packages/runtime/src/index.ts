@@ -31,6 +31,7 @@ export { deadLetters, REDRIVEN_HEADER } from "./deadLetters.js";
 export type {
   DeadLetter,
   DeadLetterFilter,
+  DeadLetterListFilter,
   DeadLetterRun,
   DeadLetterRunOptions,
   DeadLetters,
