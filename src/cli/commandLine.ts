@@ -25,6 +25,7 @@ import {
   type OptionSpec,
 } from "./commandSpecs.js";
 import { durationSeconds, parseDuration } from "../config/duration.js";
+import { DASHBOARD_DEFAULTS } from "../dashboard/dashboardDefaults.js";
 
 export type Command =
   | { kind: "help"; topic?: CommandName }
@@ -53,6 +54,16 @@ export type Command =
       watch: boolean;
       /** Milliseconds between refreshes. */
       intervalMs: number;
+      countCap?: number;
+    }
+  | {
+      kind: "dashboard";
+      configPath?: string;
+      databaseUrl?: string;
+      host: string;
+      /** 0: any free port. */
+      port: number;
+      allowActions: boolean;
       countCap?: number;
     }
   | DlqCommand
@@ -208,11 +219,32 @@ function checkOption(token: OptionToken, command: CommandName): string {
   return spec.name;
 }
 
-function parsePort(text: string): number {
+function parsePort(text: string, command: CommandName = "dev", lowest = 1): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(port >= 1 && port <= 65535))
-    throw new UsageError(`option --port needs a port number from 1 to 65535, not "${text}"`, "dev");
+  if (!(port >= lowest && port <= 65535))
+    throw new UsageError(`option --port needs a port number from ${lowest} to 65535, not "${text}"`, command);
   return port;
+}
+
+function parseDashboard(values: ReadonlyMap<string, string | undefined>, configPath: { configPath?: string }): Command {
+  const databaseUrl = values.get("database-url");
+  const port = values.get("port");
+  const host = values.get("host");
+  const countCap = values.get("count-cap");
+  if (host !== undefined && !/^[A-Za-z0-9.:_-]{1,253}$/.test(host))
+    throw new UsageError(
+      `option --host needs an address such as 127.0.0.1, ::1 or 0.0.0.0, not "${host}"`,
+      "dashboard",
+    );
+  return {
+    kind: "dashboard",
+    ...configPath,
+    ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+    host: host ?? DASHBOARD_DEFAULTS.host,
+    port: port !== undefined ? parsePort(port, "dashboard", 0) : DASHBOARD_DEFAULTS.port,
+    allowActions: values.has("allow-actions"),
+    ...(countCap !== undefined ? { countCap: parseCountCap(countCap, "dashboard") } : {}),
+  };
 }
 
 function parseMode(text: string): CompatibilityMode {
@@ -241,12 +273,12 @@ function parseInterval(text: string): number {
   return ms;
 }
 
-function parseCountCap(text: string): number {
+function parseCountCap(text: string, command: CommandName = "status"): number {
   const cap = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
   if (!(cap >= 1 && cap <= MAX_STATUS_COUNT_CAP))
     throw new UsageError(
       `option --count-cap needs a whole number from 1 to ${MAX_STATUS_COUNT_CAP}, not "${text}"`,
-      "status",
+      command,
     );
   return cap;
 }
@@ -527,6 +559,8 @@ export function parseCommandLine(args: readonly string[]): Command {
     }
     case "status":
       return parseStatus(values, configPath);
+    case "dashboard":
+      return parseDashboard(values, configPath);
     case "dev": {
       const port = values.get("port");
       return { kind: "dev", ...configPath, ...(port !== undefined ? { port: parsePort(port) } : {}) };

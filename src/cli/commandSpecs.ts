@@ -183,6 +183,22 @@ const OPTIONS = {
     valueName: "<n>",
     description: `Rows deleted per statement, each committed on its own. (Default: ${PRUNE_DEFAULTS.batchSize}; at most ${MAX_PRUNE_BATCH_SIZE})`,
   },
+  "dashboard-port": {
+    name: "port",
+    valueName: "<n>",
+    description: "Port to listen on; 0 for any free one. (Default: 5050)",
+  },
+  host: {
+    name: "host",
+    valueName: "<address>",
+    description:
+      "Address to listen on. (Default: 127.0.0.1) Any other lets whoever reaches it read\nevery payload: put it behind a proxy with authentication.",
+  },
+  "allow-actions": {
+    name: "allow-actions",
+    description:
+      "Allow redrive, purge and cancel from the browser, with a token: the one in\n$PGMQ_GEN_DASHBOARD_TOKEN (16+ characters), else a new one printed at start.",
+  },
   help: { name: "help", short: "h", description: "Show this help." },
   version: { name: "version", short: "v", description: "Print the pgmq-gen version." },
 } as const satisfies Record<string, OptionSpec>;
@@ -203,6 +219,7 @@ export const COMMAND_NAMES = [
   "prune",
   "dlq",
   "job",
+  "dashboard",
   "help",
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -353,6 +370,25 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       "`job cancel <queue> <id>` deletes it if no worker holds it (queued or delayed); one in\n" +
       "flight only with --force. It asks first on a terminal, and needs --yes otherwise.",
     options: [OPTIONS.config, OPTIONS["database-url"], OPTIONS["job-json"], OPTIONS.yes, OPTIONS.force],
+  },
+  dashboard: {
+    name: "dashboard",
+    usage:
+      "pgmq-gen dashboard [--port <n>] [--host <address>] [--allow-actions] [--config <path>] [--database-url <url>] [--count-cap <n>]",
+    summary: "Serve a web dashboard of the queues: figures, charts, messages, dead letters and jobs.",
+    description:
+      "Serves a web UI on http://127.0.0.1:5050/ until Ctrl-C: every queue of the config with its status\n" +
+      "figures and charts of the last hour, each queue's messages (visible, in flight, delayed), the\n" +
+      "dead-letter browser and each job's page, refreshed live. Read-only unless --allow-actions; then\n" +
+      "redrive, purge and cancel need the token. See docs/operations.md.",
+    options: [
+      OPTIONS["dashboard-port"],
+      OPTIONS.host,
+      OPTIONS["allow-actions"],
+      OPTIONS.config,
+      OPTIONS["database-url"],
+      OPTIONS["count-cap"],
+    ],
   },
   help: {
     name: "help",

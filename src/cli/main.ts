@@ -105,6 +105,24 @@ async function run(command: Command, terminal: Terminal): Promise<ExitCode> {
         terminal,
       );
     }
+    case "dashboard": {
+      const { runDashboardCommand } = await import("./dashboardCommand.js");
+      const databaseUrl = command.databaseUrl ?? process.env.DATABASE_URL;
+      const environmentToken = process.env.PGMQ_GEN_DASHBOARD_TOKEN;
+      const { host, port, allowActions, countCap } = command;
+      return runDashboardCommand(
+        {
+          ...common,
+          ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+          host,
+          port,
+          allowActions,
+          ...(environmentToken !== undefined ? { environmentToken } : {}),
+          ...(countCap !== undefined ? { countCap } : {}),
+        },
+        terminal,
+      );
+    }
     case "dlq":
     case "job": {
       const { processConfirmation } = await import("./confirmation.js");

@@ -27,7 +27,7 @@ const misspellings: [args: string[], message: string, help: string][] = [
   [["dif", "a.json", "b.json"], 'unknown command "dif"; did you mean diff?', "pgmq-gen help"],
   [
     ["help", "nosuch"],
-    'unknown command "nosuch"; the commands are generate, migrate, dev, diff, versions, status, prune, dlq, job, help',
+    'unknown command "nosuch"; the commands are generate, migrate, dev, diff, versions, status, prune, dlq, job, dashboard, help',
     "pgmq-gen help",
   ],
 ];
@@ -161,7 +161,7 @@ describe("pgmq-gen help", () => {
         .split("\n")
         .slice(1)
         .map((line) => line.trim().split(/\s+/)[0]),
-    ).toEqual(["generate", "migrate", "dev", "diff", "versions", "status", "prune", "dlq", "job", "help"]);
+    ).toEqual(["generate", "migrate", "dev", "diff", "versions", "status", "prune", "dlq", "job", "dashboard", "help"]);
     expect(top.stdout).toContain("pgmq-gen help <command>");
     expect(top.stdout).toMatch(/^ {2}pgmq-gen dev \[--config <path>\] \[--port <n>\]$/m);
     expect(top.stdout).toMatch(

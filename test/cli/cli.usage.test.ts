@@ -62,7 +62,7 @@ describe("pgmq-gen command line", () => {
     [["--frobnicate"], "unknown option --frobnicate", "pgmq-gen help generate"],
     [
       ["deploy"],
-      'unknown command "deploy"; the commands are generate, migrate, dev, diff, versions, status, prune, dlq, job, help',
+      'unknown command "deploy"; the commands are generate, migrate, dev, diff, versions, status, prune, dlq, job, dashboard, help',
       "pgmq-gen help",
     ],
     [["generate", "extra"], 'unexpected argument "extra"', "pgmq-gen help generate"],

@@ -1,0 +1,55 @@
+/**
+ * How the dashboard writes figures, times and stored JSON: the same words
+ * and marks as `pgmq-gen status` (~ estimated, + at least), times in UTC
+ * with their age, and payloads pretty-printed but bounded, so one huge
+ * message cannot make a page megabytes long.
+ */
+import type { QueueStatus, QueueStatusFigure } from "@pgmq-gen/runtime";
+import { formatAge } from "../cli/statusCommand.js";
+
+export { formatAge };
+
+/** Characters of a payload or headers shown on a detail page; the rest is cut with a note. */
+export const JSON_DISPLAY_LIMIT = 200_000;
+/** Characters of a payload shown in a table row. */
+export const JSON_PREVIEW_LIMIT = 120;
+
+/** A status figure as the table shows it: `~N` estimated, `N+` at least, `-` when there is none. */
+export function figureText(status: QueueStatus, figure: QueueStatusFigure): string {
+  const value = status[figure];
+  if (value === null) return "-";
+  const text = figure === "oldestAgeSeconds" ? formatAge(value) : value.toLocaleString("en-US");
+  const approximation = status.approximate[figure];
+  return approximation === "estimate" ? `~${text}` : approximation === "atLeast" ? `${text}+` : text;
+}
+
+/** `2026-12-01 08:30:12 UTC`. */
+export function utcTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** `3m 4s ago`, `in 20s`. */
+export function relativeTime(date: Date, now: Date): string {
+  const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
+  return seconds >= 0 ? `${formatAge(seconds)} ago` : `in ${formatAge(-seconds)}`;
+}
+
+/** Stored JSON, pretty-printed; bigints as strings. */
+export function prettyJson(value: unknown): string {
+  return (
+    JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item), 2) ?? "null"
+  );
+}
+
+/** `text` cut to `limit` characters, and whether it was cut. */
+export function bounded(text: string, limit: number): { text: string; cut: boolean } {
+  return text.length <= limit ? { text, cut: false } : { text: text.slice(0, limit), cut: true };
+}
+
+/** A payload on one line, cut to `JSON_PREVIEW_LIMIT` characters with an ellipsis. */
+export function jsonPreview(value: unknown): string {
+  const line =
+    JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item)) ?? "null";
+  const { text, cut } = bounded(line, JSON_PREVIEW_LIMIT);
+  return cut ? `${text}…` : text;
+}
