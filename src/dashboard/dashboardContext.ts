@@ -9,6 +9,7 @@ import type { DashboardQueues } from "./dashboardQueues.js";
 import type { DepthHistory } from "./depthHistory.js";
 import type { Html } from "./html.js";
 import type { ActionMode } from "./pages/layout.js";
+import type { ThroughputHistory } from "./throughputHistory.js";
 
 export interface DashboardContext {
   readonly queues: DashboardQueues;
@@ -16,6 +17,7 @@ export interface DashboardContext {
   /** `queueStatus`'s countCap. */
   readonly countCap: number;
   readonly history: DepthHistory;
+  readonly throughput: ThroughputHistory;
   /** Seconds between live refreshes of a page. */
   readonly refreshSeconds: number;
   readonly access: ActionAccess;

@@ -5,7 +5,6 @@
  */
 import {
   type CompletionBucket,
-  completionHistory,
   deadLetters,
   findJob,
   QueueMissingError,
@@ -29,6 +28,9 @@ import {
   queryMessageId,
   withDeadLetterQueue,
 } from "./requestValues.js";
+
+/** The status figure that counts each state's messages. */
+const STATE_FIGURES = { visible: "visible", in_flight: "inFlight", delayed: "delayed" } as const;
 
 /** Dead letters per page of the browser. */
 export const DEAD_LETTER_PAGE_SIZE = 50;
@@ -57,9 +59,9 @@ async function throughputOf(
   context: DashboardContext,
   queue: DashboardQueue,
   status: QueueStatus,
-): Promise<CompletionBucket[] | null> {
+): Promise<readonly CompletionBucket[] | null> {
   if (!status.exists || queue.onSuccess === "delete") return null;
-  return completionHistory(queue.queue, { db: context.db, minutes: 60 });
+  return context.throughput.read(queue.queue, context.db);
 }
 
 async function readStatuses(context: DashboardContext, queues: readonly DashboardQueue[]): Promise<QueueStatus[]> {
@@ -108,15 +110,21 @@ export async function queuePage(context: DashboardContext, request: DashboardReq
     throw new HttpProblem(400, "Bad address", "after and before cannot be combined");
   const [status] = await readStatuses(context, [queue]);
   const now = new Date();
-  const messages = status!.exists
-    ? await queueMessages(queue.queue, {
-        state,
-        limit: MESSAGE_PAGE_SIZE,
-        db: context.db,
-        ...(after !== undefined ? { after } : {}),
-        ...(before !== undefined ? { before } : {}),
-      })
-    : null;
+  // A state the status counted none of (exactly) has no page to read: queueMessages would walk
+  // the whole queue to find that out.
+  const figure = STATE_FIGURES[state];
+  const none = status!.exists && status![figure] === 0 && status!.approximate[figure] === undefined;
+  const messages = !status!.exists
+    ? null
+    : none
+      ? { messages: [], hasBefore: false, hasAfter: false }
+      : await queueMessages(queue.queue, {
+          state,
+          limit: MESSAGE_PAGE_SIZE,
+          db: context.db,
+          ...(after !== undefined ? { after } : {}),
+          ...(before !== undefined ? { before } : {}),
+        });
   const body = queuePageContent({
     queue,
     status: status!,

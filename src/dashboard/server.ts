@@ -22,6 +22,7 @@ import { page } from "./pages/layout.js";
 import { deadLetterPage, deadLettersPage, jobLookup, jobPage, overviewPage, queuePage } from "./readPages.js";
 import { HttpProblem } from "./requestValues.js";
 import { DepthSampler } from "./depthSampler.js";
+import { ThroughputHistory } from "./throughputHistory.js";
 
 /** Bytes of a form a POST may send: a page's selection of ids fits many times over. */
 export const MAX_FORM_BYTES = 256 * 1024;
@@ -231,6 +232,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     db: options.db,
     countCap: options.countCap ?? 10_000,
     history,
+    throughput: new ThroughputHistory(),
     refreshSeconds: options.refreshSeconds ?? DASHBOARD_DEFAULTS.refreshSeconds,
     access,
     logger: options.logger,
