@@ -190,7 +190,12 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   let port = 0;
 
   const server = createServer((raw, response) => {
-    const current = context!;
+    const current = context;
+    // Listening comes before the context (it needs the port): a request in between is told to retry.
+    if (current === undefined) {
+      response.writeHead(503, { "Retry-After": "1", "Content-Length": "0" }).end();
+      return;
+    }
     answer(current, raw, port, loopback)
       .catch((error: unknown): DashboardReply => {
         if (error instanceof HttpProblem) return errorPage(error, current, raw);

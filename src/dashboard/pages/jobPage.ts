@@ -54,7 +54,7 @@ export function jobPageContent(content: JobPageContent): Html {
     job.state === "dead_lettered"
       ? html`<a href="${deadLetterPath(content.queue, job.location.msgId)}">${job.location.queue}, id ${job.location.msgId.toString()}</a>`
       : html`${job.location.queue}${job.state === "archived" ? " (its archive)" : ""}, id ${job.location.msgId.toString()}`;
-  return html`<dl class="record">
+  return html`<div id="job-record" data-live><dl class="record">
 <div><dt>State</dt><dd class="state state-${job.state}">${JOB_STATES[job.state]}</dd></div>
 <div><dt>Where</dt><dd>${location}</dd></div>
 <div><dt>Attempts</dt><dd>${job.attempts}</dd></div>
@@ -63,7 +63,7 @@ export function jobPageContent(content: JobPageContent): Html {
 <div><dt>Archived</dt><dd>${time(job.archivedAt, now)}</dd></div>
 <div><dt>Reason</dt><dd class="reason">${job.reason ?? "-"}</dd></div>
 <div><dt>Schema version</dt><dd>${typeof stamp === "number" ? String(stamp) : "-"}</dd></div>
-</dl>
+</dl></div>
 ${cancelForm(content)}
 ${storedJson("Payload", "payload-heading", job.message)}
 ${storedJson("Headers", "headers-heading", job.headers)}`;
