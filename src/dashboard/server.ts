@@ -135,7 +135,8 @@ async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
   if (declared > MAX_FORM_BYTES) throw new HttpProblem(413, "Form too large", `At most ${MAX_FORM_BYTES} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
+  // Not destroyed when the loop throws: the socket must live to carry the 413, sent with Connection: close.
+  for await (const chunk of request.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
     if (size > MAX_FORM_BYTES) throw new HttpProblem(413, "Form too large", `At most ${MAX_FORM_BYTES} bytes.`);
     chunks.push(chunk as Buffer);
@@ -205,7 +206,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
           raw,
         );
       })
-      .then((reply) => send(response, reply))
+      .then((reply) => {
+        // A body left unread (a 413, a 415): the connection cannot carry another request.
+        if (!raw.complete) response.setHeader("Connection", "close");
+        send(response, reply);
+      })
       .catch((error: unknown) => {
         current.logger.error({ err: error }, `dashboard: could not answer ${raw.method} ${raw.url}`);
         response.destroy();

@@ -549,6 +549,22 @@ describe("issue 15 #10: the confirm flow", () => {
     expect(form.status).toBe(415);
     const big = `scope=matching&confirm=yes&reason=${"x".repeat(MAX_FORM_BYTES)}`;
     expect((await act("/dead-letters/purge", big)).status).toBe(413);
+    // Chunked: no Content-Length to refuse up front, so the server counts as it reads.
+    const streamed = await fetchPage(acting.origin, "/queues/email/dead-letters/purge", {
+      method: "POST",
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 40; i++) controller.enqueue(new TextEncoder().encode("x".repeat(16 * 1024)));
+          controller.close();
+        },
+      }),
+      headers: { ...bearer, "content-type": "application/x-www-form-urlencoded" },
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await dlqIds()).toEqual(seeded.deadLetters);
+    // The connection the 413 left is not reused half-read: the next requests of the same client all answer.
+    for (let i = 0; i < 3; i++) expect((await fetchPage(acting.origin, "/assets/dashboard.css")).status).toBe(200);
     expect(await dlqIds()).toEqual(seeded.deadLetters);
     expect((await get("/")).status).toBe(200);
   });
