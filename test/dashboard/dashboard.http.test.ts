@@ -429,6 +429,39 @@ describe("issue 15 #10: who may act", () => {
     expect([wrongPost.status, wrongPost.headers.get("set-cookie")]).toEqual([403, null]);
   });
 
+  it("issue 15 #10: opened as http://localhost:<port>, the dashboard unlocks and acts from its own pages (Origin http://localhost:<port>)", async () => {
+    const host = `localhost:${acting.port}`;
+    const unlocked = await httpRequest(acting.port, { path: `/unlock?token=${TOKEN}`, headers: { host } });
+    expect(unlocked.status).toBe(303);
+    const session = String(unlocked.headers["set-cookie"]).split(";")[0]!;
+    const posted = await httpRequest(acting.port, {
+      method: "POST",
+      path: "/queues/email/dead-letters/purge",
+      headers: {
+        host,
+        origin: `http://${host}`,
+        "sec-fetch-site": "same-origin",
+        cookie: session,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: "scope=matching&confirm=yes",
+    });
+    expect([posted.status, posted.headers.location]).toEqual([303, "/queues/email/dead-letters?done=purge&count=2"]);
+    expect(await dlqIds()).toEqual([]);
+    // Another loopback name's Origin is still another origin.
+    const across = await httpRequest(acting.port, {
+      method: "POST",
+      path: "/unlock",
+      headers: {
+        host,
+        origin: `http://127.0.0.1:${acting.port + 1}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: `token=${TOKEN}`,
+    });
+    expect(across.status).toBe(403);
+  });
+
   it("issue 15 #10: a POST with another site's Origin or Sec-Fetch-Site: cross-site is a 403 even with the cookie or the bearer", async () => {
     const path = "/queues/email/dead-letters/purge";
     const refusals: Record<string, string>[] = [
