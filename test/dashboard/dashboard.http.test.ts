@@ -5,14 +5,33 @@
  * security headers, the Host check, who may act (token, cookie, Origin,
  * Sec-Fetch-Site), the confirm flow, a failing database, and close().
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createServer as createTcpServer, connect as tcpConnect, type Server, type Socket } from "node:net";
+import { Agent, request } from "node:http";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Dashboard, MAX_FORM_BYTES, startDashboard } from "../../src/dashboard/server.js";
 import { DashboardQueues } from "../../src/dashboard/dashboardQueues.js";
 import { escapeHtml } from "../../src/dashboard/html.js";
 import type { PgmqGenConfig } from "../../src/config/types.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
+import { createTempProject, packageRoot } from "../config/tempProject.js";
 import { deadLetterOne, rowsOf } from "../cli/deadLetterSeed.js";
 import { collectingLogger, fetchPage, httpRequest, overviewFigures, postForm, rawExchange } from "./dashboardHttp.js";
+
+// Every comparison of a secret goes through timingSafeEqual: the spy counts them (the module is otherwise node's).
+const timingSafeEqual = vi.hoisted(() => ({ calls: 0 }));
+vi.mock("node:crypto", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("node:crypto")>();
+  return {
+    ...actual,
+    timingSafeEqual: (a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => {
+      timingSafeEqual.calls++;
+      return actual.timingSafeEqual(a, b);
+    },
+  };
+});
 
 const db = useTestDatabase("dashboard_http");
 
@@ -22,6 +41,7 @@ const config = {
     plain: { schema: { type: "object" } },
     welcome: { schema: { type: "object" }, onSuccess: "delete" },
     never_pushed: { schema: { type: "object" } },
+    bulk: { schema: { type: "object" } },
   },
 } as unknown as PgmqGenConfig;
 const queues = DashboardQueues.fromConfig(config);
@@ -633,5 +653,216 @@ describe("issue 15 #10: the confirm flow", () => {
     expect((await act(`/jobs/${seeded.archived[0]}/cancel`, [])).status).toBe(409);
     expect((await act("/jobs/999999/cancel", [])).status).toBe(404);
     expect((await act("/jobs/abc/cancel", [["confirm", "yes"]])).status).toBe(404);
+  });
+});
+
+/** A TCP proxy to the test server that can be taken down and brought back on the same port. */
+class DatabaseProxy {
+  #server: Server | null = null;
+  readonly #sockets = new Set<Socket>();
+  port = 0;
+
+  async up(): Promise<void> {
+    const server = createTcpServer((client) => {
+      const upstream = tcpConnect(5432, "127.0.0.1");
+      for (const socket of [client, upstream]) {
+        this.#sockets.add(socket);
+        socket.on("error", () => {
+          client.destroy();
+          upstream.destroy();
+        });
+        socket.on("close", () => this.#sockets.delete(socket));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", resolve));
+    this.port = (server.address() as { port: number }).port;
+    this.#server = server;
+  }
+
+  async down(): Promise<void> {
+    const server = this.#server;
+    this.#server = null;
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
+  }
+}
+
+/** Resolves once `sql` (a count) is at least 1, polling. */
+async function waitFor(sql: string, values: unknown[] = []): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    const { rows } = await db.pool.query<{ n: number }>(sql, values);
+    if (rows[0]!.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`waited in vain for ${sql}`);
+}
+
+describe("issue 15 #10: a failing database", () => {
+  it("issue 15 #10: with the database unreachable every page is a 503 naming the failure and a logged line; the server answers again once it is back", async () => {
+    const proxy = new DatabaseProxy();
+    await proxy.up();
+    const url = new URL(db.url);
+    url.host = `127.0.0.1:${proxy.port}`;
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 4, connectionTimeoutMillis: 1000 });
+    pool.on("error", () => undefined);
+    const failures = collectingLogger();
+    const dashboard = await startDashboard({ queues, db: pool, logger: failures, port: 0, sampleIntervalMs: 600_000 });
+    try {
+      expect((await fetchPage(dashboard.origin, "/")).status).toBe(200);
+      await proxy.down();
+      for (const path of ["/", "/queues/email", "/queues/email/dead-letters", `/queues/email/jobs/${seeded.hostile}`]) {
+        const page = await fetchPage(dashboard.origin, path);
+        expect([path, page.status]).toEqual([path, 503]);
+        expect(page.text).toContain("The database did not answer");
+        expect(page.text).toMatch(/Reading the queues failed: .*(connection refused|terminated|timeout)/);
+      }
+      expect(failures.lines.filter((line) => line.level === "error").length).toBeGreaterThanOrEqual(4);
+      expect(failures.lines[0]!.message).toMatch(/^dashboard: GET \/ failed: /);
+      // Static parts need no database.
+      expect((await fetchPage(dashboard.origin, "/assets/dashboard.css")).status).toBe(200);
+      await proxy.up();
+      expect((await fetchPage(dashboard.origin, "/")).status).toBe(200);
+      expect((await fetchPage(dashboard.origin, "/queues/email")).status).toBe(200);
+    } finally {
+      await dashboard.close();
+      await pool.end();
+      await proxy.down();
+    }
+  });
+
+  it("issue 15 #10: a connection terminated mid-statement (pg_terminate_backend) is a 503 for that page; the next one is answered", async () => {
+    const pool = db.openPool({ max: 4, application_name: "dashboard_http_victim" });
+    pool.on("error", () => undefined);
+    const failures = collectingLogger();
+    const dashboard = await startDashboard({ queues, db: pool, logger: failures, port: 0, sampleIntervalMs: 600_000 });
+    const locker = await db.pool.connect();
+    try {
+      await fetchPage(dashboard.origin, "/");
+      await locker.query("BEGIN; LOCK TABLE pgmq.q_email IN ACCESS EXCLUSIVE MODE");
+      const pending = fetchPage(dashboard.origin, "/queues/email");
+      const waiting =
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'dashboard_http_victim' AND wait_event_type = 'Lock'";
+      await waitFor(waiting);
+      await db.pool.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dashboard_http_victim'",
+      );
+      const page = await pending;
+      expect(page.status).toBe(503);
+      expect(page.text).toMatch(/terminat/i);
+      expect(
+        failures.lines.some((line) => line.level === "error" && /GET \/queues\/email failed/.test(line.message)),
+      ).toBe(true);
+      await locker.query("COMMIT");
+      expect((await fetchPage(dashboard.origin, "/queues/email")).status).toBe(200);
+    } finally {
+      await locker.query("ROLLBACK").catch(() => undefined);
+      locker.release();
+      await dashboard.close();
+    }
+  });
+
+  it("issue 15 #10: twelve pages at once on a pool of 4 held by a lock all end in 503s within the statement timeout, never hang; assets answer meanwhile", async () => {
+    const pool = db.openPool({ max: 4, statement_timeout: 1000, connectionTimeoutMillis: 2500 });
+    pool.on("error", () => undefined);
+    const dashboard = await startDashboard({
+      queues,
+      db: pool,
+      logger: collectingLogger(),
+      port: 0,
+      sampleIntervalMs: 600_000,
+    });
+    const locker = await db.pool.connect();
+    try {
+      await fetchPage(dashboard.origin, "/");
+      await locker.query("BEGIN; LOCK TABLE pgmq.q_email IN ACCESS EXCLUSIVE MODE");
+      const started = Date.now();
+      const pages = Array.from({ length: 12 }, (_, index) =>
+        fetchPage(dashboard.origin, index % 2 === 0 ? "/queues/email" : "/"),
+      );
+      const css = await fetchPage(dashboard.origin, "/assets/dashboard.css");
+      expect(css.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(500);
+      const answers = await Promise.all(pages);
+      expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill(503));
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(answers[0]!.text).toMatch(/statement timeout|timeout exceeded/);
+      await locker.query("COMMIT");
+      expect((await fetchPage(dashboard.origin, "/queues/email")).status).toBe(200);
+    } finally {
+      await locker.query("ROLLBACK").catch(() => undefined);
+      locker.release();
+      await dashboard.close();
+    }
+  });
+});
+
+describe("issue 15 #10: close()", () => {
+  it("issue 15 #10: close() resolves at once with a keep-alive connection open, and leaves no timer behind", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+    const before = timers();
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const dashboard = await startDashboard({ queues, db: pool, logger: collectingLogger(), port: 0 });
+    const agent = new Agent({ keepAlive: true });
+    await new Promise<void>((resolve, reject) =>
+      request({ agent, port: dashboard.port, host: "127.0.0.1", path: "/" }, (response) => {
+        response.resume();
+        response.on("end", resolve);
+      })
+        .on("error", reject)
+        .end(),
+    );
+    expect(agent.freeSockets).not.toEqual({});
+    const started = Date.now();
+    await dashboard.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    agent.destroy();
+    await pool.end();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
+  it("issue 15 #10: a process that starts the dashboard, is answered on a keep-alive connection, closes it and ends its pool exits on its own", async () => {
+    const project = await createTempProject("dashboard-close");
+    try {
+      const server = path.join(packageRoot, "src/dashboard/server.ts");
+      const queuesModule = path.join(packageRoot, "src/dashboard/dashboardQueues.ts");
+      await project.write(
+        "close.ts",
+        `import { Agent, get } from "node:http";
+import pg from "pg";
+import { startDashboard } from ${JSON.stringify(server)};
+import { DashboardQueues } from ${JSON.stringify(queuesModule)};
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+const quiet = { debug() {}, info() {}, warn() {}, error(_f: unknown, m: string) { console.error(m); } };
+const queues = new DashboardQueues([{ queue: "email", deadLetter: null, isDeadLetterQueue: false }]);
+const dashboard = await startDashboard({ queues, db: pool, logger: quiet, port: 0, sampleIntervalMs: 50 });
+const agent = new Agent({ keepAlive: true });
+await new Promise((resolve) => get({ agent, port: dashboard.port, host: "127.0.0.1", path: "/" }, (r) => { r.resume(); r.on("end", resolve); }));
+await new Promise((resolve) => setTimeout(resolve, 200));
+await dashboard.close();
+await pool.end();
+console.log("closed");
+`,
+      );
+      const child = spawn(
+        process.execPath,
+        ["--conditions=pgmq-gen-source", "--import", "tsx", project.path("close.ts")],
+        { cwd: packageRoot, env: { ...process.env, DATABASE_URL: db.url }, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+        child.on("close", (exit) => {
+          clearTimeout(timer);
+          resolve(exit);
+        });
+      });
+      expect([code, output.trim()]).toEqual([0, "closed"]);
+    } finally {
+      await project.remove();
+    }
   });
 });
