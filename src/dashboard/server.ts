@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger, Queryable } from "@pgmq-gen/runtime";
+import { type Logger, type Queryable, QueueMissingError } from "@pgmq-gen/runtime";
 import { ActionAccess, hostAllowed, isLoopbackHost } from "./actionAccess.js";
 import { cancelAction, purgeAction, redriveAction, unlockGet, unlockPost } from "./actions.js";
 import { DASHBOARD_SCRIPT } from "./assets/dashboardScript.js";
@@ -194,6 +194,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     answer(current, raw, port, loopback)
       .catch((error: unknown): DashboardReply => {
         if (error instanceof HttpProblem) return errorPage(error, current, raw);
+        // A queue of the config without its table (never pushed, not migrated): an action on it finds nothing.
+        if (error instanceof QueueMissingError)
+          return errorPage(new HttpProblem(404, "No queue table", error.message), current, raw);
         const reason = error instanceof Error ? error.message : String(error);
         current.logger.error({ err: error, path: raw.url }, `dashboard: ${raw.method} ${raw.url} failed: ${reason}`);
         return errorPage(

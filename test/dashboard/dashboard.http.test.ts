@@ -42,6 +42,7 @@ const config = {
     welcome: { schema: { type: "object" }, onSuccess: "delete" },
     never_pushed: { schema: { type: "object" } },
     bulk: { schema: { type: "object" } },
+    orphan: { schema: { type: "object" }, deadLetter: "orphan_dlq" },
   },
 } as unknown as PgmqGenConfig;
 const queues = DashboardQueues.fromConfig(config);
@@ -480,6 +481,27 @@ describe("issue 15 #10: who may act", () => {
       body: `token=${TOKEN}`,
     });
     expect(across.status).toBe(403);
+  });
+
+  it("issue 15 #10: an action on a queue or dead-letter queue without a table is a 404 that says to migrate, not a 503", async () => {
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    for (const [path, fields] of [
+      ["/queues/orphan/dead-letters/redrive", [["scope", "matching"]]],
+      [
+        "/queues/orphan/dead-letters/purge",
+        [
+          ["scope", "matching"],
+          ["confirm", "yes"],
+        ],
+      ],
+      ["/queues/never_pushed/jobs/1/cancel", []],
+      ["/queues/never_pushed/jobs/1/cancel", [["confirm", "yes"]]],
+    ] as [string, [string, string][]][]) {
+      const answer = await postForm(acting.origin, path, fields, headers);
+      expect([path, answer.status]).toEqual([path, 404]);
+      expect(answer.text).toContain("pgmq-gen migrate");
+    }
+    expect((await get("/queues/orphan/dead-letters")).status).toBe(200);
   });
 
   it("issue 15 #10: a POST with another site's Origin or Sec-Fetch-Site: cross-site is a 403 even with the cookie or the bearer", async () => {
