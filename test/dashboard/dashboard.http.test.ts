@@ -18,7 +18,15 @@ import type { PgmqGenConfig } from "../../src/config/types.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
 import { createTempProject, packageRoot } from "../config/tempProject.js";
 import { deadLetterOne, rowsOf } from "../cli/deadLetterSeed.js";
-import { collectingLogger, fetchPage, httpRequest, overviewFigures, postForm, rawExchange } from "./dashboardHttp.js";
+import {
+  type Answer,
+  collectingLogger,
+  fetchPage,
+  httpRequest,
+  overviewFigures,
+  postForm,
+  rawExchange,
+} from "./dashboardHttp.js";
 
 // Every comparison of a secret goes through timingSafeEqual: the spy counts them (the module is otherwise node's).
 const timingSafeEqual = vi.hoisted(() => ({ calls: 0 }));
@@ -885,6 +893,124 @@ console.log("closed");
       expect([code, output.trim()]).toEqual([0, "closed"]);
     } finally {
       await project.remove();
+    }
+  });
+});
+
+describe("issue 15 #10: hostile requests and data", () => {
+  it("issue 15 #10: 5 MB payloads: the job page is cut at 200,000 characters and the list previews at 120, pages stay bounded", async () => {
+    await db.pool.query("DELETE FROM pgmq.q_plain");
+    // Markup characters, which escaping makes longest.
+    const huge = "<".repeat(5 * 1024 * 1024);
+    const ids = await db.pgmq.sendBatch("plain", [{ huge }, { huge }, { huge }]);
+    const job = await get(`/queues/plain/jobs/${ids[0]}`);
+    expect(job.status).toBe(200);
+    expect(job.text).toMatch(/Cut at 200,000 of 5,24\d,\d{3} characters/);
+    expect(Buffer.byteLength(job.text)).toBeLessThan(1_000_000);
+    const list = await get("/queues/plain");
+    expect(list.status).toBe(200);
+    expect(Buffer.byteLength(list.text)).toBeLessThan(40_000);
+    expect(list.text).toContain(`<code class="preview">{&quot;huge&quot;:&quot;${"&lt;".repeat(111)}…</code>`);
+    await db.pool.query("DELETE FROM pgmq.q_plain");
+  });
+
+  it("issue 15 #10: a queue of 100,000 messages pages fast from either end and the middle", async () => {
+    await db.pgmq.ensureQueue("bulk");
+    await db.pool.query(
+      "INSERT INTO pgmq.q_bulk (vt, message) SELECT now() - interval '1 minute', jsonb_build_object('n', g) FROM generate_series(1, 100000) AS g",
+    );
+    await db.pool.query("ANALYZE pgmq.q_bulk");
+    const { rows } = await db.pool.query<{ low: string; high: string }>(
+      "SELECT min(msg_id)::text AS low, max(msg_id)::text AS high FROM pgmq.q_bulk",
+    );
+    const low = BigInt(rows[0]!.low);
+    const high = BigInt(rows[0]!.high);
+    for (const path of [
+      "/queues/bulk",
+      `/queues/bulk?after=${low + 50_000n}`,
+      `/queues/bulk?before=${high + 1n}`,
+      `/queues/bulk?after=${high}`,
+      "/",
+    ]) {
+      const started = Date.now();
+      const page = await get(path);
+      expect([path, page.status]).toEqual([path, 200]);
+      expect([path, Date.now() - started < 1500]).toEqual([path, true]);
+    }
+    const middle = await get(`/queues/bulk?after=${low + 50_000n}`);
+    expect(middle.text).toContain(`href="/queues/bulk/jobs/${low + 50_001n}"`);
+    expect(middle.text).toContain('rel="prev"');
+    expect(middle.text).toContain('rel="next"');
+    expect(overviewFigures((await get("/")).text, "bulk")[0]).toMatch(/^~?[\d,]+\+?$/);
+  });
+
+  it("issue 15 #10: traversal-looking and double-encoded paths reach nothing but the routes", async () => {
+    const send = (target: string) =>
+      rawExchange(
+        readOnly.port,
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${readOnly.port}\r\nConnection: close\r\n\r\n`,
+      );
+    for (const target of [
+      "/queues/..%2f..",
+      "/queues/..%2F..%2Fetc%2Fpasswd",
+      "/assets/..%2fpackage.json",
+      "/assets/dashboard.css/..%2f..%2fpackage.json",
+      "/assets/%2e%2e/%2e%2e/package.json",
+      "/queues/%2565mail",
+      "/queues/email%00",
+      "/queues/email%2fjobs%2f1",
+      "/assets//dashboard.css",
+    ]) {
+      const answer = await send(target);
+      expect([target, answer.slice(0, 12)]).toEqual([target, "HTTP/1.1 404"]);
+      expect(answer).not.toContain('"name": "pgmq-gen"');
+    }
+    // Dot segments are resolved before routing: at most another page of the dashboard.
+    for (const target of ["/assets/../", "/queues/email/../../"])
+      expect([target, (await send(target)).slice(0, 12)]).toEqual([target, "HTTP/1.1 200"]);
+    expect((await get("/queues/%65mail")).status).toBe(200);
+  });
+
+  it("issue 15 #10: CR LF in fields never reaches a header: redirects carry only their own encoded values", async () => {
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    const done = await postForm(
+      acting.origin,
+      "/queues/email/dead-letters/redrive",
+      [
+        ["scope", "matching"],
+        ["reason", "nothing\r\nSet-Cookie: evil=1\r\nLocation: http://evil.example"],
+        ["confirm", "yes"],
+      ],
+      headers,
+    );
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe("/queues/email/dead-letters?done=redrive&count=0");
+    expect(done.headers.get("set-cookie")).toBeNull();
+    const lookup = await get("/queues/email/jobs?id=1%0d%0aSet-Cookie:%20evil=1");
+    expect([lookup.status, lookup.headers.get("set-cookie")]).toEqual([400, null]);
+    const unlock = await fetchPage(acting.origin, `/unlock?token=${encodeURIComponent(`${TOKEN}\r\nX-Evil: 1`)}`);
+    expect([unlock.status, unlock.headers.get("x-evil")]).toEqual([403, null]);
+  });
+
+  it("issue 15 #10: every comparison of the token and the session cookie is in constant time (timingSafeEqual)", async () => {
+    const wrongToken = `${TOKEN.slice(0, -1)}!`;
+    const wrongSession = `${cookie.slice(0, -1)}${cookie.endsWith("A") ? "B" : "A"}`;
+    const attempts: (() => Promise<Answer>)[] = [
+      () => fetchPage(acting.origin, `/unlock?token=${wrongToken}`),
+      () => postForm(acting.origin, "/unlock", [["token", wrongToken]]),
+      () =>
+        postForm(acting.origin, "/queues/email/dead-letters/purge", [["scope", "matching"]], {
+          authorization: `Bearer ${wrongToken}`,
+        }),
+      () =>
+        postForm(acting.origin, "/queues/email/dead-letters/purge", [["scope", "matching"]], {
+          cookie: wrongSession,
+        }),
+    ];
+    for (const attempt of attempts) {
+      const before = timingSafeEqual.calls;
+      expect((await attempt()).status).toBe(403);
+      expect(timingSafeEqual.calls).toBeGreaterThan(before);
     }
   });
 });
