@@ -168,7 +168,12 @@ async function answer(
       "Wrong host",
       "This dashboard listens on a loopback address and answers only requests for localhost or 127.0.0.1 with its port.",
     );
-  const url = new URL(raw.url ?? "/", context.origin);
+  let url: URL;
+  try {
+    url = new URL(raw.url ?? "/", context.origin);
+  } catch {
+    throw new HttpProblem(400, "Bad address", "The request's target is not an address this dashboard can read.");
+  }
   const method = raw.method ?? "GET";
   const found = route(method, url.pathname);
   if (found === null) throw new HttpProblem(404, "Not found", `Nothing is at ${url.pathname.slice(0, 200)}.`);

@@ -971,6 +971,15 @@ describe("issue 15 #10: hostile requests and data", () => {
     expect((await get("/queues/%65mail")).status).toBe(200);
   });
 
+  it("issue 15 #10: a request target that is not a URL the server can parse is a 400, not a 503 blaming the database", async () => {
+    const answer = await rawExchange(
+      readOnly.port,
+      `GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${readOnly.port}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(answer.slice(0, 12)).toBe("HTTP/1.1 400");
+    expect(answer).not.toContain("database");
+  });
+
   it("issue 15 #10: CR LF in fields never reaches a header: redirects carry only their own encoded values", async () => {
     const headers = { authorization: `Bearer ${TOKEN}` };
     const done = await postForm(
