@@ -194,7 +194,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   let context: DashboardContext | undefined;
   let port = 0;
 
-  const server = createServer((raw, response) => {
+  // Node enforces the timeouts set below only every connectionsCheckingInterval (default 30 s): every second, they hold.
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (raw, response) => {
     const current = context!;
     answer(current, raw, port, loopback)
       .catch((error: unknown): DashboardReply => {

@@ -1001,6 +1001,23 @@ describe("issue 15 #10: hostile requests and data", () => {
     expect([unlock.status, unlock.headers.get("x-evil")]).toEqual([403, null]);
   });
 
+  it("issue 15 #10: a client that sends its headers a byte at a time is cut off after the headers timeout (408), and others are answered meanwhile", async () => {
+    const socket = tcpConnect(readOnly.port, "127.0.0.1");
+    let received = "";
+    socket.on("data", (chunk) => (received += chunk.toString("latin1")));
+    socket.on("error", () => undefined);
+    const closed = new Promise<number>((resolve) => socket.on("close", () => resolve(Date.now())));
+    const started = Date.now();
+    const drip = setInterval(() => socket.write("X"), 500);
+    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${readOnly.port}\r\nX-Slow: `);
+    expect((await get("/assets/dashboard.css")).status).toBe(200);
+    const end = await closed;
+    clearInterval(drip);
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(end - started).toBeGreaterThanOrEqual(9_500);
+    expect(end - started).toBeLessThan(14_000);
+  }, 30_000);
+
   it("issue 15 #10: every comparison of the token and the session cookie is in constant time (timingSafeEqual)", async () => {
     const wrongToken = `${TOKEN.slice(0, -1)}!`;
     const wrongSession = `${cookie.slice(0, -1)}${cookie.endsWith("A") ? "B" : "A"}`;
