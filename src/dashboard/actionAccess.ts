@@ -110,13 +110,19 @@ export function cookieValue(header: string | undefined, name: string): string | 
 /**
  * A state-changing request came from the dashboard's own pages (or from a
  * program, which sends no Origin): browsers send Origin on every POST, and
- * Sec-Fetch-Site where they know it.
+ * Sec-Fetch-Site where they know it. The pages' origin is the printed one,
+ * or the one the browser used (`http://localhost:5050` for
+ * `http://127.0.0.1:5050`, or `https://...` behind a proxy): its Host has
+ * passed `hostAllowed` already.
  */
 export function sameOriginRequest(request: IncomingMessage, origin: string): boolean {
   const site = request.headers["sec-fetch-site"];
   if (site !== undefined && site !== "same-origin" && site !== "none") return false;
   const given = request.headers.origin;
-  return given === undefined || given === origin;
+  if (given === undefined || given === origin) return true;
+  // https: the dashboard behind a TLS-terminating proxy that passes the Host on.
+  const host = request.headers.host;
+  return host !== undefined && (given === `http://${host}` || given === `https://${host}`);
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);

@@ -152,7 +152,7 @@ export async function cancelAction(context: DashboardContext, request: Dashboard
     { action: "cancel", queue: queue.queue, msgId: id.toString(), ...result },
     `dashboard: job ${id} of ${queue.queue} ${result.cancelled ? "cancelled" : `not cancelled (${result.state})`}`,
   );
-  const notice = { done: "cancel", id: id.toString(), state: result.state, cancelled: result.cancelled ? "yes" : "no" };
+  const notice = { done: "cancel", id: id.toString(), was: result.state, cancelled: result.cancelled ? "yes" : "no" };
   // Cancelled, the job is gone: its page would be a 404, so the queue's page says so instead.
   const target = result.cancelled || result.state === "not_found" ? queuePath(queue.queue) : jobPath(queue.queue, id);
   return { kind: "redirect", location: withQuery(target, notice) };

@@ -46,7 +46,7 @@ export function noticeOf(query: URLSearchParams): string | null {
   if (done === "purge" && count !== null) return `Deleted ${plural(count, "dead letter")} for good.`;
   if (done === "cancel") {
     const id = parseMessageId(query.get("id"));
-    const state = query.get("state") ?? "";
+    const state = query.get("was") ?? "";
     if (id === null || !Object.hasOwn(JOB_STATES, state)) return null;
     return query.get("cancelled") === "yes"
       ? `Cancelled job ${id} (it was ${state.replace("_", " ")}).`

@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger, Queryable } from "@pgmq-gen/runtime";
+import { type Logger, type Queryable, QueueMissingError } from "@pgmq-gen/runtime";
 import { ActionAccess, hostAllowed, isLoopbackHost } from "./actionAccess.js";
 import { cancelAction, purgeAction, redriveAction, unlockGet, unlockPost } from "./actions.js";
 import { DASHBOARD_SCRIPT } from "./assets/dashboardScript.js";
@@ -91,7 +91,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "Content-Security-Policy":
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "no-referrer",
+  "Referrer-Policy": "same-origin",
   "X-Frame-Options": "DENY",
   "Cache-Control": "no-store",
   "Cross-Origin-Opener-Policy": "same-origin",
@@ -136,7 +136,8 @@ async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
   if (declared > MAX_FORM_BYTES) throw new HttpProblem(413, "Form too large", `At most ${MAX_FORM_BYTES} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
+  // Not destroyed when the loop throws: the socket must live to carry the 413, sent with Connection: close.
+  for await (const chunk of request.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
     if (size > MAX_FORM_BYTES) throw new HttpProblem(413, "Form too large", `At most ${MAX_FORM_BYTES} bytes.`);
     chunks.push(chunk as Buffer);
@@ -168,7 +169,12 @@ async function answer(
       "Wrong host",
       "This dashboard listens on a loopback address and answers only requests for localhost or 127.0.0.1 with its port.",
     );
-  const url = new URL(raw.url ?? "/", context.origin);
+  let url: URL;
+  try {
+    url = new URL(raw.url ?? "/", context.origin);
+  } catch {
+    throw new HttpProblem(400, "Bad address", "The request's target is not an address this dashboard can read.");
+  }
   const method = raw.method ?? "GET";
   const found = route(method, url.pathname);
   if (found === null) throw new HttpProblem(404, "Not found", `Nothing is at ${url.pathname.slice(0, 200)}.`);
@@ -189,7 +195,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   let context: DashboardContext | undefined;
   let port = 0;
 
-  const server = createServer((raw, response) => {
+  // Node enforces the timeouts set below only every connectionsCheckingInterval (default 30 s): every second, they hold.
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (raw, response) => {
     const current = context;
     // Listening comes before the context (it needs the port): a request in between is told to retry.
     if (current === undefined) {
@@ -199,19 +206,26 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     answer(current, raw, port, loopback)
       .catch((error: unknown): DashboardReply => {
         if (error instanceof HttpProblem) return errorPage(error, current, raw);
+        // A queue of the config without its table (never pushed, not migrated): an action on it finds nothing.
+        if (error instanceof QueueMissingError)
+          return errorPage(new HttpProblem(404, "No queue table", error.message), current, raw);
         const reason = error instanceof Error ? error.message : String(error);
         current.logger.error({ err: error, path: raw.url }, `dashboard: ${raw.method} ${raw.url} failed: ${reason}`);
         return errorPage(
           new HttpProblem(
             503,
             "The database did not answer",
-            `Reading the queues failed: ${reason}. The next refresh tries again.`,
+            `Reading the queues failed: ${reason.replace(/\.$/, "")}. The next refresh tries again.`,
           ),
           current,
           raw,
         );
       })
-      .then((reply) => send(response, reply))
+      .then((reply) => {
+        // A body left unread (a 413, a 415): the connection cannot carry another request.
+        if (!raw.complete) response.setHeader("Connection", "close");
+        send(response, reply);
+      })
       .catch((error: unknown) => {
         current.logger.error({ err: error }, `dashboard: could not answer ${raw.method} ${raw.url}`);
         response.destroy();
