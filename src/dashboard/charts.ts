@@ -76,8 +76,12 @@ function polyline(points: readonly [number, number][], className: string): strin
 export function depthChart(samples: readonly DepthSample[], spanMs: number, now: Date, size: ChartSize): Html {
   const id = chartId();
   const peak = Math.max(1, ...samples.map((sample) => Math.max(sample.visible, sample.inFlight)));
+  // The x axis spans the samples kept, up to `spanMs`: just after the dashboard starts, the few
+  // minutes it has fill the chart instead of a sliver at its right edge.
+  const first = samples[0];
+  const windowMs = Math.max(1000, Math.min(spanMs, first === undefined ? spanMs : now.getTime() - first.at.getTime()));
   const x = (sample: DepthSample): number =>
-    Math.max(0, size.width - ((now.getTime() - sample.at.getTime()) / spanMs) * size.width);
+    Math.max(0, size.width - ((now.getTime() - sample.at.getTime()) / windowMs) * size.width);
   const y = (value: number): number => size.height - 1 - (value / peak) * (size.height - 3);
   const visible = polyline(
     samples.map((sample) => [x(sample), y(sample.visible)]),

@@ -116,7 +116,7 @@ function chartsSection(content: QueuePageContent): Html {
   return html`<section id="charts" data-live aria-labelledby="charts-heading">
 <h2 id="charts-heading">Last hour</h2>
 ${throughput}
-<figure>${depthChart(content.depth, content.depthSpanMs, content.now, LARGE_CHART)}<figcaption>Depth: <span class="key key-visible">visible</span> and <span class="key key-in-flight">in flight</span>, sampled while the dashboard runs.</figcaption></figure>
+<figure>${depthChart(content.depth, content.depthSpanMs, content.now, LARGE_CHART)}<figcaption>Depth: <span class="key key-visible">visible</span> and <span class="key key-in-flight">in flight</span>, sampled while the dashboard runs: the last hour, or since it started.</figcaption></figure>
 </section>`;
 }
 
