@@ -11,6 +11,12 @@ export { formatAge };
 
 /** Characters of a payload or headers shown on a detail page; the rest is cut with a note. */
 export const JSON_DISPLAY_LIMIT = 200_000;
+/**
+ * Stored bytes of a payload a listing reads whole (for its one-line
+ * preview); a larger one is not read at all (`maxPayloadBytes`), and its
+ * own page shows it.
+ */
+export const LISTED_PAYLOAD_BYTES = 16 * 1024;
 /** Characters of a payload shown in a table row. */
 export const JSON_PREVIEW_LIMIT = 120;
 
@@ -52,4 +58,16 @@ export function jsonPreview(value: unknown): string {
     JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item)) ?? "null";
   const { text, cut } = bounded(line, JSON_PREVIEW_LIMIT);
   return cut ? `${text}…` : text;
+}
+
+/** `512 B`, `12.3 KB`, `4.7 MB`. */
+export function byteSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** A listed payload's cell text: its preview, or why it is not shown. */
+export function listedPayload(entry: { message: unknown; payloadOmitted: boolean; payloadBytes: number }): string {
+  return entry.payloadOmitted ? `(${byteSize(entry.payloadBytes)} stored: open it to see)` : jsonPreview(entry.message);
 }

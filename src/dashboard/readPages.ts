@@ -12,6 +12,7 @@ import {
   queueMessages,
   queueStatus,
 } from "@pgmq-gen/runtime";
+import { LISTED_PAYLOAD_BYTES } from "./formatting.js";
 import { actionMode, type DashboardContext, type DashboardReply, type DashboardRequest } from "./dashboardContext.js";
 import type { DashboardQueue } from "./dashboardQueues.js";
 import { deadLetterPageContent, deadLettersPageContent } from "./pages/deadLettersPage.js";
@@ -121,6 +122,7 @@ export async function queuePage(context: DashboardContext, request: DashboardReq
       : await queueMessages(queue.queue, {
           state,
           limit: MESSAGE_PAGE_SIZE,
+          maxPayloadBytes: LISTED_PAYLOAD_BYTES,
           db: context.db,
           ...(after !== undefined ? { after } : {}),
           ...(before !== undefined ? { before } : {}),
@@ -157,7 +159,12 @@ export async function deadLettersPage(context: DashboardContext, request: Dashbo
   let list: Awaited<ReturnType<typeof dlq.list>> = [];
   try {
     matching = await dlq.count(filter);
-    list = await dlq.list({ ...filter, limit: DEAD_LETTER_PAGE_SIZE + 1, ...(after !== undefined ? { after } : {}) });
+    list = await dlq.list({
+      ...filter,
+      limit: DEAD_LETTER_PAGE_SIZE + 1,
+      maxPayloadBytes: LISTED_PAYLOAD_BYTES,
+      ...(after !== undefined ? { after } : {}),
+    });
   } catch (error) {
     // No dead-letter table yet: nothing was ever dead-lettered (or migrated); an empty browser says so.
     if (!(error instanceof QueueMissingError)) throw error;

@@ -914,7 +914,12 @@ describe("issue 15 #10: hostile requests and data", () => {
     const list = await get("/queues/plain");
     expect(list.status).toBe(200);
     expect(Buffer.byteLength(list.text)).toBeLessThan(40_000);
-    expect(list.text).toContain(`<code class="preview">{&quot;huge&quot;:&quot;${"&lt;".repeat(111)}…</code>`);
+    // Over 16 KB stored, a listed payload is not read at all (maxPayloadBytes): its size is shown instead.
+    expect(list.text).toMatch(/<code class="preview">\(\d+\.\d KB stored: open it to see\)<\/code>/);
+    expect(list.text).not.toContain("&lt;&lt;&lt;");
+    await db.pgmq.sendBatch("plain", [{ small: "<".repeat(200) }]);
+    const mixed = await get("/queues/plain");
+    expect(mixed.text).toContain(`<code class="preview">{&quot;small&quot;:&quot;${"&lt;".repeat(110)}…</code>`);
     await db.pool.query("DELETE FROM pgmq.q_plain");
   });
 

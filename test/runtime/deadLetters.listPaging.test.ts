@@ -3,6 +3,7 @@
  * continues from the last id shown, with the filters, skipping another
  * queue's dead letters in a shared dead-letter queue.
  */
+import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type DeadLetter, deadLetters } from "../../packages/runtime/src/deadLetters.js";
@@ -70,5 +71,22 @@ describe("deadLetters list paging", () => {
     await expect(dlq.list({ after: 2n ** 63n })).rejects.toThrow(RangeError);
     await expect(dlq.list({ after: 3 as unknown as bigint })).rejects.toThrow(TypeError);
     expect(queries).toBe(0);
+  });
+
+  it("issue 15 #12: list({ maxPayloadBytes }) leaves out larger payloads with their stored size; show() always reads it whole", async () => {
+    await deadLetterOne(db.pgmq, db.pool, "sized", "paging_dlq", {
+      payload: { blob: randomBytes(300_000).toString("base64") },
+      reason: "too big",
+    });
+    await deadLetterOne(db.pgmq, db.pool, "sized", "paging_dlq", { payload: { n: 1 }, reason: "small" });
+    const dlq = deadLetters("sized", { deadLetterQueue: "paging_dlq", db: db.pool });
+    const [big, small] = await dlq.list({ maxPayloadBytes: 4096 });
+    expect(big).toMatchObject({ message: null, payloadOmitted: true, reason: "too big" });
+    expect(big!.payloadBytes).toBeGreaterThan(300_000);
+    expect(small).toMatchObject({ message: { n: 1 }, payloadOmitted: false });
+    const shown = await dlq.show(big!.msgId);
+    expect(shown).toMatchObject({ payloadOmitted: false });
+    expect(typeof (shown!.message as { blob: string }).blob).toBe("string");
+    await expect(dlq.list({ maxPayloadBytes: 0 })).rejects.toThrow(RangeError);
   });
 });

@@ -4,6 +4,7 @@
  * ways with the prev/next flags, its refusals, PGMQ 1.4 tables, and a page
  * of a 100k-message queue read through an index, never a scan.
  */
+import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { QueueMissingError } from "../../packages/runtime/src/errors.js";
@@ -71,6 +72,8 @@ describe("queueMessages", () => {
           vt: expect.any(Date),
           lastReadAt: expect.any(Date),
           message: { kind: "visible" },
+          payloadBytes: expect.any(Number),
+          payloadOmitted: false,
           headers: { trace: "t1" },
         },
       ],
@@ -86,6 +89,8 @@ describe("queueMessages", () => {
         vt: expect.any(Date),
         lastReadAt: expect.any(Date),
         message: { kind: "in_flight" },
+        payloadBytes: expect.any(Number),
+        payloadOmitted: false,
         headers: null,
       },
     ]);
@@ -202,6 +207,28 @@ describe("queueMessages", () => {
     expect(await queueExists(db.pool, "never_made")).toBe(false);
   });
 
+  it("issue 15 #12: maxPayloadBytes leaves out larger payloads (never read), with their stored size; smaller ones come whole", async () => {
+    await db.pgmq.ensureQueue("sized");
+    const small = await db.pgmq.send("sized", { n: 1 });
+    // Random text does not compress: its stored size stays about its length.
+    const big = await db.pgmq.send("sized", { blob: randomBytes(600_000).toString("base64") });
+    const page = await queueMessages("sized", { state: "visible", db: db.pool, maxPayloadBytes: 10_000 });
+    const byId = new Map(page.messages.map((message) => [message.msgId, message]));
+    expect(byId.get(small)).toMatchObject({ message: { n: 1 }, payloadOmitted: false });
+    expect(byId.get(small)!.payloadBytes).toBeLessThan(100);
+    expect(byId.get(big)).toMatchObject({ message: null, payloadOmitted: true });
+    expect(byId.get(big)!.payloadBytes).toBeGreaterThan(600_000);
+    const unbounded = await queueMessages("sized", { state: "visible", db: db.pool });
+    expect(unbounded.messages.find((message) => message.msgId === big)).toMatchObject({ payloadOmitted: false });
+    expect(typeof (unbounded.messages.find((message) => message.msgId === big)!.message as { blob: string }).blob).toBe(
+      "string",
+    );
+    for (const bad of [0, -1, 1.5, 2 ** 31, Number.NaN])
+      await expect(queueMessages("sized", { state: "visible", db: db.pool, maxPayloadBytes: bad })).rejects.toThrow(
+        RangeError,
+      );
+  });
+
   it("issue 15 #8: a PGMQ 1.4 table (no headers, no last_read_at) lists its messages with both null", async () => {
     await db.pool.query(`
       CREATE TABLE pgmq.q_old (msg_id bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY,
@@ -218,6 +245,8 @@ describe("queueMessages", () => {
         vt: expect.any(Date),
         lastReadAt: null,
         message: { n: 1 },
+        payloadBytes: expect.any(Number),
+        payloadOmitted: false,
         headers: null,
       },
     ]);
@@ -268,7 +297,7 @@ describe("queueMessages on a deep queue", () => {
           const plan = await explainStatement(
             db.pool,
             queueMessagesStatement("deep", columns, state, direction),
-            [cursor, "51"],
+            [cursor, "51", "4096"],
             mode,
           );
           expect(

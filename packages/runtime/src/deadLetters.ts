@@ -16,6 +16,7 @@ import { QueueMissingError } from "./errors.js";
 import { messageId } from "./jobs.js";
 import { MAX_DATABASE_SECONDS } from "./limits.js";
 import { messageCursor } from "./messageCursor.js";
+import { payloadBoundOf } from "./payloadBound.js";
 import { DEAD_LETTER_HEADER } from "./sql/deadLetterMessages.js";
 import type { DeadLetterSelectionValues } from "./sql/deadLetterSelection.js";
 import {
@@ -51,6 +52,11 @@ export interface DeadLetterFilter {
 export interface DeadLetterListFilter extends DeadLetterFilter {
   /** Only those with an id above this one (the last id of the page shown), to page on. (Default: from the first) */
   after?: bigint;
+  /**
+   * Payloads larger than this (stored size, bytes) are not read: the dead
+   * letter comes with `payloadOmitted` and `message` null. (Default: no bound)
+   */
+  maxPayloadBytes?: number;
 }
 
 /** Options of `redrive` and `purge`. */
@@ -81,8 +87,12 @@ export interface DeadLetter {
   reason: string;
   /** Its id in its queue when killed; null when the record holds none. */
   sourceMsgId: bigint | null;
-  /** The payload, as stored. */
+  /** The payload, as stored; null when `list`'s `maxPayloadBytes` left it out (`payloadOmitted`). */
   message: unknown;
+  /** The payload's stored size in bytes (after PostgreSQL's compression, when it compressed it). */
+  payloadBytes: number;
+  /** The payload was larger than `list`'s `maxPayloadBytes` and not read. */
+  payloadOmitted: boolean;
   /** Its headers as stored: the original ones plus the dead-letter record (`x-pgmq-gen-dead-letter`). */
   headers: MessageHeaders;
 }
@@ -157,7 +167,7 @@ function selection(
   ];
 }
 
-function toDeadLetter(row: DeadLetterRow): DeadLetter {
+function toDeadLetter(row: DeadLetterRow, maxPayloadBytes: number | null = null): DeadLetter {
   const record = (row.headers[DEAD_LETTER_HEADER] ?? {}) as Record<string, unknown>;
   const sourceMsgId =
     typeof record.sourceMsgId === "string" && /^\d+$/.test(record.sourceMsgId) ? record.sourceMsgId : null;
@@ -168,6 +178,8 @@ function toDeadLetter(row: DeadLetterRow): DeadLetter {
     reason: typeof record.error === "string" ? record.error : "",
     sourceMsgId: sourceMsgId === null ? null : BigInt(sourceMsgId),
     message: row.message,
+    payloadBytes: row.payload_bytes,
+    payloadOmitted: maxPayloadBytes !== null && row.payload_bytes > maxPayloadBytes,
     headers: row.headers as MessageHeaders,
   };
 }
@@ -209,6 +221,7 @@ export function deadLetters(queue: string, options: DeadLettersOptions): DeadLet
   async function list(filter: DeadLetterListFilter = {}): Promise<DeadLetter[]> {
     checkFilter(filter);
     if (filter.after !== undefined) messageCursor(filter.after, "after");
+    const maxPayloadBytes = payloadBoundOf(filter.maxPayloadBytes);
     if (!(await recordsPossible("list"))) return [];
     const bounds = await boundsOf(filter);
     if (bounds.upTo === null) return [];
@@ -216,8 +229,9 @@ export function deadLetters(queue: string, options: DeadLettersOptions): DeadLet
     const { rows } = await runStatement<DeadLetterRow>(db(), listDeadLettersStatement(deadLetterQueue), [
       ...selection(queue, filter, bounds, filter.after ?? 0n),
       limit,
+      maxPayloadBytes,
     ]);
-    return rows.map(toDeadLetter);
+    return rows.map((row) => toDeadLetter(row, maxPayloadBytes));
   }
 
   async function count(filter: DeadLetterFilter = {}): Promise<number> {

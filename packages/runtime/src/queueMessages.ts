@@ -5,6 +5,7 @@
  */
 import { getPool } from "./connection.js";
 import { QueueMissingError } from "./errors.js";
+import { payloadBoundOf } from "./payloadBound.js";
 import { messageCursor } from "./messageCursor.js";
 import { readQueueColumns } from "./sql/queueColumns.js";
 import { validateQueueName } from "./sql/queueNames.js";
@@ -32,8 +33,12 @@ export interface QueuedMessage {
   readonly vt: Date;
   /** When it was last read; null when never read or the table predates PGMQ 1.10's `last_read_at` column. */
   readonly lastReadAt: Date | null;
-  /** The payload, as stored. */
+  /** The payload, as stored; null when larger than `maxPayloadBytes` (`payloadOmitted`). */
   readonly message: unknown;
+  /** The payload's stored size in bytes (after PostgreSQL's compression, when it compressed it). */
+  readonly payloadBytes: number;
+  /** The payload was larger than `maxPayloadBytes` and not read: `message` is null. */
+  readonly payloadOmitted: boolean;
   /** The headers, as stored; null when none, or the table has no headers column (PGMQ before 1.5). */
   readonly headers: MessageHeaders | null;
 }
@@ -51,6 +56,12 @@ export interface QueueMessagesOptions {
   before?: bigint;
   /** Messages per page, from 1 to 1000. (Default: 50) */
   limit?: number;
+  /**
+   * Payloads larger than this (stored size, bytes) are not read: the
+   * message comes with `payloadOmitted` and its size, so a page of huge
+   * payloads costs what a page of small ones does. (Default: no bound)
+   */
+  maxPayloadBytes?: number;
   /** Where to look: a pool, or a client. (Default: the shared pool, from `configure()` or `DATABASE_URL`) */
   db?: Queryable;
 }
@@ -76,7 +87,7 @@ function limitOf(value: number | undefined): number {
   return limit;
 }
 
-function toQueuedMessage(row: QueuedMessageRow & { msg_id: bigint }): QueuedMessage {
+function toQueuedMessage(row: QueuedMessageRow & { msg_id: bigint }, maxPayloadBytes: number | null): QueuedMessage {
   return {
     msgId: row.msg_id,
     readCt: row.read_ct,
@@ -84,6 +95,8 @@ function toQueuedMessage(row: QueuedMessageRow & { msg_id: bigint }): QueuedMess
     vt: row.vt,
     lastReadAt: row.last_read_at,
     message: row.message,
+    payloadBytes: row.payload_bytes,
+    payloadOmitted: maxPayloadBytes !== null && row.payload_bytes > maxPayloadBytes,
     headers: row.headers as MessageHeaders | null,
   };
 }
@@ -116,6 +129,7 @@ export async function queueMessages(queue: string, options: QueueMessagesOptions
   if (after !== undefined && before !== undefined)
     throw new RangeError("queueMessages: give `after` or `before`, not both");
   const limit = limitOf(options.limit);
+  const maxPayloadBytes = payloadBoundOf(options.maxPayloadBytes);
   const backward = before !== undefined;
   const cursor = backward ? messageCursor(before, "before") : messageCursor(after ?? 0n, "after");
   const db = options.db ?? getPool();
@@ -124,7 +138,7 @@ export async function queueMessages(queue: string, options: QueueMessagesOptions
   const { rows } = await runStatement<QueuedMessageRow>(
     db,
     queueMessagesStatement(queue, columns, state, backward ? "backward" : "forward"),
-    [cursor, limit + 1],
+    [cursor, limit + 1, maxPayloadBytes],
   );
   const hasOther = rows[0]?.has_other === true;
   const found = rows.filter((row): row is QueuedMessageRow & { msg_id: bigint } => row.msg_id !== null);
@@ -132,7 +146,7 @@ export async function queueMessages(queue: string, options: QueueMessagesOptions
   // The extra row lies beyond the page, on the far side from the cursor.
   const page = more ? (backward ? found.slice(1) : found.slice(0, limit)) : found;
   return {
-    messages: page.map(toQueuedMessage),
+    messages: page.map((row) => toQueuedMessage(row, maxPayloadBytes)),
     hasBefore: backward ? more : hasOther,
     hasAfter: backward ? hasOther : more,
   };

@@ -7,7 +7,7 @@
  */
 import type { DeadLetter } from "@pgmq-gen/runtime";
 import type { DashboardQueue } from "../dashboardQueues.js";
-import { jsonPreview, relativeTime, utcTime } from "../formatting.js";
+import { listedPayload, relativeTime, utcTime } from "../formatting.js";
 import { type Html, html } from "../html.js";
 import { deadLetterPath, deadLettersPath, queuePath, withQuery } from "../paths.js";
 import { actionsUnavailable, hiddenFields } from "./actionForms.js";
@@ -59,7 +59,7 @@ ${select}<th scope="row"><a href="${deadLetterPath(queue, letter.msgId)}">${id}<
 <td><time datetime="${letter.deadLetteredAt.toISOString()}">${utcTime(letter.deadLetteredAt)}</time> <span class="age">(${relativeTime(letter.deadLetteredAt, content.now)})</span></td>
 <td class="number">${letter.attempts ?? "-"}</td>
 <td class="reason">${letter.reason === "" ? "-" : letter.reason}</td>
-<td><code class="preview">${jsonPreview(letter.message)}</code></td>
+<td><code class="preview">${listedPayload(letter)}</code></td>
 </tr>`;
   })}`;
 }

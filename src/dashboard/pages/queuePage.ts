@@ -13,7 +13,7 @@ import { VERSION_HEADER } from "@pgmq-gen/runtime";
 import { depthChart, LARGE_CHART, throughputChart } from "../charts.js";
 import type { DashboardQueue } from "../dashboardQueues.js";
 import type { DepthSample } from "../depthHistory.js";
-import { jsonPreview, relativeTime, utcTime } from "../formatting.js";
+import { listedPayload, relativeTime, utcTime } from "../formatting.js";
 import { type Html, html } from "../html.js";
 import { deadLettersPath, jobPath, queuePath, withQuery } from "../paths.js";
 import { approximationNote, figureList } from "./figures.js";
@@ -59,7 +59,7 @@ function messageRows(content: QueuePageContent, messages: readonly QueuedMessage
 <td class="number">${message.readCt}</td>
 <td><time datetime="${message.vt.toISOString()}">${relativeTime(message.vt, content.now)}</time></td>
 <td class="number">${versionOf(message)}</td>
-<td><code class="preview">${jsonPreview(message.message)}</code></td>
+<td><code class="preview">${listedPayload(message)}</code></td>
 </tr>`,
   )}`;
 }

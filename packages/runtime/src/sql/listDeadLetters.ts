@@ -4,6 +4,7 @@
  * fixes before it starts.
  */
 import { DEAD_LETTER_RECORD, DEAD_LETTER_SELECTION } from "./deadLetterSelection.js";
+import { boundedPayloadColumns } from "./boundedPayload.js";
 import { queueTable } from "./queueNames.js";
 import { type Statement, statement } from "./statement.js";
 
@@ -13,17 +14,21 @@ export interface DeadLetterRow {
   read_ct: number;
   vt: Date;
   message: unknown;
+  /** The payload's stored size in bytes (boundedPayload.ts). */
+  payload_bytes: number;
   headers: Record<string, unknown>;
 }
 
 /**
  * Parameters: the selection's $1-$6 (deadLetterSelection.ts), then $7 the
- * most rows (int). The rows in id order, payload and headers included.
+ * most rows (int), $8 the largest payload returned (int4 bytes; NULL: any;
+ * a larger one is NULL, its size in `payload_bytes`). The rows in id
+ * order, payload and headers included.
  */
 export function listDeadLettersStatement(deadLetterQueue: string): Statement {
   return statement(
     "list_dead_letters",
-    `SELECT d.msg_id, d.enqueued_at, d.read_ct, d.vt, d.message, d.headers
+    `SELECT d.msg_id, d.enqueued_at, d.read_ct, d.vt, ${boundedPayloadColumns("d", "$8")}, d.headers
        FROM ${queueTable(deadLetterQueue)} AS d
       WHERE ${DEAD_LETTER_SELECTION}
       ORDER BY d.msg_id
@@ -59,7 +64,7 @@ export function deadLetterBoundsStatement(deadLetterQueue: string): Statement {
 export function showDeadLetterStatement(deadLetterQueue: string): Statement {
   return statement(
     "show_dead_letter",
-    `SELECT d.msg_id, d.enqueued_at, d.read_ct, d.vt, d.message, d.headers
+    `SELECT d.msg_id, d.enqueued_at, d.read_ct, d.vt, ${boundedPayloadColumns("d", "NULL")}, d.headers
        FROM ${queueTable(deadLetterQueue)} AS d
       WHERE d.msg_id = $2::bigint AND ${DEAD_LETTER_RECORD} ->> 'sourceQueue' = $1::text`,
   );

@@ -4,6 +4,7 @@
  * primary key so a page costs what it returns, not the queue's length.
  */
 import type { QueueColumns } from "./queueColumns.js";
+import { boundedPayloadColumns } from "./boundedPayload.js";
 import { queueTable } from "./queueNames.js";
 import { type Statement, statement } from "./statement.js";
 
@@ -33,6 +34,8 @@ export interface QueuedMessageRow {
   vt: Date;
   last_read_at: Date | null;
   message: unknown;
+  /** The payload's stored size in bytes (boundedPayload.ts). */
+  payload_bytes: number;
   headers: Record<string, unknown> | null;
   /** A message of the state exists on the other side of the cursor (`msg_id <= $1` forward, `>= $1` backward). */
   has_other: boolean;
@@ -41,7 +44,8 @@ export interface QueuedMessageRow {
 /**
  * Parameters: $1 the cursor (bigint; '0' for the first page forward), $2
  * the most rows (int: the page's limit plus one, which tells whether there
- * is more beyond it). Forward, the lowest ids above the cursor; backward,
+ * is more beyond it), $3 the largest payload returned (int4 bytes, stored
+ * size; NULL: any; a larger one is NULL, its size in `payload_bytes`). Forward, the lowest ids above the cursor; backward,
  * the highest below it; either way ascending, each row with `has_other`,
  * and one row of NULLs but `has_other` when none is found.
  *
@@ -66,7 +70,7 @@ export function queueMessagesStatement(
     `queue_messages_${state}_${direction}`,
     `WITH clock AS (SELECT clock_timestamp() AS now),
      page AS (
-       SELECT m.msg_id, m.read_ct, m.enqueued_at, m.vt, ${lastReadAt}, m.message, ${headers}
+       SELECT m.msg_id, m.read_ct, m.enqueued_at, m.vt, ${lastReadAt}, ${boundedPayloadColumns("m", "$3")}, ${headers}
          FROM ${table} AS m
         WHERE m.msg_id ${pageBound} $1::bigint AND ${inState}
         ORDER BY m.msg_id ${pageOrder}
