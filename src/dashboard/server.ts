@@ -24,6 +24,9 @@ import { HttpProblem } from "./requestValues.js";
 import { DepthSampler } from "./depthSampler.js";
 import { ThroughputHistory } from "./throughputHistory.js";
 
+/** Open connections the dashboard accepts at once; more are refused until some close. */
+export const MAX_CONNECTIONS = 128;
+
 /** Bytes of a form a POST may send: a page's selection of ids fits many times over. */
 export const MAX_FORM_BYTES = 256 * 1024;
 
@@ -235,6 +238,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
+  // A bound on open sockets: a dashboard is for a few people, and each slow client holds one for up to 10 s.
+  server.maxConnections = MAX_CONNECTIONS;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
