@@ -13,14 +13,15 @@ import {
   queueStatus,
 } from "@pgmq-gen/runtime";
 import { LISTED_PAYLOAD_BYTES } from "./formatting.js";
+import type { Html } from "./html.js";
 import { actionMode, type DashboardContext, type DashboardReply, type DashboardRequest } from "./dashboardContext.js";
 import type { DashboardQueue } from "./dashboardQueues.js";
 import { deadLetterPageContent, deadLettersPageContent } from "./pages/deadLettersPage.js";
 import { JOB_STATES, jobPageContent } from "./pages/jobPage.js";
-import { page } from "./pages/layout.js";
+import { type Crumb, page } from "./pages/layout.js";
 import { MESSAGE_STATES, queuePageContent } from "./pages/queuePage.js";
 import { overviewContent } from "./pages/overview.js";
-import { jobPath } from "./paths.js";
+import { deadLettersPath, jobPath, queuePath } from "./paths.js";
 import {
   configuredQueue,
   deadLetterFilterFields,
@@ -56,6 +57,27 @@ export function noticeOf(query: URLSearchParams): string | null {
   return null;
 }
 
+/** A page of the dashboard read at `now`, with the request's notice and the live refresh (unless `still`). */
+function readPage(
+  context: DashboardContext,
+  request: DashboardRequest,
+  title: string,
+  crumbs: readonly Crumb[] | undefined,
+  body: Html,
+  now: Date,
+  still = false,
+): DashboardReply {
+  const frame = {
+    title,
+    ...(crumbs !== undefined ? { crumbs } : {}),
+    mode: actionMode(context, request),
+    ...(still ? {} : { refreshSeconds: context.refreshSeconds }),
+    readAt: now,
+    notice: noticeOf(request.url.searchParams),
+  };
+  return { kind: "page", status: 200, body: page(frame, body) };
+}
+
 async function throughputOf(
   context: DashboardContext,
   queue: DashboardQueue,
@@ -84,14 +106,7 @@ export async function overviewPage(context: DashboardContext, request: Dashboard
     });
   }
   const body = overviewContent({ rows, countCap: context.countCap, depthSpanMs: context.history.spanMs, now });
-  const frame = {
-    title: "Queues",
-    mode: actionMode(context, request),
-    refreshSeconds: context.refreshSeconds,
-    readAt: now,
-    notice: noticeOf(request.url.searchParams),
-  };
-  return { kind: "page", status: 200, body: page(frame, body) };
+  return readPage(context, request, "Queues", undefined, body, now);
 }
 
 export async function queuePage(context: DashboardContext, request: DashboardRequest): Promise<DashboardReply> {
@@ -138,15 +153,7 @@ export async function queuePage(context: DashboardContext, request: DashboardReq
     countCap: context.countCap,
     now,
   });
-  const frame = {
-    title: queue.queue,
-    crumbs: [],
-    mode: actionMode(context, request),
-    refreshSeconds: context.refreshSeconds,
-    readAt: now,
-    notice: noticeOf(query),
-  };
-  return { kind: "page", status: 200, body: page(frame, body) };
+  return readPage(context, request, queue.queue, [], body, now);
 }
 
 export async function deadLettersPage(context: DashboardContext, request: DashboardRequest): Promise<DashboardReply> {
@@ -179,15 +186,8 @@ export async function deadLettersPage(context: DashboardContext, request: Dashbo
     mode: actionMode(context, request),
     now,
   });
-  const frame = {
-    title: `Dead letters of ${queue.queue}`,
-    crumbs: [{ label: queue.queue, href: `/queues/${encodeURIComponent(queue.queue)}` }],
-    mode: actionMode(context, request),
-    refreshSeconds: context.refreshSeconds,
-    readAt: now,
-    notice: noticeOf(query),
-  };
-  return { kind: "page", status: 200, body: page(frame, body) };
+  const crumbs = [{ label: queue.queue, href: queuePath(queue.queue) }];
+  return readPage(context, request, `Dead letters of ${queue.queue}`, crumbs, body, now);
 }
 
 export async function deadLetterPage(context: DashboardContext, request: DashboardRequest): Promise<DashboardReply> {
@@ -209,16 +209,11 @@ export async function deadLetterPage(context: DashboardContext, request: Dashboa
   if (found === null) throw notFound;
   const now = new Date();
   const body = deadLetterPageContent({ queue, deadLetter: found, mode: actionMode(context, request), now });
-  const frame = {
-    title: `Dead letter ${id}`,
-    crumbs: [
-      { label: queue.queue, href: `/queues/${encodeURIComponent(queue.queue)}` },
-      { label: "Dead letters", href: `/queues/${encodeURIComponent(queue.queue)}/dead-letters` },
-    ],
-    mode: actionMode(context, request),
-    readAt: now,
-  };
-  return { kind: "page", status: 200, body: page(frame, body) };
+  const crumbs = [
+    { label: queue.queue, href: queuePath(queue.queue) },
+    { label: "Dead letters", href: deadLettersPath(queue.queue) },
+  ];
+  return readPage(context, request, `Dead letter ${id}`, crumbs, body, now, true);
 }
 
 export async function jobPage(context: DashboardContext, request: DashboardRequest): Promise<DashboardReply> {
@@ -239,15 +234,7 @@ export async function jobPage(context: DashboardContext, request: DashboardReque
   if (job === null) throw notFound;
   const now = new Date();
   const body = jobPageContent({ queue: queue.queue, job, mode: actionMode(context, request), now });
-  const frame = {
-    title: `Job ${id}`,
-    crumbs: [{ label: queue.queue, href: `/queues/${encodeURIComponent(queue.queue)}` }],
-    mode: actionMode(context, request),
-    refreshSeconds: context.refreshSeconds,
-    readAt: now,
-    notice: noticeOf(request.url.searchParams),
-  };
-  return { kind: "page", status: 200, body: page(frame, body) };
+  return readPage(context, request, `Job ${id}`, [{ label: queue.queue, href: queuePath(queue.queue) }], body, now);
 }
 
 /** `/queues/<queue>/jobs?id=N`, the queue page's lookup form: on to the job's page. */

@@ -9,23 +9,13 @@ import { describe, expect, it } from "vitest";
 import { completionHistory } from "../../packages/runtime/src/completionHistory.js";
 import { QueueMissingError } from "../../packages/runtime/src/errors.js";
 import { completionHistoryStatement } from "../../packages/runtime/src/sql/completionHistory.js";
-import type { Queryable } from "../../packages/runtime/src/sql/statement.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
+import { untouchableDatabase } from "./untouchableDatabase.js";
 import { describePlan, explainStatement, scansOf } from "./queryPlan.js";
 
 const db = useTestDatabase("completion_history");
 
 /** A `db` that counts what is sent to it and answers nothing. */
-function untouchable(): { db: Queryable; queries: () => number } {
-  let queries = 0;
-  const db = {
-    query: () => {
-      queries += 1;
-      return Promise.reject(new Error("queried"));
-    },
-  } as unknown as pg.ClientBase;
-  return { db, queries: () => queries };
-}
 
 /** Archives one row into `pgmq.a_<queue>` per SQL expression of `archivedAt` (in `client`'s transaction: `now()` is its start). */
 async function archiveAt(client: pg.ClientBase, queue: string, archivedAt: readonly string[]): Promise<void> {
@@ -107,7 +97,7 @@ describe("completionHistory", () => {
   });
 
   it("issue 15 #8: minutes other than an integer from 1 to 1440, or a bad queue name, are refused before any query", async () => {
-    const quiet = untouchable();
+    const quiet = untouchableDatabase();
     for (const minutes of [0, 1441, 1.5, Number.NaN, -1, Number.POSITIVE_INFINITY])
       await expect(completionHistory("done", { minutes, db: quiet.db })).rejects.toThrow(
         new RangeError(`minutes: expected an integer from 1 to 1440, got ${minutes}`),

@@ -4,11 +4,11 @@
  * queue's dead letters in a shared dead-letter queue.
  */
 import { randomBytes } from "node:crypto";
-import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type DeadLetter, deadLetters } from "../../packages/runtime/src/deadLetters.js";
 import { deadLetterOne } from "../cli/deadLetterSeed.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
+import { untouchableDatabase } from "./untouchableDatabase.js";
 
 const db = useTestDatabase("dead_letters_list_paging");
 
@@ -59,18 +59,12 @@ describe("deadLetters list paging", () => {
   });
 
   it("issue 15 #8: an after that is not a message id is refused before any query", async () => {
-    let queries = 0;
-    const quiet = {
-      query: () => {
-        queries += 1;
-        return Promise.reject(new Error("queried"));
-      },
-    } as unknown as pg.ClientBase;
-    const dlq = deadLetters("paging", { deadLetterQueue: "paging_dlq", db: quiet });
+    const quiet = untouchableDatabase();
+    const dlq = deadLetters("paging", { deadLetterQueue: "paging_dlq", db: quiet.db });
     await expect(dlq.list({ after: -1n })).rejects.toThrow(RangeError);
     await expect(dlq.list({ after: 2n ** 63n })).rejects.toThrow(RangeError);
     await expect(dlq.list({ after: 3 as unknown as bigint })).rejects.toThrow(TypeError);
-    expect(queries).toBe(0);
+    expect(quiet.queries()).toBe(0);
   });
 
   it("issue 15 #12: list({ maxPayloadBytes }) leaves out larger payloads with their stored size; show() always reads it whole", async () => {

@@ -5,7 +5,6 @@
  * of a 100k-message queue read through an index, never a scan.
  */
 import { randomBytes } from "node:crypto";
-import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { QueueMissingError } from "../../packages/runtime/src/errors.js";
 import { type QueuedMessageState, queueMessages } from "../../packages/runtime/src/queueMessages.js";
@@ -13,8 +12,8 @@ import { queueExists } from "../../packages/runtime/src/queueSetup.js";
 import { queueStatus } from "../../packages/runtime/src/queueStatus.js";
 import { readQueueColumns } from "../../packages/runtime/src/sql/queueColumns.js";
 import { queueMessagesStatement } from "../../packages/runtime/src/sql/queueMessages.js";
-import type { Queryable } from "../../packages/runtime/src/sql/statement.js";
 import { useTestDatabase } from "../helpers/useTestDatabase.js";
+import { untouchableDatabase } from "./untouchableDatabase.js";
 import { describePlan, explainStatement } from "./queryPlan.js";
 
 const db = useTestDatabase("queue_messages");
@@ -22,16 +21,6 @@ const db = useTestDatabase("queue_messages");
 const ids = (page: { messages: { msgId: bigint }[] }) => page.messages.map((message) => message.msgId);
 
 /** A `db` that fails the test if anything is sent to it. */
-function untouchable(): { db: Queryable; queries: () => number } {
-  let queries = 0;
-  const db = {
-    query: () => {
-      queries += 1;
-      return Promise.reject(new Error("queried"));
-    },
-  } as unknown as pg.ClientBase;
-  return { db, queries: () => queries };
-}
 
 /** `count` messages `{ n }` in `queue`, ids 1..count: odd ids visible, even ids delayed by an hour. */
 async function seedAlternating(queue: string, count: number): Promise<void> {
@@ -179,7 +168,7 @@ describe("queueMessages", () => {
     expect([ids(one), one.hasBefore, one.hasAfter]).toEqual([[3n], true, true]);
     expect(ids(await queueMessages("many", { state: "delayed", limit: 1000, db: db.pool }))).toHaveLength(60);
 
-    const quiet = untouchable();
+    const quiet = untouchableDatabase();
     const refused = (options: object) =>
       queueMessages("many", { state: "visible", ...options, db: quiet.db } as Parameters<typeof queueMessages>[1]);
     for (const limit of [0, 1001, 1.5, Number.NaN, -1])
@@ -195,7 +184,7 @@ describe("queueMessages", () => {
   });
 
   it("issue 15 #8: a bad queue name is refused before any query; a missing queue is a QueueMissingError and is not created", async () => {
-    const quiet = untouchable();
+    const quiet = untouchableDatabase();
     for (const queue of ["Jobs", "x-y", "", "a".repeat(48), "1abc"])
       await expect(queueMessages(queue, { state: "visible", db: quiet.db })).rejects.toThrow(/invalid queue name/);
     expect(quiet.queries()).toBe(0);
