@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Logger, type Queryable, QueueMissingError } from "@pgmq-gen/runtime";
+import { STATUS_DEFAULTS } from "@pgmq-gen/runtime/contract";
 import { ActionAccess, hostAllowed, isLoopbackHost } from "./actionAccess.js";
 import { cancelAction, purgeAction, redriveAction, unlockGet, unlockPost } from "./actions.js";
 import { DASHBOARD_SCRIPT } from "./assets/dashboardScript.js";
@@ -213,7 +214,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         if (error instanceof QueueMissingError)
           return errorPage(new HttpProblem(404, "No queue table", error.message), current, raw);
         const reason = error instanceof Error ? error.message : String(error);
-        current.logger.error({ err: error, path: raw.url }, `dashboard: ${raw.method} ${raw.url} failed: ${reason}`);
+        // The path without its query: `/unlock?token=...` must not put the token in a log.
+        const path = (raw.url ?? "").split("?")[0];
+        current.logger.error({ err: error, path }, `dashboard: ${raw.method} ${path} failed: ${reason}`);
         return errorPage(
           new HttpProblem(
             503,
@@ -230,7 +233,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         send(response, reply);
       })
       .catch((error: unknown) => {
-        current.logger.error({ err: error }, `dashboard: could not answer ${raw.method} ${raw.url}`);
+        current.logger.error(
+          { err: error },
+          `dashboard: could not answer ${raw.method} ${(raw.url ?? "").split("?")[0]}`,
+        );
         response.destroy();
       });
   });
@@ -254,7 +260,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   context = {
     queues: options.queues,
     db: options.db,
-    countCap: options.countCap ?? 10_000,
+    countCap: options.countCap ?? STATUS_DEFAULTS.countCap,
     history,
     throughput: new ThroughputHistory(),
     refreshSeconds: options.refreshSeconds ?? DASHBOARD_DEFAULTS.refreshSeconds,
