@@ -691,14 +691,21 @@ describe("issue 15 #10: the confirm flow", () => {
 });
 
 /** A TCP proxy to the test server that can be taken down and brought back on the same port. */
+/** A TCP proxy to the test's server (wherever DATABASE_URL, or the embedded server, put it). */
 class DatabaseProxy {
   #server: Server | null = null;
   readonly #sockets = new Set<Socket>();
+  readonly #target: { host: string; port: number };
   port = 0;
+
+  constructor(databaseUrl: string) {
+    const url = new URL(databaseUrl);
+    this.#target = { host: url.hostname || "127.0.0.1", port: Number(url.port || "5432") };
+  }
 
   async up(): Promise<void> {
     const server = createTcpServer((client) => {
-      const upstream = tcpConnect(5432, "127.0.0.1");
+      const upstream = tcpConnect(this.#target.port, this.#target.host);
       for (const socket of [client, upstream]) {
         this.#sockets.add(socket);
         socket.on("error", () => {
@@ -734,7 +741,7 @@ async function waitFor(sql: string, values: unknown[] = []): Promise<void> {
 
 describe("issue 15 #10: a failing database", () => {
   it("issue 15 #10: with the database unreachable every page is a 503 naming the failure and a logged line; the server answers again once it is back", async () => {
-    const proxy = new DatabaseProxy();
+    const proxy = new DatabaseProxy(db.url);
     await proxy.up();
     const url = new URL(db.url);
     url.host = `127.0.0.1:${proxy.port}`;
