@@ -9,6 +9,7 @@ import { closestName } from "../config/closestName.js";
 import {
   isQueueName,
   MAX_DATABASE_SECONDS,
+  MAX_MESSAGE_ID,
   MAX_PRUNE_BATCH_SIZE,
   MAX_STATUS_COUNT_CAP,
   QUEUE_NAME_RULE,
@@ -358,12 +359,10 @@ function parseDiff(files: readonly string[], values: ReadonlyMap<string, string 
   };
 }
 
-const INT8_MAX = 2n ** 63n - 1n;
-
 /** A message id as typed: digits, from 1 to PostgreSQL's bigint maximum. */
 function parseMessageId(text: string, what: string, command: CommandName): bigint {
   const id = /^\d{1,19}$/.test(text) ? BigInt(text) : -1n;
-  if (id < 1n || id > INT8_MAX)
+  if (id < 1n || id > MAX_MESSAGE_ID)
     throw new UsageError(`${what} must be a message id (a whole number from 1), not "${text}"`, command);
   return id;
 }

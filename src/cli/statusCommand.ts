@@ -6,7 +6,14 @@
  * terminal, one table (or one JSON line) per refresh otherwise.
  */
 import pg from "pg";
-import { listQueues, type Queryable, type QueueStatus, type QueueStatusTarget, queueStatus } from "@pgmq-gen/runtime";
+import {
+  listQueues,
+  type Queryable,
+  type QueueStatus,
+  type QueueStatusFigure,
+  type QueueStatusTarget,
+  queueStatus,
+} from "@pgmq-gen/runtime";
 import { STATUS_DEFAULTS } from "@pgmq-gen/runtime/contract";
 import type { PgmqGenConfig } from "../config/types.js";
 import { commandConnection, loadCommandConfigOrReport, noDatabase, openCommandPool } from "./commandDatabase.js";
@@ -69,12 +76,16 @@ export function formatAge(seconds: number): string {
   return `${seconds}s`;
 }
 
+/** `text`, a figure of `status`, marked as the table marks it: `~` estimated, `+` at least. */
+export function markApproximation(status: QueueStatus, figure: QueueStatusFigure, text: string): string {
+  const approximation = status.approximate[figure];
+  return approximation === "estimate" ? `~${text}` : approximation === "atLeast" ? `${text}+` : text;
+}
+
 function cell(status: QueueStatus, figure: Figure): string {
   const value = status[figure];
   if (value === null) return "-";
-  const text = figure === "oldestAgeSeconds" ? formatAge(value) : String(value);
-  const approximation = status.approximate[figure];
-  return approximation === "estimate" ? `~${text}` : approximation === "atLeast" ? `${text}+` : text;
+  return markApproximation(status, figure, figure === "oldestAgeSeconds" ? formatAge(value) : String(value));
 }
 
 export function statusTableLines(statuses: readonly QueueStatus[], countCap: number): string[] {

@@ -6,7 +6,7 @@
  * Who may act is `ActionAccess`'s: refused requests change nothing.
  */
 import { cancelJob, type DeadLetterFilter, deadLetters, findJob } from "@pgmq-gen/runtime";
-import type { ActionRefusal } from "./actionAccess.js";
+import { type ActionRefusal, sameOriginRequest } from "./actionAccess.js";
 import { actionMode, type DashboardContext, type DashboardReply, type DashboardRequest } from "./dashboardContext.js";
 import { html } from "./html.js";
 import { confirmationContent } from "./pages/actionForms.js";
@@ -187,8 +187,7 @@ export async function unlockGet(context: DashboardContext, request: DashboardReq
 }
 
 export async function unlockPost(context: DashboardContext, request: DashboardRequest): Promise<DashboardReply> {
-  const refusal = context.access.allowActions ? null : "read-only";
-  if (refusal === null && context.access.refusal(request.raw, context.origin) === "cross-origin")
+  if (context.access.allowActions && !sameOriginRequest(request.raw, context.origin))
     throw new HttpProblem(403, "Action refused", REFUSALS["cross-origin"]);
   return unlockWith(context, request, request.form.get("token") ?? "");
 }

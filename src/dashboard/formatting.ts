@@ -5,7 +5,7 @@
  * message cannot make a page megabytes long.
  */
 import type { QueueStatus, QueueStatusFigure } from "@pgmq-gen/runtime";
-import { formatAge } from "../cli/statusCommand.js";
+import { formatAge, markApproximation } from "../cli/statusCommand.js";
 
 export { formatAge };
 
@@ -24,9 +24,11 @@ export const JSON_PREVIEW_LIMIT = 120;
 export function figureText(status: QueueStatus, figure: QueueStatusFigure): string {
   const value = status[figure];
   if (value === null) return "-";
-  const text = figure === "oldestAgeSeconds" ? formatAge(value) : value.toLocaleString("en-US");
-  const approximation = status.approximate[figure];
-  return approximation === "estimate" ? `~${text}` : approximation === "atLeast" ? `${text}+` : text;
+  return markApproximation(
+    status,
+    figure,
+    figure === "oldestAgeSeconds" ? formatAge(value) : value.toLocaleString("en-US"),
+  );
 }
 
 /** `2026-12-01 08:30:12 UTC`. */

@@ -4,7 +4,7 @@
  * says which value and why, never a database error.
  */
 import { durationSeconds } from "../config/duration.js";
-import { MAX_DATABASE_SECONDS } from "@pgmq-gen/runtime/contract";
+import { MAX_DATABASE_SECONDS, MAX_MESSAGE_ID } from "@pgmq-gen/runtime/contract";
 import type { DashboardQueue, DashboardQueues } from "./dashboardQueues.js";
 
 /** A request the dashboard answers with an error page: its status and what to tell the user. */
@@ -19,7 +19,6 @@ export class HttpProblem extends Error {
   }
 }
 
-const INT8_MAX = 2n ** 63n - 1n;
 /** Characters of a `reason` filter: more is no reason anyone typed. */
 export const MAX_REASON_FILTER_LENGTH = 1000;
 /** Ids one action may name: a page shows at most a few hundred. */
@@ -29,7 +28,7 @@ export const MAX_SELECTED_IDS = 10_000;
 export function parseMessageId(text: string | null | undefined): bigint | null {
   if (text === null || text === undefined || !/^[0-9]{1,19}$/.test(text)) return null;
   const id = BigInt(text);
-  return id >= 1n && id <= INT8_MAX ? id : null;
+  return id >= 1n && id <= MAX_MESSAGE_ID ? id : null;
 }
 
 /** An optional id of the query (`after`, `before`): absent is undefined, bad is a 400. */

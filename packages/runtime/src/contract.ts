@@ -14,7 +14,7 @@ export {
   queueBackoff,
 } from "./defaults.js";
 export { QUEUE_NAME_PATTERN, QUEUE_NAME_RULE, isQueueName, queueNameWords, pascalQueueName } from "./queueName.js";
-export { MAX_DATABASE_SECONDS, MAX_STATUS_COUNT_CAP, MAX_PRUNE_BATCH_SIZE } from "./limits.js";
+export { MAX_DATABASE_SECONDS, MAX_STATUS_COUNT_CAP, MAX_PRUNE_BATCH_SIZE, MAX_MESSAGE_ID } from "./limits.js";
 export { VERSION_HEADER } from "./messageVersion.js";
 export { escapePointerToken, unescapePointerToken, formatPointer } from "./jsonPointer.js";
 export type { Backoff, QueueOptions } from "./types.js";

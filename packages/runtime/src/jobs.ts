@@ -5,6 +5,7 @@
  */
 import { getPool } from "./connection.js";
 import { QueueMissingError } from "./errors.js";
+import { MAX_MESSAGE_ID } from "./limits.js";
 import { DEAD_LETTER_HEADER } from "./sql/deadLetterMessages.js";
 import { type CancelledMessageRow, cancelMessageStatement } from "./sql/cancelMessage.js";
 import {
@@ -80,11 +81,9 @@ export interface CancelResult {
   readonly state: JobState | "not_found";
 }
 
-const INT8_MAX = 2n ** 63n - 1n;
-
 /** A message id as the statements take it (text); a TypeError past PostgreSQL's bigint, before any query. */
 export function messageId(msgId: bigint): string {
-  if (typeof msgId !== "bigint" || msgId < 1n || msgId > INT8_MAX)
+  if (typeof msgId !== "bigint" || msgId < 1n || msgId > MAX_MESSAGE_ID)
     throw new TypeError(`msgId: expected a bigint from 1 to 2^63 - 1, got ${String(msgId)}`);
   return msgId.toString();
 }

@@ -25,3 +25,6 @@ export const MAX_STATUS_COUNT_CAP = 1_000_000;
  * queue's pruning lock for about a second.
  */
 export const MAX_PRUNE_BATCH_SIZE = 100_000;
+
+/** The largest message id: PostgreSQL's bigint, PGMQ's `msg_id`. An id past it is refused before any query. */
+export const MAX_MESSAGE_ID = 2n ** 63n - 1n;

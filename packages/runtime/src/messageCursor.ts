@@ -3,7 +3,7 @@
  * (`after`) or back from the first (`before`).
  */
 
-const INT8_MAX = 2n ** 63n - 1n;
+import { MAX_MESSAGE_ID } from "./limits.js";
 
 /**
  * `cursor` as the statements take it (text); a TypeError unless a bigint,
@@ -12,7 +12,7 @@ const INT8_MAX = 2n ** 63n - 1n;
  */
 export function messageCursor(cursor: bigint, what: string): string {
   if (typeof cursor !== "bigint") throw new TypeError(`${what}: expected a bigint message id, got ${typeof cursor}`);
-  if (cursor < 0n || cursor > INT8_MAX)
+  if (cursor < 0n || cursor > MAX_MESSAGE_ID)
     throw new RangeError(`${what}: expected a message id from 0 to 2^63 - 1, got ${cursor}`);
   return cursor.toString();
 }
